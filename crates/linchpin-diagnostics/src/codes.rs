@@ -1,0 +1,343 @@
+//! The registry of diagnostic codes: each code's default severity, a
+//! one-line summary and the text `linchpin explain CODE` prints.
+//!
+//! Codes are stable: tools and baselines match on them. Add codes, never
+//! rename them.
+
+use crate::Severity;
+
+/// What a diagnostic code means.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// The stable kebab-case code.
+    pub code: &'static str,
+    /// Its default severity.
+    pub severity: Severity,
+    /// One line: what the code is about.
+    pub summary: &'static str,
+    /// What it means, why it matters and how to fix it, with an example.
+    pub explanation: &'static str,
+}
+
+/// Looks a code up.
+pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
+    CODES.iter().find(|c| c.code == code)
+}
+
+/// The default severity of a code ([`Severity::Error`] for unknown codes, so
+/// that a typo in the code base cannot hide a problem).
+pub fn default_severity(code: &str) -> Severity {
+    lookup(code).map(|c| c.severity).unwrap_or(Severity::Error)
+}
+
+macro_rules! codes {
+    ($( $code:literal, $sev:ident, $summary:literal, $text:literal; )*) => {
+        /// Every diagnostic code, in the order of the pipeline that emits it.
+        pub static CODES: &[CodeInfo] = &[
+            $( CodeInfo { code: $code, severity: Severity::$sev, summary: $summary, explanation: $text }, )*
+        ];
+    };
+}
+
+codes! {
+    "io-error", Error, "a file or folder could not be read",
+"Linchpin could not read a file or folder of the landscape (permissions, a
+file removed while reading, a broken disk). The message names the path and
+the operating system's reason.
+
+Fix: make the path readable by the user running Linchpin, or remove it from
+the landscape.";
+
+    "file-too-large", Warning, "a file is too large to be a landscape file and was skipped",
+"Landscape files are small hand-written YAML files. A file above the size
+limit (16 MiB by default) is almost certainly generated data or a dump that
+ended up in the tree by mistake, and reading it would slow every run. It is
+skipped; nothing in it is loaded.
+
+Fix: move the file out of the landscape folder, add it to `.gitignore`, or
+split it into smaller files.";
+
+    "binary-file", Warning, "a file with a .yaml/.yml name holds binary data and was skipped",
+"The file contains NUL bytes, so it is not a text file. It is skipped;
+nothing in it is loaded.
+
+Fix: remove or rename the file; landscape files are UTF-8 text.";
+
+    "invalid-utf8", Warning, "a file is not valid UTF-8 and was skipped",
+"YAML files must be UTF-8. The position of the first byte that is not valid
+UTF-8 is given. This usually means the file was saved in Latin-1 or
+Windows-1252 by an editor. The file is skipped; nothing in it is loaded.
+
+Fix: re-save the file as UTF-8 (for example `iconv -f latin1 -t utf-8`).";
+
+    "symlink-loop", Warning, "a symbolic link points back into its own folder and was not followed",
+"Following the link would walk the same folders forever. The link is skipped;
+the files it points to are loaded once through their real path if they are
+inside the landscape.
+
+Fix: remove the link, or point it at a folder that does not contain it.";
+
+    "empty-landscape", Warning, "no entity was found",
+"The folder holds no `*.yaml` or `*.yml` file with an entity in it (hidden
+folders and git-ignored paths are skipped). Check that you pointed Linchpin
+at the right folder.
+
+Example: `linchpin check examples/webshop`.";
+
+    "yaml-syntax", Error, "the file is not valid YAML",
+"The YAML parser stopped at the given position. Documents before the error
+in the same file are still loaded; the rest of the file is not.
+
+Common causes: a tab used for indentation, a missing space after `:`,
+an unclosed quote or bracket, inconsistent indentation.";
+
+    "yaml-too-deep", Error, "a document nests deeper than the limit",
+"Landscape entities are a few levels deep. A document nested more than 64
+levels is rejected to keep every run fast and safe (deep nesting is a known
+way to crash parsers). The document is skipped.
+
+Fix: flatten the data; if it is generated, it does not belong in the
+landscape.";
+
+    "yaml-alias-limit", Error, "YAML aliases expand to too much data",
+"YAML anchors (`&a`) and aliases (`*a`) let a small file expand to an
+enormous one (the \"billion laughs\" attack). Linchpin expands aliases but
+stops when a document would grow beyond a fixed budget of nodes, and
+rejects the document.
+
+Fix: write the data out, or use fewer nested aliases.";
+
+    "yaml-duplicate-key", Error, "a mapping has the same key twice",
+"YAML mappings must have unique keys; most parsers silently keep the last
+value, which hides mistakes. Linchpin reports it.
+
+Fix: remove or merge one of the two entries.";
+
+    "not-an-entity", Error, "a YAML document is not an entity",
+"Every document in a landscape file must be a mapping with `apiVersion`,
+`kind`, `metadata` and (for most kinds) `spec`, like a Backstage catalog
+entity. Empty documents are ignored.
+
+Example:
+
+    apiVersion: backstage.io/v1alpha1
+    kind: Component
+    metadata:
+      name: checkout-service
+    spec:
+      type: service
+      lifecycle: production
+      owner: group:commerce-team";
+
+    "missing-field", Error, "a required field is missing",
+"The kind requires this field (Backstage requires `type`, `lifecycle` and
+`owner` on a Component, for instance; Linchpin requires `criticality` on a
+BusinessFunction and `type` on a Supplier). Without it the entity would be
+rejected by Backstage or could not be analysed.
+
+Fix: add the field; `linchpin explain` on the kind's documentation lists
+the fields (see docs/model.md).";
+
+    "wrong-type", Error, "a field has the wrong type",
+"The field holds a value of another shape than the kind expects: a list
+where a single string is expected, a mapping where a list is expected, a
+number where a string is expected.
+
+Example: `dependsOn` is a list of strings:
+
+    dependsOn:
+      - resource:orders-db";
+
+    "unknown-field", Warning, "a field is not part of the kind",
+"Neither Backstage nor Linchpin knows this field on this kind. It is kept
+but ignored. It is most often a typo: the message suggests the closest
+known field.
+
+Fix: correct the spelling, or remove the field.";
+
+    "invalid-api-version", Error, "apiVersion does not fit the kind",
+"Backstage kinds use `backstage.io/v1alpha1` (or `backstage.io/v1beta1`);
+Linchpin's kinds (BusinessFunction, Supplier, Scenario) use
+`linchpin.dev/v1alpha1`. A mismatch would make Backstage reject the entity,
+or would hide a Linchpin entity from Linchpin.
+
+Fix: use the apiVersion of the kind.";
+
+    "unknown-kind", Warning, "a kind is not analysed by Linchpin",
+"The entity has a kind that Linchpin does not analyse (for example
+Backstage's `Template`, or a custom kind of a plugin). It is kept, and refs
+to it resolve, but it takes no part in the impact analysis.
+
+Fix: nothing if that is intended; otherwise check the spelling of `kind`.";
+
+    "invalid-name", Error, "an entity name breaks Backstage's naming rules",
+"Names are 1 to 63 characters of `a-z`, `A-Z`, `0-9`, separated by `-`,
+`_` or `.`, starting and ending with a letter or digit, as in Backstage.
+
+Example: `checkout-service`, not `checkout service`.";
+
+    "invalid-namespace", Error, "a namespace breaks Backstage's naming rules",
+"Namespaces are lower-case DNS labels: `a-z`, `0-9` and `-`, at most 63
+characters, starting and ending with a letter or digit.";
+
+    "invalid-tag", Error, "a tag breaks Backstage's tag rules",
+"Tags are 1 to 63 characters of `a-z`, `0-9`, `+`, `#` and `:`, separated by
+single `-`. Backstage rejects an entity with an invalid tag.
+
+Example: `go-1-15`, not `go 1.15.3`.";
+
+    "invalid-metadata-key", Error, "a label or annotation key breaks Backstage's rules",
+"Label and annotation keys are `[prefix/]name`: the optional prefix is a DNS
+name (`backstage.io`, `linchpin.dev`), the name 1 to 63 characters of
+letters, digits, `-`, `_` and `.`.";
+
+    "invalid-value", Error, "a field holds a value outside its allowed set",
+"The field accepts a fixed set of values (for example `criticality`:
+critical | important | standard; `impact`: down | degraded | none). The
+message lists them and suggests the closest one.";
+
+    "invalid-duration", Error, "a duration is not an integer with a unit",
+"Durations are a whole number and a unit: `m` minutes, `h` hours, `d` days,
+`w` weeks. Examples: `15m`, `4h`, `90d`, `2w`. A bare number is ambiguous and
+rejected.";
+
+    "invalid-date", Error, "a date is not a real ISO 8601 calendar date",
+"Dates are written `YYYY-MM-DD` and must exist in the calendar
+(`2026-02-30` does not).";
+
+    "inconsistent-dates", Error, "two dates of one entity contradict each other",
+"For example a continuity statement that is valid until a day before it was
+received, or a contract that ends before it starts.
+
+Fix: correct the dates.";
+
+    "invalid-country", Error, "a country is not an ISO 3166-1 alpha-2 code",
+"Countries are two upper-case letters from ISO 3166-1 (`DE`, `US`, `GB`).
+A common slip is `UK` for the United Kingdom: the code is `GB`.";
+
+    "invalid-lei", Error, "a Legal Entity Identifier is malformed",
+"An LEI (ISO 17442) is 20 characters, letters and digits, the last two being
+check digits (ISO 7064 mod 97-10). A wrong LEI makes the DORA register fail
+its checks.
+
+Fix: copy the LEI from the GLEIF database.";
+
+    "invalid-ref", Error, "an entity reference cannot be parsed",
+"References are `[kind:][namespace/]name`, for example
+`supplier:stripe`, `component:default/checkout-service`, or just `stripe`
+where the field implies the kind.";
+
+    "ref-needs-kind", Error, "a reference must name its kind here",
+"In `dependsOn`, `dependencyImpact`, `fail` and similar fields any kind may
+be meant, so the kind is required, as Backstage requires it in
+`dependsOn`.
+
+Example: `supplier:stripe`, not `stripe`.";
+
+    "wrong-ref-kind", Error, "a reference points at an entity of the wrong kind",
+"The field expects a certain kind (`system` a System, `owner` a Group or
+User, `providesApis` an API, exit `alternatives` a Supplier) and the ref
+names another kind.";
+
+    "duplicate-entity", Error, "two entities have the same kind, namespace and name",
+"Every entity is identified by `kind:namespace/name` (the kind and the
+namespace compared without case). Two definitions make every ref to it
+ambiguous. The message points at both.
+
+Fix: rename or remove one of them.";
+
+    "dangling-ref", Error, "a dependency names an entity that does not exist",
+"A ref on an impact edge (`dependsOn`, `dependencyImpact`, `consumesApis`,
+`providesApis`, `system`, a Scenario's `fail`) does not resolve. The impact
+graph would silently miss the edge, so this is an error. A close existing
+name is suggested where there is one.
+
+Fix: correct the ref or add the missing entity.";
+
+    "dangling-relation", Warning, "a relation names an entity that does not exist",
+"A ref on a relation that is not an impact edge (`owner`, `domain`,
+`memberOf`, `parent`, `children`, `subdomainOf`, exit `alternatives`,
+escrow `maintainer`) does not resolve. Backstage tolerates this, so it is a
+warning, but owners and alternatives that do not exist make readiness
+checks meaningless.
+
+Fix: correct the ref or add the entity (often a Group).";
+
+    "overlay-not-in-depends-on", Error, "dependencyImpact names a ref that dependsOn does not",
+"`dependencyImpact` qualifies edges that `dependsOn` already declares;
+every ref it names must also be in `dependsOn`, so that Backstage's own
+graph stays complete.
+
+Example:
+
+    dependsOn: [supplier:sendgrid]
+    dependencyImpact:
+      - ref: supplier:sendgrid
+        impact: degraded";
+
+    "overlay-duplicate-ref", Error, "a ref appears in more than one dependencyImpact entry",
+"Each ref may be qualified by one overlay entry only; two entries would
+give the same edge two meanings.
+
+Fix: merge the entries.";
+
+    "overlay-invalid-entry", Error, "a dependencyImpact entry is malformed",
+"Each entry has either `ref` (one dependency) or `anyOf` (a list of at least
+two alternatives, the first being the active one), never both, plus
+optional `impact`, `provides`, `note`, and for `anyOf` a `switchover`
+duration.";
+
+    "location-url-skipped", Warning, "a Location target is a URL and was not fetched",
+"Linchpin reads the landscape from files only, never from the network, so
+URL targets (`url:`, `https://…`) are skipped.
+
+Fix: check the target out next to the landscape and point at the file.";
+
+    "location-outside-root", Error, "a Location target lies outside the landscape folder",
+"Targets are followed only inside the landscape root, so that a landscape
+cannot pull in arbitrary files of the machine it is checked on.
+
+Fix: move the file into the landscape, or check Linchpin from a higher
+folder.";
+
+    "location-target-missing", Error, "a Location target file does not exist",
+"The target path, relative to the Location's file, does not exist.
+
+Fix: correct the path or remove the target.";
+
+    "location-glob-unsupported", Warning, "a Location target uses a glob pattern",
+"Glob targets (`./**/*.yaml`) are not expanded. Files inside the landscape
+folder are loaded anyway by the folder walk; files outside it are not.";
+
+    "scenario-duration-ignored", Warning, "a permanent scenario has a duration",
+"A permanent failure lasts until the exit plan is carried out (its
+`leadTime`), so a `duration` has no effect.
+
+Fix: remove `duration`, or set `mode: outage`.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_explained() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CODES {
+            assert!(seen.insert(c.code), "duplicate code {}", c.code);
+            assert!(
+                c.code
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                "{} is not kebab-case",
+                c.code
+            );
+            assert!(
+                c.explanation.len() > 60,
+                "{} needs a real explanation",
+                c.code
+            );
+            assert!(!c.summary.ends_with('.'));
+        }
+    }
+}

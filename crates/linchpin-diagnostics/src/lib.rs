@@ -1,0 +1,313 @@
+//! Diagnostics shared by every Linchpin crate: where a problem is
+//! ([`Span`], [`SourceMap`]), how bad it is ([`Severity`]), what it is
+//! ([`Diagnostic`] with a stable code from [`codes`]) and how it is shown to
+//! a person ([`render_human`]).
+//!
+//! This crate is pure: it never touches the filesystem, the clock or the
+//! environment. The loader fills the [`SourceMap`]; the binary decides where
+//! rendered text goes.
+#![deny(clippy::disallowed_methods)]
+
+pub mod codes;
+mod render;
+
+pub use render::{render_human, RenderOptions};
+
+use std::fmt;
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A position in a source file: 1-based line and column (in characters),
+/// and the length in characters of the marked text on that line.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The file the position is in.
+    pub file: FileId,
+    /// Line, starting at 1.
+    pub line: u32,
+    /// Column, starting at 1, counted in characters.
+    pub col: u32,
+    /// How many characters the caret underlines (at least one is drawn).
+    pub len: u32,
+}
+
+impl Span {
+    /// A span that marks the start of a file.
+    pub fn file_start(file: FileId) -> Span {
+        Span {
+            file,
+            line: 1,
+            col: 1,
+            len: 0,
+        }
+    }
+}
+
+/// One source file as the user wrote it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown to the user: relative to the landscape root where
+    /// possible, with `/` separators.
+    pub path: String,
+    /// The text, or empty where the file was not read (binary, too large).
+    pub text: String,
+}
+
+/// All files a run looked at, addressed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// An empty map.
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: String, text: String) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile { path, text });
+        id
+    }
+
+    /// Replaces the text of a file already added.
+    pub fn set_text(&mut self, id: FileId, text: String) {
+        self.files[id.0 as usize].text = text;
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The display path of a file.
+    pub fn path(&self, id: FileId) -> &str {
+        &self.files[id.0 as usize].path
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file was added.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The text of one line (1-based), without its line break.
+    pub fn line_text(&self, id: FileId, line: u32) -> Option<&str> {
+        let text = &self.get(id).text;
+        if line == 0 {
+            return None;
+        }
+        text.split('\n')
+            .nth(line as usize - 1)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The landscape is wrong: `check` fails.
+    Error,
+    /// Probably a mistake; `check` fails only with `--fail-on warning`.
+    Warning,
+    /// Worth knowing; never fails a run.
+    Info,
+}
+
+impl Severity {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// A stable kebab-case code, listed in [`codes::CODES`].
+    pub code: &'static str,
+    /// One line saying what is wrong, naming the thing that is wrong.
+    pub message: String,
+    /// The file the problem is in, if any.
+    pub file: Option<FileId>,
+    /// Where in the file, if a position is known.
+    pub span: Option<Span>,
+    /// Extra facts, e.g. where a duplicate was first defined.
+    pub notes: Vec<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity at a position.
+    pub fn at(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: codes::default_severity(code),
+            code,
+            message: message.into(),
+            file: Some(span.file),
+            span: Some(span),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A diagnostic about a whole file, without a position.
+    pub fn in_file(code: &'static str, file: FileId, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: codes::default_severity(code),
+            code,
+            message: message.into(),
+            file: Some(file),
+            span: None,
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A diagnostic not tied to any file.
+    pub fn global(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: codes::default_severity(code),
+            code,
+            message: message.into(),
+            file: None,
+            span: None,
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Adds a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Overrides the severity.
+    pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Sorts diagnostics into a stable order: by file path, line, column, code.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.file.map(|f| sources.path(f).to_owned()),
+                d.span.map(|s| (s.line, s.col)),
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// Counts of diagnostics by severity.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Infos.
+    pub infos: usize,
+}
+
+impl Counts {
+    /// Counts the diagnostics of a run.
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+        let mut counts = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Info => counts.infos += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let limit = (word.chars().count() / 3).clamp(1, 4);
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_names_only() {
+        let names = ["stripe", "adyen", "sendgrid"];
+        assert_eq!(did_you_mean("strpe", names), Some("stripe"));
+        assert_eq!(did_you_mean("mailchimp", names), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn line_text_handles_crlf_and_out_of_range() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.yaml".into(), "one\r\ntwo\n".into());
+        assert_eq!(map.line_text(id, 1), Some("one"));
+        assert_eq!(map.line_text(id, 2), Some("two"));
+        assert_eq!(map.line_text(id, 9), None);
+    }
+}

@@ -1,0 +1,639 @@
+//! Entities: the Backstage envelope and the kind-specific specs.
+//!
+//! Refs inside specs are kept as written (parsed, with their position); the
+//! [`Catalog`](crate::Catalog) holds the resolved graph.
+
+use crate::{Date, Duration, EntityRef, Kind, Span, Spanned};
+
+/// One entity of the landscape.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Its canonical reference.
+    pub entity_ref: EntityRef,
+    /// `apiVersion` as written.
+    pub api_version: String,
+    /// The `metadata` block.
+    pub metadata: Metadata,
+    /// The kind-specific `spec`.
+    pub spec: Spec,
+    /// Where the entity's document starts.
+    pub span: Span,
+}
+
+impl Entity {
+    /// The kind.
+    pub fn kind(&self) -> &Kind {
+        &self.entity_ref.kind
+    }
+
+    /// The name to show a person: the title if there is one, else the name.
+    pub fn display_name(&self) -> &str {
+        self.metadata
+            .title
+            .as_deref()
+            .unwrap_or(&self.entity_ref.name)
+    }
+
+    /// The owner, on the kinds that have one.
+    pub fn owner(&self) -> Option<&Spanned<EntityRef>> {
+        match &self.spec {
+            Spec::Component(s) => s.owner.as_ref(),
+            Spec::Api(s) => s.owner.as_ref(),
+            Spec::Resource(s) => s.owner.as_ref(),
+            Spec::System(s) => s.owner.as_ref(),
+            Spec::Domain(s) => s.owner.as_ref(),
+            Spec::BusinessFunction(s) => s.owner.as_ref(),
+            Spec::Supplier(s) => s.owner.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The declared dependencies, on the kinds that have them.
+    pub fn dependencies(&self) -> Option<&Dependencies> {
+        match &self.spec {
+            Spec::Component(s) => Some(&s.dependencies),
+            Spec::Resource(s) => Some(&s.dependencies),
+            Spec::System(s) => Some(&s.dependencies),
+            Spec::BusinessFunction(s) => Some(&s.dependencies),
+            Spec::Supplier(s) => Some(&s.dependencies),
+            _ => None,
+        }
+    }
+}
+
+/// The `metadata` block of the Backstage envelope.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    /// `name`.
+    pub name: String,
+    /// `namespace` (`default` when absent).
+    pub namespace: String,
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `labels`, in file order.
+    pub labels: Vec<(String, String)>,
+    /// `annotations`, in file order.
+    pub annotations: Vec<(String, String)>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `links`.
+    pub links: Vec<Link>,
+}
+
+impl Metadata {
+    /// The value of an annotation.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An entry of `metadata.links`.
+#[derive(Debug, Clone, Default)]
+pub struct Link {
+    /// The URL.
+    pub url: String,
+    /// A title.
+    pub title: Option<String>,
+    /// An icon name.
+    pub icon: Option<String>,
+    /// A link type.
+    pub link_type: Option<String>,
+}
+
+/// The kind-specific part of an entity.
+#[derive(Debug, Clone)]
+pub enum Spec {
+    /// A Component.
+    Component(ComponentSpec),
+    /// An API.
+    Api(ApiSpec),
+    /// A Resource.
+    Resource(ResourceSpec),
+    /// A System.
+    System(SystemSpec),
+    /// A Domain.
+    Domain(DomainSpec),
+    /// A Group.
+    Group(GroupSpec),
+    /// A User.
+    User(UserSpec),
+    /// A Location.
+    Location(LocationSpec),
+    /// A BusinessFunction.
+    BusinessFunction(FunctionSpec),
+    /// A Supplier.
+    Supplier(Box<SupplierSpec>),
+    /// A Scenario.
+    Scenario(ScenarioSpec),
+    /// A kind Linchpin keeps but does not analyse.
+    Other,
+}
+
+/// What losing a dependency does to the dependent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Impact {
+    /// The dependent stops (the default).
+    #[default]
+    Down,
+    /// The dependent keeps working, degraded.
+    Degraded,
+    /// No effect (documented only).
+    None,
+}
+
+impl Impact {
+    /// Every value as written in YAML.
+    pub const NAMES: &'static [&'static str] = &["down", "degraded", "none"];
+
+    /// Parses the YAML value.
+    pub fn parse(s: &str) -> Option<Impact> {
+        match s {
+            "down" => Some(Impact::Down),
+            "degraded" => Some(Impact::Degraded),
+            "none" => Some(Impact::None),
+            _ => None,
+        }
+    }
+
+    /// The YAML value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Impact::Down => "down",
+            Impact::Degraded => "degraded",
+            Impact::None => "none",
+        }
+    }
+}
+
+/// `dependsOn` plus the `dependencyImpact` overlay, as written.
+#[derive(Debug, Clone, Default)]
+pub struct Dependencies {
+    /// `dependsOn`: Backstage's plain refs.
+    pub depends_on: Vec<Spanned<EntityRef>>,
+    /// `dependencyImpact`: Linchpin's qualifications of those refs.
+    pub overlay: Vec<OverlayEntry>,
+}
+
+/// One entry of `dependencyImpact`.
+#[derive(Debug, Clone)]
+pub struct OverlayEntry {
+    /// The ref or the group of alternatives qualified.
+    pub target: OverlayTarget,
+    /// What losing it (all of it, for `anyOf`) does.
+    pub impact: Impact,
+    /// Time to switch to another option of an `anyOf` (zero by default).
+    pub switchover: Duration,
+    /// What the dependency delivers (`hosting`, `payments`, ...).
+    pub provides: Option<String>,
+    /// A free note.
+    pub note: Option<String>,
+    /// Where the entry starts.
+    pub span: Span,
+}
+
+/// What an overlay entry qualifies.
+#[derive(Debug, Clone)]
+pub enum OverlayTarget {
+    /// `ref`: one dependency.
+    Ref(Spanned<EntityRef>),
+    /// `anyOf`: alternatives, the first being the active one.
+    AnyOf(Vec<Spanned<EntityRef>>),
+}
+
+/// Backstage Component.
+#[derive(Debug, Clone, Default)]
+pub struct ComponentSpec {
+    /// `type`.
+    pub component_type: String,
+    /// `lifecycle`.
+    pub lifecycle: String,
+    /// `owner`.
+    pub owner: Option<Spanned<EntityRef>>,
+    /// `system`.
+    pub system: Option<Spanned<EntityRef>>,
+    /// `subcomponentOf`.
+    pub subcomponent_of: Option<Spanned<EntityRef>>,
+    /// `providesApis`.
+    pub provides_apis: Vec<Spanned<EntityRef>>,
+    /// `consumesApis`.
+    pub consumes_apis: Vec<Spanned<EntityRef>>,
+    /// `dependsOn` + `dependencyImpact`.
+    pub dependencies: Dependencies,
+}
+
+/// Backstage API.
+#[derive(Debug, Clone, Default)]
+pub struct ApiSpec {
+    /// `type`.
+    pub api_type: String,
+    /// `lifecycle`.
+    pub lifecycle: String,
+    /// `owner`.
+    pub owner: Option<Spanned<EntityRef>>,
+    /// `system`.
+    pub system: Option<Spanned<EntityRef>>,
+}
+
+/// Backstage Resource.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceSpec {
+    /// `type`.
+    pub resource_type: String,
+    /// `owner`.
+    pub owner: Option<Spanned<EntityRef>>,
+    /// `system`.
+    pub system: Option<Spanned<EntityRef>>,
+    /// `dependsOn` + `dependencyImpact`.
+    pub dependencies: Dependencies,
+}
+
+/// Backstage System.
+#[derive(Debug, Clone, Default)]
+pub struct SystemSpec {
+    /// `owner`.
+    pub owner: Option<Spanned<EntityRef>>,
+    /// `domain`.
+    pub domain: Option<Spanned<EntityRef>>,
+    /// `dependsOn` + `dependencyImpact` (beyond its parts).
+    pub dependencies: Dependencies,
+}
+
+/// Backstage Domain.
+#[derive(Debug, Clone, Default)]
+pub struct DomainSpec {
+    /// `owner`.
+    pub owner: Option<Spanned<EntityRef>>,
+    /// `subdomainOf`.
+    pub subdomain_of: Option<Spanned<EntityRef>>,
+}
+
+/// Backstage Group.
+#[derive(Debug, Clone, Default)]
+pub struct GroupSpec {
+    /// `type`.
+    pub group_type: String,
+    /// `parent`.
+    pub parent: Option<Spanned<EntityRef>>,
+    /// `children`.
+    pub children: Vec<Spanned<EntityRef>>,
+    /// `members`.
+    pub members: Vec<Spanned<EntityRef>>,
+    /// `profile.displayName`.
+    pub display_name: Option<String>,
+    /// `profile.email`.
+    pub email: Option<String>,
+}
+
+/// Backstage User.
+#[derive(Debug, Clone, Default)]
+pub struct UserSpec {
+    /// `memberOf`.
+    pub member_of: Vec<Spanned<EntityRef>>,
+    /// `profile.displayName`.
+    pub display_name: Option<String>,
+    /// `profile.email`.
+    pub email: Option<String>,
+}
+
+/// Backstage Location.
+#[derive(Debug, Clone, Default)]
+pub struct LocationSpec {
+    /// `type` (`url` or `file`), if given.
+    pub location_type: Option<String>,
+    /// `target` and `targets`, as written.
+    pub targets: Vec<Spanned<String>>,
+}
+
+/// How much a business function matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Criticality {
+    /// Its loss harms the business seriously and quickly.
+    Critical,
+    /// Its loss hurts.
+    Important,
+    /// Everything else.
+    Standard,
+}
+
+impl Criticality {
+    /// Every value as written in YAML.
+    pub const NAMES: &'static [&'static str] = &["critical", "important", "standard"];
+
+    /// Parses the YAML value.
+    pub fn parse(s: &str) -> Option<Criticality> {
+        match s {
+            "critical" => Some(Criticality::Critical),
+            "important" => Some(Criticality::Important),
+            "standard" => Some(Criticality::Standard),
+            _ => None,
+        }
+    }
+
+    /// The YAML value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Criticality::Critical => "critical",
+            Criticality::Important => "important",
+            Criticality::Standard => "standard",
+        }
+    }
+}
+
+/// Linchpin BusinessFunction.
+#[derive(Debug, Clone)]
+pub struct FunctionSpec {
+    /// `criticality`.
+    pub criticality: Criticality,
+    /// `owner`.
+    pub owner: Option<Spanned<EntityRef>>,
+    /// `maxTolerableDowntime` (MTPD).
+    pub max_tolerable_downtime: Option<Spanned<Duration>>,
+    /// `rto`.
+    pub rto: Option<Spanned<Duration>>,
+    /// `rpo`.
+    pub rpo: Option<Spanned<Duration>>,
+    /// `dependsOn` + `dependencyImpact`.
+    pub dependencies: Dependencies,
+}
+
+/// What kind of third party a supplier is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SupplierType {
+    /// Cloud provider (IaaS/PaaS).
+    Cloud,
+    /// Hosting or data-centre party.
+    Hosting,
+    /// Software as a service.
+    Saas,
+    /// Software vendor (software we run).
+    Software,
+    /// An open-source project or its registry.
+    OpenSource,
+    /// Telecom / network.
+    Telecom,
+    /// Services (people, logistics, consultancy).
+    Services,
+    /// Anything else.
+    Other,
+}
+
+impl SupplierType {
+    /// Every value as written in YAML.
+    pub const NAMES: &'static [&'static str] = &[
+        "cloud",
+        "hosting",
+        "saas",
+        "software",
+        "open-source",
+        "telecom",
+        "services",
+        "other",
+    ];
+
+    /// Parses the YAML value.
+    pub fn parse(s: &str) -> Option<SupplierType> {
+        Some(match s {
+            "cloud" => SupplierType::Cloud,
+            "hosting" => SupplierType::Hosting,
+            "saas" => SupplierType::Saas,
+            "software" => SupplierType::Software,
+            "open-source" => SupplierType::OpenSource,
+            "telecom" => SupplierType::Telecom,
+            "services" => SupplierType::Services,
+            "other" => SupplierType::Other,
+            _ => return None,
+        })
+    }
+
+    /// The YAML value.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// Linchpin Supplier.
+#[derive(Debug, Clone)]
+pub struct SupplierSpec {
+    /// `type`.
+    pub supplier_type: SupplierType,
+    /// `owner`: who manages the relationship.
+    pub owner: Option<Spanned<EntityRef>>,
+    /// `country`: ISO 3166-1 alpha-2 of the headquarters.
+    pub country: Option<Spanned<String>>,
+    /// `identifiers` (`lei`, `euid`, `vat`, `duns`, ...), in file order.
+    pub identifiers: Vec<(String, Spanned<String>)>,
+    /// `parent`: the ultimate parent.
+    pub parent: Option<Spanned<EntityRef>>,
+    /// `dependsOn` + `dependencyImpact`: fourth parties.
+    pub dependencies: Dependencies,
+    /// `continuity`.
+    pub continuity: Option<Continuity>,
+    /// `escrow`.
+    pub escrow: Option<Escrow>,
+    /// `exit`.
+    pub exit: Option<ExitPlan>,
+    /// `contracts`.
+    pub contracts: Vec<Contract>,
+}
+
+/// `continuity`: what we asked for and what the supplier committed to.
+#[derive(Debug, Clone)]
+pub struct Continuity {
+    /// When a statement was requested.
+    pub requested: Option<Date>,
+    /// The statement received, if any.
+    pub statement: Option<Statement>,
+    /// Where the block starts.
+    pub span: Span,
+}
+
+/// A continuity statement received from a supplier.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// When it was received.
+    pub received: Option<Date>,
+    /// Until when it is valid.
+    pub valid_until: Option<Date>,
+    /// The committed recovery time objective.
+    pub rto: Option<Duration>,
+    /// The committed recovery point objective.
+    pub rpo: Option<Duration>,
+    /// When the supplier last tested its continuity plan.
+    pub bcp_tested: Option<Date>,
+    /// Certifications (`ISO22301`, `SOC2-Type2`, ...).
+    pub certifications: Vec<String>,
+    /// Path or URL of the evidence document.
+    pub document: Option<String>,
+    /// Where the block starts.
+    pub span: Span,
+}
+
+/// How far an escrow deposit was verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EscrowVerification {
+    /// Not verified.
+    None,
+    /// The deposit was checked to be present and complete.
+    Deposit,
+    /// The deposit was built into working software.
+    Build,
+}
+
+impl EscrowVerification {
+    /// Every value as written in YAML.
+    pub const NAMES: &'static [&'static str] = &["none", "deposit", "build"];
+
+    /// Parses the YAML value.
+    pub fn parse(s: &str) -> Option<EscrowVerification> {
+        match s {
+            "none" => Some(EscrowVerification::None),
+            "deposit" => Some(EscrowVerification::Deposit),
+            "build" => Some(EscrowVerification::Build),
+            _ => None,
+        }
+    }
+
+    /// The YAML value.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// `escrow`: a source-code escrow agreement.
+#[derive(Debug, Clone)]
+pub struct Escrow {
+    /// The escrow agent.
+    pub agent: Option<String>,
+    /// The date of the last deposit.
+    pub last_deposit: Option<Date>,
+    /// How far the last deposit was verified.
+    pub verification: Option<EscrowVerification>,
+    /// When the code is released (`bankruptcy`, `discontinuation`, ...).
+    pub release_conditions: Vec<String>,
+    /// Who would run and patch the released code.
+    pub maintainer: Option<Spanned<EntityRef>>,
+    /// Where the block starts.
+    pub span: Span,
+}
+
+/// How we would leave a supplier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExitStrategy {
+    /// Move to another supplier.
+    Replace,
+    /// Do it ourselves.
+    Insource,
+    /// Take over the escrowed code.
+    Escrow,
+    /// Accept the loss.
+    Accept,
+}
+
+impl ExitStrategy {
+    /// Every value as written in YAML.
+    pub const NAMES: &'static [&'static str] = &["replace", "insource", "escrow", "accept"];
+
+    /// Parses the YAML value.
+    pub fn parse(s: &str) -> Option<ExitStrategy> {
+        match s {
+            "replace" => Some(ExitStrategy::Replace),
+            "insource" => Some(ExitStrategy::Insource),
+            "escrow" => Some(ExitStrategy::Escrow),
+            "accept" => Some(ExitStrategy::Accept),
+            _ => None,
+        }
+    }
+
+    /// The YAML value.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// `exit`: the exit plan.
+#[derive(Debug, Clone)]
+pub struct ExitPlan {
+    /// The strategy.
+    pub strategy: Option<ExitStrategy>,
+    /// Replacement suppliers.
+    pub alternatives: Vec<Spanned<EntityRef>>,
+    /// How long the exit takes.
+    pub lead_time: Option<Spanned<Duration>>,
+    /// When the plan was last tested.
+    pub last_tested: Option<Date>,
+    /// Who owns the plan.
+    pub owner: Option<Spanned<EntityRef>>,
+    /// Where the block starts.
+    pub span: Span,
+}
+
+/// An amount of money.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Money {
+    /// The amount.
+    pub amount: f64,
+    /// ISO 4217 currency code.
+    pub currency: String,
+}
+
+/// One contract with a supplier.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// The contract's reference.
+    pub reference: String,
+    /// Start date.
+    pub start: Option<Date>,
+    /// End date.
+    pub end: Option<Date>,
+    /// Notice period.
+    pub notice_period: Option<Duration>,
+    /// Annual cost.
+    pub annual_cost: Option<Money>,
+    /// Where the entry starts.
+    pub span: Span,
+}
+
+/// Outage or permanent failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum FailureMode {
+    /// A failure for a time.
+    #[default]
+    Outage,
+    /// A failure until the exit plan is carried out.
+    Permanent,
+}
+
+impl FailureMode {
+    /// Every value as written in YAML.
+    pub const NAMES: &'static [&'static str] = &["outage", "permanent"];
+
+    /// Parses the YAML value.
+    pub fn parse(s: &str) -> Option<FailureMode> {
+        match s {
+            "outage" => Some(FailureMode::Outage),
+            "permanent" => Some(FailureMode::Permanent),
+            _ => None,
+        }
+    }
+
+    /// The YAML value.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// Linchpin Scenario.
+#[derive(Debug, Clone)]
+pub struct ScenarioSpec {
+    /// The entities that fail.
+    pub fail: Vec<Spanned<EntityRef>>,
+    /// Outage or permanent.
+    pub mode: FailureMode,
+    /// How long an outage lasts (defaults to the committed RTO).
+    pub duration: Option<Duration>,
+}
