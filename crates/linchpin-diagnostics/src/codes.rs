@@ -113,10 +113,13 @@ value, which hides mistakes. Linchpin reports it.
 
 Fix: remove or merge one of the two entries.";
 
-    "not-an-entity", Error, "a YAML document is not an entity",
-"Every document in a landscape file must be a mapping with `apiVersion`,
+    "not-an-entity", Warning, "a YAML document is not an entity and was skipped",
+"Every document in a landscape file should be a mapping with `apiVersion`,
 `kind`, `metadata` and (for most kinds) `spec`, like a Backstage catalog
-entity. Empty documents are ignored.
+entity. Other YAML that lives in the same folder (an OpenAPI document that
+an API's `$text` points at, CI files) is skipped with this warning; empty
+documents are ignored silently. A document that has a `kind` but lacks
+other required fields is an error (`missing-field`), not this warning.
 
 Example:
 
@@ -240,8 +243,8 @@ User, `providesApis` an API, exit `alternatives` a Supplier) and the ref
 names another kind.";
 
     "duplicate-entity", Error, "two entities have the same kind, namespace and name",
-"Every entity is identified by `kind:namespace/name` (the kind and the
-namespace compared without case). Two definitions make every ref to it
+"Every entity is identified by `kind:namespace/name`, compared without
+regard to case, as Backstage compares them. Two definitions make every ref to it
 ambiguous. The message points at both.
 
 Fix: rename or remove one of them.";

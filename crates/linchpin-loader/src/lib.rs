@@ -1,1 +1,408 @@
+//! Reads a landscape from disk into a [`Catalog`], with every problem found
+//! on the way as a [`Diagnostic`].
+//!
+//! The pipeline: find files ([`walk`]) → read and parse each file in
+//! parallel ([`yaml`]) → decode documents into entities ([`decode`]) →
+//! follow Location targets (back to reading) → resolve refs into the impact
+//! graph ([`resolve`]).
+//!
+//! Loading never stops at the first problem and never panics on bad input:
+//! [`load`] returns `Err` only when the landscape itself cannot be opened.
 
+pub mod decode;
+pub mod resolve;
+pub mod rules;
+mod walk;
+pub mod yaml;
+
+pub use yaml::Limits;
+
+use linchpin_diagnostics::{sort_diagnostics, Diagnostic, FileId, SourceMap, Span};
+use linchpin_model::{Catalog, Entity, Spec};
+use rustc_hash::FxHashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How to load.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Files larger than this are skipped with a warning.
+    pub max_file_size: u64,
+    /// Bounds on YAML nesting and alias expansion.
+    pub limits: Limits,
+    /// Worker threads for parsing (0: one per core).
+    pub threads: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            max_file_size: 16 * 1024 * 1024,
+            limits: Limits::default(),
+            threads: 0,
+        }
+    }
+}
+
+/// A loaded landscape.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The folder the landscape was loaded from (paths are shown relative to it).
+    pub root: PathBuf,
+    /// Every entity with its impact graph.
+    pub catalog: Catalog,
+    /// Every file looked at, for rendering diagnostics.
+    pub sources: SourceMap,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a landscape could not be opened at all.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The path does not exist or cannot be accessed.
+    Open {
+        /// The path given.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Open { path, source } => {
+                write!(f, "cannot open landscape `{}`: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LoadError::Open { source, .. } => Some(source),
+        }
+    }
+}
+
+/// Loads the landscape at `path`: a folder (every `*.yaml`/`*.yml` below it,
+/// hidden and git-ignored paths skipped) or a single file. Location targets
+/// are followed in both cases, within the landscape root.
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let open_error = |source| LoadError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let canonical = path.canonicalize().map_err(open_error)?;
+    let meta = std::fs::metadata(&canonical).map_err(open_error)?;
+    let (root, start): (PathBuf, Vec<PathBuf>) = if meta.is_dir() {
+        (canonical.clone(), Vec::new())
+    } else {
+        let parent = canonical
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| canonical.clone());
+        (parent, vec![canonical.clone()])
+    };
+
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut queue: Vec<(PathBuf, FileId)> = Vec::new();
+    let mut seen: FxHashSet<PathBuf> = FxHashSet::default();
+
+    let found = if meta.is_dir() {
+        walk::find_files(&root, &mut sources, &mut diagnostics)
+    } else {
+        start
+    };
+    for file in found {
+        let real = file.canonicalize().unwrap_or_else(|_| file.clone());
+        if seen.insert(real) {
+            let id = sources.add(display_path(&root, &file), String::new());
+            queue.push((file, id));
+        }
+    }
+
+    let mut entities: Vec<Entity> = Vec::new();
+    while !queue.is_empty() {
+        let batch = std::mem::take(&mut queue);
+        let outcomes = read_files(&batch, options);
+        for (outcome, (path, _)) in outcomes.into_iter().zip(&batch) {
+            sources.set_text(outcome.file, outcome.text);
+            diagnostics.extend(outcome.diagnostics);
+            for entity in &outcome.entities {
+                if let Spec::Location(location) = &entity.spec {
+                    for target in &location.targets {
+                        if let Some(next) = location_target(&root, path, target, &mut diagnostics) {
+                            let real = next.canonicalize().unwrap_or_else(|_| next.clone());
+                            if seen.insert(real) {
+                                let id = sources.add(display_path(&root, &next), String::new());
+                                queue.push((next, id));
+                            }
+                        }
+                    }
+                }
+            }
+            entities.extend(outcome.entities);
+        }
+    }
+
+    if entities.is_empty() {
+        diagnostics.push(
+            Diagnostic::global(
+                "empty-landscape",
+                format!("no entity found in `{}`", path.display()),
+            )
+            .with_help("point Linchpin at a folder of landscape YAML files, e.g. `linchpin check examples/webshop`"),
+        );
+    }
+    let catalog = resolve::resolve(entities, &sources, &mut diagnostics);
+    sort_diagnostics(&mut diagnostics, &sources);
+    Ok(Loaded {
+        root,
+        catalog,
+        sources,
+        diagnostics,
+    })
+}
+
+/// Shows `path` relative to `root`, with `/` separators.
+fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
+/// Resolves one Location target to a file to load, or reports why not.
+fn location_target(
+    root: &Path,
+    location_file: &Path,
+    target: &linchpin_model::Spanned<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<PathBuf> {
+    let text = target.value.trim();
+    if text.starts_with("url:") || text.contains("://") {
+        diagnostics.push(
+            Diagnostic::at(
+                "location-url-skipped",
+                target.span,
+                format!("`{text}` is a URL; Linchpin reads files only and skipped it"),
+            )
+            .with_help("check the target out beside the landscape and point at the file"),
+        );
+        return None;
+    }
+    let relative = text.strip_prefix("file:").unwrap_or(text);
+    if relative.contains(['*', '?', '[']) {
+        diagnostics.push(Diagnostic::at(
+            "location-glob-unsupported",
+            target.span,
+            format!("`{text}` is a glob pattern; it is not expanded (files inside the landscape folder are loaded anyway)"),
+        ));
+        return None;
+    }
+    let base = location_file.parent().unwrap_or(root);
+    let joined = base.join(relative);
+    let real = match joined.canonicalize() {
+        Ok(real) => real,
+        Err(_) => {
+            diagnostics.push(
+                Diagnostic::at(
+                    "location-target-missing",
+                    target.span,
+                    format!("`{text}` does not exist"),
+                )
+                .with_help("targets are relative to the folder of the file holding the Location"),
+            );
+            return None;
+        }
+    };
+    if !real.starts_with(root) {
+        diagnostics.push(
+            Diagnostic::at(
+                "location-outside-root",
+                target.span,
+                format!("`{text}` lies outside the landscape folder and was not loaded"),
+            )
+            .with_help(
+                "move the file into the landscape, or run Linchpin on a folder that contains both",
+            ),
+        );
+        return None;
+    }
+    if !real.is_file() {
+        diagnostics.push(Diagnostic::at(
+            "location-target-missing",
+            target.span,
+            format!("`{text}` is not a file"),
+        ));
+        return None;
+    }
+    Some(real)
+}
+
+struct FileOutcome {
+    file: FileId,
+    text: String,
+    entities: Vec<Entity>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads, parses and decodes files on all cores; results in input order.
+fn read_files(batch: &[(PathBuf, FileId)], options: &LoadOptions) -> Vec<FileOutcome> {
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(batch.len())
+    .max(1);
+    if threads == 1 {
+        return batch
+            .iter()
+            .map(|(p, id)| read_file(p, *id, options))
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, FileOutcome)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((path, id)) = batch.get(i) else {
+                            break;
+                        };
+                        done.push((i, read_file(path, *id, options)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, o)| o).collect()
+}
+
+#[allow(clippy::disallowed_methods)] // the loader is the crate that reads files
+fn read_file(path: &Path, file: FileId, options: &LoadOptions) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        file,
+        text: String::new(),
+        entities: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let io_error = |e: std::io::Error| {
+        Diagnostic::in_file("io-error", file, format!("cannot read the file: {e}"))
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > options.max_file_size => {
+            outcome.diagnostics.push(
+                Diagnostic::in_file(
+                    "file-too-large",
+                    file,
+                    format!(
+                        "the file is {} MiB, above the limit of {} MiB; it was skipped",
+                        m.len() / (1024 * 1024),
+                        options.max_file_size / (1024 * 1024)
+                    ),
+                )
+                .with_help(
+                    "landscape files are small; move generated data out of the landscape folder",
+                ),
+            );
+            return outcome;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            outcome.diagnostics.push(io_error(e));
+            return outcome;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            outcome.diagnostics.push(io_error(e));
+            return outcome;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let (line, col) = position_of(&bytes[..at]);
+            if bytes.contains(&0) {
+                outcome.diagnostics.push(Diagnostic::in_file(
+                    "binary-file",
+                    file,
+                    "the file holds binary data, not YAML text; it was skipped",
+                ));
+            } else {
+                outcome.diagnostics.push(
+                    Diagnostic::in_file(
+                        "invalid-utf8",
+                        file,
+                        format!(
+                            "the file is not UTF-8 (first invalid byte 0x{:02x} at line {line}, column {col}); it was skipped",
+                            bytes[at]
+                        ),
+                    )
+                    .with_help("re-save the file as UTF-8"),
+                );
+            }
+            return outcome;
+        }
+    };
+    if text.as_bytes().contains(&0) {
+        outcome.diagnostics.push(Diagnostic::in_file(
+            "binary-file",
+            file,
+            "the file holds binary data (NUL bytes), not YAML text; it was skipped",
+        ));
+        return outcome;
+    }
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let documents = yaml::parse_documents(body, file, options.limits, &mut outcome.diagnostics);
+    for doc in &documents {
+        if let Some(entity) = decode::decode_entity(doc, &mut outcome.diagnostics) {
+            outcome.entities.push(entity);
+        }
+    }
+    drop(documents);
+    outcome.text = if body.len() == text.len() {
+        text
+    } else {
+        body.to_owned()
+    };
+    outcome
+}
+
+/// 1-based line and column (in characters) just after `prefix`.
+fn position_of(prefix: &[u8]) -> (usize, usize) {
+    let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = prefix
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&prefix[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// A span at the start of a file, for diagnostics about a whole file.
+pub fn file_span(file: FileId) -> Span {
+    Span::file_start(file)
+}

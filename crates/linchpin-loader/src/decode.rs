@@ -1,0 +1,1365 @@
+//! YAML tree → [`Entity`], reporting every problem of a document instead of
+//! stopping at the first.
+//!
+//! Each kind lists its known fields; anything else is an `unknown-field`
+//! warning with the nearest known field suggested. Fields that Backstage
+//! defines are typed as strictly as Backstage's own validator types them, so
+//! that whatever Linchpin accepts on a Backstage kind stays valid for
+//! Backstage.
+
+use crate::rules;
+use crate::yaml::{Node, NodeKind, ScalarType};
+use linchpin_diagnostics::{did_you_mean, Diagnostic, Span};
+use linchpin_model::*;
+
+/// Decodes one YAML document into an entity; `None` where the document is
+/// too broken to identify an entity (the reasons are in `diagnostics`).
+pub fn decode_entity(doc: &Node<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Entity> {
+    let mut d = Decoder { diagnostics };
+    d.entity(doc)
+}
+
+struct Decoder<'d> {
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+/// The entries of a mapping with the path that leads to it.
+struct Fields<'n, 'a> {
+    entries: &'n [(Node<'a>, Node<'a>)],
+    span: Span,
+    path: String,
+}
+
+impl<'n, 'a> Fields<'n, 'a> {
+    fn get(&self, key: &str) -> Option<&'n Node<'a>> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// `get`, treating an explicit null like an absent key.
+    fn value(&self, key: &str) -> Option<&'n Node<'a>> {
+        self.get(key).filter(|v| !v.is_null())
+    }
+
+    fn path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+}
+
+const ENVELOPE: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec",
+    "relations",
+    "status",
+];
+const METADATA: &[&str] = &[
+    "name",
+    "namespace",
+    "title",
+    "description",
+    "labels",
+    "annotations",
+    "tags",
+    "links",
+    "uid",
+    "etag",
+    "generation",
+];
+
+impl Decoder<'_> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn entity(&mut self, doc: &Node<'_>) -> Option<Entity> {
+        let NodeKind::Map(entries) = &doc.kind else {
+            self.push(
+                Diagnostic::at(
+                    "not-an-entity",
+                    doc.span,
+                    format!("expected an entity (a mapping with apiVersion, kind, metadata and spec), found {}", doc.shape()),
+                )
+                .with_help("every YAML document of a landscape file is one entity"),
+            );
+            return None;
+        };
+        let top = Fields {
+            entries,
+            span: doc.span,
+            path: String::new(),
+        };
+        if top.get("kind").is_none() && top.get("apiVersion").is_none() {
+            self.push(
+                Diagnostic::at(
+                    "not-an-entity",
+                    doc.span,
+                    "this document has no `apiVersion` and no `kind`: it is not an entity",
+                )
+                .with_help("landscape files hold Backstage-style entities; move other YAML out of the landscape folder"),
+            );
+            return None;
+        }
+        self.unknown_fields(&top, ENVELOPE, "an entity");
+        let api_version = self.required_string(&top, "apiVersion", "an entity");
+        let kind_text = self.required_string(&top, "kind", "an entity");
+        let metadata_node = self.required(&top, "metadata", "an entity");
+        let (Some(kind_text), Some(metadata_node)) = (kind_text, metadata_node) else {
+            return None;
+        };
+        let kind = Kind::parse(&kind_text.value);
+        let api_version = api_version.map(|v| {
+            self.check_api_version(&kind, &v);
+            v.value
+        });
+
+        let metadata_fields = self.fields(metadata_node, "metadata")?;
+        let metadata = self.metadata(&metadata_fields);
+        let name_span = metadata_fields
+            .get("name")
+            .map_or(metadata_node.span, |n| n.span);
+        let metadata = metadata?;
+        let ns = metadata.namespace.clone();
+
+        let spec_node = top.value("spec");
+        let spec_required = !matches!(kind, Kind::Other(_) | Kind::Template);
+        if spec_node.is_none() && spec_required {
+            self.push(Diagnostic::at(
+                "missing-field",
+                top.span,
+                format!("{} `{}` has no `spec`", kind.display_name(), metadata.name),
+            ));
+        }
+        let empty = Node {
+            kind: NodeKind::Map(Vec::new()),
+            span: top.span,
+        };
+        let spec_fields = match spec_node {
+            Some(node) => self.fields(node, "spec"),
+            None => self.fields(&empty, "spec"),
+        }?;
+        let what = match kind.display_name().chars().next() {
+            Some('A' | 'E' | 'I' | 'O' | 'U') => format!("an {}", kind.display_name()),
+            _ => format!("a {}", kind.display_name()),
+        };
+        let spec = match &kind {
+            Kind::Component => Spec::Component(self.component(&spec_fields, &ns, &what)),
+            Kind::Api => Spec::Api(self.api(&spec_fields, &ns, &what)),
+            Kind::Resource => Spec::Resource(self.resource(&spec_fields, &ns, &what)),
+            Kind::System => Spec::System(self.system(&spec_fields, &ns, &what)),
+            Kind::Domain => Spec::Domain(self.domain(&spec_fields, &ns, &what)),
+            Kind::Group => Spec::Group(self.group(&spec_fields, &ns, &what)),
+            Kind::User => Spec::User(self.user(&spec_fields, &ns, &what)),
+            Kind::Location => Spec::Location(self.location(&spec_fields, &what)),
+            Kind::BusinessFunction => {
+                Spec::BusinessFunction(self.function(&spec_fields, &ns, &what)?)
+            }
+            Kind::Supplier => Spec::Supplier(Box::new(self.supplier(&spec_fields, &ns, &what)?)),
+            Kind::Scenario => Spec::Scenario(self.scenario(&spec_fields, &ns, &what)),
+            Kind::Template => {
+                self.push(
+                    Diagnostic::at(
+                        "unknown-kind",
+                        kind_text.span,
+                        format!("Template `{}` is kept but not analysed", metadata.name),
+                    )
+                    .with_help("software templates take no part in the impact analysis"),
+                );
+                Spec::Other
+            }
+            Kind::Other(_) => {
+                let known = [
+                    "Component",
+                    "API",
+                    "Resource",
+                    "System",
+                    "Domain",
+                    "Group",
+                    "User",
+                    "Location",
+                    "BusinessFunction",
+                    "Supplier",
+                    "Scenario",
+                ];
+                let mut diag = Diagnostic::at(
+                    "unknown-kind",
+                    kind_text.span,
+                    format!(
+                        "kind `{}` is not analysed by Linchpin; `{}` is kept but takes no part in the impact analysis",
+                        kind_text.value, metadata.name
+                    ),
+                );
+                if let Some(near) = did_you_mean(&kind_text.value, known) {
+                    diag = diag.with_help(format!("did you mean `{near}`?"));
+                }
+                self.push(diag);
+                Spec::Other
+            }
+        };
+        Some(Entity {
+            entity_ref: EntityRef {
+                kind,
+                namespace: metadata.namespace.clone(),
+                name: metadata.name.clone(),
+            },
+            api_version: api_version.unwrap_or_default(),
+            metadata,
+            spec,
+            span: name_span,
+        })
+    }
+
+    fn check_api_version(&mut self, kind: &Kind, api_version: &Spanned<String>) {
+        let v = api_version.value.as_str();
+        let (ok, expected) = if kind.is_linchpin() {
+            (v == "linchpin.dev/v1alpha1", "linchpin.dev/v1alpha1")
+        } else if matches!(kind, Kind::Other(_)) {
+            (true, "")
+        } else if matches!(kind, Kind::Template) {
+            (
+                v.starts_with("scaffolder.backstage.io/") || v.starts_with("backstage.io/"),
+                "scaffolder.backstage.io/v1beta3",
+            )
+        } else {
+            (
+                v == "backstage.io/v1alpha1" || v == "backstage.io/v1beta1",
+                "backstage.io/v1alpha1",
+            )
+        };
+        if !ok {
+            self.push(
+                Diagnostic::at(
+                    "invalid-api-version",
+                    api_version.span,
+                    format!(
+                        "{} entities use apiVersion `{expected}`, not `{v}`",
+                        kind.display_name()
+                    ),
+                )
+                .with_help(format!("write `apiVersion: {expected}`")),
+            );
+        }
+    }
+
+    fn metadata(&mut self, f: &Fields<'_, '_>) -> Option<Metadata> {
+        self.unknown_fields(f, METADATA, "metadata");
+        let name = self.required_string(f, "name", "metadata");
+        if let Some(name) = &name {
+            if !rules::is_valid_name(&name.value) {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-name",
+                        name.span,
+                        format!("`{}` is not a valid entity name", name.value),
+                    )
+                    .with_help("names are 1–63 characters of a-z, A-Z, 0-9, separated by `-`, `_` or `.`, e.g. `checkout-service`"),
+                );
+            }
+        }
+        let namespace = match self.opt_string(f, "namespace") {
+            Some(ns) => {
+                if !rules::is_valid_namespace(&ns.value) {
+                    self.push(
+                        Diagnostic::at(
+                            "invalid-namespace",
+                            ns.span,
+                            format!("`{}` is not a valid namespace", ns.value),
+                        )
+                        .with_help(
+                            "namespaces are lower-case letters, digits and `-`, e.g. `payments`",
+                        ),
+                    );
+                }
+                ns.value
+            }
+            None => "default".to_owned(),
+        };
+        let title = self.opt_string(f, "title").map(|s| s.value);
+        let description = self.opt_string(f, "description").map(|s| s.value);
+        let labels = self.string_map(f, "labels", true);
+        let annotations = self.string_map(f, "annotations", false);
+        let mut tags = Vec::new();
+        for tag in self.string_list(f, "tags") {
+            if !rules::is_valid_tag(&tag.value) {
+                self.push(
+                    Diagnostic::at("invalid-tag", tag.span, format!("`{}` is not a valid tag", tag.value))
+                        .with_help("tags are lower-case letters, digits, `+`, `#` and `:`, separated by single `-`, e.g. `go-1-15`"),
+                );
+            }
+            tags.push(tag.value);
+        }
+        let mut links = Vec::new();
+        if let Some(list) = self.list(f, "links") {
+            for (i, item) in list.iter().enumerate() {
+                let Some(lf) = self.fields(item, &format!("metadata.links[{i}]")) else {
+                    continue;
+                };
+                self.unknown_fields(&lf, &["url", "title", "icon", "type"], "a link");
+                let url = self.required_string(&lf, "url", "a link");
+                links.push(Link {
+                    url: url.map(|u| u.value).unwrap_or_default(),
+                    title: self.opt_string(&lf, "title").map(|s| s.value),
+                    icon: self.opt_string(&lf, "icon").map(|s| s.value),
+                    link_type: self.opt_string(&lf, "type").map(|s| s.value),
+                });
+            }
+        }
+        Some(Metadata {
+            name: name?.value,
+            namespace,
+            title,
+            description,
+            labels,
+            annotations,
+            tags,
+            links,
+        })
+    }
+
+    fn component(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ComponentSpec {
+        self.unknown_fields(
+            f,
+            &[
+                "type",
+                "lifecycle",
+                "owner",
+                "system",
+                "subcomponentOf",
+                "providesApis",
+                "consumesApis",
+                "dependsOn",
+                "dependencyOf",
+                "dependencyImpact",
+            ],
+            what,
+        );
+        self.ref_list(f, "dependencyOf", None, ns);
+        ComponentSpec {
+            component_type: self
+                .required_string(f, "type", what)
+                .map(|s| s.value)
+                .unwrap_or_default(),
+            lifecycle: self
+                .required_string(f, "lifecycle", what)
+                .map(|s| s.value)
+                .unwrap_or_default(),
+            owner: self.required_ref(f, "owner", Some(Kind::Group), ns, what),
+            system: self.opt_ref(f, "system", Some(Kind::System), ns),
+            subcomponent_of: self.opt_ref(f, "subcomponentOf", Some(Kind::Component), ns),
+            provides_apis: self.ref_list(f, "providesApis", Some(Kind::Api), ns),
+            consumes_apis: self.ref_list(f, "consumesApis", Some(Kind::Api), ns),
+            dependencies: self.dependencies(f, ns),
+        }
+    }
+
+    fn api(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ApiSpec {
+        self.unknown_fields(
+            f,
+            &[
+                "type",
+                "lifecycle",
+                "owner",
+                "system",
+                "definition",
+                "remotes",
+            ],
+            what,
+        );
+        let spec = ApiSpec {
+            api_type: self
+                .required_string(f, "type", what)
+                .map(|s| s.value)
+                .unwrap_or_default(),
+            lifecycle: self
+                .required_string(f, "lifecycle", what)
+                .map(|s| s.value)
+                .unwrap_or_default(),
+            owner: self.required_ref(f, "owner", Some(Kind::Group), ns, what),
+            system: self.opt_ref(f, "system", Some(Kind::System), ns),
+        };
+        // Backstage's newer schema for MCP and model servers describes
+        // transport `remotes` instead of a definition.
+        let has_remotes = f.value("remotes").is_some();
+        if spec.api_type == "mcp-server" && !has_remotes {
+            self.missing(f, "remotes", "an MCP server API");
+        }
+        if has_remotes {
+            match self.list(f, "remotes") {
+                None => {}
+                Some(remotes) => {
+                    for (i, remote) in remotes.iter().enumerate() {
+                        if let Some(r) = self.fields(remote, &format!("spec.remotes[{i}]")) {
+                            self.unknown_fields(&r, &["type", "url"], "an MCP remote");
+                            self.required_string(&r, "type", "an MCP remote");
+                            self.required_string(&r, "url", "an MCP remote");
+                        }
+                    }
+                }
+            }
+        }
+        match f.value("definition") {
+            None if has_remotes || spec.api_type == "mcp-server" => {}
+            None => self.missing(f, "definition", what),
+            Some(node) => match &node.kind {
+                NodeKind::Scalar(..) => {
+                    self.string(node, &f.path("definition"));
+                }
+                // Backstage's placeholders (`$text: ./openapi.yaml`) are
+                // substituted at ingestion.
+                NodeKind::Map(entries)
+                    if entries.len() == 1
+                        && entries[0].0.as_scalar().is_some_and(|k| k.starts_with('$')) => {}
+                _ => self.wrong_type(
+                    node,
+                    &f.path("definition"),
+                    "a string (or a `$text` placeholder)",
+                ),
+            },
+        }
+        spec
+    }
+
+    fn resource(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ResourceSpec {
+        self.unknown_fields(
+            f,
+            &[
+                "type",
+                "owner",
+                "system",
+                "dependsOn",
+                "dependencyOf",
+                "dependencyImpact",
+            ],
+            what,
+        );
+        self.ref_list(f, "dependencyOf", None, ns);
+        ResourceSpec {
+            resource_type: self
+                .required_string(f, "type", what)
+                .map(|s| s.value)
+                .unwrap_or_default(),
+            owner: self.required_ref(f, "owner", Some(Kind::Group), ns, what),
+            system: self.opt_ref(f, "system", Some(Kind::System), ns),
+            dependencies: self.dependencies(f, ns),
+        }
+    }
+
+    fn system(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> SystemSpec {
+        self.unknown_fields(
+            f,
+            &["owner", "domain", "type", "dependsOn", "dependencyImpact"],
+            what,
+        );
+        self.opt_string(f, "type");
+        SystemSpec {
+            owner: self.required_ref(f, "owner", Some(Kind::Group), ns, what),
+            domain: self.opt_ref(f, "domain", Some(Kind::Domain), ns),
+            dependencies: self.dependencies(f, ns),
+        }
+    }
+
+    fn domain(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> DomainSpec {
+        self.unknown_fields(f, &["owner", "subdomainOf", "type"], what);
+        self.opt_string(f, "type");
+        DomainSpec {
+            owner: self.required_ref(f, "owner", Some(Kind::Group), ns, what),
+            subdomain_of: self.opt_ref(f, "subdomainOf", Some(Kind::Domain), ns),
+        }
+    }
+
+    fn profile(&mut self, f: &Fields<'_, '_>) -> (Option<String>, Option<String>) {
+        let Some(node) = f.value("profile") else {
+            return (None, None);
+        };
+        let Some(p) = self.fields(node, &f.path("profile")) else {
+            return (None, None);
+        };
+        self.unknown_fields(&p, &["displayName", "email", "picture"], "a profile");
+        self.opt_string(&p, "picture");
+        (
+            self.opt_string(&p, "displayName").map(|s| s.value),
+            self.opt_string(&p, "email").map(|s| s.value),
+        )
+    }
+
+    fn group(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> GroupSpec {
+        self.unknown_fields(
+            f,
+            &["type", "profile", "parent", "children", "members"],
+            what,
+        );
+        let group_type = self
+            .required_string(f, "type", what)
+            .map(|s| s.value)
+            .unwrap_or_default();
+        if f.get("children").is_none() {
+            self.missing(f, "children", what);
+        }
+        let (display_name, email) = self.profile(f);
+        GroupSpec {
+            group_type,
+            parent: self.opt_ref(f, "parent", Some(Kind::Group), ns),
+            children: self.ref_list(f, "children", Some(Kind::Group), ns),
+            members: self.ref_list(f, "members", Some(Kind::User), ns),
+            display_name,
+            email,
+        }
+    }
+
+    fn user(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> UserSpec {
+        self.unknown_fields(f, &["profile", "memberOf"], what);
+        if f.get("memberOf").is_none() {
+            self.missing(f, "memberOf", what);
+        }
+        let (display_name, email) = self.profile(f);
+        UserSpec {
+            member_of: self.ref_list(f, "memberOf", Some(Kind::Group), ns),
+            display_name,
+            email,
+        }
+    }
+
+    fn location(&mut self, f: &Fields<'_, '_>, what: &str) -> LocationSpec {
+        self.unknown_fields(f, &["type", "target", "targets", "presence"], what);
+        let mut targets = Vec::new();
+        if let Some(t) = self.opt_string(f, "target") {
+            targets.push(t);
+        }
+        targets.extend(self.string_list(f, "targets"));
+        if let Some(p) = self.opt_string(f, "presence") {
+            if p.value != "required" && p.value != "optional" {
+                self.invalid_value(&p, "spec.presence", &["required", "optional"]);
+            }
+        }
+        LocationSpec {
+            location_type: self.opt_string(f, "type").map(|s| s.value),
+            targets,
+        }
+    }
+
+    fn function(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> Option<FunctionSpec> {
+        self.unknown_fields(
+            f,
+            &[
+                "criticality",
+                "owner",
+                "maxTolerableDowntime",
+                "rto",
+                "rpo",
+                "dependsOn",
+                "dependencyImpact",
+            ],
+            what,
+        );
+        let criticality = self.required_enum(
+            f,
+            "criticality",
+            what,
+            Criticality::NAMES,
+            Criticality::parse,
+        );
+        let spec = FunctionSpec {
+            criticality: criticality.unwrap_or(Criticality::Standard),
+            owner: self.opt_ref(f, "owner", Some(Kind::Group), ns),
+            max_tolerable_downtime: self.opt_duration(f, "maxTolerableDowntime"),
+            rto: self.opt_duration(f, "rto"),
+            rpo: self.opt_duration(f, "rpo"),
+            dependencies: self.dependencies(f, ns),
+        };
+        Some(spec)
+    }
+
+    fn supplier(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> Option<SupplierSpec> {
+        self.unknown_fields(
+            f,
+            &[
+                "type",
+                "owner",
+                "country",
+                "identifiers",
+                "parent",
+                "dependsOn",
+                "dependencyImpact",
+                "continuity",
+                "escrow",
+                "exit",
+                "contracts",
+            ],
+            what,
+        );
+        let supplier_type = self
+            .required_enum(f, "type", what, SupplierType::NAMES, SupplierType::parse)
+            .unwrap_or(SupplierType::Other);
+        let country = self.opt_string(f, "country");
+        if let Some(c) = &country {
+            if !rules::is_valid_country(&c.value) {
+                let mut d = Diagnostic::at(
+                    "invalid-country",
+                    c.span,
+                    format!("`{}` is not an ISO 3166-1 alpha-2 country code", c.value),
+                );
+                d = d.with_help(if c.value.eq_ignore_ascii_case("uk") {
+                    "the United Kingdom's code is `GB`".to_owned()
+                } else {
+                    "use two upper-case letters, e.g. `DE`, `US`, `GB`".to_owned()
+                });
+                self.push(d);
+            }
+        }
+        let mut identifiers = Vec::new();
+        for (key, value) in self.string_map_spanned(f, "identifiers") {
+            if key == "lei" && !rules::is_valid_lei(&value.value) {
+                self.push(
+                    Diagnostic::at("invalid-lei", value.span, format!("`{}` is not a valid LEI", value.value))
+                        .with_help("an LEI is 20 upper-case letters and digits ending in two check digits; copy it from the GLEIF database"),
+                );
+            }
+            identifiers.push((key, value));
+        }
+        let continuity = f
+            .value("continuity")
+            .and_then(|n| self.continuity(n, &f.path("continuity")));
+        let escrow = f
+            .value("escrow")
+            .and_then(|n| self.escrow(n, &f.path("escrow"), ns));
+        let exit = f
+            .value("exit")
+            .and_then(|n| self.exit(n, &f.path("exit"), ns));
+        let mut contracts = Vec::new();
+        if let Some(list) = self.list(f, "contracts") {
+            for (i, item) in list.iter().enumerate() {
+                if let Some(c) = self.contract(item, &format!("{}[{i}]", f.path("contracts"))) {
+                    contracts.push(c);
+                }
+            }
+        }
+        Some(SupplierSpec {
+            supplier_type,
+            owner: self.opt_ref(f, "owner", Some(Kind::Group), ns),
+            country,
+            identifiers,
+            parent: self.opt_ref(f, "parent", Some(Kind::Supplier), ns),
+            dependencies: self.dependencies(f, ns),
+            continuity,
+            escrow,
+            exit,
+            contracts,
+        })
+    }
+
+    fn continuity(&mut self, node: &Node<'_>, path: &str) -> Option<Continuity> {
+        let f = self.fields(node, path)?;
+        self.unknown_fields(&f, &["requested", "statement"], "continuity");
+        let statement = f.value("statement").and_then(|n| {
+            let s = self.fields(n, &f.path("statement"))?;
+            self.unknown_fields(
+                &s,
+                &[
+                    "received",
+                    "validUntil",
+                    "rto",
+                    "rpo",
+                    "bcpTested",
+                    "certifications",
+                    "document",
+                ],
+                "a continuity statement",
+            );
+            let received = self.opt_date(&s, "received");
+            let valid_until = self.opt_date(&s, "validUntil");
+            if let (Some(r), Some(v)) = (&received, &valid_until) {
+                if v.value < r.value {
+                    self.push(Diagnostic::at(
+                        "inconsistent-dates",
+                        v.span,
+                        format!(
+                            "the statement is valid until {} but was received on {}",
+                            v.value, r.value
+                        ),
+                    ));
+                }
+            }
+            Some(Statement {
+                received: received.map(|d| d.value),
+                valid_until: valid_until.map(|d| d.value),
+                rto: self.opt_duration(&s, "rto").map(|d| d.value),
+                rpo: self.opt_duration(&s, "rpo").map(|d| d.value),
+                bcp_tested: self.opt_date(&s, "bcpTested").map(|d| d.value),
+                certifications: self
+                    .string_list(&s, "certifications")
+                    .into_iter()
+                    .map(|s| s.value)
+                    .collect(),
+                document: self.opt_string(&s, "document").map(|s| s.value),
+                span: n.span,
+            })
+        });
+        Some(Continuity {
+            requested: self.opt_date(&f, "requested").map(|d| d.value),
+            statement,
+            span: node.span,
+        })
+    }
+
+    fn escrow(&mut self, node: &Node<'_>, path: &str, ns: &str) -> Option<Escrow> {
+        let f = self.fields(node, path)?;
+        self.unknown_fields(
+            &f,
+            &[
+                "agent",
+                "lastDeposit",
+                "verification",
+                "releaseConditions",
+                "maintainer",
+            ],
+            "escrow",
+        );
+        Some(Escrow {
+            agent: self.opt_string(&f, "agent").map(|s| s.value),
+            last_deposit: self.opt_date(&f, "lastDeposit").map(|d| d.value),
+            verification: self.opt_enum(
+                &f,
+                "verification",
+                EscrowVerification::NAMES,
+                EscrowVerification::parse,
+            ),
+            release_conditions: self
+                .string_list(&f, "releaseConditions")
+                .into_iter()
+                .map(|s| s.value)
+                .collect(),
+            maintainer: self.opt_ref(&f, "maintainer", Some(Kind::Group), ns),
+            span: node.span,
+        })
+    }
+
+    fn exit(&mut self, node: &Node<'_>, path: &str, ns: &str) -> Option<ExitPlan> {
+        let f = self.fields(node, path)?;
+        self.unknown_fields(
+            &f,
+            &[
+                "strategy",
+                "alternatives",
+                "leadTime",
+                "lastTested",
+                "owner",
+            ],
+            "an exit plan",
+        );
+        Some(ExitPlan {
+            strategy: self.opt_enum(&f, "strategy", ExitStrategy::NAMES, ExitStrategy::parse),
+            alternatives: self.ref_list(&f, "alternatives", Some(Kind::Supplier), ns),
+            lead_time: self.opt_duration(&f, "leadTime"),
+            last_tested: self.opt_date(&f, "lastTested").map(|d| d.value),
+            owner: self.opt_ref(&f, "owner", Some(Kind::Group), ns),
+            span: node.span,
+        })
+    }
+
+    fn contract(&mut self, node: &Node<'_>, path: &str) -> Option<Contract> {
+        let f = self.fields(node, path)?;
+        self.unknown_fields(
+            &f,
+            &["reference", "start", "end", "noticePeriod", "annualCost"],
+            "a contract",
+        );
+        let reference = self.required_string(&f, "reference", "a contract");
+        let start = self.opt_date(&f, "start");
+        let end = self.opt_date(&f, "end");
+        if let (Some(s), Some(e)) = (&start, &end) {
+            if e.value < s.value {
+                self.push(Diagnostic::at(
+                    "inconsistent-dates",
+                    e.span,
+                    format!(
+                        "the contract ends on {} before it starts on {}",
+                        e.value, s.value
+                    ),
+                ));
+            }
+        }
+        let annual_cost = f.value("annualCost").and_then(|n| {
+            let m = self.fields(n, &f.path("annualCost"))?;
+            self.unknown_fields(&m, &["amount", "currency"], "an amount");
+            let amount = match m.value("amount") {
+                None => {
+                    self.missing(&m, "amount", "an amount");
+                    None
+                }
+                Some(a) => match a.scalar_type() {
+                    Some(ScalarType::Int | ScalarType::Float) => {
+                        a.as_scalar().and_then(|s| s.parse::<f64>().ok())
+                    }
+                    _ => {
+                        self.wrong_type(a, &m.path("amount"), "a number");
+                        None
+                    }
+                },
+            };
+            let currency = self.required_string(&m, "currency", "an amount");
+            if let Some(c) = &currency {
+                if c.value.len() != 3 || !c.value.bytes().all(|b| b.is_ascii_uppercase()) {
+                    self.push(
+                        Diagnostic::at(
+                            "invalid-value",
+                            c.span,
+                            format!("`{}` is not an ISO 4217 currency code", c.value),
+                        )
+                        .with_help("use three upper-case letters, e.g. `EUR`, `USD`"),
+                    );
+                }
+            }
+            Some(Money {
+                amount: amount?,
+                currency: currency?.value,
+            })
+        });
+        Some(Contract {
+            reference: reference?.value,
+            start: start.map(|d| d.value),
+            end: end.map(|d| d.value),
+            notice_period: self.opt_duration(&f, "noticePeriod").map(|d| d.value),
+            annual_cost,
+            span: node.span,
+        })
+    }
+
+    fn scenario(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ScenarioSpec {
+        self.unknown_fields(f, &["fail", "mode", "duration"], what);
+        if f.value("fail").is_none() {
+            self.missing(f, "fail", what);
+        }
+        let fail = self.ref_list(f, "fail", None, ns);
+        let mode = self
+            .opt_enum(f, "mode", FailureMode::NAMES, FailureMode::parse)
+            .unwrap_or_default();
+        let duration = self.opt_duration(f, "duration");
+        if let (FailureMode::Permanent, Some(d)) = (mode, &duration) {
+            self.push(Diagnostic::at(
+                "scenario-duration-ignored",
+                d.span,
+                "a permanent failure lasts until the exit is carried out; `duration` has no effect",
+            ));
+        }
+        ScenarioSpec {
+            fail,
+            mode,
+            duration: duration.map(|d| d.value),
+        }
+    }
+
+    fn dependencies(&mut self, f: &Fields<'_, '_>, ns: &str) -> Dependencies {
+        let depends_on = self.ref_list(f, "dependsOn", None, ns);
+        let mut overlay = Vec::new();
+        let Some(list) = self.list(f, "dependencyImpact") else {
+            return Dependencies {
+                depends_on,
+                overlay,
+            };
+        };
+        let declared: Vec<String> = depends_on.iter().map(|r| r.value.key()).collect();
+        let mut qualified: Vec<(String, Span)> = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let path = format!("{}[{i}]", f.path("dependencyImpact"));
+            let Some(e) = self.fields(item, &path) else {
+                continue;
+            };
+            self.unknown_fields(
+                &e,
+                &["ref", "anyOf", "impact", "switchover", "provides", "note"],
+                "a dependencyImpact entry",
+            );
+            let single = self.opt_ref(&e, "ref", None, ns);
+            let group = e
+                .value("anyOf")
+                .map(|_| self.ref_list(&e, "anyOf", None, ns));
+            let target = match (single, group) {
+                (Some(r), None) => {
+                    if let Some(s) = e.value("switchover") {
+                        self.push(
+                            Diagnostic::at(
+                                "overlay-invalid-entry",
+                                s.span,
+                                "`switchover` applies to `anyOf` entries only",
+                            )
+                            .with_help("remove it, or list the alternatives with `anyOf`"),
+                        );
+                    }
+                    OverlayTarget::Ref(r)
+                }
+                (None, Some(options)) => {
+                    if options.len() < 2 {
+                        self.push(
+                            Diagnostic::at(
+                                "overlay-invalid-entry",
+                                e.span,
+                                "`anyOf` needs at least two alternatives",
+                            )
+                            .with_help("for a single dependency write `ref:` instead"),
+                        );
+                    }
+                    OverlayTarget::AnyOf(options)
+                }
+                (Some(_), Some(_)) => {
+                    self.push(
+                        Diagnostic::at(
+                            "overlay-invalid-entry",
+                            e.span,
+                            "an entry has either `ref` or `anyOf`, not both",
+                        )
+                        .with_help("split it into two entries"),
+                    );
+                    continue;
+                }
+                (None, None) => {
+                    if e.get("ref").is_none() && e.get("anyOf").is_none() {
+                        self.push(
+                            Diagnostic::at(
+                                "overlay-invalid-entry",
+                                e.span,
+                                "an entry needs `ref` (one dependency) or `anyOf` (alternatives)",
+                            )
+                            .with_help("e.g. `- ref: supplier:sendgrid` with `impact: degraded`"),
+                        );
+                    }
+                    continue;
+                }
+            };
+            let refs: &[Spanned<EntityRef>] = match &target {
+                OverlayTarget::Ref(r) => std::slice::from_ref(r),
+                OverlayTarget::AnyOf(options) => options,
+            };
+            for r in refs {
+                let key = r.value.key();
+                if !declared.contains(&key) {
+                    self.push(
+                        Diagnostic::at(
+                            "overlay-not-in-depends-on",
+                            r.span,
+                            format!("`{}` is qualified here but not listed in `dependsOn`", r.value),
+                        )
+                        .with_help(format!("add `- {}` to `dependsOn`, so that Backstage's own graph stays complete", r.value)),
+                    );
+                }
+                if let Some((_, first)) = qualified.iter().find(|(k, _)| *k == key) {
+                    self.push(
+                        Diagnostic::at(
+                            "overlay-duplicate-ref",
+                            r.span,
+                            format!(
+                                "`{}` is already qualified by another dependencyImpact entry",
+                                r.value
+                            ),
+                        )
+                        .with_note(format!("first qualified at line {}", first.line))
+                        .with_help("merge the two entries"),
+                    );
+                } else {
+                    qualified.push((key, r.span));
+                }
+            }
+            let impact = self
+                .opt_enum(&e, "impact", Impact::NAMES, Impact::parse)
+                .unwrap_or_default();
+            let switchover = self
+                .opt_duration(&e, "switchover")
+                .map(|d| d.value)
+                .unwrap_or_default();
+            overlay.push(OverlayEntry {
+                target,
+                impact,
+                switchover,
+                provides: self.opt_string(&e, "provides").map(|s| s.value),
+                note: self.opt_string(&e, "note").map(|s| s.value),
+                span: e.span,
+            });
+        }
+        Dependencies {
+            depends_on,
+            overlay,
+        }
+    }
+
+    // ---- typed accessors --------------------------------------------------
+
+    fn fields<'n, 'a>(&mut self, node: &'n Node<'a>, path: &str) -> Option<Fields<'n, 'a>> {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for (k, _) in entries {
+                    if k.scalar_type() != Some(ScalarType::String) {
+                        self.push(Diagnostic::at(
+                            "wrong-type",
+                            k.span,
+                            format!("keys of `{path}` must be strings, found {}", k.shape()),
+                        ));
+                    }
+                }
+                Some(Fields {
+                    entries,
+                    span: node.span,
+                    path: path.to_owned(),
+                })
+            }
+            _ => {
+                self.wrong_type(node, path, "a mapping");
+                None
+            }
+        }
+    }
+
+    fn unknown_fields(&mut self, f: &Fields<'_, '_>, known: &[&str], what: &str) {
+        for (k, _) in f.entries {
+            let Some(key) = k.as_scalar() else { continue };
+            if known.contains(&key) {
+                continue;
+            }
+            let mut d = Diagnostic::at(
+                "unknown-field",
+                k.span,
+                format!("`{}` is not a field of {what}; it is ignored", f.path(key)),
+            );
+            if let Some(near) = did_you_mean(key, known.iter().copied()) {
+                d = d.with_help(format!("did you mean `{near}`?"));
+            }
+            self.push(d);
+        }
+    }
+
+    fn wrong_type(&mut self, node: &Node<'_>, path: &str, expected: &str) {
+        let mut d = Diagnostic::at(
+            "wrong-type",
+            node.span,
+            format!("`{path}` must be {expected}, found {}", node.shape()),
+        );
+        if expected == "a string" && node.scalar_type().is_some() {
+            d = d.with_help(format!(
+                "quote the value (`\"{}\"`) to make it a string",
+                node.as_scalar().unwrap_or_default()
+            ));
+        } else if expected.starts_with("a list") && matches!(node.kind, NodeKind::Scalar(..)) {
+            d = d.with_help(format!(
+                "write a list: `[{}]`",
+                node.as_scalar().unwrap_or_default()
+            ));
+        }
+        self.push(d);
+    }
+
+    fn missing(&mut self, f: &Fields<'_, '_>, key: &str, what: &str) {
+        self.push(Diagnostic::at(
+            "missing-field",
+            f.span,
+            format!("{what} needs `{}`", f.path(key)),
+        ));
+    }
+
+    fn required<'n, 'a>(
+        &mut self,
+        f: &Fields<'n, 'a>,
+        key: &str,
+        what: &str,
+    ) -> Option<&'n Node<'a>> {
+        let v = f.value(key);
+        if v.is_none() {
+            self.missing(f, key, what);
+        }
+        v
+    }
+
+    fn string(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<String>> {
+        if node.scalar_type() == Some(ScalarType::String) {
+            let s = node.as_scalar().unwrap_or_default();
+            Some(Spanned::new(s.to_owned(), node.span))
+        } else {
+            self.wrong_type(node, path, "a string");
+            None
+        }
+    }
+
+    fn opt_string(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Spanned<String>> {
+        let node = f.value(key)?;
+        self.string(node, &f.path(key))
+    }
+
+    fn required_string(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        what: &str,
+    ) -> Option<Spanned<String>> {
+        let node = self.required(f, key, what)?;
+        let s = self.string(node, &f.path(key))?;
+        if s.value.trim().is_empty() {
+            self.push(Diagnostic::at(
+                "missing-field",
+                node.span,
+                format!("`{}` is empty", f.path(key)),
+            ));
+            return None;
+        }
+        Some(s)
+    }
+
+    fn list<'n, 'a>(&mut self, f: &Fields<'n, 'a>, key: &str) -> Option<&'n [Node<'a>]> {
+        let node = f.value(key)?;
+        match &node.kind {
+            NodeKind::Seq(items) => Some(items),
+            _ => {
+                self.wrong_type(node, &f.path(key), "a list");
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, f: &Fields<'_, '_>, key: &str) -> Vec<Spanned<String>> {
+        let Some(items) = self.list(f, key) else {
+            return Vec::new();
+        };
+        let path = f.path(key);
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| self.string(n, &format!("{path}[{i}]")))
+            .collect()
+    }
+
+    fn string_map(&mut self, f: &Fields<'_, '_>, key: &str, labels: bool) -> Vec<(String, String)> {
+        let entries = self.string_map_spanned(f, key);
+        let mut out = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            if labels && !rules::is_valid_label_value(&v.value) {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-metadata-key",
+                        v.span,
+                        format!("`{}` is not a valid label value", v.value),
+                    )
+                    .with_help(
+                        "label values follow the rules of names: letters, digits, `-`, `_`, `.`",
+                    ),
+                );
+            }
+            out.push((k, v.value));
+        }
+        out
+    }
+
+    fn string_map_spanned(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+    ) -> Vec<(String, Spanned<String>)> {
+        let Some(node) = f.value(key) else {
+            return Vec::new();
+        };
+        let Some(m) = self.fields(node, &f.path(key)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(m.entries.len());
+        for (k, v) in m.entries {
+            let Some(kt) = k.as_scalar() else { continue };
+            if key != "identifiers" && !rules::is_valid_metadata_key(kt) {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-metadata-key",
+                        k.span,
+                        format!("`{kt}` is not a valid {} key", &key[..key.len() - 1]),
+                    )
+                    .with_help("keys are `[prefix/]name`, e.g. `linchpin.dev/source` or `tier`"),
+                );
+            }
+            if let Some(s) = self.string(v, &m.path(kt)) {
+                out.push((kt.to_owned(), s));
+            }
+        }
+        out
+    }
+
+    fn parse_ref(
+        &mut self,
+        node: &Node<'_>,
+        path: &str,
+        default_kind: Option<Kind>,
+        ns: &str,
+    ) -> Option<Spanned<EntityRef>> {
+        let s = self.string(node, path)?;
+        match EntityRef::parse(&s.value, default_kind, ns) {
+            Ok(r) => Some(Spanned::new(r, s.span)),
+            Err(RefError::MissingKind) => {
+                self.push(
+                    Diagnostic::at(
+                        "ref-needs-kind",
+                        s.span,
+                        format!("`{}` in `{path}` must name its kind", s.value),
+                    )
+                    .with_help(format!(
+                        "write e.g. `supplier:{0}` or `component:{0}`",
+                        s.value
+                    )),
+                );
+                None
+            }
+            Err(e) => {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-ref",
+                        s.span,
+                        format!("`{}` is not a valid reference: {e}", s.value),
+                    )
+                    .with_help("references are `[kind:][namespace/]name`, e.g. `supplier:stripe`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_ref(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        default_kind: Option<Kind>,
+        ns: &str,
+    ) -> Option<Spanned<EntityRef>> {
+        let node = f.value(key)?;
+        self.parse_ref(node, &f.path(key), default_kind, ns)
+    }
+
+    fn required_ref(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        default_kind: Option<Kind>,
+        ns: &str,
+        what: &str,
+    ) -> Option<Spanned<EntityRef>> {
+        let node = self.required(f, key, what)?;
+        self.parse_ref(node, &f.path(key), default_kind, ns)
+    }
+
+    fn ref_list(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        default_kind: Option<Kind>,
+        ns: &str,
+    ) -> Vec<Spanned<EntityRef>> {
+        let Some(items) = self.list(f, key) else {
+            return Vec::new();
+        };
+        let path = f.path(key);
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| {
+                self.parse_ref(n, &format!("{path}[{i}]"), default_kind.clone(), ns)
+            })
+            .collect()
+    }
+
+    fn invalid_value(&mut self, s: &Spanned<String>, path: &str, allowed: &[&str]) {
+        let mut d = Diagnostic::at(
+            "invalid-value",
+            s.span,
+            format!(
+                "`{}` is not allowed for `{path}`; use one of: {}",
+                s.value,
+                allowed.join(", ")
+            ),
+        );
+        if let Some(near) = did_you_mean(&s.value, allowed.iter().copied()) {
+            d = d.with_help(format!("did you mean `{near}`?"));
+        }
+        self.push(d);
+    }
+
+    fn opt_enum<T>(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        allowed: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let s = self.opt_string(f, key)?;
+        let v = parse(&s.value);
+        if v.is_none() {
+            self.invalid_value(&s, &f.path(key), allowed);
+        }
+        v
+    }
+
+    fn required_enum<T>(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        what: &str,
+        allowed: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        if f.value(key).is_none() {
+            self.push(
+                Diagnostic::at(
+                    "missing-field",
+                    f.span,
+                    format!("{what} needs `{}`", f.path(key)),
+                )
+                .with_help(format!("one of: {}", allowed.join(", "))),
+            );
+            return None;
+        }
+        self.opt_enum(f, key, allowed, parse)
+    }
+
+    fn opt_duration(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Spanned<Duration>> {
+        let node = f.value(key)?;
+        let Some(text) = node.as_scalar() else {
+            self.wrong_type(node, &f.path(key), "a duration such as `4h`");
+            return None;
+        };
+        match Duration::parse(text) {
+            Ok(d) => Some(Spanned::new(d, node.span)),
+            Err(e) => {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-duration",
+                        node.span,
+                        format!(
+                            "`{text}` is not a valid duration for `{}`: {e}",
+                            f.path(key)
+                        ),
+                    )
+                    .with_help("write a whole number and a unit: `15m`, `4h`, `90d`, `2w`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_date(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Spanned<Date>> {
+        let node = f.value(key)?;
+        let Some(text) = node.as_scalar() else {
+            self.wrong_type(node, &f.path(key), "a date such as `2026-02-01`");
+            return None;
+        };
+        match Date::parse(text) {
+            Ok(d) => Some(Spanned::new(d, node.span)),
+            Err(e) => {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-date",
+                        node.span,
+                        format!("`{text}` is not a valid date for `{}`: {e}", f.path(key)),
+                    )
+                    .with_help("write dates as `YYYY-MM-DD`"),
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! Entities → [`Catalog`]: duplicates, reference resolution, the
+//! `dependencyImpact` overlay applied to `dependsOn`, and the implicit edges.
+
+use linchpin_diagnostics::{did_you_mean, Diagnostic, Severity, SourceMap};
+use linchpin_model::*;
+use rustc_hash::FxHashMap;
+
+/// At most this many "did you mean" searches per run: each is a scan over
+/// the names of one kind, cheap alone but not for a landscape of typos.
+const SUGGESTION_BUDGET: usize = 2_000;
+
+/// Builds the catalog, reporting duplicates and unresolvable refs.
+pub fn resolve(
+    entities: Vec<Entity>,
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Catalog {
+    // Duplicates: the first definition wins.
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    index.reserve(entities.len());
+    let mut kept = Vec::with_capacity(entities.len());
+    for entity in entities {
+        let key = entity.entity_ref.key();
+        if let Some(&first) = index.get(&key) {
+            let first: &Entity = &kept[first];
+            diagnostics.push(
+                Diagnostic::at(
+                    "duplicate-entity",
+                    entity.span,
+                    format!("`{}` is defined twice", entity.entity_ref),
+                )
+                .with_note(format!(
+                    "first defined at {}:{}",
+                    sources.path(first.span.file),
+                    first.span.line
+                ))
+                .with_help("rename or remove one of the two; this one is ignored"),
+            );
+            continue;
+        }
+        index.insert(key, kept.len());
+        kept.push(entity);
+    }
+
+    let mut r = Resolver {
+        index: &index,
+        entities: &kept,
+        names_by_kind: None,
+        suggestions_left: SUGGESTION_BUDGET,
+        diagnostics,
+    };
+
+    // Who provides each API.
+    let mut providers: FxHashMap<usize, Vec<EntityId>> = FxHashMap::default();
+    for (i, e) in kept.iter().enumerate() {
+        if let Spec::Component(c) = &e.spec {
+            for api in &c.provides_apis {
+                if let Some(a) = r.edge(api, Some(&Kind::Api), "providesApis") {
+                    providers.entry(a).or_default().push(EntityId(i as u32));
+                }
+            }
+        }
+    }
+
+    let mut deps: Vec<Vec<Dependency>> = vec![Vec::new(); kept.len()];
+    for (i, e) in kept.iter().enumerate() {
+        if let Some(d) = e.dependencies() {
+            r.declared(d, &mut deps[i]);
+        }
+        match &e.spec {
+            Spec::Component(c) => {
+                for api in &c.consumes_apis {
+                    let Some(a) = r.edge(api, Some(&Kind::Api), "consumesApis") else {
+                        continue;
+                    };
+                    for &provider in providers.get(&a).map(Vec::as_slice).unwrap_or_default() {
+                        if provider.index() != i {
+                            deps[i].push(Dependency {
+                                target: DepTarget::One(provider),
+                                impact: Impact::Down,
+                                provides: None,
+                                note: None,
+                                origin: EdgeOrigin::ConsumesApi {
+                                    api: EntityId(a as u32),
+                                    span: api.span,
+                                },
+                            });
+                        }
+                    }
+                }
+                r.system_part(c.system.as_ref(), i, &mut deps);
+                r.relation(
+                    c.subcomponent_of.as_ref(),
+                    &[Kind::Component],
+                    "subcomponentOf",
+                );
+            }
+            Spec::Api(a) => {
+                r.system_part(a.system.as_ref(), i, &mut deps);
+            }
+            Spec::Resource(res) => r.system_part(res.system.as_ref(), i, &mut deps),
+            Spec::System(s) => r.relation(s.domain.as_ref(), &[Kind::Domain], "domain"),
+            Spec::Domain(d) => r.relation(d.subdomain_of.as_ref(), &[Kind::Domain], "subdomainOf"),
+            Spec::Group(g) => {
+                r.relation(g.parent.as_ref(), &[Kind::Group], "parent");
+                for c in &g.children {
+                    r.relation(Some(c), &[Kind::Group], "children");
+                }
+                for m in &g.members {
+                    r.relation(Some(m), &[Kind::User], "members");
+                }
+            }
+            Spec::User(u) => {
+                for m in &u.member_of {
+                    r.relation(Some(m), &[Kind::Group], "memberOf");
+                }
+            }
+            Spec::Supplier(s) => {
+                r.relation(s.parent.as_ref(), &[Kind::Supplier], "parent");
+                if let Some(exit) = &s.exit {
+                    for alt in &exit.alternatives {
+                        r.relation(Some(alt), &[Kind::Supplier], "exit.alternatives");
+                    }
+                    r.relation(
+                        exit.owner.as_ref(),
+                        &[Kind::Group, Kind::User],
+                        "exit.owner",
+                    );
+                }
+                if let Some(escrow) = &s.escrow {
+                    r.relation(
+                        escrow.maintainer.as_ref(),
+                        &[Kind::Group, Kind::User],
+                        "escrow.maintainer",
+                    );
+                }
+            }
+            Spec::Scenario(s) => {
+                for f in &s.fail {
+                    r.edge(f, None, "fail");
+                }
+            }
+            Spec::BusinessFunction(_) | Spec::Location(_) | Spec::Other => {}
+        }
+        if let Some(owner) = e.owner() {
+            r.relation(Some(owner), &[Kind::Group, Kind::User], "owner");
+        }
+    }
+    Catalog::from_parts(kept, deps)
+}
+
+struct Resolver<'r> {
+    index: &'r FxHashMap<String, usize>,
+    entities: &'r [Entity],
+    names_by_kind: Option<FxHashMap<Kind, Vec<(String, &'r EntityRef)>>>,
+    suggestions_left: usize,
+    diagnostics: &'r mut Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    fn lookup(&self, r: &EntityRef) -> Option<usize> {
+        self.index.get(&r.key()).copied()
+    }
+
+    fn suggestion(&mut self, r: &EntityRef) -> Option<String> {
+        if self.suggestions_left == 0 {
+            return None;
+        }
+        self.suggestions_left -= 1;
+        let entities = self.entities;
+        let names = self.names_by_kind.get_or_insert_with(|| {
+            let mut m: FxHashMap<Kind, Vec<(String, &EntityRef)>> = FxHashMap::default();
+            for e in entities {
+                m.entry(e.entity_ref.kind.clone())
+                    .or_default()
+                    .push((e.entity_ref.name.to_ascii_lowercase(), &e.entity_ref));
+            }
+            m
+        });
+        let candidates = names.get(&r.kind)?;
+        let near = did_you_mean(&r.name, candidates.iter().map(|(n, _)| n.as_str()))?;
+        candidates
+            .iter()
+            .find(|(n, _)| n == near)
+            .map(|(_, found)| found.to_string())
+    }
+
+    /// Resolves a ref on an impact edge: a dangling ref is an error.
+    fn edge(&mut self, r: &Spanned<EntityRef>, kind: Option<&Kind>, field: &str) -> Option<usize> {
+        self.resolve(
+            r,
+            kind.map(std::slice::from_ref).unwrap_or_default(),
+            field,
+            Severity::Error,
+        )
+    }
+
+    /// Resolves a ref on a relation that is not an impact edge: a warning.
+    fn relation(&mut self, r: Option<&Spanned<EntityRef>>, kinds: &[Kind], field: &str) {
+        if let Some(r) = r {
+            self.resolve(r, kinds, field, Severity::Warning);
+        }
+    }
+
+    fn resolve(
+        &mut self,
+        r: &Spanned<EntityRef>,
+        kinds: &[Kind],
+        field: &str,
+        severity: Severity,
+    ) -> Option<usize> {
+        match self.lookup(&r.value) {
+            Some(i) => {
+                if !kinds.is_empty() && !kinds.contains(&r.value.kind) {
+                    let expected: Vec<_> = kinds.iter().map(Kind::display_name).collect();
+                    self.diagnostics.push(
+                        Diagnostic::at(
+                            "wrong-ref-kind",
+                            r.span,
+                            format!(
+                                "`{field}` must name a {}, but `{}` is a {}",
+                                expected.join(" or "),
+                                r.value,
+                                r.value.kind.display_name()
+                            ),
+                        )
+                        .with_severity(severity),
+                    );
+                    return None;
+                }
+                Some(i)
+            }
+            None => {
+                let code = if severity == Severity::Error {
+                    "dangling-ref"
+                } else {
+                    "dangling-relation"
+                };
+                let mut d = Diagnostic::at(
+                    code,
+                    r.span,
+                    format!("`{}` (in `{field}`) does not exist", r.value),
+                );
+                d = match self.suggestion(&r.value) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!(
+                        "add a {} named `{}`, or correct the reference",
+                        r.value.kind.display_name(),
+                        r.value.name
+                    )),
+                };
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
+
+    fn system_part(
+        &mut self,
+        system: Option<&Spanned<EntityRef>>,
+        part: usize,
+        deps: &mut [Vec<Dependency>],
+    ) {
+        let Some(system) = system else { return };
+        if let Some(s) = self.edge(system, Some(&Kind::System), "system") {
+            deps[s].push(Dependency {
+                target: DepTarget::One(EntityId(part as u32)),
+                impact: Impact::Down,
+                provides: None,
+                note: None,
+                origin: EdgeOrigin::SystemPart,
+            });
+        }
+    }
+
+    fn declared(&mut self, d: &Dependencies, out: &mut Vec<Dependency>) {
+        // Which overlay entry qualifies each ref.
+        let mut qualifier: FxHashMap<String, usize> = FxHashMap::default();
+        for (i, entry) in d.overlay.iter().enumerate() {
+            match &entry.target {
+                OverlayTarget::Ref(r) => {
+                    qualifier.entry(r.value.key()).or_insert(i);
+                }
+                OverlayTarget::AnyOf(options) => {
+                    for o in options {
+                        qualifier.entry(o.value.key()).or_insert(i);
+                    }
+                }
+            }
+        }
+        for r in &d.depends_on {
+            let entry = qualifier.get(&r.value.key()).map(|&i| &d.overlay[i]);
+            if matches!(entry.map(|e| &e.target), Some(OverlayTarget::AnyOf(_))) {
+                continue; // resolved with its group below
+            }
+            let Some(target) = self.edge(r, None, "dependsOn") else {
+                continue;
+            };
+            out.push(Dependency {
+                target: DepTarget::One(EntityId(target as u32)),
+                impact: entry.map_or(Impact::Down, |e| e.impact),
+                provides: entry.and_then(|e| e.provides.clone()),
+                note: entry.and_then(|e| e.note.clone()),
+                origin: EdgeOrigin::Declared(r.span),
+            });
+        }
+        for entry in &d.overlay {
+            let OverlayTarget::AnyOf(options) = &entry.target else {
+                continue;
+            };
+            let resolved: Vec<EntityId> = options
+                .iter()
+                .filter_map(|o| self.edge(o, None, "anyOf"))
+                .map(|i| EntityId(i as u32))
+                .collect();
+            if resolved.is_empty() {
+                continue;
+            }
+            out.push(Dependency {
+                target: DepTarget::AnyOf {
+                    options: resolved,
+                    switchover: entry.switchover,
+                },
+                impact: entry.impact,
+                provides: entry.provides.clone(),
+                note: entry.note.clone(),
+                origin: EdgeOrigin::Declared(entry.span),
+            });
+        }
+    }
+}

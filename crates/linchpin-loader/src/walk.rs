@@ -1,0 +1,90 @@
+//! Finding the landscape's files: `*.yaml` and `*.yml` below the root,
+//! skipping hidden and git-ignored paths, following symbolic links once.
+
+use linchpin_diagnostics::{Diagnostic, SourceMap};
+use std::path::{Path, PathBuf};
+
+/// Every landscape file below `root`, sorted; problems on the way become
+/// diagnostics.
+pub fn find_files(
+    root: &Path,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .ignore(false)
+        .parents(false)
+        .follow_links(true)
+        .build();
+    let mut files = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let is_yaml = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
+                });
+                if is_yaml && entry.file_type().is_some_and(|t| t.is_file()) {
+                    files.push(path.to_path_buf());
+                }
+            }
+            Err(error) => report(root, &error, sources, diagnostics),
+        }
+    }
+    files.sort();
+    files
+}
+
+fn report(
+    root: &Path,
+    error: &ignore::Error,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut path = None;
+    let mut loop_target = None;
+    let mut current = error;
+    loop {
+        match current {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert_with(|| p.clone());
+                current = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                current = err
+            }
+            ignore::Error::Loop { ancestor, child } => {
+                path.get_or_insert_with(|| child.clone());
+                loop_target = Some(ancestor.clone());
+                break;
+            }
+            _ => break,
+        }
+    }
+    let shown = |p: &Path| {
+        let rel = p.strip_prefix(root).unwrap_or(p);
+        rel.to_string_lossy().replace('\\', "/")
+    };
+    let file = sources.add(
+        path.as_deref().map_or_else(|| ".".to_owned(), shown),
+        String::new(),
+    );
+    let diagnostic = match loop_target {
+        Some(ancestor) => Diagnostic::in_file(
+            "symlink-loop",
+            file,
+            format!(
+                "this symbolic link leads back to `{}`, which contains it; it was not followed",
+                shown(&ancestor)
+            ),
+        )
+        .with_help("remove the link or point it elsewhere"),
+        None => Diagnostic::in_file("io-error", file, format!("cannot read: {current}")),
+    };
+    diagnostics.push(diagnostic);
+}

@@ -1,0 +1,81 @@
+//! Command-line arguments.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Linchpin keeps your software landscape as code and answers: what happens
+/// to the business when a supplier stops delivering, and are we ready for it?
+///
+/// A landscape is a folder of YAML files in the Backstage catalog format,
+/// extended with business functions, suppliers and failure scenarios.
+#[derive(Debug, Parser)]
+#[command(name = "linchpin", version, propagate_version = true)]
+#[command(after_help = "Start with `linchpin check examples/webshop`.\n\
+Exit codes: 0 clean, 1 the check failed, 2 usage or I/O error.\n\
+Colour is off when NO_COLOR is set or output is not a terminal.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a landscape and report every problem in one run.
+    ///
+    /// Reads every *.yaml / *.yml file below DIR (hidden and git-ignored
+    /// paths skipped), follows Location targets, and reports YAML errors,
+    /// unknown fields, broken references, bad durations and dates, and more:
+    /// each with file, line, column and a stable code (`linchpin explain CODE`).
+    Check(CheckArgs),
+    /// Explain what a diagnostic code means and how to fix it.
+    ///
+    /// `linchpin explain dangling-ref` prints the explanation;
+    /// `linchpin explain --list` lists every code.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The landscape: a folder, or a single file whose Locations are followed.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on errors only, or on warnings too.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Worker threads for parsing (default: one per core).
+    #[arg(long, hide = true, default_value_t = 0)]
+    pub threads: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The code, e.g. `dangling-ref`.
+    #[arg(required_unless_present = "list")]
+    pub code: Option<String>,
+    /// List every code with its default severity and summary.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text with snippets.
+    Human,
+    /// The JSON contract (see docs/json.md).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when there is an error.
+    Error,
+    /// Exit 1 when there is an error or a warning.
+    Warning,
+}
+
+pub fn parse() -> Cli {
+    Cli::parse()
+}
