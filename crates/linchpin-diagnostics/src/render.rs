@@ -50,21 +50,18 @@ pub fn render_human(d: &Diagnostic, sources: &SourceMap, options: RenderOptions)
                     span.col
                 );
                 if let Some(line) = sources.line_text(file, span.line) {
-                    let shown: String = line
-                        .chars()
-                        .map(|c| if c == '\t' { ' ' } else { c })
-                        .collect();
+                    let (shown, start) = window(line, span.col.saturating_sub(1) as usize);
                     let line_no = paint.wrap("1;34", &format!("{:>gutter_width$}", span.line));
                     let _ = writeln!(out, "{pad} {bar}");
                     let _ = writeln!(out, "{line_no} {bar} {}", shown.trim_end());
-                    let width = shown.chars().count() as u32;
-                    let start = span.col.saturating_sub(1).min(width);
-                    let len = span.len.max(1).min((width - start).max(1));
-                    let carets = "^".repeat(len as usize);
+                    let width = shown.chars().count();
+                    let start = start.min(width);
+                    let len = (span.len as usize).clamp(1, (width - start).max(1));
+                    let carets = "^".repeat(len);
                     let _ = writeln!(
                         out,
                         "{pad} {bar} {}{}",
-                        " ".repeat(start as usize),
+                        " ".repeat(start),
                         paint.wrap(&format!("1;{color}"), &carets)
                     );
                 }
@@ -84,6 +81,37 @@ pub fn render_human(d: &Diagnostic, sources: &SourceMap, options: RenderOptions)
     out
 }
 
+/// At most this many characters of a source line are shown.
+const MAX_LINE: usize = 100;
+
+/// The part of `line` to show, tabs as spaces, and where the caret column
+/// (0-based, in characters) falls in it. Long lines are cut around the
+/// caret and marked with `...`.
+fn window(line: &str, caret: usize) -> (String, usize) {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    if chars.len() <= MAX_LINE {
+        return (chars.into_iter().collect(), caret);
+    }
+    let from = caret
+        .saturating_sub(MAX_LINE / 2)
+        .min(chars.len().saturating_sub(MAX_LINE));
+    let to = (from + MAX_LINE).min(chars.len());
+    let mut shown = String::new();
+    let mut offset = 0;
+    if from > 0 {
+        shown.push_str("...");
+        offset = 3;
+    }
+    shown.extend(&chars[from..to]);
+    if to < chars.len() {
+        shown.push_str("...");
+    }
+    (shown, caret - from + offset)
+}
+
 struct Paint(bool);
 
 impl Paint {
@@ -100,6 +128,15 @@ impl Paint {
 mod tests {
     use super::*;
     use crate::{Diagnostic, Span};
+
+    #[test]
+    fn cuts_long_lines_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let (shown, caret) = window(&line, 300);
+        assert!(shown.starts_with("...") && shown.ends_with("..."));
+        assert_eq!(shown.chars().nth(caret), Some('X'));
+        assert!(shown.chars().count() <= MAX_LINE + 6);
+    }
 
     #[test]
     fn renders_snippet_with_caret() {

@@ -26,7 +26,8 @@ struct Decoder<'d> {
 /// The entries of a mapping with the path that leads to it.
 struct Fields<'n, 'a> {
     entries: &'n [(Node<'a>, Node<'a>)],
-    span: Span,
+    /// Where a missing field is reported: the key that holds this mapping.
+    anchor: Span,
     path: String,
 }
 
@@ -36,6 +37,13 @@ impl<'n, 'a> Fields<'n, 'a> {
             .iter()
             .find(|(k, _)| k.as_scalar() == Some(key))
             .map(|(_, v)| v)
+    }
+
+    fn key_span(&self, key: &str) -> Option<Span> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(k, _)| k.span)
     }
 
     /// `get`, treating an explicit null like an absent key.
@@ -93,7 +101,7 @@ impl Decoder<'_> {
         };
         let top = Fields {
             entries,
-            span: doc.span,
+            anchor: doc.span,
             path: String::new(),
         };
         if top.get("kind").is_none() && top.get("apiVersion").is_none() {
@@ -115,12 +123,27 @@ impl Decoder<'_> {
             return None;
         };
         let kind = Kind::parse(&kind_text.value);
+        if !matches!(kind, Kind::Other(_)) && kind.display_name() != kind_text.value {
+            self.push(
+                Diagnostic::at(
+                    "invalid-value",
+                    kind_text.span,
+                    format!(
+                        "kind `{}` must be written `{}`",
+                        kind_text.value,
+                        kind.display_name()
+                    ),
+                )
+                .with_help("Backstage compares kinds exactly and would reject this entity"),
+            );
+        }
         let api_version = api_version.map(|v| {
             self.check_api_version(&kind, &v);
             v.value
         });
 
-        let metadata_fields = self.fields(metadata_node, "metadata")?;
+        let mut metadata_fields = self.fields(metadata_node, "metadata")?;
+        metadata_fields.anchor = top.key_span("metadata").unwrap_or(metadata_node.span);
         let metadata = self.metadata(&metadata_fields);
         let name_span = metadata_fields
             .get("name")
@@ -130,40 +153,35 @@ impl Decoder<'_> {
 
         let spec_node = top.value("spec");
         let spec_required = !matches!(kind, Kind::Other(_) | Kind::Template);
-        if spec_node.is_none() && spec_required {
-            self.push(Diagnostic::at(
-                "missing-field",
-                top.span,
-                format!("{} `{}` has no `spec`", kind.display_name(), metadata.name),
-            ));
-        }
         let empty = Node {
             kind: NodeKind::Map(Vec::new()),
-            span: top.span,
+            span: top.anchor,
         };
-        let spec_fields = match spec_node {
-            Some(node) => self.fields(node, "spec"),
-            None => self.fields(&empty, "spec"),
-        }?;
+        let mut spec_fields = self.fields(spec_node.unwrap_or(&empty), "spec")?;
+        spec_fields.anchor = top.key_span("spec").unwrap_or(top.anchor);
         let what = match kind.display_name().chars().next() {
             Some('A' | 'E' | 'I' | 'O' | 'U') => format!("an {}", kind.display_name()),
             _ => format!("a {}", kind.display_name()),
         };
-        let spec = match &kind {
-            Kind::Component => Spec::Component(self.component(&spec_fields, &ns, &what)),
-            Kind::Api => Spec::Api(self.api(&spec_fields, &ns, &what)),
-            Kind::Resource => Spec::Resource(self.resource(&spec_fields, &ns, &what)),
-            Kind::System => Spec::System(self.system(&spec_fields, &ns, &what)),
-            Kind::Domain => Spec::Domain(self.domain(&spec_fields, &ns, &what)),
-            Kind::Group => Spec::Group(self.group(&spec_fields, &ns, &what)),
-            Kind::User => Spec::User(self.user(&spec_fields, &ns, &what)),
-            Kind::Location => Spec::Location(self.location(&spec_fields, &what)),
-            Kind::BusinessFunction => {
-                Spec::BusinessFunction(self.function(&spec_fields, &ns, &what)?)
+        let spec = if spec_node.is_none() && spec_required {
+            self.push(Diagnostic::at(
+                "missing-field",
+                top.anchor,
+                format!("{} `{}` has no `spec`", kind.display_name(), metadata.name),
+            ));
+            // Decode the empty spec only to keep the entity: its missing
+            // fields are one problem, reported once above.
+            let mut scratch = Vec::new();
+            Decoder {
+                diagnostics: &mut scratch,
             }
-            Kind::Supplier => Spec::Supplier(Box::new(self.supplier(&spec_fields, &ns, &what)?)),
-            Kind::Scenario => Spec::Scenario(self.scenario(&spec_fields, &ns, &what)),
-            Kind::Template => {
+            .spec(&kind, &spec_fields, &ns, &what)
+        } else {
+            self.spec(&kind, &spec_fields, &ns, &what)
+        };
+        let spec = match (spec, &kind) {
+            (Some(spec), _) => spec,
+            (None, Kind::Template) => {
                 self.push(
                     Diagnostic::at(
                         "unknown-kind",
@@ -174,7 +192,7 @@ impl Decoder<'_> {
                 );
                 Spec::Other
             }
-            Kind::Other(_) => {
+            (None, Kind::Other(_)) => {
                 let known = [
                     "Component",
                     "API",
@@ -202,6 +220,7 @@ impl Decoder<'_> {
                 self.push(diag);
                 Spec::Other
             }
+            (None, _) => return None,
         };
         Some(Entity {
             entity_ref: EntityRef {
@@ -213,6 +232,25 @@ impl Decoder<'_> {
             metadata,
             spec,
             span: name_span,
+        })
+    }
+
+    /// The kind's spec; `None` for kinds Linchpin does not analyse, or where
+    /// the spec is too broken to keep the entity.
+    fn spec(&mut self, kind: &Kind, f: &Fields<'_, '_>, ns: &str, what: &str) -> Option<Spec> {
+        Some(match kind {
+            Kind::Component => Spec::Component(self.component(f, ns, what)),
+            Kind::Api => Spec::Api(self.api(f, ns, what)),
+            Kind::Resource => Spec::Resource(self.resource(f, ns, what)),
+            Kind::System => Spec::System(self.system(f, ns, what)),
+            Kind::Domain => Spec::Domain(self.domain(f, ns, what)),
+            Kind::Group => Spec::Group(self.group(f, ns, what)),
+            Kind::User => Spec::User(self.user(f, ns, what)),
+            Kind::Location => Spec::Location(self.location(f, what)),
+            Kind::BusinessFunction => Spec::BusinessFunction(self.function(f, ns, what)?),
+            Kind::Supplier => Spec::Supplier(Box::new(self.supplier(f, ns, what)?)),
+            Kind::Scenario => Spec::Scenario(self.scenario(f, ns, what)),
+            Kind::Template | Kind::Other(_) => return None,
         })
     }
 
@@ -250,7 +288,7 @@ impl Decoder<'_> {
 
     fn metadata(&mut self, f: &Fields<'_, '_>) -> Option<Metadata> {
         self.unknown_fields(f, METADATA, "metadata");
-        let name = self.required_string(f, "name", "metadata");
+        let name = self.required_string(f, "name", "an entity");
         if let Some(name) = &name {
             if !rules::is_valid_name(&name.value) {
                 self.push(
@@ -475,10 +513,7 @@ impl Decoder<'_> {
     }
 
     fn profile(&mut self, f: &Fields<'_, '_>) -> (Option<String>, Option<String>) {
-        let Some(node) = f.value("profile") else {
-            return (None, None);
-        };
-        let Some(p) = self.fields(node, &f.path("profile")) else {
+        let Some(p) = self.child(f, "profile") else {
             return (None, None);
         };
         self.unknown_fields(&p, &["displayName", "email", "picture"], "a profile");
@@ -623,15 +658,9 @@ impl Decoder<'_> {
             }
             identifiers.push((key, value));
         }
-        let continuity = f
-            .value("continuity")
-            .and_then(|n| self.continuity(n, &f.path("continuity")));
-        let escrow = f
-            .value("escrow")
-            .and_then(|n| self.escrow(n, &f.path("escrow"), ns));
-        let exit = f
-            .value("exit")
-            .and_then(|n| self.exit(n, &f.path("exit"), ns));
+        let continuity = self.child(f, "continuity").map(|c| self.continuity(&c));
+        let escrow = self.child(f, "escrow").map(|c| self.escrow(&c, ns));
+        let exit = self.child(f, "exit").map(|c| self.exit(&c, ns));
         let mut contracts = Vec::new();
         if let Some(list) = self.list(f, "contracts") {
             for (i, item) in list.iter().enumerate() {
@@ -654,11 +683,10 @@ impl Decoder<'_> {
         })
     }
 
-    fn continuity(&mut self, node: &Node<'_>, path: &str) -> Option<Continuity> {
-        let f = self.fields(node, path)?;
-        self.unknown_fields(&f, &["requested", "statement"], "continuity");
-        let statement = f.value("statement").and_then(|n| {
-            let s = self.fields(n, &f.path("statement"))?;
+    fn continuity(&mut self, f: &Fields<'_, '_>) -> Continuity {
+        self.unknown_fields(f, &["requested", "statement"], "continuity");
+        let statement = f.value("statement").and_then(|_| {
+            let s = self.child(f, "statement")?;
             self.unknown_fields(
                 &s,
                 &[
@@ -698,20 +726,19 @@ impl Decoder<'_> {
                     .map(|s| s.value)
                     .collect(),
                 document: self.opt_string(&s, "document").map(|s| s.value),
-                span: n.span,
+                span: s.anchor,
             })
         });
-        Some(Continuity {
-            requested: self.opt_date(&f, "requested").map(|d| d.value),
+        Continuity {
+            requested: self.opt_date(f, "requested").map(|d| d.value),
             statement,
-            span: node.span,
-        })
+            span: f.anchor,
+        }
     }
 
-    fn escrow(&mut self, node: &Node<'_>, path: &str, ns: &str) -> Option<Escrow> {
-        let f = self.fields(node, path)?;
+    fn escrow(&mut self, f: &Fields<'_, '_>, ns: &str) -> Escrow {
         self.unknown_fields(
-            &f,
+            f,
             &[
                 "agent",
                 "lastDeposit",
@@ -721,29 +748,28 @@ impl Decoder<'_> {
             ],
             "escrow",
         );
-        Some(Escrow {
-            agent: self.opt_string(&f, "agent").map(|s| s.value),
-            last_deposit: self.opt_date(&f, "lastDeposit").map(|d| d.value),
+        Escrow {
+            agent: self.opt_string(f, "agent").map(|s| s.value),
+            last_deposit: self.opt_date(f, "lastDeposit").map(|d| d.value),
             verification: self.opt_enum(
-                &f,
+                f,
                 "verification",
                 EscrowVerification::NAMES,
                 EscrowVerification::parse,
             ),
             release_conditions: self
-                .string_list(&f, "releaseConditions")
+                .string_list(f, "releaseConditions")
                 .into_iter()
                 .map(|s| s.value)
                 .collect(),
-            maintainer: self.opt_ref(&f, "maintainer", Some(Kind::Group), ns),
-            span: node.span,
-        })
+            maintainer: self.opt_ref(f, "maintainer", Some(Kind::Group), ns),
+            span: f.anchor,
+        }
     }
 
-    fn exit(&mut self, node: &Node<'_>, path: &str, ns: &str) -> Option<ExitPlan> {
-        let f = self.fields(node, path)?;
+    fn exit(&mut self, f: &Fields<'_, '_>, ns: &str) -> ExitPlan {
         self.unknown_fields(
-            &f,
+            f,
             &[
                 "strategy",
                 "alternatives",
@@ -753,14 +779,14 @@ impl Decoder<'_> {
             ],
             "an exit plan",
         );
-        Some(ExitPlan {
-            strategy: self.opt_enum(&f, "strategy", ExitStrategy::NAMES, ExitStrategy::parse),
-            alternatives: self.ref_list(&f, "alternatives", Some(Kind::Supplier), ns),
-            lead_time: self.opt_duration(&f, "leadTime"),
-            last_tested: self.opt_date(&f, "lastTested").map(|d| d.value),
-            owner: self.opt_ref(&f, "owner", Some(Kind::Group), ns),
-            span: node.span,
-        })
+        ExitPlan {
+            strategy: self.opt_enum(f, "strategy", ExitStrategy::NAMES, ExitStrategy::parse),
+            alternatives: self.ref_list(f, "alternatives", Some(Kind::Supplier), ns),
+            lead_time: self.opt_duration(f, "leadTime"),
+            last_tested: self.opt_date(f, "lastTested").map(|d| d.value),
+            owner: self.opt_ref(f, "owner", Some(Kind::Group), ns),
+            span: f.anchor,
+        }
     }
 
     fn contract(&mut self, node: &Node<'_>, path: &str) -> Option<Contract> {
@@ -785,8 +811,8 @@ impl Decoder<'_> {
                 ));
             }
         }
-        let annual_cost = f.value("annualCost").and_then(|n| {
-            let m = self.fields(n, &f.path("annualCost"))?;
+        let annual_cost = f.value("annualCost").and_then(|_| {
+            let m = self.child(&f, "annualCost")?;
             self.unknown_fields(&m, &["amount", "currency"], "an amount");
             let amount = match m.value("amount") {
                 None => {
@@ -899,7 +925,7 @@ impl Decoder<'_> {
                         self.push(
                             Diagnostic::at(
                                 "overlay-invalid-entry",
-                                e.span,
+                                e.anchor,
                                 "`anyOf` needs at least two alternatives",
                             )
                             .with_help("for a single dependency write `ref:` instead"),
@@ -911,7 +937,7 @@ impl Decoder<'_> {
                     self.push(
                         Diagnostic::at(
                             "overlay-invalid-entry",
-                            e.span,
+                            e.anchor,
                             "an entry has either `ref` or `anyOf`, not both",
                         )
                         .with_help("split it into two entries"),
@@ -923,7 +949,7 @@ impl Decoder<'_> {
                         self.push(
                             Diagnostic::at(
                                 "overlay-invalid-entry",
-                                e.span,
+                                e.anchor,
                                 "an entry needs `ref` (one dependency) or `anyOf` (alternatives)",
                             )
                             .with_help("e.g. `- ref: supplier:sendgrid` with `impact: degraded`"),
@@ -978,7 +1004,7 @@ impl Decoder<'_> {
                 switchover,
                 provides: self.opt_string(&e, "provides").map(|s| s.value),
                 note: self.opt_string(&e, "note").map(|s| s.value),
-                span: e.span,
+                span: e.anchor,
             });
         }
         Dependencies {
@@ -1003,7 +1029,7 @@ impl Decoder<'_> {
                 }
                 Some(Fields {
                     entries,
-                    span: node.span,
+                    anchor: node.span,
                     path: path.to_owned(),
                 })
             }
@@ -1012,6 +1038,14 @@ impl Decoder<'_> {
                 None
             }
         }
+    }
+
+    /// The mapping under `key`, with missing fields reported at the key.
+    fn child<'n, 'a>(&mut self, f: &Fields<'n, 'a>, key: &str) -> Option<Fields<'n, 'a>> {
+        let node = f.value(key)?;
+        let mut child = self.fields(node, &f.path(key))?;
+        child.anchor = f.key_span(key).unwrap_or(node.span);
+        Some(child)
     }
 
     fn unknown_fields(&mut self, f: &Fields<'_, '_>, known: &[&str], what: &str) {
@@ -1055,7 +1089,7 @@ impl Decoder<'_> {
     fn missing(&mut self, f: &Fields<'_, '_>, key: &str, what: &str) {
         self.push(Diagnostic::at(
             "missing-field",
-            f.span,
+            f.anchor,
             format!("{what} needs `{}`", f.path(key)),
         ));
     }
@@ -1306,7 +1340,7 @@ impl Decoder<'_> {
             self.push(
                 Diagnostic::at(
                     "missing-field",
-                    f.span,
+                    f.anchor,
                     format!("{what} needs `{}`", f.path(key)),
                 )
                 .with_help(format!("one of: {}", allowed.join(", "))),

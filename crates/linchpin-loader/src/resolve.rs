@@ -1,7 +1,7 @@
 //! Entities → [`Catalog`]: duplicates, reference resolution, the
 //! `dependencyImpact` overlay applied to `dependsOn`, and the implicit edges.
 
-use linchpin_diagnostics::{did_you_mean, Diagnostic, Severity, SourceMap};
+use linchpin_diagnostics::{article, did_you_mean, Diagnostic, Severity, SourceMap};
 use linchpin_model::*;
 use rustc_hash::FxHashMap;
 
@@ -213,15 +213,17 @@ impl Resolver<'_> {
             Some(i) => {
                 if !kinds.is_empty() && !kinds.contains(&r.value.kind) {
                     let expected: Vec<_> = kinds.iter().map(Kind::display_name).collect();
+                    let found = r.value.kind.display_name();
                     self.diagnostics.push(
                         Diagnostic::at(
                             "wrong-ref-kind",
                             r.span,
                             format!(
-                                "`{field}` must name a {}, but `{}` is a {}",
+                                "`{field}` must name {} {}, but `{}` is {} {found}",
+                                article(expected[0]),
                                 expected.join(" or "),
                                 r.value,
-                                r.value.kind.display_name()
+                                article(found)
                             ),
                         )
                         .with_severity(severity),
@@ -244,7 +246,8 @@ impl Resolver<'_> {
                 d = match self.suggestion(&r.value) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!(
-                        "add a {} named `{}`, or correct the reference",
+                        "add {} {} named `{}`, or correct the reference",
+                        article(r.value.kind.display_name()),
                         r.value.kind.display_name(),
                         r.value.name
                     )),

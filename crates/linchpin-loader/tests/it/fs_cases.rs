@@ -1,0 +1,113 @@
+//! Cases that need a file system shaped at run time: files too large to
+//! commit, symbolic links, paths that do not exist.
+
+use linchpin_loader::{load, LoadOptions};
+use std::fs;
+
+const SUPPLIER: &str = "apiVersion: linchpin.dev/v1alpha1
+kind: Supplier
+metadata:
+  name: acme
+spec:
+  type: saas
+";
+
+#[test]
+fn huge_files_are_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("ok.yaml"), SUPPLIER).unwrap();
+    let mut big = String::from("# generated\n");
+    while big.len() < 4096 {
+        big.push_str("- padding padding padding padding\n");
+    }
+    fs::write(dir.path().join("dump.yaml"), big).unwrap();
+    let options = LoadOptions {
+        max_file_size: 1024,
+        ..LoadOptions::default()
+    };
+    let loaded = load(dir.path(), &options).unwrap();
+    assert_eq!(loaded.catalog.len(), 1);
+    let codes: Vec<_> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["file-too-large"]);
+    assert_eq!(
+        loaded.sources.path(loaded.diagnostics[0].file.unwrap()),
+        "dump.yaml"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_and_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("teams");
+    fs::create_dir(&sub).unwrap();
+    fs::write(sub.join("acme.yaml"), SUPPLIER).unwrap();
+    std::os::unix::fs::symlink(dir.path(), sub.join("back-to-root")).unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.catalog.len(), 1, "the file is loaded once");
+    let d: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, loaded.sources.path(d.file.unwrap()).to_owned()))
+        .collect();
+    assert_eq!(d, [("symlink-loop", "teams/back-to-root".to_owned())]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_linked_twice_is_loaded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("acme.yaml"), SUPPLIER).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("acme.yaml"), dir.path().join("alias.yaml"))
+        .unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.catalog.len(), 1);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}
+
+#[test]
+fn a_missing_landscape_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = load(&dir.path().join("nope"), &LoadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("cannot open landscape"), "{err}");
+}
+
+#[test]
+fn hidden_and_git_ignored_paths_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("acme.yaml"), SUPPLIER).unwrap();
+    fs::create_dir(dir.path().join(".github")).unwrap();
+    fs::write(dir.path().join(".github/workflow.yaml"), "on: push\n").unwrap();
+    fs::create_dir(dir.path().join("generated")).unwrap();
+    fs::write(dir.path().join("generated/x.yaml"), "not: [valid").unwrap();
+    fs::write(dir.path().join(".gitignore"), "generated/\n").unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.catalog.len(), 1);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}
+
+#[test]
+fn a_single_file_is_a_landscape_and_its_locations_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("more")).unwrap();
+    fs::write(dir.path().join("more/acme.yaml"), SUPPLIER).unwrap();
+    fs::write(
+        dir.path().join("catalog-info.yaml"),
+        "apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata:
+  name: root
+spec:
+  targets: [./more/acme.yaml]
+",
+    )
+    .unwrap();
+    fs::write(dir.path().join("ignored.yaml"), "kind: [").unwrap();
+    let loaded = load(
+        &dir.path().join("catalog-info.yaml"),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(loaded.catalog.len(), 2);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}
