@@ -1,1 +1,105 @@
+//! End-to-end tests of the `linchpin` binary: exit codes, the JSON contract,
+//! `explain`, and the bundled example.
+#![allow(clippy::disallowed_methods)] // tests build landscapes on disk
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn linchpin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_linchpin"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn the_example_landscape_is_clean() {
+    let webshop = repo().join("examples/webshop");
+    let out = linchpin(&["check", webshop.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("0 errors, 0 warnings"), "{text}");
+    // It must be a landscape a risk manager recognises, not a toy.
+    let json = linchpin(&["check", webshop.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(v["summary"]["entities"].as_u64().unwrap() >= 100);
+}
+
+#[test]
+fn exit_codes_follow_severity_and_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: acme\n  colour: red\nspec:\n  type: saas\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    assert_eq!(linchpin(&["check", path]).status.code(), Some(0));
+    assert_eq!(
+        linchpin(&["check", path, "--fail-on", "warning"])
+            .status
+            .code(),
+        Some(1)
+    );
+    std::fs::write(dir.path().join("bad.yaml"), "kind: [").unwrap();
+    assert_eq!(linchpin(&["check", path]).status.code(), Some(1));
+    assert_eq!(
+        linchpin(&["check", "/nonexistent/landscape"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        linchpin(&["check", path, "--format", "yaml"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn json_output_follows_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "apiVersion: linchpin.dev/v1alpha1\nkind: BusinessFunction\nmetadata:\n  name: checkout\nspec:\n  criticality: critical\n  dependsOn: [supplier:strpe]\n---\napiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: stripe\nspec:\n  type: saas\n",
+    )
+    .unwrap();
+    let out = linchpin(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "dangling-ref");
+    assert_eq!(d["file"], "c.yaml");
+    assert_eq!(d["line"], 7);
+    assert_eq!(d["column"], 15);
+    assert_eq!(d["help"], "did you mean `supplier:default/stripe`?");
+    assert!(v["findings"].as_array().unwrap().is_empty());
+    assert_eq!(v["summary"]["errors"], 1);
+}
+
+#[test]
+fn explain_knows_every_code_and_suggests_near_ones() {
+    let out = linchpin(&["explain", "dangling-ref"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("dangling-ref (error by default)"));
+    let list = linchpin(&["explain", "--list"]);
+    assert!(stdout(&list).lines().count() >= 30);
+    let typo = linchpin(&["explain", "dangling-rfe"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `dangling-ref`?"));
+}
+
+#[test]
+fn help_explains_itself_to_a_newcomer() {
+    let out = linchpin(&["check", "--help"]);
+    let text = stdout(&out);
+    assert!(text.contains("Validate a landscape"), "{text}");
+    assert!(text.contains("--fail-on"));
+}

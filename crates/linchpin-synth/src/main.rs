@@ -1,0 +1,61 @@
+//! `linchpin-synth [--entities N] [--seed S] OUT_DIR`: writes a synthetic
+//! landscape for benchmarks.
+#![allow(clippy::disallowed_methods)] // a generator writes files
+
+use linchpin_synth::{generate, Config};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut config = Config::new(10_000);
+    let mut out: Option<PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut number = |name: &str| -> Option<u64> {
+            let value = args.next().and_then(|v| v.replace('_', "").parse().ok());
+            if value.is_none() {
+                eprintln!("error: {name} needs a number");
+            }
+            value
+        };
+        match arg.as_str() {
+            "--entities" => match number("--entities") {
+                Some(n) => config.entities = n as usize,
+                None => return ExitCode::from(2),
+            },
+            "--seed" => match number("--seed") {
+                Some(n) => config.seed = n,
+                None => return ExitCode::from(2),
+            },
+            "-h" | "--help" => {
+                println!("usage: linchpin-synth [--entities N] [--seed S] OUT_DIR");
+                return ExitCode::SUCCESS;
+            }
+            other => out = Some(PathBuf::from(other)),
+        }
+    }
+    let Some(out) = out else {
+        eprintln!("usage: linchpin-synth [--entities N] [--seed S] OUT_DIR");
+        return ExitCode::from(2);
+    };
+    let files = generate(&config);
+    let mut bytes = 0;
+    for file in &files {
+        let path = out.join(&file.path);
+        if let Err(e) = std::fs::create_dir_all(path.parent().unwrap_or(&out))
+            .and_then(|()| std::fs::write(&path, &file.text))
+        {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        bytes += file.text.len();
+    }
+    eprintln!(
+        "wrote {} entities in {} files ({:.1} MB) to {}",
+        config.entities.max(100),
+        files.len(),
+        bytes as f64 / 1e6,
+        out.display()
+    );
+    ExitCode::SUCCESS
+}
