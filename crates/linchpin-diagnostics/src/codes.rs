@@ -138,8 +138,7 @@ Example:
 BusinessFunction and `type` on a Supplier). Without it the entity would be
 rejected by Backstage or could not be analysed.
 
-Fix: add the field; `linchpin explain` on the kind's documentation lists
-the fields (see docs/model.md).";
+Fix: add the field; docs/model.md lists every kind's fields.";
 
     "wrong-type", Error, "a field has the wrong type",
 "The field holds a value of another shape than the kind expects: a list

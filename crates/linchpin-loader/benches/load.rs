@@ -1,1 +1,43 @@
-fn main() {}
+//! Load + validate of synthetic landscapes (`linchpin-synth`), 1k to 100k
+//! entities, as `linchpin check` does it: walk, read, parse, decode,
+//! resolve. Run with `cargo bench -p linchpin-loader`; set
+//! `LINCHPIN_BENCH_SIZES=1000,10000` to choose sizes.
+#![allow(clippy::disallowed_methods)] // the benchmark writes its landscapes
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use linchpin_loader::{load, LoadOptions};
+use linchpin_synth::{generate, Config};
+use std::time::Duration;
+
+fn sizes() -> Vec<usize> {
+    std::env::var("LINCHPIN_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000])
+}
+
+fn bench_load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load+validate");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    for size in sizes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for file in generate(&Config::new(size)) {
+            let path = dir.path().join(&file.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, file.text).unwrap();
+        }
+        group.bench_function(format!("{size} entities"), |b| {
+            b.iter(|| {
+                let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+                assert_eq!(loaded.catalog.len(), size);
+                loaded
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_load);
+criterion_main!(benches);

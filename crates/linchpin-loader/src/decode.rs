@@ -239,17 +239,17 @@ impl Decoder<'_> {
     /// the spec is too broken to keep the entity.
     fn spec(&mut self, kind: &Kind, f: &Fields<'_, '_>, ns: &str, what: &str) -> Option<Spec> {
         Some(match kind {
-            Kind::Component => Spec::Component(self.component(f, ns, what)),
-            Kind::Api => Spec::Api(self.api(f, ns, what)),
-            Kind::Resource => Spec::Resource(self.resource(f, ns, what)),
-            Kind::System => Spec::System(self.system(f, ns, what)),
-            Kind::Domain => Spec::Domain(self.domain(f, ns, what)),
-            Kind::Group => Spec::Group(self.group(f, ns, what)),
-            Kind::User => Spec::User(self.user(f, ns, what)),
-            Kind::Location => Spec::Location(self.location(f, what)),
-            Kind::BusinessFunction => Spec::BusinessFunction(self.function(f, ns, what)?),
+            Kind::Component => Spec::Component(Box::new(self.component(f, ns, what))),
+            Kind::Api => Spec::Api(Box::new(self.api(f, ns, what))),
+            Kind::Resource => Spec::Resource(Box::new(self.resource(f, ns, what))),
+            Kind::System => Spec::System(Box::new(self.system(f, ns, what))),
+            Kind::Domain => Spec::Domain(Box::new(self.domain(f, ns, what))),
+            Kind::Group => Spec::Group(Box::new(self.group(f, ns, what))),
+            Kind::User => Spec::User(Box::new(self.user(f, ns, what))),
+            Kind::Location => Spec::Location(Box::new(self.location(f, what))),
+            Kind::BusinessFunction => Spec::BusinessFunction(Box::new(self.function(f, ns, what)?)),
             Kind::Supplier => Spec::Supplier(Box::new(self.supplier(f, ns, what)?)),
-            Kind::Scenario => Spec::Scenario(self.scenario(f, ns, what)),
+            Kind::Scenario => Spec::Scenario(Box::new(self.scenario(f, ns, what))),
             Kind::Template | Kind::Other(_) => return None,
         })
     }

@@ -126,7 +126,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
         }
     }
 
-    let mut entities: Vec<Entity> = Vec::new();
+    let mut per_file: Vec<Vec<Entity>> = Vec::new();
     while !queue.is_empty() {
         let batch = std::mem::take(&mut queue);
         let outcomes = read_files(&batch, options);
@@ -146,8 +146,12 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
                     }
                 }
             }
-            entities.extend(outcome.entities);
+            per_file.push(outcome.entities);
         }
+    }
+    let mut entities: Vec<Entity> = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
+    for file_entities in per_file {
+        entities.extend(file_entities);
     }
 
     if entities.is_empty() {

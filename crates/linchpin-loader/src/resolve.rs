@@ -16,13 +16,13 @@ pub fn resolve(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Catalog {
     // Duplicates: the first definition wins.
-    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    let mut index: FxHashMap<String, EntityId> = FxHashMap::default();
     index.reserve(entities.len());
     let mut kept = Vec::with_capacity(entities.len());
     for entity in entities {
         let key = entity.entity_ref.key();
         if let Some(&first) = index.get(&key) {
-            let first: &Entity = &kept[first];
+            let first: &Entity = &kept[first.index()];
             diagnostics.push(
                 Diagnostic::at(
                     "duplicate-entity",
@@ -38,7 +38,7 @@ pub fn resolve(
             );
             continue;
         }
-        index.insert(key, kept.len());
+        index.insert(key, EntityId(kept.len() as u32));
         kept.push(entity);
     }
 
@@ -47,6 +47,7 @@ pub fn resolve(
         entities: &kept,
         names_by_kind: None,
         suggestions_left: SUGGESTION_BUDGET,
+        key: String::new(),
         diagnostics,
     };
 
@@ -146,20 +147,23 @@ pub fn resolve(
             r.relation(Some(owner), &[Kind::Group, Kind::User], "owner");
         }
     }
-    Catalog::from_parts(kept, deps)
+    Catalog::from_indexed_parts(kept, index, deps)
 }
 
 struct Resolver<'r> {
-    index: &'r FxHashMap<String, usize>,
+    index: &'r FxHashMap<String, EntityId>,
     entities: &'r [Entity],
     names_by_kind: Option<FxHashMap<Kind, Vec<(String, &'r EntityRef)>>>,
     suggestions_left: usize,
+    /// Reused buffer for lookup keys.
+    key: String,
     diagnostics: &'r mut Vec<Diagnostic>,
 }
 
 impl Resolver<'_> {
-    fn lookup(&self, r: &EntityRef) -> Option<usize> {
-        self.index.get(&r.key()).copied()
+    fn lookup(&mut self, r: &EntityRef) -> Option<usize> {
+        r.write_key(&mut self.key);
+        self.index.get(&self.key).map(|id| id.index())
     }
 
     fn suggestion(&mut self, r: &EntityRef) -> Option<String> {

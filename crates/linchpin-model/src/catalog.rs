@@ -99,6 +99,25 @@ impl Catalog {
         }
     }
 
+    /// Like [`Catalog::from_parts`], with the index by [`EntityRef::key`]
+    /// already built (the loader builds it while finding duplicates).
+    ///
+    /// # Panics
+    /// If the lengths differ (a loader bug).
+    pub fn from_indexed_parts(
+        entities: Vec<Entity>,
+        index: FxHashMap<String, EntityId>,
+        dependencies: Vec<Vec<Dependency>>,
+    ) -> Catalog {
+        assert_eq!(entities.len(), dependencies.len());
+        assert_eq!(entities.len(), index.len());
+        Catalog {
+            entities,
+            index,
+            dependencies,
+        }
+    }
+
     /// Every entity, in load order.
     pub fn entities(&self) -> &[Entity] {
         &self.entities
@@ -135,6 +154,11 @@ impl Catalog {
     /// Looks a reference up (case-insensitively, as Backstage does).
     pub fn lookup(&self, entity_ref: &EntityRef) -> Option<EntityId> {
         self.index.get(&entity_ref.key()).copied()
+    }
+
+    /// Looks up a key as [`EntityRef::key`] makes it.
+    pub fn lookup_key(&self, key: &str) -> Option<EntityId> {
+        self.index.get(key).copied()
     }
 
     /// What an entity depends on: declared and implicit edges.

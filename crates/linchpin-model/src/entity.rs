@@ -105,31 +105,32 @@ pub struct Link {
     pub link_type: Option<String>,
 }
 
-/// The kind-specific part of an entity.
+/// The kind-specific part of an entity. Variants are boxed so that an
+/// [`Entity`] stays small: a large landscape holds hundreds of thousands.
 #[derive(Debug, Clone)]
 pub enum Spec {
     /// A Component.
-    Component(ComponentSpec),
+    Component(Box<ComponentSpec>),
     /// An API.
-    Api(ApiSpec),
+    Api(Box<ApiSpec>),
     /// A Resource.
-    Resource(ResourceSpec),
+    Resource(Box<ResourceSpec>),
     /// A System.
-    System(SystemSpec),
+    System(Box<SystemSpec>),
     /// A Domain.
-    Domain(DomainSpec),
+    Domain(Box<DomainSpec>),
     /// A Group.
-    Group(GroupSpec),
+    Group(Box<GroupSpec>),
     /// A User.
-    User(UserSpec),
+    User(Box<UserSpec>),
     /// A Location.
-    Location(LocationSpec),
+    Location(Box<LocationSpec>),
     /// A BusinessFunction.
-    BusinessFunction(FunctionSpec),
+    BusinessFunction(Box<FunctionSpec>),
     /// A Supplier.
     Supplier(Box<SupplierSpec>),
     /// A Scenario.
-    Scenario(ScenarioSpec),
+    Scenario(Box<ScenarioSpec>),
     /// A kind Linchpin keeps but does not analyse.
     Other,
 }

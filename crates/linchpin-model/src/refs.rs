@@ -206,14 +206,23 @@ impl EntityRef {
         let mut key = String::with_capacity(
             self.kind.as_str().len() + self.namespace.len() + self.name.len() + 2,
         );
-        key.push_str(self.kind.as_str());
-        key.push(':');
-        key.push_str(&self.namespace.to_ascii_lowercase());
-        key.push('/');
-        for c in self.name.chars() {
-            key.push(c.to_ascii_lowercase());
-        }
+        self.write_key(&mut key);
         key
+    }
+
+    /// Writes the lookup key into `buf` (cleared first): [`EntityRef::key`]
+    /// without an allocation, for hot loops.
+    pub fn write_key(&self, buf: &mut String) {
+        buf.clear();
+        buf.push_str(self.kind.as_str());
+        buf.push(':');
+        for c in self.namespace.chars() {
+            buf.push(c.to_ascii_lowercase());
+        }
+        buf.push('/');
+        for c in self.name.chars() {
+            buf.push(c.to_ascii_lowercase());
+        }
     }
 }
 

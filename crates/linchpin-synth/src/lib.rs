@@ -116,7 +116,7 @@ pub fn generate(config: &Config) -> Vec<File> {
     for i in 0..c.components {
         let mut deps = Vec::new();
         // Mostly towards later components (layering), sometimes back (cycles).
-        for _ in 0..2 {
+        for _ in 0..3 {
             let target = if rng.chance(2) {
                 rng.below(c.components)
             } else {

@@ -103,3 +103,51 @@ fn help_explains_itself_to_a_newcomer() {
     assert!(text.contains("Validate a landscape"), "{text}");
     assert!(text.contains("--fail-on"));
 }
+
+/// The invariant of the model: every Backstage-kind entity Linchpin accepts
+/// is valid for Backstage itself, checked with Backstage's own validators
+/// (`bench/backstage`, installed by `npm ci` there; `.ci/run` does it).
+#[test]
+fn backstage_accepts_every_backstage_kind_entity_of_the_examples() {
+    let tool = repo().join("bench/backstage");
+    if !tool.join("node_modules/@backstage/catalog-model").is_dir() {
+        eprintln!("SKIPPED: run `npm ci` in bench/backstage to check the examples with Backstage's validators");
+        return;
+    }
+    let out = Command::new("node")
+        .arg(tool.join("validate.cjs"))
+        .arg(repo().join("examples"))
+        .output()
+        .expect("node runs");
+    let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(" 0 invalid"), "{text}");
+    // And the validator does reject what Backstage rejects.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\nspec:\n  type: service\n  lifecycle: production\n  owner: team\n  dependsOn:\n    - ref: supplier:stripe\n      impact: degraded\n",
+    )
+    .unwrap();
+    let bad = Command::new("node")
+        .arg(tool.join("validate.cjs"))
+        .arg(dir.path())
+        .output()
+        .expect("node runs");
+    assert!(
+        !bad.status.success(),
+        "objects in dependsOn must be rejected"
+    );
+}
+
+#[test]
+fn every_code_is_documented() {
+    let docs = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
+    for code in linchpin_diagnostics::codes::CODES {
+        assert!(
+            docs.contains(&format!("## `{}`", code.code)),
+            "docs/diagnostics.md lacks {}",
+            code.code
+        );
+    }
+}
