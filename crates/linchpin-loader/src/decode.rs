@@ -51,11 +51,38 @@ impl<'n, 'a> Fields<'n, 'a> {
         self.get(key).filter(|v| !v.is_null())
     }
 
+    /// The path of `key` in this mapping, rendered only when a message needs it.
+    fn at<'s>(&'s self, key: &'s str) -> Path<'s> {
+        Path::Key(&self.path, key)
+    }
+
     fn path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_owned()
         } else {
             format!("{}.{key}", self.path)
+        }
+    }
+}
+
+/// Where a value sits in the document (`spec.dependsOn[2]`), kept as parts
+/// so that the string is only built for a message.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    /// `parent.key` (just `key` at the top).
+    Key(&'p str, &'p str),
+    /// `list[index]`.
+    Item(&'p str, usize),
+    /// A path already rendered.
+    Full(&'p str),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Key("", key) | Path::Full(key) => f.write_str(key),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Item(list, i) => write!(f, "{list}[{i}]"),
         }
     }
 }
@@ -225,8 +252,8 @@ impl Decoder<'_> {
         Some(Entity {
             entity_ref: EntityRef {
                 kind,
-                namespace: metadata.namespace.clone(),
-                name: metadata.name.clone(),
+                namespace: metadata.namespace.as_str().into(),
+                name: metadata.name.as_str().into(),
             },
             api_version: api_version.unwrap_or_default(),
             metadata,
@@ -447,7 +474,7 @@ impl Decoder<'_> {
             None => self.missing(f, "definition", what),
             Some(node) => match &node.kind {
                 NodeKind::Scalar(..) => {
-                    self.string(node, &f.path("definition"));
+                    self.string(node, f.at("definition"));
                 }
                 // Backstage's placeholders (`$text: ./openapi.yaml`) are
                 // substituted at ingestion.
@@ -456,7 +483,7 @@ impl Decoder<'_> {
                         && entries[0].0.as_scalar().is_some_and(|k| k.starts_with('$')) => {}
                 _ => self.wrong_type(
                     node,
-                    &f.path("definition"),
+                    f.at("definition"),
                     "a string (or a `$text` placeholder)",
                 ),
             },
@@ -824,7 +851,7 @@ impl Decoder<'_> {
                         a.as_scalar().and_then(|s| s.parse::<f64>().ok())
                     }
                     _ => {
-                        self.wrong_type(a, &m.path("amount"), "a number");
+                        self.wrong_type(a, m.at("amount"), "a number");
                         None
                     }
                 },
@@ -1034,7 +1061,7 @@ impl Decoder<'_> {
                 })
             }
             _ => {
-                self.wrong_type(node, path, "a mapping");
+                self.wrong_type(node, Path::Full(path), "a mapping");
                 None
             }
         }
@@ -1066,7 +1093,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn wrong_type(&mut self, node: &Node<'_>, path: &str, expected: &str) {
+    fn wrong_type(&mut self, node: &Node<'_>, path: Path<'_>, expected: &str) {
         let mut d = Diagnostic::at(
             "wrong-type",
             node.span,
@@ -1107,7 +1134,7 @@ impl Decoder<'_> {
         v
     }
 
-    fn string(&mut self, node: &Node<'_>, path: &str) -> Option<Spanned<String>> {
+    fn string(&mut self, node: &Node<'_>, path: Path<'_>) -> Option<Spanned<String>> {
         if node.scalar_type() == Some(ScalarType::String) {
             let s = node.as_scalar().unwrap_or_default();
             Some(Spanned::new(s.to_owned(), node.span))
@@ -1119,7 +1146,7 @@ impl Decoder<'_> {
 
     fn opt_string(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Spanned<String>> {
         let node = f.value(key)?;
-        self.string(node, &f.path(key))
+        self.string(node, f.at(key))
     }
 
     fn required_string(
@@ -1129,7 +1156,7 @@ impl Decoder<'_> {
         what: &str,
     ) -> Option<Spanned<String>> {
         let node = self.required(f, key, what)?;
-        let s = self.string(node, &f.path(key))?;
+        let s = self.string(node, f.at(key))?;
         if s.value.trim().is_empty() {
             self.push(Diagnostic::at(
                 "missing-field",
@@ -1146,7 +1173,7 @@ impl Decoder<'_> {
         match &node.kind {
             NodeKind::Seq(items) => Some(items),
             _ => {
-                self.wrong_type(node, &f.path(key), "a list");
+                self.wrong_type(node, f.at(key), "a list");
                 None
             }
         }
@@ -1160,7 +1187,7 @@ impl Decoder<'_> {
         items
             .iter()
             .enumerate()
-            .filter_map(|(i, n)| self.string(n, &format!("{path}[{i}]")))
+            .filter_map(|(i, n)| self.string(n, Path::Item(&path, i)))
             .collect()
     }
 
@@ -1209,7 +1236,7 @@ impl Decoder<'_> {
                     .with_help("keys are `[prefix/]name`, e.g. `linchpin.dev/source` or `tier`"),
                 );
             }
-            if let Some(s) = self.string(v, &m.path(kt)) {
+            if let Some(s) = self.string(v, m.at(kt)) {
                 out.push((kt.to_owned(), s));
             }
         }
@@ -1219,23 +1246,28 @@ impl Decoder<'_> {
     fn parse_ref(
         &mut self,
         node: &Node<'_>,
-        path: &str,
+        path: Path<'_>,
         default_kind: Option<Kind>,
         ns: &str,
     ) -> Option<Spanned<EntityRef>> {
-        let s = self.string(node, path)?;
-        match EntityRef::parse(&s.value, default_kind, ns) {
-            Ok(r) => Some(Spanned::new(r, s.span)),
+        let text = match node.scalar_type() {
+            Some(ScalarType::String) => node.as_scalar().unwrap_or_default(),
+            _ => {
+                self.wrong_type(node, path, "a string");
+                return None;
+            }
+        };
+        match EntityRef::parse(text, default_kind, ns) {
+            Ok(r) => Some(Spanned::new(r, node.span)),
             Err(RefError::MissingKind) => {
                 self.push(
                     Diagnostic::at(
                         "ref-needs-kind",
-                        s.span,
-                        format!("`{}` in `{path}` must name its kind", s.value),
+                        node.span,
+                        format!("`{text}` in `{path}` must name its kind"),
                     )
                     .with_help(format!(
-                        "write e.g. `supplier:{0}` or `component:{0}`",
-                        s.value
+                        "write e.g. `supplier:{text}` or `component:{text}`"
                     )),
                 );
                 None
@@ -1244,8 +1276,8 @@ impl Decoder<'_> {
                 self.push(
                     Diagnostic::at(
                         "invalid-ref",
-                        s.span,
-                        format!("`{}` is not a valid reference: {e}", s.value),
+                        node.span,
+                        format!("`{text}` is not a valid reference: {e}"),
                     )
                     .with_help("references are `[kind:][namespace/]name`, e.g. `supplier:stripe`"),
                 );
@@ -1262,7 +1294,7 @@ impl Decoder<'_> {
         ns: &str,
     ) -> Option<Spanned<EntityRef>> {
         let node = f.value(key)?;
-        self.parse_ref(node, &f.path(key), default_kind, ns)
+        self.parse_ref(node, f.at(key), default_kind, ns)
     }
 
     fn required_ref(
@@ -1274,7 +1306,7 @@ impl Decoder<'_> {
         what: &str,
     ) -> Option<Spanned<EntityRef>> {
         let node = self.required(f, key, what)?;
-        self.parse_ref(node, &f.path(key), default_kind, ns)
+        self.parse_ref(node, f.at(key), default_kind, ns)
     }
 
     fn ref_list(
@@ -1291,9 +1323,7 @@ impl Decoder<'_> {
         items
             .iter()
             .enumerate()
-            .filter_map(|(i, n)| {
-                self.parse_ref(n, &format!("{path}[{i}]"), default_kind.clone(), ns)
-            })
+            .filter_map(|(i, n)| self.parse_ref(n, Path::Item(&path, i), default_kind.clone(), ns))
             .collect()
     }
 
@@ -1353,7 +1383,7 @@ impl Decoder<'_> {
     fn opt_duration(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Spanned<Duration>> {
         let node = f.value(key)?;
         let Some(text) = node.as_scalar() else {
-            self.wrong_type(node, &f.path(key), "a duration such as `4h`");
+            self.wrong_type(node, f.at(key), "a duration such as `4h`");
             return None;
         };
         match Duration::parse(text) {
@@ -1378,7 +1408,7 @@ impl Decoder<'_> {
     fn opt_date(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Spanned<Date>> {
         let node = f.value(key)?;
         let Some(text) = node.as_scalar() else {
-            self.wrong_type(node, &f.path(key), "a date such as `2026-02-01`");
+            self.wrong_type(node, f.at(key), "a date such as `2026-02-01`");
             return None;
         };
         match Date::parse(text) {

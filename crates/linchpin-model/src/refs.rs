@@ -1,5 +1,6 @@
 //! Entity references: `[kind:][namespace/]name`, as in Backstage.
 
+use smol_str::SmolStr;
 use std::fmt;
 
 /// The kind of an entity. Comparison is case-insensitive at parse time: the
@@ -107,15 +108,17 @@ impl fmt::Display for Kind {
     }
 }
 
-/// A reference to an entity in canonical form.
+/// A reference to an entity in canonical form. Namespace and name are small
+/// strings stored inline up to 23 bytes: a large landscape holds millions of
+/// refs, and nearly all names fit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntityRef {
     /// The kind.
     pub kind: Kind,
     /// The namespace (`default` unless given).
-    pub namespace: String,
+    pub namespace: SmolStr,
     /// The name.
-    pub name: String,
+    pub name: SmolStr,
 }
 
 /// Why a reference could not be parsed.
@@ -146,11 +149,11 @@ impl fmt::Display for RefError {
 
 impl EntityRef {
     /// Builds a ref in the default namespace.
-    pub fn new(kind: Kind, name: impl Into<String>) -> EntityRef {
+    pub fn new(kind: Kind, name: &str) -> EntityRef {
         EntityRef {
             kind,
-            namespace: "default".into(),
-            name: name.into(),
+            namespace: SmolStr::new_static("default"),
+            name: SmolStr::new(name),
         }
     }
 
@@ -185,9 +188,9 @@ impl EntityRef {
                 if name.contains('/') {
                     return Err(RefError::Malformed);
                 }
-                (ns.to_ascii_lowercase(), name)
+                (SmolStr::new(ns.to_ascii_lowercase()), name)
             }
-            None => (default_namespace.to_owned(), rest),
+            None => (SmolStr::new(default_namespace), rest),
         };
         if name.is_empty() {
             return Err(RefError::EmptyPart("name"));
@@ -196,7 +199,7 @@ impl EntityRef {
         Ok(EntityRef {
             kind,
             namespace,
-            name: name.to_owned(),
+            name: SmolStr::new(name),
         })
     }
 
