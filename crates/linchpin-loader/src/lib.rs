@@ -73,8 +73,8 @@ pub enum LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::Open { path, source } => {
-                write!(f, "cannot open landscape `{}`: {source}", path.display())
+            LoadError::Open { path, .. } => {
+                write!(f, "cannot open landscape `{}`", path.display())
             }
         }
     }
