@@ -27,6 +27,23 @@ pub enum Command {
     /// unknown fields, broken references, bad durations and dates, and more:
     /// each with file, line, column and a stable code (`linchpin explain CODE`).
     Check(CheckArgs),
+    /// Simulate failures: which business functions stop or degrade, for how
+    /// long, against what tolerance, and why.
+    ///
+    /// `--fail` takes refs (`supplier:stripe`, `resource:aws-eu-central-1`,
+    /// or a bare name when it is unique). An outage lasts `--duration`, or
+    /// each supplier's committed RTO; `--permanent` lasts until the exit plan
+    /// is carried out (its lead time). Without either bound the failure is
+    /// unbounded, and the output says so. `--scenario NAME` runs a Scenario
+    /// entity of the landscape.
+    Whatif(WhatifArgs),
+    /// Rank every supplier by how much of the business its failure stops.
+    ///
+    /// Each supplier fails alone, as an outage (its committed RTO) and
+    /// permanently (its exit lead time). Tier 1 ("linchpin"): alone stops a
+    /// critical function; tier 2: stops an important function or degrades a
+    /// critical one; tier 3: any other impact; tier 4: none.
+    Rank(RankArgs),
     /// Explain what a diagnostic code means and how to fix it.
     ///
     /// `linchpin explain dangling-ref` prints the explanation;
@@ -48,6 +65,54 @@ pub struct CheckArgs {
     /// Worker threads for parsing (default: one per core).
     #[arg(long, hide = true, default_value_t = 0)]
     pub threads: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WhatifArgs {
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Entities to fail (refs; a bare name when it is unique).
+    #[arg(long, num_args = 1.., required_unless_present = "scenario", conflicts_with = "scenario")]
+    pub fail: Vec<String>,
+    /// How long the outage lasts, e.g. `8h` (default: each supplier's committed RTO).
+    #[arg(long, conflicts_with = "permanent")]
+    pub duration: Option<String>,
+    /// Fail until the exit plan is carried out (its lead time).
+    #[arg(long)]
+    pub permanent: bool,
+    /// Run a Scenario entity of the landscape by name.
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The date to judge against, `YYYY-MM-DD` (default: today).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RankArgs {
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    pub format: TableFormat,
+    /// The date to judge readiness against, `YYYY-MM-DD` (default: today).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// A readable table.
+    Human,
+    /// The JSON contract (see docs/json.md).
+    Json,
+    /// One row per supplier, for spreadsheets.
+    Csv,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,7 +1,10 @@
 //! One module per subcommand.
 
+mod analysis;
 mod check;
 mod explain;
+mod rank;
+mod whatif;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -10,6 +13,8 @@ use std::process::ExitCode;
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Whatif(args) => whatif::run(&args),
+        Command::Rank(args) => rank::run(&args),
         Command::Explain(args) => explain::run(&args),
     }
 }

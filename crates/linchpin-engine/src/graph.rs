@@ -1,0 +1,237 @@
+//! The impact graph: the catalog's dependency edges in compact arrays, with
+//! the reverse edges and the strongly connected components in evaluation
+//! order (dependencies before their dependents).
+
+use crate::Dur;
+use linchpin_model::{Catalog, DepTarget, EntityId, Impact};
+
+/// One edge of a node: a single target, or an `anyOf` group.
+#[derive(Debug, Clone, Copy)]
+pub struct Edge {
+    /// What losing the target(s) does.
+    pub impact: Impact,
+    /// Switchover time of an `anyOf` group (zero for single edges).
+    pub switchover: Dur,
+    /// The targets: `options[first..first + count]`; the first is active.
+    pub first: u32,
+    /// How many targets (1 for a single edge).
+    pub count: u32,
+}
+
+/// The graph the analyses run on. Node `i` is `EntityId(i)` of the catalog.
+#[derive(Debug, Clone)]
+pub struct ImpactGraph {
+    edge_start: Vec<u32>,
+    edges: Vec<Edge>,
+    options: Vec<u32>,
+    dependent_start: Vec<u32>,
+    dependents: Vec<u32>,
+    /// Nodes in evaluation order: every node after the nodes it depends on,
+    /// except within a cycle.
+    order: Vec<u32>,
+    /// For each node, its component's index; components are numbered in
+    /// evaluation order.
+    component: Vec<u32>,
+    /// Whether the node's component is a cycle (more than one node, or a
+    /// node depending on itself).
+    cyclic: Vec<bool>,
+    /// The sum of every `anyOf` switchover: no finite result can exceed it
+    /// plus the longest finite failure.
+    pub(crate) total_switchover: Dur,
+}
+
+impl ImpactGraph {
+    /// Builds the graph of a catalog.
+    pub fn new(catalog: &Catalog) -> ImpactGraph {
+        let n = catalog.len();
+        let mut edge_start = Vec::with_capacity(n + 1);
+        let mut edges = Vec::new();
+        let mut options = Vec::new();
+        let mut total_switchover = Dur::ZERO;
+        let mut indegree = vec![0u32; n + 1];
+        for (id, _) in catalog.iter() {
+            edge_start.push(edges.len() as u32);
+            for dep in catalog.dependencies(id) {
+                let (targets, switchover) = match &dep.target {
+                    DepTarget::One(t) => (std::slice::from_ref(t), Dur::ZERO),
+                    DepTarget::AnyOf {
+                        options,
+                        switchover,
+                    } => (options.as_slice(), Dur::from(*switchover)),
+                };
+                total_switchover = total_switchover.plus(switchover);
+                edges.push(Edge {
+                    impact: dep.impact,
+                    switchover,
+                    first: options.len() as u32,
+                    count: targets.len() as u32,
+                });
+                for t in targets {
+                    options.push(t.0);
+                    indegree[t.index()] += 1;
+                }
+            }
+        }
+        edge_start.push(edges.len() as u32);
+
+        // Reverse edges: who depends on each node.
+        let mut dependent_start = vec![0u32; n + 1];
+        for i in 0..n {
+            dependent_start[i + 1] = dependent_start[i] + indegree[i];
+        }
+        let mut fill = dependent_start.clone();
+        let mut dependents = vec![0u32; options.len()];
+        for holder in 0..n {
+            for e in &edges[edge_start[holder] as usize..edge_start[holder + 1] as usize] {
+                for &t in &options[e.first as usize..(e.first + e.count) as usize] {
+                    dependents[fill[t as usize] as usize] = holder as u32;
+                    fill[t as usize] += 1;
+                }
+            }
+        }
+        let mut graph = ImpactGraph {
+            edge_start,
+            edges,
+            options,
+            dependent_start,
+            dependents,
+            order: Vec::new(),
+            component: Vec::new(),
+            cyclic: Vec::new(),
+            total_switchover,
+        };
+        graph.components();
+        graph
+    }
+
+    /// The number of nodes.
+    pub fn len(&self) -> usize {
+        self.edge_start.len() - 1
+    }
+
+    /// Whether the graph has no node.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The edges of a node.
+    pub fn edges(&self, node: u32) -> &[Edge] {
+        &self.edges
+            [self.edge_start[node as usize] as usize..self.edge_start[node as usize + 1] as usize]
+    }
+
+    /// The targets of an edge, the active one first.
+    pub fn targets(&self, edge: &Edge) -> &[u32] {
+        &self.options[edge.first as usize..(edge.first + edge.count) as usize]
+    }
+
+    /// The nodes that depend on `node` (each once per edge).
+    pub fn dependents(&self, node: u32) -> &[u32] {
+        &self.dependents[self.dependent_start[node as usize] as usize
+            ..self.dependent_start[node as usize + 1] as usize]
+    }
+
+    /// Nodes in evaluation order.
+    pub fn order(&self) -> &[u32] {
+        &self.order
+    }
+
+    /// The position of a node's component in evaluation order.
+    pub fn component(&self, node: u32) -> u32 {
+        self.component[node as usize]
+    }
+
+    /// Whether the node is part of a cycle.
+    pub fn is_cyclic(&self, node: u32) -> bool {
+        self.cyclic[node as usize]
+    }
+
+    /// The entity of a node.
+    pub fn entity(node: u32) -> EntityId {
+        EntityId(node)
+    }
+
+    /// Tarjan's algorithm, iterative (deep graphs must not overflow the
+    /// stack). It emits each component after every component it depends on:
+    /// exactly the evaluation order.
+    fn components(&mut self) {
+        let n = self.len();
+        const UNSEEN: u32 = u32::MAX;
+        let mut index = vec![UNSEEN; n];
+        let mut low = vec![0u32; n];
+        let mut on_stack = vec![false; n];
+        let mut stack: Vec<u32> = Vec::new();
+        let mut component = vec![0u32; n];
+        let mut cyclic = vec![false; n];
+        let mut order = Vec::with_capacity(n);
+        let mut next_index = 0u32;
+        let mut components = 0u32;
+        // Call stack of (node, position in its flattened target list).
+        let mut calls: Vec<(u32, u32)> = Vec::new();
+        for root in 0..n as u32 {
+            if index[root as usize] != UNSEEN {
+                continue;
+            }
+            calls.push((root, 0));
+            index[root as usize] = next_index;
+            low[root as usize] = next_index;
+            next_index += 1;
+            stack.push(root);
+            on_stack[root as usize] = true;
+            while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
+                let first = self.edges[self.edge_start[v as usize] as usize
+                    ..self.edge_start[v as usize + 1] as usize]
+                    .first()
+                    .map_or(0, |e| e.first);
+                let last = self.edges[self.edge_start[v as usize] as usize
+                    ..self.edge_start[v as usize + 1] as usize]
+                    .last()
+                    .map_or(0, |e| e.first + e.count);
+                let p = first + *pos;
+                if p < last {
+                    *pos += 1;
+                    let w = self.options[p as usize];
+                    if index[w as usize] == UNSEEN {
+                        index[w as usize] = next_index;
+                        low[w as usize] = next_index;
+                        next_index += 1;
+                        stack.push(w);
+                        on_stack[w as usize] = true;
+                        calls.push((w, 0));
+                    } else if on_stack[w as usize] {
+                        low[v as usize] = low[v as usize].min(index[w as usize]);
+                    }
+                    if w == v {
+                        cyclic[v as usize] = true;
+                    }
+                    continue;
+                }
+                calls.pop();
+                if let Some(&(parent, _)) = calls.last() {
+                    low[parent as usize] = low[parent as usize].min(low[v as usize]);
+                }
+                if low[v as usize] == index[v as usize] {
+                    let start = order.len();
+                    loop {
+                        let w = stack.pop().expect("v is on the stack");
+                        on_stack[w as usize] = false;
+                        component[w as usize] = components;
+                        order.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    if order.len() - start > 1 {
+                        for &w in &order[start..] {
+                            cyclic[w as usize] = true;
+                        }
+                    }
+                    components += 1;
+                }
+            }
+        }
+        self.order = order;
+        self.component = component;
+        self.cyclic = cyclic;
+    }
+}

@@ -1,0 +1,26 @@
+//! The impact engine: what happens to the business when entities fail, and
+//! which suppliers matter most.
+//!
+//! - [`ImpactGraph`]: the catalog's edges in compact arrays with cycles
+//!   collapsed into components, in evaluation order;
+//! - [`Propagator`]: failure propagation over time, the least fixpoint of
+//!   DESIGN §2.4, computed only over the failures' reach;
+//! - [`whatif()`]: every business function's status, downtime, breach and
+//!   explanation chain for a set of failures;
+//! - [`rank()`]: every supplier's single failure in both modes, tiered.
+//!
+//! **Invariant:** pure. No I/O, no clock: `today` is a parameter.
+#![deny(clippy::disallowed_methods)]
+
+mod dur;
+mod graph;
+mod propagate;
+pub mod rank;
+pub mod readiness;
+pub mod whatif;
+
+pub use dur::Dur;
+pub use graph::{Edge, ImpactGraph};
+pub use propagate::{Propagator, State};
+pub use rank::{rank, SupplierRank};
+pub use whatif::{whatif, FailureSpec, FunctionImpact, Status, WhatIf};

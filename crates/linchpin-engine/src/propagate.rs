@@ -1,0 +1,192 @@
+//! Failure propagation (DESIGN §2.4): the least fixpoint of the
+//! down/impaired equations, computed only over the failures' reach.
+
+use crate::graph::ImpactGraph;
+use crate::Dur;
+use linchpin_model::Impact;
+use std::collections::VecDeque;
+
+/// How long an entity is down (does not work at all) and impaired (down or
+/// degraded). `impaired >= down` always holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct State {
+    /// Time not working at all.
+    pub down: Dur,
+    /// Time down or degraded.
+    pub impaired: Dur,
+}
+
+impl State {
+    /// Whether the failure touches this entity at all.
+    pub fn is_affected(self) -> bool {
+        self.impaired.is_positive()
+    }
+}
+
+/// When a cycle of `anyOf` switchovers would need more rounds than this to
+/// settle, the values still rising are taken as unbounded: never an
+/// underestimate (see docs/engine.md).
+const MAX_ROUNDS: usize = 10_000;
+
+/// A reusable propagation: scratch space sized to the graph, reset after
+/// each run in time proportional to what the run touched.
+#[derive(Debug, Clone)]
+pub struct Propagator {
+    values: Vec<State>,
+    failed: Vec<Dur>,
+    mark: Vec<u32>,
+    generation: u32,
+    reach: Vec<u32>,
+}
+
+impl Propagator {
+    /// Scratch space for a graph.
+    pub fn new(graph: &ImpactGraph) -> Propagator {
+        Propagator {
+            values: vec![State::default(); graph.len()],
+            failed: vec![Dur::ZERO; graph.len()],
+            mark: vec![0; graph.len()],
+            generation: 0,
+            reach: Vec::new(),
+        }
+    }
+
+    /// Fails `failures` (node, duration) and propagates. Afterwards
+    /// [`Propagator::reach`] lists the nodes that may be affected and
+    /// [`Propagator::state`] gives their states; every other node is up.
+    pub fn run(&mut self, graph: &ImpactGraph, failures: &[(u32, Dur)]) {
+        // Reset what the previous run touched.
+        for &n in &self.reach {
+            self.values[n as usize] = State::default();
+            self.failed[n as usize] = Dur::ZERO;
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.mark.iter_mut().for_each(|m| *m = 0);
+            self.generation = 1;
+        }
+        self.reach.clear();
+
+        // The reach: everything that depends, transitively, on a failure.
+        let mut queue = VecDeque::new();
+        let mut bound = Dur::ZERO;
+        for &(node, duration) in failures {
+            self.failed[node as usize] = self.failed[node as usize].max(duration);
+            if !duration.is_inf() {
+                bound = bound.max(duration);
+            }
+            if self.mark[node as usize] != self.generation {
+                self.mark[node as usize] = self.generation;
+                self.reach.push(node);
+                queue.push_back(node);
+            }
+        }
+        let bound = bound.plus(graph.total_switchover);
+        while let Some(n) = queue.pop_front() {
+            for &d in graph.dependents(n) {
+                if self.mark[d as usize] != self.generation {
+                    self.mark[d as usize] = self.generation;
+                    self.reach.push(d);
+                    queue.push_back(d);
+                }
+            }
+        }
+        let mut reach = std::mem::take(&mut self.reach);
+        reach.sort_unstable_by_key(|&n| graph.component(n));
+
+        // Evaluate component by component, dependencies first.
+        let mut i = 0;
+        while i < reach.len() {
+            let c = graph.component(reach[i]);
+            let mut j = i + 1;
+            while j < reach.len() && graph.component(reach[j]) == c {
+                j += 1;
+            }
+            if j == i + 1 && !graph.is_cyclic(reach[i]) {
+                let n = reach[i];
+                self.values[n as usize] = self.evaluate(graph, n);
+            } else {
+                self.settle_cycle(graph, &reach[i..j], bound);
+            }
+            i = j;
+        }
+        self.reach = reach;
+    }
+
+    /// The nodes the last run may have affected, in evaluation order.
+    pub fn reach(&self) -> &[u32] {
+        &self.reach
+    }
+
+    /// The state of a node after [`Propagator::run`].
+    pub fn state(&self, node: u32) -> State {
+        self.values[node as usize]
+    }
+
+    /// How long the node was failed in the last run (zero if it was not).
+    pub fn failed_for(&self, node: u32) -> Dur {
+        self.failed[node as usize]
+    }
+
+    fn evaluate(&self, graph: &ImpactGraph, node: u32) -> State {
+        let failed = self.failed[node as usize];
+        let mut down = failed;
+        let mut impaired = failed;
+        for edge in graph.edges(node) {
+            if edge.impact == Impact::None {
+                continue;
+            }
+            let targets = graph.targets(edge);
+            let first = self.values[targets[0] as usize];
+            let (mut d, mut imp) = (first.down, first.impaired);
+            for &t in &targets[1..] {
+                let v = self.values[t as usize];
+                d = d.min(edge.switchover.plus(v.down));
+                imp = imp.min(edge.switchover.plus(v.impaired));
+            }
+            if edge.impact == Impact::Down {
+                down = down.max(d);
+            }
+            impaired = impaired.max(imp);
+        }
+        State {
+            down,
+            impaired: impaired.max(down),
+        }
+    }
+
+    /// Iterates a cycle's nodes to their least fixpoint. Values only rise;
+    /// a finite value above `bound` can only come from a cycle of
+    /// switchovers feeding itself, whose least fixpoint is unbounded.
+    fn settle_cycle(&mut self, graph: &ImpactGraph, nodes: &[u32], bound: Dur) {
+        for round in 0.. {
+            let mut changed = false;
+            for &n in nodes {
+                let mut v = self.evaluate(graph, n);
+                if !v.down.is_inf() && v.down > bound {
+                    v.down = Dur::INF;
+                }
+                if !v.impaired.is_inf() && v.impaired > bound {
+                    v.impaired = Dur::INF;
+                }
+                if v != self.values[n as usize] {
+                    if round >= MAX_ROUNDS {
+                        v = State {
+                            down: if v.down.is_positive() {
+                                Dur::INF
+                            } else {
+                                v.down
+                            },
+                            impaired: Dur::INF,
+                        };
+                    }
+                    self.values[n as usize] = v;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Every supplier's single failure, in both modes, tiered and ordered
+//! (DESIGN §2.5).
+//!
+//! One propagation per supplier suffices for both modes: with a single
+//! failed entity of duration `D`, every entity ends up down for
+//! `min(D, c)` and impaired for `min(D, c')`, where `c` and `c'` are its
+//! values for an unbounded failure (each operation of §2.4 — max, min,
+//! adding a switchover, capping by impact — keeps that form). So the engine
+//! propagates the unbounded failure once and reads off each mode's
+//! durations.
+
+use crate::graph::ImpactGraph;
+use crate::propagate::Propagator;
+use crate::readiness::{readiness, Readiness};
+use crate::whatif::{failure_duration, DurationSource, FailureSpec};
+use crate::Dur;
+use linchpin_model::{Catalog, Criticality, Date, EntityId, FailureMode, Spec};
+
+/// What a supplier's failure does to one function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    /// The function.
+    pub function: EntityId,
+    /// Its criticality.
+    pub criticality: Criticality,
+    /// Down for `min(failure, down_cap)`.
+    pub down_cap: Dur,
+    /// Impaired for `min(failure, impaired_cap)`.
+    pub impaired_cap: Dur,
+}
+
+/// One mode of a supplier's failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModeImpact {
+    /// How long the supplier fails.
+    pub duration: Dur,
+    /// Where that duration came from.
+    pub source: DurationSource,
+    /// Functions down longer than they tolerate.
+    pub breaches: Vec<EntityId>,
+}
+
+/// One supplier in the ranking.
+#[derive(Debug, Clone)]
+pub struct SupplierRank {
+    /// The supplier.
+    pub id: EntityId,
+    /// 1 (linchpin) to 4 (no function affected).
+    pub tier: u8,
+    /// Weighted impact: critical 9, important 3, standard 1; down ×1, degraded ×0.3.
+    pub score: f64,
+    /// Functions it stops (down), most critical first.
+    pub stops: Vec<Reach>,
+    /// Functions it degrades only.
+    pub degrades: Vec<Reach>,
+    /// A time-limited outage (the committed RTO, else unbounded).
+    pub outage: ModeImpact,
+    /// A permanent failure (until the exit plan's lead time, else unbounded).
+    pub permanent: ModeImpact,
+    /// Continuity evidence against its tier.
+    pub readiness: Readiness,
+}
+
+/// The weight of a function's criticality in the score.
+pub fn weight(c: Criticality) -> f64 {
+    match c {
+        Criticality::Critical => 9.0,
+        Criticality::Important => 3.0,
+        Criticality::Standard => 1.0,
+    }
+}
+
+/// Ranks every supplier, most critical first.
+pub fn rank(catalog: &Catalog, graph: &ImpactGraph, today: Date) -> Vec<SupplierRank> {
+    let mut propagator = Propagator::new(graph);
+    let functions: Vec<Option<(Criticality, Option<Dur>)>> = catalog
+        .entities()
+        .iter()
+        .map(|e| match &e.spec {
+            Spec::BusinessFunction(f) => Some((
+                f.criticality,
+                f.max_tolerable_downtime
+                    .as_ref()
+                    .map(|d| Dur::from(d.value)),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut ranking = Vec::new();
+    for (id, entity) in catalog.iter() {
+        if !matches!(entity.spec, Spec::Supplier(_)) {
+            continue;
+        }
+        propagator.run(graph, &[(id.0, Dur::INF)]);
+        let mut stops = Vec::new();
+        let mut degrades = Vec::new();
+        for &n in propagator.reach() {
+            let Some((criticality, _)) = functions[n as usize] else {
+                continue;
+            };
+            let state = propagator.state(n);
+            let r = Reach {
+                function: EntityId(n),
+                criticality,
+                down_cap: state.down,
+                impaired_cap: state.impaired,
+            };
+            if state.down.is_positive() {
+                stops.push(r);
+            } else if state.impaired.is_positive() {
+                degrades.push(r);
+            }
+        }
+        let by_criticality = |a: &Reach, b: &Reach| {
+            a.criticality
+                .cmp(&b.criticality)
+                .then(b.down_cap.cmp(&a.down_cap))
+                .then_with(|| {
+                    catalog
+                        .entity(a.function)
+                        .entity_ref
+                        .cmp(&catalog.entity(b.function).entity_ref)
+                })
+        };
+        stops.sort_by(by_criticality);
+        degrades.sort_by(by_criticality);
+        let mode = |mode: FailureMode| {
+            let spec = FailureSpec {
+                fail: vec![id],
+                mode,
+                duration: None,
+            };
+            let (duration, source) = failure_duration(catalog, id, &spec);
+            let breaches = stops
+                .iter()
+                .filter(|r| {
+                    functions[r.function.index()]
+                        .and_then(|(_, tolerance)| tolerance)
+                        .is_some_and(|t| duration.min(r.down_cap) > t)
+                })
+                .map(|r| r.function)
+                .collect();
+            ModeImpact {
+                duration,
+                source,
+                breaches,
+            }
+        };
+        let outage = mode(FailureMode::Outage);
+        let permanent = mode(FailureMode::Permanent);
+        let stops_a = |c: Criticality| stops.iter().any(|r| r.criticality == c);
+        let tier = if stops_a(Criticality::Critical) {
+            1
+        } else if stops_a(Criticality::Important)
+            || degrades
+                .iter()
+                .any(|r| r.criticality == Criticality::Critical)
+        {
+            2
+        } else if !stops.is_empty() || !degrades.is_empty() {
+            3
+        } else {
+            4
+        };
+        // Summed from 0.0: an empty float sum is -0.0.
+        let score = stops
+            .iter()
+            .map(|r| weight(r.criticality))
+            .chain(degrades.iter().map(|r| 0.3 * weight(r.criticality)))
+            .fold(0.0, |a, b| a + b);
+        let readiness = readiness(catalog, id, tier, &stops, &degrades, today);
+        ranking.push(SupplierRank {
+            id,
+            tier,
+            score,
+            stops,
+            degrades,
+            outage,
+            permanent,
+            readiness,
+        });
+    }
+    ranking.sort_by(|a, b| {
+        a.tier
+            .cmp(&b.tier)
+            .then(b.score.total_cmp(&a.score))
+            .then(
+                (b.outage.breaches.len() + b.permanent.breaches.len())
+                    .cmp(&(a.outage.breaches.len() + a.permanent.breaches.len())),
+            )
+            .then_with(|| {
+                catalog
+                    .entity(a.id)
+                    .entity_ref
+                    .cmp(&catalog.entity(b.id).entity_ref)
+            })
+    });
+    ranking
+}

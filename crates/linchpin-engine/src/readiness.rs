@@ -1,0 +1,145 @@
+//! A supplier's continuity evidence against its tier (DESIGN §2.5): the
+//! summary `rank` shows, and the facts readiness findings build on.
+
+use crate::rank::Reach;
+use crate::Dur;
+use linchpin_model::{
+    Catalog, Criticality, Date, EntityId, EscrowVerification, Spec, SupplierType,
+};
+
+/// The state of the continuity statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementState {
+    /// Never asked for, never received.
+    Missing,
+    /// Asked for on this date, not received.
+    Requested(Date),
+    /// Received, but no longer valid since this date.
+    Expired(Date),
+    /// Received and valid (until this date, if one was given).
+    Valid(Option<Date>),
+}
+
+/// The state of the exit plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitState {
+    /// No exit plan.
+    Missing,
+    /// A plan, never tested.
+    Untested,
+    /// Tested on this date, more than a year ago.
+    Stale(Date),
+    /// Tested on this date, within the last year.
+    Tested(Date),
+}
+
+/// The state of source-code escrow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscrowState {
+    /// Not needed: not software we run, or it supports no critical or important function.
+    NotNeeded,
+    /// Needed and absent.
+    Missing,
+    /// An agreement, verified this far, last deposit on this date.
+    Present(Option<EscrowVerification>, Option<Date>),
+}
+
+/// Readiness of one supplier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readiness {
+    /// The continuity statement.
+    pub statement: StatementState,
+    /// Whether the committed RTO is within the smallest tolerance of the
+    /// functions it stops (`None` when there is no RTO or nothing stops).
+    pub rto_adequate: Option<bool>,
+    /// Escrow.
+    pub escrow: EscrowState,
+    /// The exit plan.
+    pub exit: ExitState,
+    /// Whether the exit's lead time is within that smallest tolerance
+    /// (`None` without a lead time or a tolerance).
+    pub exit_within_tolerance: Option<bool>,
+    /// How many alternatives the exit plan names.
+    pub alternatives: usize,
+    /// Whether someone owns the relationship.
+    pub owner: bool,
+    /// The smallest tolerance among the functions it stops.
+    pub tightest_tolerance: Option<Dur>,
+}
+
+/// Assesses one supplier.
+pub fn readiness(
+    catalog: &Catalog,
+    id: EntityId,
+    _tier: u8,
+    stops: &[Reach],
+    degrades: &[Reach],
+    today: Date,
+) -> Readiness {
+    let Spec::Supplier(s) = &catalog.entity(id).spec else {
+        unreachable!("readiness is assessed for suppliers only")
+    };
+    let tolerance_of = |f: EntityId| match &catalog.entity(f).spec {
+        Spec::BusinessFunction(f) => f
+            .max_tolerable_downtime
+            .as_ref()
+            .map(|d| Dur::from(d.value)),
+        _ => None,
+    };
+    let tightest = stops.iter().filter_map(|r| tolerance_of(r.function)).min();
+    let continuity = s.continuity.as_ref();
+    let statement = match continuity.and_then(|c| c.statement.as_ref()) {
+        Some(st) => match st.valid_until {
+            Some(until) if until < today => StatementState::Expired(until),
+            until => StatementState::Valid(until),
+        },
+        None => match continuity.and_then(|c| c.requested) {
+            Some(d) => StatementState::Requested(d),
+            None => StatementState::Missing,
+        },
+    };
+    let rto = continuity
+        .and_then(|c| c.statement.as_ref())
+        .and_then(|st| st.rto)
+        .map(Dur::from);
+    let supports_important = stops
+        .iter()
+        .chain(degrades)
+        .any(|r| r.criticality <= Criticality::Important);
+    let escrow = match &s.escrow {
+        Some(e) => EscrowState::Present(e.verification, e.last_deposit),
+        None if s.supplier_type == SupplierType::Software && supports_important => {
+            EscrowState::Missing
+        }
+        None => EscrowState::NotNeeded,
+    };
+    let exit = match &s.exit {
+        None => ExitState::Missing,
+        Some(e) => match e.last_tested {
+            None => ExitState::Untested,
+            Some(d) if today.days_until(d) < -365 => ExitState::Stale(d),
+            Some(d) => ExitState::Tested(d),
+        },
+    };
+    let lead = s
+        .exit
+        .as_ref()
+        .and_then(|e| e.lead_time.as_ref())
+        .map(|d| Dur::from(d.value));
+    Readiness {
+        statement,
+        rto_adequate: match (rto, tightest) {
+            (Some(r), Some(t)) => Some(r <= t),
+            _ => None,
+        },
+        escrow,
+        exit,
+        exit_within_tolerance: match (lead, tightest) {
+            (Some(l), Some(t)) => Some(l <= t),
+            _ => None,
+        },
+        alternatives: s.exit.as_ref().map_or(0, |e| e.alternatives.len()),
+        owner: s.owner.is_some(),
+        tightest_tolerance: tightest,
+    }
+}

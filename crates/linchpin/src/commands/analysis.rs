@@ -1,0 +1,115 @@
+//! What the analysis commands share: loading a landscape that must be free
+//! of errors, resolving refs typed by a person, today's date, and JSON for
+//! durations.
+
+use anyhow::{bail, Context};
+use linchpin_diagnostics::{render_human, Counts, RenderOptions};
+use linchpin_engine::{Dur, ImpactGraph};
+use linchpin_loader::{load, LoadOptions, Loaded};
+use linchpin_model::{Catalog, Date, EntityId, EntityRef};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::Path;
+
+/// A landscape ready for analysis.
+pub struct Analysis {
+    pub loaded: Loaded,
+    pub graph: ImpactGraph,
+}
+
+/// Loads the landscape; refuses (exit 1) when it has errors, since an
+/// analysis of a broken map would mislead.
+pub fn load_for_analysis(dir: &Path) -> anyhow::Result<Result<Analysis, std::process::ExitCode>> {
+    let loaded = load(dir, &LoadOptions::default()).context("cannot analyse the landscape")?;
+    let counts = Counts::of(&loaded.diagnostics);
+    if counts.errors > 0 {
+        let mut text = String::new();
+        for d in loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == linchpin_diagnostics::Severity::Error)
+        {
+            text.push_str(&render_human(
+                d,
+                &loaded.sources,
+                RenderOptions { color: false },
+            ));
+        }
+        text.push_str(&format!(
+            "error: the landscape has {} error{}; fix them first (`linchpin check {}` lists every problem)\n",
+            counts.errors,
+            if counts.errors == 1 { "" } else { "s" },
+            dir.display()
+        ));
+        let _ = std::io::stderr().write_all(text.as_bytes());
+        return Ok(Err(std::process::ExitCode::from(1)));
+    }
+    let graph = ImpactGraph::new(&loaded.catalog);
+    Ok(Ok(Analysis { loaded, graph }))
+}
+
+/// Today's date, or the one given with `--today`.
+#[allow(clippy::disallowed_methods)] // the binary is where the clock is read
+pub fn today(given: Option<&str>) -> anyhow::Result<Date> {
+    if let Some(text) = given {
+        return Date::parse(text).map_err(|e| anyhow::anyhow!("invalid --today `{text}`: {e}"));
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs();
+    let epoch = Date::from_ymd(1970, 1, 1).expect("a real date");
+    Ok(epoch.add_days((secs / 86_400) as i32))
+}
+
+/// Resolves a ref typed on the command line: `kind:namespace/name`, or a
+/// bare name that only one entity has.
+pub fn resolve_ref(catalog: &Catalog, text: &str) -> anyhow::Result<EntityId> {
+    if let Ok(r) = EntityRef::parse(text, None, "default") {
+        return match catalog.lookup(&r) {
+            Some(id) => Ok(id),
+            None => {
+                let names = catalog
+                    .iter()
+                    .filter(|(_, e)| e.entity_ref.kind == r.kind)
+                    .map(|(_, e)| e.entity_ref.name.as_str());
+                let hint = linchpin_diagnostics::did_you_mean(&r.name, names)
+                    .map(|n| format!("; did you mean `{}:{n}`?", r.kind))
+                    .unwrap_or_default();
+                bail!("no entity `{r}` in the landscape{hint}")
+            }
+        };
+    }
+    let matches: Vec<EntityId> = catalog
+        .iter()
+        .filter(|(_, e)| e.entity_ref.name.eq_ignore_ascii_case(text))
+        .map(|(id, _)| id)
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => bail!("no entity named `{text}` in the landscape"),
+        many => {
+            let refs: Vec<String> = many
+                .iter()
+                .map(|&id| format!("`{}`", catalog.entity(id).entity_ref))
+                .collect();
+            bail!(
+                "`{text}` is ambiguous: {}; write the kind too",
+                refs.join(", ")
+            )
+        }
+    }
+}
+
+/// A duration in the JSON contract: `{"seconds": N, "text": "4h"}`, or null when unbounded.
+pub fn dur_json(d: Dur) -> Value {
+    match d.seconds() {
+        Some(s) => json!({ "seconds": s, "text": d.to_string() }),
+        None => Value::Null,
+    }
+}
+
+/// The ref of an entity in canonical form.
+pub fn ref_of(catalog: &Catalog, id: EntityId) -> String {
+    catalog.entity(id).entity_ref.to_string()
+}

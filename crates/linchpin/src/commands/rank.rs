@@ -1,0 +1,241 @@
+//! `linchpin rank`: suppliers, most critical first.
+
+use super::analysis::{dur_json, load_for_analysis, ref_of, today};
+use crate::cli::{RankArgs, TableFormat};
+use crate::output::print_stdout;
+use linchpin_engine::rank::{ModeImpact, Reach};
+use linchpin_engine::readiness::{EscrowState, ExitState, Readiness, StatementState};
+use linchpin_engine::{rank, Dur, SupplierRank};
+use linchpin_model::{Catalog, Spec};
+use serde_json::{json, Value};
+use std::process::ExitCode;
+
+pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
+    let today = today(args.today.as_deref())?;
+    let analysis = match load_for_analysis(&args.dir)? {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
+    let catalog = &analysis.loaded.catalog;
+    let ranking = rank(catalog, &analysis.graph, today);
+    let text = match args.format {
+        TableFormat::Human => human(catalog, &ranking),
+        TableFormat::Json => {
+            let doc = json!({ "suppliers": ranking.iter().map(|r| supplier_json(catalog, r)).collect::<Vec<_>>() });
+            let mut t = serde_json::to_string_pretty(&doc)?;
+            t.push('\n');
+            t
+        }
+        TableFormat::Csv => csv(catalog, &ranking),
+    };
+    print_stdout(&text)?;
+    std::mem::forget(analysis);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn short(catalog: &Catalog, reach: &[Reach]) -> String {
+    reach
+        .iter()
+        .map(|r| catalog.entity(r.function).entity_ref.name.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn statement_text(s: StatementState) -> String {
+    match s {
+        StatementState::Missing => "missing".into(),
+        StatementState::Requested(d) => format!("requested {d}"),
+        StatementState::Expired(d) => format!("expired {d}"),
+        StatementState::Valid(Some(d)) => format!("valid until {d}"),
+        StatementState::Valid(None) => "valid".into(),
+    }
+}
+
+pub fn exit_text(e: ExitState) -> String {
+    match e {
+        ExitState::Missing => "missing".into(),
+        ExitState::Untested => "untested".into(),
+        ExitState::Stale(d) => format!("last tested {d}"),
+        ExitState::Tested(d) => format!("tested {d}"),
+    }
+}
+
+pub fn escrow_text(e: EscrowState) -> String {
+    match e {
+        EscrowState::NotNeeded => "n/a".into(),
+        EscrowState::Missing => "missing".into(),
+        EscrowState::Present(v, d) => format!(
+            "{}{}",
+            v.map_or("unverified", |v| v.as_str()),
+            d.map(|d| format!(" {d}")).unwrap_or_default()
+        ),
+    }
+}
+
+fn breaches(m: &ModeImpact) -> String {
+    format!("{} ({})", m.breaches.len(), m.duration)
+}
+
+fn human(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
+    let mut out = String::from(
+        "  #  tier  supplier               score  stops / degrades                                   breaches: outage | permanent   statement · exit\n",
+    );
+    for (i, r) in ranking.iter().enumerate() {
+        let e = catalog.entity(r.id);
+        let mut reach = short(catalog, &r.stops);
+        if !r.degrades.is_empty() {
+            if !reach.is_empty() {
+                reach.push_str(" / ");
+            } else {
+                reach.push_str("- / ");
+            }
+            reach.push_str(&short(catalog, &r.degrades));
+        }
+        if reach.is_empty() {
+            reach.push('-');
+        }
+        if reach.chars().count() > 50 {
+            reach = reach.chars().take(49).collect::<String>() + "…";
+        }
+        out.push_str(&format!(
+            "{:>3}  {:>4}  {:<20} {:>6.1}  {:<50} {:>11} | {:<12}  {} · {}\n",
+            i + 1,
+            r.tier,
+            e.entity_ref.name,
+            r.score,
+            reach,
+            breaches(&r.outage),
+            breaches(&r.permanent),
+            statement_text(r.readiness.statement),
+            exit_text(r.readiness.exit),
+        ));
+    }
+    let linchpins = ranking.iter().filter(|r| r.tier == 1).count();
+    out.push_str(&format!(
+        "\n{} suppliers; {linchpins} linchpin{} (tier 1: alone stops a critical function).\n",
+        ranking.len(),
+        if linchpins == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+fn readiness_json(r: &Readiness) -> Value {
+    json!({
+        "statement": statement_text(r.statement),
+        "rtoAdequate": r.rto_adequate,
+        "escrow": escrow_text(r.escrow),
+        "exit": exit_text(r.exit),
+        "exitWithinTolerance": r.exit_within_tolerance,
+        "alternatives": r.alternatives,
+        "owner": r.owner,
+        "tightestTolerance": r.tightest_tolerance.map(dur_json),
+    })
+}
+
+fn mode_json(catalog: &Catalog, m: &ModeImpact) -> Value {
+    json!({
+        "duration": dur_json(m.duration),
+        "durationSource": m.source.as_str(),
+        "breaches": m.breaches.iter().map(|&id| ref_of(catalog, id)).collect::<Vec<_>>(),
+    })
+}
+
+fn supplier_json(catalog: &Catalog, r: &SupplierRank) -> Value {
+    let refs = |v: &[Reach]| {
+        v.iter()
+            .map(|x| ref_of(catalog, x.function))
+            .collect::<Vec<_>>()
+    };
+    let mut breaches: Vec<String> = r
+        .outage
+        .breaches
+        .iter()
+        .chain(&r.permanent.breaches)
+        .map(|&id| ref_of(catalog, id))
+        .collect();
+    breaches.sort();
+    breaches.dedup();
+    json!({
+        "ref": ref_of(catalog, r.id),
+        "tier": r.tier,
+        "score": (r.score * 10.0).round() / 10.0,
+        "stops": refs(&r.stops),
+        "degrades": refs(&r.degrades),
+        "breaches": breaches,
+        "outage": mode_json(catalog, &r.outage),
+        "permanent": mode_json(catalog, &r.permanent),
+        "readiness": readiness_json(&r.readiness),
+    })
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn dur_csv(d: Dur) -> String {
+    d.seconds()
+        .map(|_| d.to_string())
+        .unwrap_or_else(|| "unbounded".into())
+}
+
+fn csv(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
+    let mut out = String::from("rank,ref,name,type,country,owner,tier,score,stops,degrades,outage_duration,outage_breaches,permanent_duration,permanent_breaches,statement,rto_adequate,escrow,exit,exit_within_tolerance,alternatives\n");
+    for (i, r) in ranking.iter().enumerate() {
+        let e = catalog.entity(r.id);
+        let Spec::Supplier(s) = &e.spec else { continue };
+        let names = |v: &[Reach]| {
+            v.iter()
+                .map(|x| catalog.entity(x.function).entity_ref.name.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let ids = |v: &[linchpin_model::EntityId]| {
+            v.iter()
+                .map(|&x| catalog.entity(x).entity_ref.name.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let opt = |b: Option<bool>| {
+            b.map_or(
+                String::new(),
+                |b| if b { "yes".into() } else { "no".into() },
+            )
+        };
+        let fields = [
+            (i + 1).to_string(),
+            e.entity_ref.to_string(),
+            e.display_name().to_owned(),
+            s.supplier_type.as_str().to_owned(),
+            s.country
+                .as_ref()
+                .map(|c| c.value.clone())
+                .unwrap_or_default(),
+            s.owner
+                .as_ref()
+                .map(|o| o.value.to_string())
+                .unwrap_or_default(),
+            r.tier.to_string(),
+            format!("{:.1}", r.score),
+            names(&r.stops),
+            names(&r.degrades),
+            dur_csv(r.outage.duration),
+            ids(&r.outage.breaches),
+            dur_csv(r.permanent.duration),
+            ids(&r.permanent.breaches),
+            statement_text(r.readiness.statement),
+            opt(r.readiness.rto_adequate),
+            escrow_text(r.readiness.escrow),
+            exit_text(r.readiness.exit),
+            opt(r.readiness.exit_within_tolerance),
+            r.readiness.alternatives.to_string(),
+        ];
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
