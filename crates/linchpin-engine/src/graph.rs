@@ -26,6 +26,7 @@ pub struct ImpactGraph {
     options: Vec<u32>,
     dependent_start: Vec<u32>,
     dependents: Vec<u32>,
+    dependent_impact: Vec<Impact>,
     /// Nodes in evaluation order: every node after the nodes it depends on,
     /// except within a cycle.
     order: Vec<u32>,
@@ -81,10 +82,12 @@ impl ImpactGraph {
         }
         let mut fill = dependent_start.clone();
         let mut dependents = vec![0u32; options.len()];
+        let mut dependent_impact = vec![Impact::Down; options.len()];
         for holder in 0..n {
             for e in &edges[edge_start[holder] as usize..edge_start[holder + 1] as usize] {
                 for &t in &options[e.first as usize..(e.first + e.count) as usize] {
                     dependents[fill[t as usize] as usize] = holder as u32;
+                    dependent_impact[fill[t as usize] as usize] = e.impact;
                     fill[t as usize] += 1;
                 }
             }
@@ -95,6 +98,7 @@ impl ImpactGraph {
             options,
             dependent_start,
             dependents,
+            dependent_impact,
             order: Vec::new(),
             component: Vec::new(),
             cyclic: Vec::new(),
@@ -128,6 +132,12 @@ impl ImpactGraph {
     /// The nodes that depend on `node` (each once per edge).
     pub fn dependents(&self, node: u32) -> &[u32] {
         &self.dependents[self.dependent_start[node as usize] as usize
+            ..self.dependent_start[node as usize + 1] as usize]
+    }
+
+    /// The impact of each edge in [`ImpactGraph::dependents`], in the same order.
+    pub fn dependent_impacts(&self, node: u32) -> &[Impact] {
+        &self.dependent_impact[self.dependent_start[node as usize] as usize
             ..self.dependent_start[node as usize + 1] as usize]
     }
 

@@ -9,8 +9,8 @@
 //! propagates the unbounded failure once and reads off each mode's
 //! durations.
 
+use crate::batch;
 use crate::graph::ImpactGraph;
-use crate::propagate::Propagator;
 use crate::readiness::{readiness, Readiness};
 use crate::whatif::{failure_duration, DurationSource, FailureSpec};
 use crate::Dur;
@@ -70,9 +70,13 @@ pub fn weight(c: Criticality) -> f64 {
     }
 }
 
-/// Ranks every supplier, most critical first.
-pub fn rank(catalog: &Catalog, graph: &ImpactGraph, today: Date) -> Vec<SupplierRank> {
-    let mut propagator = Propagator::new(graph);
+/// Ranks every supplier, most critical first, on `threads` worker threads.
+pub fn rank(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    today: Date,
+    threads: usize,
+) -> Vec<SupplierRank> {
     let functions: Vec<Option<(Criticality, Option<Dur>)>> = catalog
         .entities()
         .iter()
@@ -86,31 +90,28 @@ pub fn rank(catalog: &Catalog, graph: &ImpactGraph, today: Date) -> Vec<Supplier
             _ => None,
         })
         .collect();
-    let mut ranking = Vec::new();
-    for (id, entity) in catalog.iter() {
-        if !matches!(entity.spec, Spec::Supplier(_)) {
-            continue;
-        }
-        propagator.run(graph, &[(id.0, Dur::INF)]);
-        let mut stops = Vec::new();
-        let mut degrades = Vec::new();
-        for &n in propagator.reach() {
-            let Some((criticality, _)) = functions[n as usize] else {
-                continue;
-            };
-            let state = propagator.state(n);
-            let r = Reach {
-                function: EntityId(n),
+    let suppliers: Vec<u32> = catalog
+        .iter()
+        .filter(|(_, e)| matches!(e.spec, Spec::Supplier(_)))
+        .map(|(id, _)| id.0)
+        .collect();
+    let is_function: Vec<bool> = functions.iter().map(Option::is_some).collect();
+    let mut reaches: Vec<Vec<Reach>> = vec![Vec::new(); suppliers.len()];
+    for (s, node, state) in batch::single_failures(graph, &suppliers, &is_function, threads) {
+        if let Some((criticality, _)) = functions[node as usize] {
+            reaches[s as usize].push(Reach {
+                function: EntityId(node),
                 criticality,
                 down_cap: state.down,
                 impaired_cap: state.impaired,
-            };
-            if state.down.is_positive() {
-                stops.push(r);
-            } else if state.impaired.is_positive() {
-                degrades.push(r);
-            }
+            });
         }
+    }
+    let mut ranking = Vec::with_capacity(suppliers.len());
+    for (&node, reach) in suppliers.iter().zip(reaches) {
+        let id = EntityId(node);
+        let (mut stops, mut degrades): (Vec<Reach>, Vec<Reach>) =
+            reach.into_iter().partition(|r| r.down_cap.is_positive());
         let by_criticality = |a: &Reach, b: &Reach| {
             a.criticality
                 .cmp(&b.criticality)

@@ -4,8 +4,8 @@
 use crate::graph::ImpactGraph;
 use crate::propagate::{Propagator, State};
 use crate::Dur;
-use linchpin_model::{Catalog, Criticality, EntityId, FailureMode, Spec};
-use std::collections::{HashMap, VecDeque};
+use linchpin_model::{Catalog, Criticality, EntityId, FailureMode, Impact, Spec};
+use std::collections::VecDeque;
 
 /// A failure to simulate.
 #[derive(Debug, Clone)]
@@ -179,6 +179,8 @@ pub fn whatif_with(
         .collect();
     let failures: Vec<(u32, Dur)> = failed.iter().map(|f| (f.id.0, f.duration)).collect();
     propagator.run(graph, &failures);
+    let down_chains = Chains::new(graph, propagator, &failures, true);
+    let impaired_chains = Chains::new(graph, propagator, &failures, false);
     let mut functions: Vec<FunctionImpact> = catalog
         .iter()
         .filter_map(|(id, e)| match &e.spec {
@@ -197,10 +199,10 @@ pub fn whatif_with(
                     impaired: state.impaired,
                     tolerance,
                     breach: tolerance.is_some_and(|t| state.down > t),
-                    path: if status == Status::Up {
-                        Vec::new()
-                    } else {
-                        explain(graph, propagator, id.0, status)
+                    path: match status {
+                        Status::Up => Vec::new(),
+                        Status::Down => down_chains.path(id.0),
+                        Status::Degraded => impaired_chains.path(id.0),
                     },
                 })
             }
@@ -223,48 +225,63 @@ pub fn whatif_with(
     WhatIf { failed, functions }
 }
 
-/// One shortest chain from `start` to a failed entity, following only edges
-/// into affected entities (into down ones, for a down function).
-pub fn explain(
-    graph: &ImpactGraph,
-    propagator: &Propagator,
-    start: u32,
-    status: Status,
-) -> Vec<EntityId> {
-    let counts = |n: u32| {
-        let s = propagator.state(n);
-        match status {
-            Status::Down => s.down.is_positive(),
-            _ => s.impaired.is_positive(),
-        }
-    };
-    let mut parent: HashMap<u32, u32> = HashMap::new();
-    let mut queue = VecDeque::from([start]);
-    parent.insert(start, start);
-    while let Some(n) = queue.pop_front() {
-        if propagator.failed_for(n).is_positive() {
-            let mut path = vec![EntityId(n)];
-            let mut cur = n;
-            while cur != start {
-                cur = parent[&cur];
-                path.push(EntityId(cur));
+/// Shortest chains to the failures: one breadth-first search from the
+/// failed entities along reverse edges, through entities that are down (or,
+/// for degraded functions, affected at all). Each entity then follows its
+/// `next` step to a failure.
+struct Chains {
+    next: std::collections::HashMap<u32, u32>,
+}
+
+impl Chains {
+    fn new(
+        graph: &ImpactGraph,
+        propagator: &Propagator,
+        failures: &[(u32, Dur)],
+        down: bool,
+    ) -> Chains {
+        let counts = |n: u32| {
+            let s = propagator.state(n);
+            if down {
+                s.down.is_positive()
+            } else {
+                s.impaired.is_positive()
             }
-            path.reverse();
-            return path;
+        };
+        let mut next = std::collections::HashMap::with_capacity(propagator.reach().len());
+        let mut queue = VecDeque::new();
+        for &(n, d) in failures {
+            if d.is_positive() && !next.contains_key(&n) {
+                next.insert(n, n);
+                queue.push_back(n);
+            }
         }
-        for edge in graph.edges(n) {
-            for &t in graph.targets(edge) {
-                if counts(t) && !parent.contains_key(&t) {
-                    parent.insert(t, n);
-                    queue.push_back(t);
+        while let Some(n) = queue.pop_front() {
+            for (&d, &impact) in graph.dependents(n).iter().zip(graph.dependent_impacts(n)) {
+                let carries = match impact {
+                    Impact::Down => true,
+                    Impact::Degraded => !down,
+                    Impact::None => false,
+                };
+                if carries && counts(d) && !next.contains_key(&d) {
+                    next.insert(d, n);
+                    queue.push_back(d);
                 }
             }
         }
+        Chains { next }
     }
-    // A degraded function reached only through degraded edges of down
-    // entities: fall back to following any affected entity.
-    if status == Status::Down {
-        return explain(graph, propagator, start, Status::Degraded);
+
+    fn path(&self, start: u32) -> Vec<EntityId> {
+        let mut path = vec![EntityId(start)];
+        let mut cur = start;
+        while let Some(&n) = self.next.get(&cur) {
+            if n == cur {
+                break;
+            }
+            path.push(EntityId(n));
+            cur = n;
+        }
+        path
     }
-    vec![EntityId(start)]
 }

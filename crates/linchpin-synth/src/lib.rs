@@ -3,10 +3,13 @@
 //! resources → suppliers → fourth parties.
 //!
 //! The shape per 100k entities: 1k functions, 1k groups, 2k systems, 50k
-//! components, 41k resources, 5k suppliers; about five dependency edges per
-//! entity (≈ 500k), a tenth of the overlay entries `anyOf` groups, a fifth
-//! `degraded` edges, and a few cycles. The same size and seed always give
-//! the same files.
+//! components in five call layers (each on three of the next layer; systems
+//! are blocks of a layer; functions rest on the top two layers), 41k resources (a fifth platform resources
+//! on twenty big clouds, the rest services on any supplier), 5k suppliers
+//! of which most rely on a big cloud (fourth parties); about five impact
+//! edges per entity (≈ 500k), an `anyOf` group on a tenth of the entities,
+//! a fifth of the edges `degraded`, and a few hundred small cycles. The same
+//! size and seed always give the same files.
 
 use std::fmt::Write;
 
@@ -113,21 +116,48 @@ pub fn generate(config: &Config) -> Vec<File> {
             ),
         ));
     }
+    // Components in five layers, each depending on the next (call depth
+    // stays realistic); a few pairs depend on each other (small cycles).
+    let layer_size = c.components.div_ceil(5).max(1);
+    let mut component_deps: Vec<Vec<usize>> = (0..c.components)
+        .map(|i| {
+            let next_layer = (i / layer_size + 1) * layer_size;
+            if next_layer >= c.components {
+                return Vec::new();
+            }
+            let width = layer_size.min(c.components - next_layer);
+            let mut deps: Vec<usize> = (0..3).map(|_| next_layer + rng.below(width)).collect();
+            deps.sort_unstable();
+            deps.dedup();
+            deps
+        })
+        .collect();
     for i in 0..c.components {
-        let mut deps = Vec::new();
-        // Mostly towards later components (layering), sometimes back (cycles).
-        for _ in 0..3 {
-            let target = if rng.chance(2) {
-                rng.below(c.components)
-            } else {
-                (i + 1 + rng.below(500)).min(c.components - 1)
-            };
-            if target != i {
-                deps.push(format!("component:component-{target}"));
+        if rng.chance(1) {
+            if let Some(&x) = component_deps[i].first() {
+                component_deps[x].push(i);
             }
         }
+    }
+    let platform = (c.resources / 5).max(1);
+    for (i, targets) in component_deps.iter().enumerate() {
+        let mut deps: Vec<String> = targets
+            .iter()
+            .map(|t| format!("component:component-{t}"))
+            .collect();
+        // Its own resources (a database, a queue, a cache) and two shared ones.
+        let services = c.resources - platform;
+        for k in 0..3 {
+            deps.push(format!(
+                "resource:resource-{}",
+                platform + (i * 3 + k) * services / (c.components * 3)
+            ));
+        }
         for _ in 0..2 {
-            deps.push(format!("resource:resource-{}", rng.below(c.resources)));
+            deps.push(format!(
+                "resource:resource-{}",
+                platform + rng.below(services)
+            ));
         }
         let mut text = format!("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: component-{i}\n");
         if i % 10 == 0 {
@@ -140,32 +170,48 @@ pub fn generate(config: &Config) -> Vec<File> {
             text,
             "spec:\n  type: service\n  lifecycle: production\n  owner: group:team-{}\n  system: system-{}\n",
             rng.below(c.groups),
-            rng.below(c.systems)
+            (i * c.systems / c.components).min(c.systems - 1)
         );
         let overlay = overlay(&mut rng, &mut deps, |rng| {
-            format!("resource:resource-{}", rng.below(c.resources))
+            format!(
+                "resource:resource-{}",
+                platform + rng.below(c.resources - platform)
+            )
         });
         push_deps(&mut text, &deps, &overlay);
         docs.push(("components", text));
     }
+    // Resources: a fifth are platform (clusters, regions, networks) on the
+    // big clouds; the rest are services (databases, queues, SaaS accounts)
+    // on any supplier, running on one or two platform resources.
+    let big_clouds = 20.min(c.suppliers);
     for r in 0..c.resources {
         let mut deps = Vec::new();
-        if rng.chance(70) {
-            deps.push(format!("supplier:supplier-{}", rng.below(c.suppliers)));
-        }
-        let n = 2 + rng.below(3);
-        for _ in 0..n {
-            let target = (r + 1 + rng.below(200)).min(c.resources - 1);
-            if target != r {
-                deps.push(format!("resource:resource-{target}"));
+        if r < platform {
+            if rng.chance(90) {
+                deps.push(format!("supplier:supplier-{}", rng.below(big_clouds)));
+            }
+            if rng.chance(30) && r + 1 < platform {
+                deps.push(format!(
+                    "resource:resource-{}",
+                    r + 1 + rng.below(platform - r - 1)
+                ));
+            }
+        } else {
+            if rng.chance(40) {
+                deps.push(format!("supplier:supplier-{}", rng.below(c.suppliers)));
+            }
+            for _ in 0..2 + rng.below(2) {
+                deps.push(format!("resource:resource-{}", rng.below(platform)));
             }
         }
         let mut text = format!(
-            "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: resource-{r}\nspec:\n  type: database\n  owner: group:team-{}\n",
+            "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: resource-{r}\nspec:\n  type: {}\n  owner: group:team-{}\n",
+            if r < platform { "platform" } else { "database" },
             rng.below(c.groups)
         );
         let overlay = overlay(&mut rng, &mut deps, |rng| {
-            format!("supplier:supplier-{}", rng.below(c.suppliers))
+            format!("resource:resource-{}", rng.below(platform))
         });
         push_deps(&mut text, &deps, &overlay);
         docs.push(("resources", text));
@@ -189,8 +235,8 @@ pub fn generate(config: &Config) -> Vec<File> {
         );
         // Fourth parties: the first suppliers are the big clouds everyone uses.
         let mut deps = Vec::new();
-        if s >= 20 && rng.chance(60) {
-            deps.push(format!("supplier:supplier-{}", rng.below(20)));
+        if s >= big_clouds && rng.chance(60) {
+            deps.push(format!("supplier:supplier-{}", rng.below(big_clouds)));
         }
         if rng.chance(1) {
             deps.push(format!("supplier:supplier-{}", rng.below(c.suppliers)));
@@ -216,10 +262,15 @@ pub fn generate(config: &Config) -> Vec<File> {
     }
     let criticality = ["critical", "important", "standard"];
     for f in 0..c.functions {
+        // Functions rest on the top two layers: front ends and their APIs.
+        let top = (2 * layer_size).min(c.components);
         let mut deps: Vec<String> = (0..8)
-            .map(|_| format!("component:component-{}", rng.below(c.components)))
+            .map(|_| format!("component:component-{}", rng.below(top)))
             .collect();
-        deps.push(format!("system:system-{}", rng.below(c.systems)));
+        deps.push(format!(
+            "system:system-{}",
+            rng.below((c.systems * 2 / 5).max(1))
+        ));
         deps.sort();
         deps.dedup();
         let mut text = format!(

@@ -17,7 +17,8 @@ pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let catalog = &analysis.loaded.catalog;
-    let ranking = rank(catalog, &analysis.graph, today);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let ranking = rank(catalog, &analysis.graph, today, threads);
     let text = match args.format {
         TableFormat::Human => human(catalog, &ranking),
         TableFormat::Json => {

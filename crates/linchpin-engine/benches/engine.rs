@@ -1,0 +1,58 @@
+//! The engine on synthetic landscapes: `rank` (every supplier's single
+//! failure, both modes) and one `whatif`, after loading. Sizes from
+//! `LINCHPIN_BENCH_SIZES` (default 10000,100000).
+#![allow(clippy::disallowed_methods)] // the benchmark writes its landscapes
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use linchpin_engine::{rank, whatif, FailureSpec, ImpactGraph};
+use linchpin_loader::{load, LoadOptions};
+use linchpin_model::{Date, Duration, EntityRef, FailureMode, Kind};
+use linchpin_synth::{generate, Config};
+
+fn sizes() -> Vec<usize> {
+    std::env::var("LINCHPIN_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000])
+}
+
+fn bench_engine(c: &mut Criterion) {
+    let today = Date::from_ymd(2026, 11, 26).unwrap();
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    for size in sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in generate(&Config::new(size)) {
+            let path = dir.path().join(&file.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, file.text).unwrap();
+        }
+        let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+        assert!(loaded.diagnostics.is_empty());
+        let catalog = &loaded.catalog;
+        group.bench_function(format!("graph {size}"), |b| {
+            b.iter(|| ImpactGraph::new(catalog))
+        });
+        let graph = ImpactGraph::new(catalog);
+        for threads in [1, 2] {
+            group.bench_function(format!("rank {size}, {threads} thread(s)"), |b| {
+                b.iter(|| rank(catalog, &graph, today, threads))
+            });
+        }
+        let cloud = catalog
+            .lookup(&EntityRef::new(Kind::Supplier, "supplier-0"))
+            .unwrap();
+        let spec = FailureSpec {
+            fail: vec![cloud],
+            mode: FailureMode::Outage,
+            duration: Some(Duration::parse("8h").unwrap()),
+        };
+        group.bench_function(format!("whatif {size} (a big cloud)"), |b| {
+            b.iter(|| whatif(catalog, &graph, &spec))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_engine);
+criterion_main!(benches);

@@ -1,0 +1,302 @@
+//! Many single failures at once: 64 suppliers per pass over the graph, one
+//! bit each.
+//!
+//! For one failed entity with an unbounded failure, every entity's down
+//! (and impaired) time is 0, unbounded, or a finite time that only `anyOf`
+//! switchovers produce. The masks carry "more than 0" and "unbounded" for 64
+//! failures at once with plain bitwise operations; only the rare finite
+//! values are computed one bit at a time, with exactly the equations of
+//! [`crate::Propagator`] (which the tests use as the oracle).
+
+use crate::graph::ImpactGraph;
+use crate::propagate::State;
+use crate::Dur;
+use linchpin_model::Impact;
+
+/// Per node and pass: which of the 64 failures make it down (`dz`), down
+/// without end (`dinf`), impaired (`iz`), impaired without end (`iinf`);
+/// exact values for the finite ones live in the arena.
+#[derive(Debug, Clone, Copy, Default)]
+struct Lanes {
+    dz: u64,
+    dinf: u64,
+    iz: u64,
+    iinf: u64,
+    start: u32,
+    len: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Finite {
+    bit: u8,
+    state: State,
+}
+
+const MAX_ROUNDS: usize = 10_000;
+
+/// Runs single unbounded failures of `sources` and returns, for every
+/// node marked in `is_target` that a failure affects, `(index into
+/// sources, node, state)`. Passes of 64 run on all cores.
+pub fn single_failures(
+    graph: &ImpactGraph,
+    sources: &[u32],
+    is_target: &[bool],
+    threads: usize,
+) -> Vec<(u32, u32, State)> {
+    let batches: Vec<(usize, &[u32])> = sources.chunks(64).enumerate().collect();
+    let threads = threads.clamp(1, batches.len().max(1));
+    if threads == 1 {
+        return run_batches(graph, &batches, is_target);
+    }
+    let per_thread = batches.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = batches
+            .chunks(per_thread)
+            .map(|part| scope.spawn(move || run_batches(graph, part, is_target)))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a propagation worker panicked"))
+            .collect()
+    })
+}
+
+fn run_batches(
+    graph: &ImpactGraph,
+    batches: &[(usize, &[u32])],
+    is_target: &[bool],
+) -> Vec<(u32, u32, State)> {
+    let mut found = Vec::new();
+    let n = graph.len();
+    let mut lanes = vec![Lanes::default(); n];
+    let mut arena: Vec<Finite> = Vec::new();
+    let mut source_bit = vec![u64::MAX; n]; // per node: index into `sources` of this pass, or MAX
+    let bound = graph.total_switchover;
+    for &(batch_index, batch) in batches {
+        lanes.iter_mut().for_each(|l| *l = Lanes::default());
+        arena.clear();
+        for (bit, &s) in batch.iter().enumerate() {
+            source_bit[s as usize] = bit as u64;
+        }
+        let order = graph.order();
+        let mut i = 0;
+        while i < order.len() {
+            let c = graph.component(order[i]);
+            let mut j = i + 1;
+            while j < order.len() && graph.component(order[j]) == c {
+                j += 1;
+            }
+            let nodes = &order[i..j];
+            if nodes.len() == 1 && !graph.is_cyclic(nodes[0]) {
+                let v = nodes[0];
+                let l = evaluate(graph, &lanes, &mut arena, &source_bit, v, bound);
+                lanes[v as usize] = l;
+            } else {
+                for round in 0.. {
+                    let mut changed = false;
+                    for &v in nodes {
+                        let mut l = evaluate(graph, &lanes, &mut arena, &source_bit, v, bound);
+                        let old = lanes[v as usize];
+                        if !same(&l, &old, &arena) {
+                            if round >= MAX_ROUNDS {
+                                // Still rising: take what rises as unbounded.
+                                l.dinf |= l.dz;
+                                l.iinf |= l.iz;
+                                l.len = 0;
+                            }
+                            lanes[v as usize] = l;
+                            changed = true;
+                        }
+                    }
+                    if !changed {
+                        break;
+                    }
+                }
+            }
+            i = j;
+        }
+        for (node, l) in lanes.iter().enumerate() {
+            if l.iz == 0 || !is_target[node] {
+                continue;
+            }
+            let mut bits = l.iz;
+            while bits != 0 {
+                let bit = bits.trailing_zeros();
+                bits &= bits - 1;
+                let state = value(l, &arena, bit);
+                found.push(((batch_index * 64 + bit as usize) as u32, node as u32, state));
+            }
+        }
+        for &s in batch {
+            source_bit[s as usize] = u64::MAX;
+        }
+    }
+    found
+}
+
+fn same(a: &Lanes, b: &Lanes, arena: &[Finite]) -> bool {
+    if (a.dz, a.dinf, a.iz, a.iinf) != (b.dz, b.dinf, b.iz, b.iinf) {
+        return false;
+    }
+    let fa = &arena[a.start as usize..(a.start + a.len) as usize];
+    let fb = &arena[b.start as usize..(b.start + b.len) as usize];
+    fa.len() == fb.len()
+        && fa
+            .iter()
+            .all(|x| fb.iter().any(|y| y.bit == x.bit && y.state == x.state))
+}
+
+/// The exact state of one bit at a node.
+fn value(l: &Lanes, arena: &[Finite], bit: u32) -> State {
+    let m = 1u64 << bit;
+    let finite = || {
+        arena[l.start as usize..(l.start + l.len) as usize]
+            .iter()
+            .find(|f| f.bit as u32 == bit)
+            .map(|f| f.state)
+            .unwrap_or_default()
+    };
+    let down = if l.dinf & m != 0 {
+        Dur::INF
+    } else if l.dz & m != 0 {
+        finite().down
+    } else {
+        Dur::ZERO
+    };
+    let impaired = if l.iinf & m != 0 {
+        Dur::INF
+    } else if l.iz & m != 0 {
+        finite().impaired
+    } else {
+        Dur::ZERO
+    };
+    State { down, impaired }
+}
+
+fn evaluate(
+    graph: &ImpactGraph,
+    lanes: &[Lanes],
+    arena: &mut Vec<Finite>,
+    source_bit: &[u64],
+    v: u32,
+    bound: Dur,
+) -> Lanes {
+    let mut out = Lanes::default();
+    if let Some(bit) = (source_bit[v as usize] != u64::MAX).then_some(source_bit[v as usize]) {
+        let m = 1u64 << bit;
+        out.dz = m;
+        out.dinf = m;
+        out.iz = m;
+        out.iinf = m;
+    }
+    for edge in graph.edges(v) {
+        if edge.impact == Impact::None {
+            continue;
+        }
+        let targets = graph.targets(edge);
+        let a = lanes[targets[0] as usize];
+        let (mut dz, mut dinf, mut iz, mut iinf) = (a.dz, a.dinf, a.iz, a.iinf);
+        if targets.len() > 1 {
+            let (mut all_dz, mut all_dinf, mut all_iz, mut all_iinf) = (!0u64, !0u64, !0u64, !0u64);
+            for &t in &targets[1..] {
+                let b = lanes[t as usize];
+                all_dz &= b.dz;
+                all_dinf &= b.dinf;
+                all_iz &= b.iz;
+                all_iinf &= b.iinf;
+            }
+            dinf &= all_dinf;
+            iinf &= all_iinf;
+            if !edge.switchover.is_positive() {
+                dz &= all_dz;
+                iz &= all_iz;
+            }
+        }
+        if edge.impact == Impact::Degraded {
+            dz = 0;
+            dinf = 0;
+        }
+        out.dz |= dz;
+        out.dinf |= dinf;
+        out.iz |= iz;
+        out.iinf |= iinf;
+    }
+    out.iz |= out.dz;
+    out.iinf |= out.dinf;
+    let finite_bits = (out.dz & !out.dinf) | (out.iz & !out.iinf);
+    if finite_bits == 0 {
+        return out;
+    }
+    // Exact values for the finite bits, with the scalar equations.
+    out.start = arena.len() as u32;
+    let mut bits = finite_bits;
+    while bits != 0 {
+        let bit = bits.trailing_zeros();
+        bits &= bits - 1;
+        let m = 1u64 << bit;
+        let mut down = if out.dinf & m != 0 {
+            Dur::INF
+        } else {
+            Dur::ZERO
+        };
+        let mut impaired = if out.iinf & m != 0 {
+            Dur::INF
+        } else {
+            Dur::ZERO
+        };
+        if source_bit[v as usize] == bit as u64 {
+            down = Dur::INF;
+            impaired = Dur::INF;
+        }
+        for edge in graph.edges(v) {
+            if edge.impact == Impact::None {
+                continue;
+            }
+            let targets = graph.targets(edge);
+            let first = value(&lanes[targets[0] as usize], arena, bit);
+            let (mut d, mut imp) = (first.down, first.impaired);
+            for &t in &targets[1..] {
+                let s = value(&lanes[t as usize], arena, bit);
+                d = d.min(edge.switchover.plus(s.down));
+                imp = imp.min(edge.switchover.plus(s.impaired));
+            }
+            if edge.impact == Impact::Down {
+                down = down.max(d);
+            }
+            impaired = impaired.max(imp);
+        }
+        impaired = impaired.max(down);
+        if !down.is_inf() && down > bound {
+            down = Dur::INF;
+        }
+        if !impaired.is_inf() && impaired > bound {
+            impaired = Dur::INF;
+        }
+        // Keep the masks exact.
+        if down.is_inf() {
+            out.dinf |= m;
+        }
+        if down.is_positive() {
+            out.dz |= m;
+        } else {
+            out.dz &= !m;
+        }
+        if impaired.is_inf() {
+            out.iinf |= m;
+        }
+        if impaired.is_positive() {
+            out.iz |= m;
+        } else {
+            out.iz &= !m;
+        }
+        if (!down.is_inf() && down.is_positive()) || (!impaired.is_inf() && impaired.is_positive())
+        {
+            arena.push(Finite {
+                bit: bit as u8,
+                state: State { down, impaired },
+            });
+        }
+    }
+    out.len = arena.len() as u32 - out.start;
+    out
+}
