@@ -12,7 +12,7 @@
 //! **Invariant:** pure. No I/O, no clock: `today` is a parameter.
 #![deny(clippy::disallowed_methods)]
 
-mod batch;
+pub mod batch;
 mod dur;
 mod graph;
 mod propagate;

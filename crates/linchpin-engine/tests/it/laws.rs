@@ -1,0 +1,203 @@
+//! The engine's laws (DESIGN §2.4) as properties over random graphs, and
+//! the bit-parallel single failures against the scalar propagation.
+#![allow(clippy::needless_range_loop)] // node numbers index several tables at once
+
+use linchpin_engine::batch::single_failures;
+use linchpin_engine::{Dur, ImpactGraph, Propagator, State};
+use linchpin_model::{
+    Catalog, DepTarget, Dependency, Duration, EdgeOrigin, Entity, EntityRef, FileId, Impact, Kind,
+    Metadata, Span, Spec,
+};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+enum E {
+    One(usize, Impact),
+    AnyOf(Vec<usize>, u64, Impact),
+}
+
+#[derive(Debug, Clone)]
+struct G {
+    n: usize,
+    edges: Vec<Vec<E>>,
+}
+
+fn impact() -> impl Strategy<Value = Impact> {
+    prop_oneof![4 => Just(Impact::Down), 2 => Just(Impact::Degraded), 1 => Just(Impact::None)]
+}
+
+fn graph() -> impl Strategy<Value = G> {
+    (2usize..14).prop_flat_map(|n| {
+        let edge = prop_oneof![
+            3 => (0..n, impact()).prop_map(|(t, i)| E::One(t, i)),
+            1 => (proptest::collection::vec(0..n, 2..4), prop_oneof![Just(0u64), Just(900), Just(3600)], impact())
+                .prop_map(|(o, w, i)| E::AnyOf(o, w, i)),
+        ];
+        proptest::collection::vec(proptest::collection::vec(edge, 0..4), n).prop_map(move |edges| G { n, edges })
+    })
+}
+
+fn catalog(g: &G, order: &[usize]) -> Catalog {
+    // `order[i]` is the node stored at position i.
+    let mut position = vec![0; g.n];
+    for (i, &node) in order.iter().enumerate() {
+        position[node] = i;
+    }
+    let entities = order
+        .iter()
+        .map(|&node| Entity {
+            entity_ref: EntityRef::new(Kind::Component, &format!("n{node}")),
+            api_version: "backstage.io/v1alpha1".into(),
+            metadata: Metadata::default(),
+            spec: Spec::Other,
+            span: Span::file_start(FileId(0)),
+        })
+        .collect();
+    let deps = order
+        .iter()
+        .map(|&node| {
+            g.edges[node]
+                .iter()
+                .map(|e| {
+                    let (target, impact) = match e {
+                        E::One(t, i) => (
+                            DepTarget::One(linchpin_model::EntityId(position[*t] as u32)),
+                            *i,
+                        ),
+                        E::AnyOf(o, w, i) => (
+                            DepTarget::AnyOf {
+                                options: o
+                                    .iter()
+                                    .map(|t| linchpin_model::EntityId(position[*t] as u32))
+                                    .collect(),
+                                switchover: Duration::from_seconds(*w),
+                            },
+                            *i,
+                        ),
+                    };
+                    Dependency {
+                        target,
+                        impact,
+                        provides: None,
+                        note: None,
+                        origin: EdgeOrigin::SystemPart,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Catalog::from_parts(entities, deps)
+}
+
+/// States by node number (not storage position).
+fn states(g: &G, order: &[usize], failures: &[(usize, Dur)]) -> Vec<State> {
+    let c = catalog(g, order);
+    let graph = ImpactGraph::new(&c);
+    let mut p = Propagator::new(&graph);
+    let mut position = vec![0; g.n];
+    for (i, &node) in order.iter().enumerate() {
+        position[node] = i;
+    }
+    let f: Vec<(u32, Dur)> = failures
+        .iter()
+        .map(|&(n, d)| (position[n] as u32, d))
+        .collect();
+    p.run(&graph, &f);
+    (0..g.n).map(|n| p.state(position[n] as u32)).collect()
+}
+
+fn le(a: State, b: State) -> bool {
+    a.down <= b.down && a.impaired <= b.impaired
+}
+
+fn dur() -> impl Strategy<Value = Dur> {
+    prop_oneof![
+        Just(Dur::from_seconds(3600)),
+        Just(Dur::from_seconds(4 * 3600)),
+        Just(Dur::INF)
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn failing_more_never_makes_anything_better(g in graph(), a in 0usize..14, b in 0usize..14, d in dur()) {
+        let (a, b) = (a % g.n, b % g.n);
+        let order: Vec<usize> = (0..g.n).collect();
+        let one = states(&g, &order, &[(a, d)]);
+        let two = states(&g, &order, &[(a, d), (b, d)]);
+        for n in 0..g.n {
+            prop_assert!(le(one[n], two[n]), "node {n}: {:?} then {:?}", one[n], two[n]);
+            prop_assert!(one[n].down <= one[n].impaired);
+        }
+    }
+
+    #[test]
+    fn failing_longer_never_makes_anything_better(g in graph(), a in 0usize..14) {
+        let a = a % g.n;
+        let order: Vec<usize> = (0..g.n).collect();
+        let short = states(&g, &order, &[(a, Dur::from_seconds(3600))]);
+        let long = states(&g, &order, &[(a, Dur::from_seconds(7200))]);
+        let forever = states(&g, &order, &[(a, Dur::INF)]);
+        for n in 0..g.n {
+            prop_assert!(le(short[n], long[n]) && le(long[n], forever[n]));
+        }
+    }
+
+    #[test]
+    fn adding_an_alternative_never_makes_anything_worse(g in graph(), a in 0usize..14, holder in 0usize..14, extra in 0usize..14, w in prop_oneof![Just(0u64), Just(1800)]) {
+        let (a, holder, extra) = (a % g.n, holder % g.n, extra % g.n);
+        let order: Vec<usize> = (0..g.n).collect();
+        let before = states(&g, &order, &[(a, Dur::from_seconds(5 * 3600))]);
+        let mut more = g.clone();
+        // Add the alternative to every edge of one node.
+        for e in &mut more.edges[holder] {
+            *e = match e.clone() {
+                E::One(t, i) => E::AnyOf(vec![t, extra], w, i),
+                E::AnyOf(mut o, w, i) => { o.push(extra); E::AnyOf(o, w, i) }
+            };
+        }
+        let after = states(&more, &order, &[(a, Dur::from_seconds(5 * 3600))]);
+        for n in 0..g.n {
+            prop_assert!(le(after[n], before[n]), "node {n}: {:?} became {:?}", before[n], after[n]);
+        }
+    }
+
+    #[test]
+    fn results_do_not_depend_on_entity_order(g in graph(), a in 0usize..14, d in dur()) {
+        let a = a % g.n;
+        let forward: Vec<usize> = (0..g.n).collect();
+        let backward: Vec<usize> = (0..g.n).rev().collect();
+        prop_assert_eq!(states(&g, &forward, &[(a, d)]), states(&g, &backward, &[(a, d)]));
+    }
+
+    #[test]
+    fn bit_parallel_single_failures_match_the_scalar_engine(g in graph()) {
+        let c = catalog(&g, &(0..g.n).collect::<Vec<_>>());
+        let graph = ImpactGraph::new(&c);
+        let sources: Vec<u32> = (0..g.n as u32).collect();
+        let all = vec![true; g.n];
+        let mut batch = vec![vec![State::default(); g.n]; g.n];
+        for (s, node, state) in single_failures(&graph, &sources, &all, 2) {
+            batch[s as usize][node as usize] = state;
+        }
+        let mut p = Propagator::new(&graph);
+        for s in 0..g.n {
+            p.run(&graph, &[(s as u32, Dur::INF)]);
+            for n in 0..g.n {
+                prop_assert_eq!(batch[s][n], p.state(n as u32), "source {}, node {}", s, n);
+            }
+            // One unbounded run gives every duration: min(D, value).
+            let unbounded: Vec<State> = (0..g.n).map(|n| p.state(n as u32)).collect();
+            p.run(&graph, &[(s as u32, Dur::from_seconds(5400))]);
+            for n in 0..g.n {
+                let expected = State {
+                    down: unbounded[n].down.min(Dur::from_seconds(5400)),
+                    impaired: unbounded[n].impaired.min(Dur::from_seconds(5400)),
+                };
+                prop_assert_eq!(p.state(n as u32), expected, "source {}, node {} at 1h30m", s, n);
+            }
+        }
+    }
+}
