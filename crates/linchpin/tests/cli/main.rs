@@ -151,3 +151,98 @@ fn every_code_is_documented() {
         );
     }
 }
+
+/// Compares output with a snapshot file; `LINCHPIN_BLESS=1` rewrites it.
+fn snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cli/snapshots")
+        .join(name);
+    if std::env::var_os("LINCHPIN_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{name} differs (LINCHPIN_BLESS=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
+
+#[test]
+fn rank_of_the_example_reads_right() {
+    let webshop = repo().join("examples/webshop");
+    let dir = webshop.to_str().unwrap();
+    for (format, file) in [
+        ("human", "rank.txt"),
+        ("json", "rank.json"),
+        ("csv", "rank.csv"),
+    ] {
+        let out = linchpin(&["rank", dir, "--today", "2026-11-26", "--format", format]);
+        assert_eq!(out.status.code(), Some(0));
+        snapshot(file, &stdout(&out));
+    }
+}
+
+#[test]
+fn every_scenario_of_the_example_reads_right() {
+    let webshop = repo().join("examples/webshop");
+    let dir = webshop.to_str().unwrap();
+    for scenario in [
+        "aws-frankfurt-outage",
+        "stripe-gone",
+        "github-down-on-release-day",
+    ] {
+        let out = linchpin(&[
+            "whatif",
+            dir,
+            "--scenario",
+            scenario,
+            "--today",
+            "2026-11-26",
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        snapshot(&format!("whatif-{scenario}.txt"), &stdout(&out));
+        let json = linchpin(&["whatif", dir, "--scenario", scenario, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        // Every function is listed, affected or not.
+        assert_eq!(v["functions"].as_array().unwrap().len(), 11);
+    }
+}
+
+#[test]
+fn whatif_explains_bad_refs_and_refuses_broken_landscapes() {
+    let webshop = repo().join("examples/webshop");
+    let dir = webshop.to_str().unwrap();
+    let out = linchpin(&["whatif", dir, "--fail", "supplier:strpe"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `supplier:stripe`?"));
+    let ok = linchpin(&[
+        "whatif",
+        dir,
+        "--fail",
+        "stripe",
+        "--duration",
+        "3h",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["scenario"]["fail"][0]["ref"], "supplier:default/stripe");
+    assert_eq!(v["scenario"]["fail"][0]["duration"]["seconds"], 10800);
+    let payments = v["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["ref"] == "businessfunction:default/payments")
+        .unwrap();
+    assert_eq!(payments["status"], "down");
+    assert_eq!(
+        payments["down"]["seconds"], 1800,
+        "the switchover to Adyen takes 30m"
+    );
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::write(broken.path().join("x.yaml"), "kind: [").unwrap();
+    let out = linchpin(&["rank", broken.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fix them first"));
+}
