@@ -36,23 +36,29 @@ const MAX_ROUNDS: usize = 10_000;
 
 /// Runs single unbounded failures of `sources` and returns, for every
 /// node marked in `is_target` that a failure affects, `(index into
-/// sources, node, state)`. Passes of 64 run on all cores.
+/// sources, node, state)`. Passes of 64 run on `threads` threads.
 pub fn single_failures(
     graph: &ImpactGraph,
     sources: &[u32],
     is_target: &[bool],
     threads: usize,
 ) -> Vec<(u32, u32, State)> {
+    let job = Job {
+        graph,
+        nodes: graph.order(),
+        common: &[],
+        is_target,
+    };
     let batches: Vec<(usize, &[u32])> = sources.chunks(64).enumerate().collect();
     let threads = threads.clamp(1, batches.len().max(1));
     if threads == 1 {
-        return run_batches(graph, &batches, is_target);
+        return job.run(&batches);
     }
     let per_thread = batches.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let workers: Vec<_> = batches
             .chunks(per_thread)
-            .map(|part| scope.spawn(move || run_batches(graph, part, is_target)))
+            .map(|part| scope.spawn(move || job.run(part)))
             .collect();
         workers
             .into_iter()
@@ -61,77 +67,105 @@ pub fn single_failures(
     })
 }
 
-fn run_batches(
-    graph: &ImpactGraph,
-    batches: &[(usize, &[u32])],
-    is_target: &[bool],
-) -> Vec<(u32, u32, State)> {
-    let mut found = Vec::new();
-    let n = graph.len();
-    let mut lanes = vec![Lanes::default(); n];
-    let mut arena: Vec<Finite> = Vec::new();
-    let mut source_bit = vec![u64::MAX; n]; // per node: index into `sources` of this pass, or MAX
-    let bound = graph.total_switchover;
-    for &(batch_index, batch) in batches {
-        lanes.iter_mut().for_each(|l| *l = Lanes::default());
-        arena.clear();
-        for (bit, &s) in batch.iter().enumerate() {
-            source_bit[s as usize] = bit as u64;
-        }
-        let order = graph.order();
-        let mut i = 0;
-        while i < order.len() {
-            let c = graph.component(order[i]);
-            let mut j = i + 1;
-            while j < order.len() && graph.component(order[j]) == c {
-                j += 1;
-            }
-            let nodes = &order[i..j];
-            if nodes.len() == 1 && !graph.is_cyclic(nodes[0]) {
-                let v = nodes[0];
-                let l = evaluate(graph, &lanes, &mut arena, &source_bit, v, bound);
-                lanes[v as usize] = l;
+/// One set of passes: which nodes to evaluate (closed under dependencies,
+/// in evaluation order), what fails in every lane besides each lane's own
+/// source, and which nodes to report.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    /// The graph.
+    pub graph: &'a ImpactGraph,
+    /// The nodes to evaluate, in the graph's evaluation order; every
+    /// dependency of a listed node must be listed.
+    pub nodes: &'a [u32],
+    /// Nodes that fail (unbounded) in every lane.
+    pub common: &'a [u32],
+    /// Which nodes to report.
+    pub is_target: &'a [bool],
+}
+
+impl Job<'_> {
+    /// Runs the given passes of up to 64 sources each; returns `(pass * 64
+    /// + lane, node, state)` for every affected target.
+    pub fn run(&self, batches: &[(usize, &[u32])]) -> Vec<(u32, u32, State)> {
+        let graph = self.graph;
+        let mut found = Vec::new();
+        let n = graph.len();
+        let mut lanes = vec![Lanes::default(); n];
+        let mut arena: Vec<Finite> = Vec::new();
+        let mut source_mask = vec![0u64; n];
+        let bound = graph.total_switchover;
+        for &(batch_index, batch) in batches {
+            let used = if batch.len() >= 64 {
+                !0u64
             } else {
-                for round in 0.. {
-                    let mut changed = false;
-                    for &v in nodes {
-                        let mut l = evaluate(graph, &lanes, &mut arena, &source_bit, v, bound);
-                        let old = lanes[v as usize];
-                        if !same(&l, &old, &arena) {
-                            if round >= MAX_ROUNDS {
-                                // Still rising: take what rises as unbounded.
-                                l.dinf |= l.dz;
-                                l.iinf |= l.iz;
-                                l.len = 0;
+                (1u64 << batch.len()) - 1
+            };
+            for &v in self.nodes {
+                lanes[v as usize] = Lanes::default();
+            }
+            arena.clear();
+            for &c in self.common {
+                source_mask[c as usize] = used;
+            }
+            for (bit, &s) in batch.iter().enumerate() {
+                source_mask[s as usize] |= 1 << bit;
+            }
+            let order = self.nodes;
+            let mut i = 0;
+            while i < order.len() {
+                let c = graph.component(order[i]);
+                let mut j = i + 1;
+                while j < order.len() && graph.component(order[j]) == c {
+                    j += 1;
+                }
+                let nodes = &order[i..j];
+                if nodes.len() == 1 && !graph.is_cyclic(nodes[0]) {
+                    let v = nodes[0];
+                    let l = evaluate(graph, &lanes, &mut arena, &source_mask, v, bound);
+                    lanes[v as usize] = l;
+                } else {
+                    for round in 0.. {
+                        let mut changed = false;
+                        for &v in nodes {
+                            let mut l = evaluate(graph, &lanes, &mut arena, &source_mask, v, bound);
+                            let old = lanes[v as usize];
+                            if !same(&l, &old, &arena) {
+                                if round >= MAX_ROUNDS {
+                                    // Still rising: take what rises as unbounded.
+                                    l.dinf |= l.dz;
+                                    l.iinf |= l.iz;
+                                    l.len = 0;
+                                }
+                                lanes[v as usize] = l;
+                                changed = true;
                             }
-                            lanes[v as usize] = l;
-                            changed = true;
+                        }
+                        if !changed {
+                            break;
                         }
                     }
-                    if !changed {
-                        break;
-                    }
+                }
+                i = j;
+            }
+            for &node in self.nodes {
+                let l = &lanes[node as usize];
+                if l.iz & used == 0 || !self.is_target[node as usize] {
+                    continue;
+                }
+                let mut bits = l.iz & used;
+                while bits != 0 {
+                    let bit = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    let state = value(l, &arena, bit);
+                    found.push(((batch_index * 64 + bit as usize) as u32, node, state));
                 }
             }
-            i = j;
-        }
-        for (node, l) in lanes.iter().enumerate() {
-            if l.iz == 0 || !is_target[node] {
-                continue;
-            }
-            let mut bits = l.iz;
-            while bits != 0 {
-                let bit = bits.trailing_zeros();
-                bits &= bits - 1;
-                let state = value(l, &arena, bit);
-                found.push(((batch_index * 64 + bit as usize) as u32, node as u32, state));
+            for &s in batch.iter().chain(self.common) {
+                source_mask[s as usize] = 0;
             }
         }
-        for &s in batch {
-            source_bit[s as usize] = u64::MAX;
-        }
+        found
     }
-    found
 }
 
 fn same(a: &Lanes, b: &Lanes, arena: &[Finite]) -> bool {
@@ -177,18 +211,18 @@ fn evaluate(
     graph: &ImpactGraph,
     lanes: &[Lanes],
     arena: &mut Vec<Finite>,
-    source_bit: &[u64],
+    source_mask: &[u64],
     v: u32,
     bound: Dur,
 ) -> Lanes {
-    let mut out = Lanes::default();
-    if let Some(bit) = (source_bit[v as usize] != u64::MAX).then_some(source_bit[v as usize]) {
-        let m = 1u64 << bit;
-        out.dz = m;
-        out.dinf = m;
-        out.iz = m;
-        out.iinf = m;
-    }
+    let base = source_mask[v as usize];
+    let mut out = Lanes {
+        dz: base,
+        dinf: base,
+        iz: base,
+        iinf: base,
+        ..Lanes::default()
+    };
     for edge in graph.edges(v) {
         if edge.impact == Impact::None {
             continue;
@@ -244,7 +278,7 @@ fn evaluate(
         } else {
             Dur::ZERO
         };
-        if source_bit[v as usize] == bit as u64 {
+        if base & m != 0 {
             down = Dur::INF;
             impaired = Dur::INF;
         }

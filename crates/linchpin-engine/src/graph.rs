@@ -44,6 +44,13 @@ pub struct ImpactGraph {
 impl ImpactGraph {
     /// Builds the graph of a catalog.
     pub fn new(catalog: &Catalog) -> ImpactGraph {
+        ImpactGraph::build(catalog, |_| true)
+    }
+
+    /// Builds the graph keeping the edges of the entities `keep` accepts
+    /// only (the others depend on nothing): e.g. without suppliers' own
+    /// suppliers, to tell direct reach from reach through fourth parties.
+    pub fn build(catalog: &Catalog, keep: impl Fn(EntityId) -> bool) -> ImpactGraph {
         let n = catalog.len();
         let mut edge_start = Vec::with_capacity(n + 1);
         let mut edges = Vec::new();
@@ -52,6 +59,9 @@ impl ImpactGraph {
         let mut indegree = vec![0u32; n + 1];
         for (id, _) in catalog.iter() {
             edge_start.push(edges.len() as u32);
+            if !keep(id) {
+                continue;
+            }
             for dep in catalog.dependencies(id) {
                 let (targets, switchover) = match &dep.target {
                     DepTarget::One(t) => (std::slice::from_ref(t), Dur::ZERO),
@@ -127,6 +137,28 @@ impl ImpactGraph {
     /// The targets of an edge, the active one first.
     pub fn targets(&self, edge: &Edge) -> &[u32] {
         &self.options[edge.first as usize..(edge.first + edge.count) as usize]
+    }
+
+    /// Every node `start` depends on, transitively, itself included, in
+    /// evaluation order: the cone a question about `start` needs.
+    pub fn cone(&self, start: u32) -> Vec<u32> {
+        let mut seen = vec![false; self.len()];
+        let mut stack = vec![start];
+        seen[start as usize] = true;
+        let mut cone = Vec::new();
+        while let Some(n) = stack.pop() {
+            cone.push(n);
+            for e in self.edges(n) {
+                for &t in self.targets(e) {
+                    if !seen[t as usize] {
+                        seen[t as usize] = true;
+                        stack.push(t);
+                    }
+                }
+            }
+        }
+        cone.sort_unstable_by_key(|&n| self.component(n));
+        cone
     }
 
     /// The nodes that depend on `node` (each once per edge).

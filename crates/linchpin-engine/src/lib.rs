@@ -7,12 +7,18 @@
 //!   DESIGN §2.4, computed only over the failures' reach;
 //! - [`whatif()`]: every business function's status, downtime, breach and
 //!   explanation chain for a set of failures;
-//! - [`rank()`]: every supplier's single failure in both modes, tiered.
+//! - [`rank()`]: every supplier's single failure in both modes, tiered;
+//! - [`concentration()`]: each supplier's and country's share of the
+//!   critical and important functions, direct and through fourth parties;
+//! - [`cut_sets()`]: minimal sets of suppliers that jointly stop each
+//!   critical function.
 //!
 //! **Invariant:** pure. No I/O, no clock: `today` is a parameter.
 #![deny(clippy::disallowed_methods)]
 
 pub mod batch;
+pub mod concentration;
+pub mod cutsets;
 mod dur;
 mod graph;
 mod propagate;
@@ -20,6 +26,8 @@ pub mod rank;
 pub mod readiness;
 pub mod whatif;
 
+pub use concentration::{concentration, Concentration};
+pub use cutsets::{cut_sets, FunctionCutSets};
 pub use dur::Dur;
 pub use graph::{Edge, ImpactGraph};
 pub use propagate::{Propagator, State};

@@ -44,6 +44,13 @@ pub enum Command {
     /// critical function; tier 2: stops an important function or degrades a
     /// critical one; tier 3: any other impact; tier 4: none.
     Rank(RankArgs),
+    /// How much of the critical and important business each supplier, and
+    /// each country's suppliers together, can stop or degrade — directly
+    /// and through fourth parties (hidden concentration).
+    Concentration(AnalysisArgs),
+    /// Minimal sets of suppliers whose joint failure stops each critical
+    /// function: what a view of single failures misses.
+    Cutsets(CutsetArgs),
     /// Explain what a diagnostic code means and how to fix it.
     ///
     /// `linchpin explain dangling-ref` prints the explanation;
@@ -103,6 +110,29 @@ pub struct RankArgs {
     /// The date to judge readiness against, `YYYY-MM-DD` (default: today).
     #[arg(long)]
     pub today: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalysisArgs {
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CutsetArgs {
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The largest set of suppliers to consider (1 to 4).
+    #[arg(long, short = 'k', default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub max_size: u8,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

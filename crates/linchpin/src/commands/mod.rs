@@ -2,6 +2,8 @@
 
 mod analysis;
 mod check;
+mod concentration;
+mod cutsets;
 mod explain;
 mod rank;
 mod whatif;
@@ -15,6 +17,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Concentration(args) => concentration::run(&args),
+        Command::Cutsets(args) => cutsets::run(&args),
         Command::Explain(args) => explain::run(&args),
     }
 }

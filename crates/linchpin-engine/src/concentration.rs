@@ -1,0 +1,185 @@
+//! Concentration (DESIGN §2.5): how much of the critical and important
+//! business one supplier — or one country's suppliers — can stop or
+//! degrade, and how much of that is hidden behind other suppliers.
+
+use crate::batch::single_failures;
+use crate::graph::ImpactGraph;
+use crate::propagate::Propagator;
+use crate::Dur;
+use linchpin_model::{Catalog, Criticality, EntityId, Spec};
+use std::collections::BTreeMap;
+
+/// What one failure (a supplier, or a country's suppliers) reaches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reach {
+    /// Critical and important functions it stops or degrades, with fourth parties.
+    pub affected: Vec<EntityId>,
+    /// Of those, the ones it stops.
+    pub stops: Vec<EntityId>,
+    /// The critical and important functions it reaches without passing
+    /// through another supplier.
+    pub direct: Vec<EntityId>,
+    /// Reached only through other suppliers: hidden concentration.
+    pub hidden: Vec<EntityId>,
+    /// `affected` as a share of all critical and important functions.
+    pub share: f64,
+    /// `direct` as a share of all critical and important functions.
+    pub direct_share: f64,
+}
+
+/// One supplier's concentration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplierConcentration {
+    /// The supplier.
+    pub id: EntityId,
+    /// Its headquarters country, if known.
+    pub country: Option<String>,
+    /// What its failure reaches.
+    pub reach: Reach,
+}
+
+/// One country's concentration: all suppliers headquartered there failing
+/// together (sanctions, a national outage, a legal event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountryConcentration {
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Its suppliers.
+    pub suppliers: Vec<EntityId>,
+    /// What their joint failure reaches.
+    pub reach: Reach,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concentration {
+    /// How many critical and important functions there are.
+    pub functions: usize,
+    /// Suppliers with any reach, largest share first.
+    pub suppliers: Vec<SupplierConcentration>,
+    /// Countries, largest share first.
+    pub countries: Vec<CountryConcentration>,
+}
+
+/// Computes concentration per supplier and per country.
+pub fn concentration(catalog: &Catalog, graph: &ImpactGraph, threads: usize) -> Concentration {
+    let counted: Vec<bool> = catalog
+        .entities()
+        .iter()
+        .map(|e| matches!(&e.spec, Spec::BusinessFunction(f) if f.criticality <= Criticality::Important))
+        .collect();
+    let total = counted.iter().filter(|&&c| c).count();
+    let is_supplier = |id: EntityId| matches!(catalog.entity(id).spec, Spec::Supplier(_));
+    let direct_graph = ImpactGraph::build(catalog, |id| !is_supplier(id));
+    let suppliers: Vec<u32> = catalog
+        .iter()
+        .filter(|(id, _)| is_supplier(*id))
+        .map(|(id, _)| id.0)
+        .collect();
+
+    let collect = |g: &ImpactGraph| {
+        let mut per: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); suppliers.len()];
+        for (s, node, state) in single_failures(g, &suppliers, &counted, threads) {
+            per[s as usize].push((EntityId(node), state.down.is_positive()));
+        }
+        per
+    };
+    let full = collect(graph);
+    let direct = collect(&direct_graph);
+    let share = |n: usize| {
+        if total == 0 {
+            0.0
+        } else {
+            n as f64 / total as f64
+        }
+    };
+    let reach_of = |full: &[(EntityId, bool)], direct: &[(EntityId, bool)]| {
+        let mut affected: Vec<EntityId> = full.iter().map(|(f, _)| *f).collect();
+        let mut stops: Vec<EntityId> = full.iter().filter(|(_, d)| *d).map(|(f, _)| *f).collect();
+        let mut direct: Vec<EntityId> = direct.iter().map(|(f, _)| *f).collect();
+        affected.sort();
+        stops.sort();
+        direct.sort();
+        let hidden: Vec<EntityId> = affected
+            .iter()
+            .filter(|f| direct.binary_search(f).is_err())
+            .copied()
+            .collect();
+        Reach {
+            share: share(affected.len()),
+            direct_share: share(direct.len()),
+            affected,
+            stops,
+            direct,
+            hidden,
+        }
+    };
+    let country_of = |id: EntityId| match &catalog.entity(id).spec {
+        Spec::Supplier(s) => s.country.as_ref().map(|c| c.value.clone()),
+        _ => None,
+    };
+    let mut per_supplier: Vec<SupplierConcentration> = suppliers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !full[*i].is_empty())
+        .map(|(i, &s)| SupplierConcentration {
+            id: EntityId(s),
+            country: country_of(EntityId(s)),
+            reach: reach_of(&full[i], &direct[i]),
+        })
+        .collect();
+    per_supplier.sort_by(|a, b| {
+        b.reach
+            .share
+            .total_cmp(&a.reach.share)
+            .then(b.reach.hidden.len().cmp(&a.reach.hidden.len()))
+            .then_with(|| {
+                catalog
+                    .entity(a.id)
+                    .entity_ref
+                    .cmp(&catalog.entity(b.id).entity_ref)
+            })
+    });
+
+    // Countries: every supplier headquartered there fails at once.
+    let mut by_country: BTreeMap<String, Vec<EntityId>> = BTreeMap::new();
+    for &s in &suppliers {
+        if let Some(c) = country_of(EntityId(s)) {
+            by_country.entry(c).or_default().push(EntityId(s));
+        }
+    }
+    let mut full_p = Propagator::new(graph);
+    let mut direct_p = Propagator::new(&direct_graph);
+    let mut countries: Vec<CountryConcentration> = by_country
+        .into_iter()
+        .map(|(country, members)| {
+            let failures: Vec<(u32, Dur)> = members.iter().map(|m| (m.0, Dur::INF)).collect();
+            full_p.run(graph, &failures);
+            direct_p.run(&direct_graph, &failures);
+            let pick = |p: &Propagator| -> Vec<(EntityId, bool)> {
+                p.reach()
+                    .iter()
+                    .filter(|&&n| counted[n as usize] && p.state(n).is_affected())
+                    .map(|&n| (EntityId(n), p.state(n).down.is_positive()))
+                    .collect()
+            };
+            let reach = reach_of(&pick(&full_p), &pick(&direct_p));
+            CountryConcentration {
+                country,
+                suppliers: members,
+                reach,
+            }
+        })
+        .collect();
+    countries.sort_by(|a, b| {
+        b.reach
+            .share
+            .total_cmp(&a.reach.share)
+            .then(a.country.cmp(&b.country))
+    });
+    Concentration {
+        functions: total,
+        suppliers: per_supplier,
+        countries,
+    }
+}
