@@ -19,9 +19,14 @@ pub struct CodeInfo {
     pub explanation: &'static str,
 }
 
-/// Looks a code up.
+/// Looks a code up: a diagnostic code or a finding id.
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    CODES.iter().find(|c| c.code == code)
+    CODES.iter().chain(FINDINGS).find(|c| c.code == code)
+}
+
+/// Whether `id` is a readiness finding (configurable in `linchpin.toml`).
+pub fn is_finding(id: &str) -> bool {
+    FINDINGS.iter().any(|c| c.code == id)
 }
 
 /// The default severity of a code ([`Severity::Error`] for unknown codes, so
@@ -31,15 +36,17 @@ pub fn default_severity(code: &str) -> Severity {
 }
 
 macro_rules! codes {
-    ($( $code:literal, $sev:ident, $summary:literal, $text:literal; )*) => {
-        /// Every diagnostic code, in the order of the pipeline that emits it.
-        pub static CODES: &[CodeInfo] = &[
+    ($(#[$doc:meta])* $name:ident: $( $code:literal, $sev:ident, $summary:literal, $text:literal; )*) => {
+        $(#[$doc])*
+        pub static $name: &[CodeInfo] = &[
             $( CodeInfo { code: $code, severity: Severity::$sev, summary: $summary, explanation: $text }, )*
         ];
     };
 }
 
 codes! {
+    /// Every diagnostic code, in the order of the pipeline that emits it.
+    CODES:
     "io-error", Error, "a file or folder could not be read",
 "Linchpin could not read a file or folder of the landscape (permissions, a
 file removed while reading, a broken disk). The message names the path and
@@ -311,11 +318,122 @@ Fix: correct the path or remove the target.";
 "Glob targets (`./**/*.yaml`) are not expanded. Files inside the landscape
 folder are loaded anyway by the folder walk; files outside it are not.";
 
+    "config-invalid", Error, "linchpin.toml cannot be read or holds an invalid value",
+"`linchpin.toml` at the landscape root sets the severity of findings and
+the thresholds of readiness checks:
+
+    [severity]
+    missing-escrow = \"error\"       # error | warning | info | off
+    [thresholds]
+    statement-overdue = \"60d\"
+    escrow-max-age = \"365d\"
+    exit-test-max-age = \"365d\"
+
+The message says what is wrong; the defaults stand in for the value.";
+
+    "config-unknown-key", Warning, "linchpin.toml names a section, finding or threshold that does not exist",
+"Probably a typo: the message suggests the nearest valid name. The entry
+is ignored.";
+
     "scenario-duration-ignored", Warning, "a permanent scenario has a duration",
 "A permanent failure lasts until the exit plan is carried out (its
 `leadTime`), so a `duration` has no effect.
 
 Fix: remove `duration`, or set `mode: outage`.";
+}
+
+codes! {
+    /// Every readiness finding (DESIGN §2.6). Their severities are set in
+    /// `linchpin.toml`; an entity allows one with the annotation
+    /// `linchpin.dev/allow: ID[, ID...]`.
+    FINDINGS:
+    "missing-continuity-statement", Warning, "a supplier that stops or degrades an important function has no continuity statement",
+"Suppliers of tier 1 and 2 (they stop a critical or important function, or
+degrade a critical one) should have given a continuity statement: what they
+commit to recover, how fast, and how they test it. Without it, their
+outage duration is unknown and `whatif` treats it as unbounded.
+
+Fix: ask the supplier, record `continuity.requested`, and when it arrives
+`continuity.statement` with `received`, `validUntil`, `rto`.";
+
+    "continuity-statement-overdue", Warning, "a continuity statement was requested long ago and is still missing",
+"`continuity.requested` lies further back than the threshold (60 days by
+default, `statement-overdue` in `linchpin.toml`) and no statement was
+received. Chase the supplier or escalate.";
+
+    "expired-continuity-statement", Warning, "a supplier's continuity statement is past its validUntil date",
+"The statement no longer covers the supplier. Ask for a renewed one and
+record it.";
+
+    "inadequate-supplier-rto", Warning, "a supplier's committed RTO exceeds what the functions it stops tolerate",
+"The supplier commits to recover within `statement.rto`, but a function it
+stops tolerates less (`maxTolerableDowntime`). Either negotiate a shorter
+RTO, add an alternative (`anyOf` with a `switchover`), or accept the risk
+with an allow annotation.";
+
+    "missing-escrow", Warning, "software we run supports an important function without source-code escrow",
+"A `software` supplier whose product supports a critical or important
+function should have its source code in escrow, so that the code can be
+taken over if the vendor goes out of business.
+
+Fix: agree an escrow and record `escrow` with the agent and deposit dates.";
+
+    "stale-escrow-deposit", Warning, "the last escrow deposit is older than the threshold",
+"Deposits must follow releases; an old deposit would give code that no
+longer matches what runs. Threshold: `escrow-max-age` in `linchpin.toml`
+(365 days by default).";
+
+    "escrow-unverified-build", Info, "the escrow deposit was not verified by a build",
+"A deposit checked only for presence (`verification: deposit`) or not at
+all may not build. Only `verification: build` shows the code can be turned
+into working software.";
+
+    "escrow-without-maintainer", Warning, "nobody is named to run and patch the released escrow code",
+"Released code is useless without people who can build, run and patch it.
+Name them in `escrow.maintainer`.";
+
+    "escrow-without-successor", Warning, "the exit plan takes over escrowed code but names nothing to replace it",
+"An escrow take-over is a stop-gap: the code ages without its vendor. The
+exit plan should also name the `alternatives` that replace it later.";
+
+    "missing-exit-plan", Warning, "a supplier that stops or degrades an important function has no exit plan",
+"Tier 1 and 2 suppliers need an exit plan: how we would leave them
+(`replace`, `insource`, `escrow` or `accept`), how long it takes
+(`leadTime`), who owns it, when it was last tested.";
+
+    "untested-exit-plan", Warning, "an exit plan was never tested, or not within the threshold",
+"An untested exit plan is a hope. Test it (a tabletop exercise at least)
+and record `exit.lastTested`. Threshold: `exit-test-max-age` (365 days).";
+
+    "exit-slower-than-tolerance", Warning, "leaving the supplier takes longer than the functions it stops can wait",
+"In a permanent failure the supplier is gone until the exit is carried out
+(`exit.leadTime`). A function it stops is down that long unless an
+alternative takes over sooner, and that exceeds its `maxTolerableDowntime`.
+Shorten the exit, or add an alternative that switches over faster.";
+
+    "no-alternatives", Warning, "the exit plan replaces the supplier but names no alternative",
+"`strategy: replace` without `alternatives` leaves the hardest question
+open. Name the suppliers that could take over.";
+
+    "single-point-of-failure", Warning, "a supplier alone stops a critical function for as long as it is down",
+"No alternative takes over: the function is down for the whole failure.
+Add an alternative behind `anyOf` with a `switchover`, or make sure the
+continuity evidence (statement, exit plan) is strong.";
+
+    "hidden-concentration", Warning, "a supplier reaches important functions only through other suppliers",
+"A fourth party (a supplier of a supplier, often a cloud) can stop
+critical or important functions although nothing of ours depends on it
+directly. Such concentration is invisible in a list of direct suppliers.
+Know it, ask the suppliers about their own continuity, and consider it in
+exit plans.";
+
+    "unowned-function", Warning, "a business function has no owner",
+"Someone must own each business function: decide its tolerance, accept its
+risks. Set `spec.owner`.";
+
+    "unowned-supplier", Warning, "a supplier relationship has no owner",
+"Someone must own each supplier relationship: ask for statements, test the
+exit. Set `spec.owner` on the Supplier.";
 }
 
 #[cfg(test)]
@@ -325,7 +443,7 @@ mod tests {
     #[test]
     fn codes_are_unique_kebab_case_and_explained() {
         let mut seen = std::collections::HashSet::new();
-        for c in CODES {
+        for c in CODES.iter().chain(FINDINGS) {
             assert!(seen.insert(c.code), "duplicate code {}", c.code);
             assert!(
                 c.code

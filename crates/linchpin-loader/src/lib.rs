@@ -9,6 +9,7 @@
 //! Loading never stops at the first problem and never panics on bad input:
 //! [`load`] returns `Err` only when the landscape itself cannot be opened.
 
+pub mod config;
 pub mod decode;
 pub mod resolve;
 pub mod rules;
@@ -56,6 +57,8 @@ pub struct Loaded {
     pub sources: SourceMap,
     /// Every problem found, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The landscape's `linchpin.toml` (defaults where there is none).
+    pub config: linchpin_model::Config,
 }
 
 /// Why a landscape could not be opened at all.
@@ -110,6 +113,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
 
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
+    let config = config::read_config(&root, &mut sources, &mut diagnostics);
     let mut queue: Vec<(PathBuf, FileId)> = Vec::new();
     let mut seen: FxHashSet<PathBuf> = FxHashSet::default();
 
@@ -170,6 +174,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
         catalog,
         sources,
         diagnostics,
+        config,
     })
 }
 

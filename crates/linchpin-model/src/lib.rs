@@ -14,11 +14,13 @@
 #![deny(clippy::disallowed_methods)]
 
 mod catalog;
+pub mod config;
 mod entity;
 mod refs;
 mod time;
 
 pub use catalog::{Catalog, DepTarget, Dependency, EdgeOrigin, EntityId};
+pub use config::Config;
 pub use entity::*;
 pub use refs::{EntityRef, Kind, RefError};
 pub use time::{Date, DateError, Duration, DurationError};

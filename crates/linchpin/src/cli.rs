@@ -20,12 +20,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate a landscape and report every problem in one run.
+    /// Validate a landscape and check its readiness, every problem in one run.
     ///
     /// Reads every *.yaml / *.yml file below DIR (hidden and git-ignored
     /// paths skipped), follows Location targets, and reports YAML errors,
     /// unknown fields, broken references, bad durations and dates, and more:
     /// each with file, line, column and a stable code (`linchpin explain CODE`).
+    /// Then it checks readiness — continuity statements, escrow, exit plans,
+    /// single points of failure, hidden concentration — against each
+    /// supplier's tier. Severities and thresholds: linchpin.toml. Adopt in CI
+    /// with --write-baseline once, then --baseline: only new findings fail.
     Check(CheckArgs),
     /// Simulate failures: which business functions stop or degrade, for how
     /// long, against what tolerance, and why.
@@ -64,14 +68,26 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub dir: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
     /// Fail (exit 1) on errors only, or on warnings too.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Worker threads for parsing (default: one per core).
+    /// Worker threads (default: one per core).
     #[arg(long, hide = true, default_value_t = 0)]
     pub threads: usize,
+    /// The date to judge readiness against, `YYYY-MM-DD` (default: today).
+    #[arg(long)]
+    pub today: Option<String>,
+    /// Fail only on findings that this baseline file does not hold.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Skip the readiness findings (validation only).
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -161,6 +177,16 @@ pub enum Format {
     Human,
     /// The JSON contract (see docs/json.md).
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Readable text with snippets.
+    Human,
+    /// The JSON contract (see docs/json.md).
+    Json,
+    /// SARIF 2.1.0, for code-scanning interfaces.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

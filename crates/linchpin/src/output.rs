@@ -32,3 +32,28 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
+
+/// Writes a file atomically: to a temporary file beside it, then renamed
+/// over it, so that nothing is ever left half-written.
+#[allow(clippy::disallowed_methods)] // the binary's one writer of files
+pub fn write_atomic(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temp, contents)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
+/// Reads a text file the user named on the command line.
+#[allow(clippy::disallowed_methods)] // input the user points at, outside the landscape
+pub fn read_input(path: &std::path::Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}

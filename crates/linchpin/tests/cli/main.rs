@@ -143,9 +143,12 @@ fn backstage_accepts_every_backstage_kind_entity_of_the_examples() {
 #[test]
 fn every_code_is_documented() {
     let docs = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
-    for code in linchpin_diagnostics::codes::CODES {
+    for code in linchpin_diagnostics::codes::CODES
+        .iter()
+        .chain(linchpin_diagnostics::codes::FINDINGS)
+    {
         assert!(
-            docs.contains(&format!("## `{}`", code.code)),
+            docs.contains(&format!("### `{}`", code.code)),
             "docs/diagnostics.md lacks {}",
             code.code
         );
@@ -245,4 +248,167 @@ fn whatif_explains_bad_refs_and_refuses_broken_landscapes() {
     let out = linchpin(&["rank", broken.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("fix them first"));
+}
+
+/// One folder per readiness rule: the landscape, and the findings expected
+/// in `expected.txt` (`id entity: message`, then the exit code).
+#[test]
+fn findings_cases() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/findings");
+    let mut cases: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let bless = std::env::var_os("LINCHPIN_BLESS").is_some();
+    let mut failures = Vec::new();
+    for case in cases {
+        let out = linchpin(&[
+            "check",
+            case.join("landscape").to_str().unwrap(),
+            "--format",
+            "json",
+            "--today",
+            "2026-11-26",
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            v["diagnostics"].as_array().unwrap().is_empty(),
+            "{}: {}",
+            case.display(),
+            v["diagnostics"]
+        );
+        let mut actual = String::new();
+        for f in v["findings"].as_array().unwrap() {
+            actual.push_str(&format!(
+                "{} {} {}:{}: {}\n",
+                f["severity"].as_str().unwrap(),
+                f["id"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["message"].as_str().unwrap()
+            ));
+        }
+        actual.push_str(&format!("exit {}\n", out.status.code().unwrap()));
+        let path = case.join("expected.txt");
+        if bless {
+            std::fs::write(&path, &actual).unwrap();
+        } else if std::fs::read_to_string(&path).unwrap_or_default() != actual {
+            failures.push(format!("=== {}\n{actual}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_baseline_gates_only_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let land = dir.path().join("landscape");
+    std::fs::create_dir(&land).unwrap();
+    let supplier = |name: &str| {
+        format!(
+        "apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: {name}\nspec:\n  type: saas\n  owner: group:team\n---\n"
+    )
+    };
+    let base = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: team }\nspec: { type: team, children: [] }\n---\napiVersion: linchpin.dev/v1alpha1\nkind: BusinessFunction\nmetadata: { name: f }\nspec:\n  criticality: critical\n  owner: group:team\n  dependsOn: [supplier:old]\n---\n";
+    std::fs::write(
+        land.join("a.yaml"),
+        format!("{base}{}", supplier("old").trim_end_matches("---\n")),
+    )
+    .unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let (l, b) = (land.to_str().unwrap(), baseline.to_str().unwrap());
+    let first = linchpin(&[
+        "check",
+        l,
+        "--fail-on",
+        "warning",
+        "--write-baseline",
+        b,
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "the old supplier has findings"
+    );
+    assert!(baseline.is_file());
+    let gated = linchpin(&[
+        "check",
+        l,
+        "--fail-on",
+        "warning",
+        "--baseline",
+        b,
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(gated.status.code(), Some(0), "{}", stdout(&gated));
+    assert!(stdout(&gated).contains("in the baseline"));
+    // Editing the file (lines move) keeps the baseline valid; a new supplier fails.
+    std::fs::write(
+        land.join("a.yaml"),
+        format!(
+            "# moved down\n\n{base}{}{}",
+            supplier("old"),
+            supplier("new").trim_end_matches("---\n")
+        )
+        .replace("[supplier:old]", "[supplier:old, supplier:new]"),
+    )
+    .unwrap();
+    let out = linchpin(&[
+        "check",
+        l,
+        "--fail-on",
+        "warning",
+        "--baseline",
+        b,
+        "--today",
+        "2026-11-26",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let new: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["baselined"] == false)
+        .map(|f| f["entity"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        !new.is_empty() && new.iter().all(|e| e == "supplier:default/new"),
+        "{new:?}"
+    );
+    // SARIF marks which results are new.
+    let sarif = linchpin(&[
+        "check",
+        l,
+        "--baseline",
+        b,
+        "--today",
+        "2026-11-26",
+        "--format",
+        "sarif",
+    ]);
+    let s: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_eq!(s["version"], "2.1.0");
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["baselineState"] == "new"));
+    assert!(results.iter().any(|r| r["baselineState"] == "unchanged"));
+    let r = &results[0];
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "a.yaml"
+    );
+    assert!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap()
+            > 1
+    );
+    let rules = s["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|x| x["id"] == r["ruleId"]));
 }

@@ -1,0 +1,306 @@
+//! Readiness findings (DESIGN §2.5–§2.6): what is missing, stale or
+//! inadequate in the continuity evidence, judged against each supplier's
+//! tier.
+
+use crate::batch::single_failures;
+use crate::graph::ImpactGraph;
+use crate::rank::SupplierRank;
+use crate::readiness::{EscrowState, StatementState};
+use crate::Dur;
+use linchpin_diagnostics::Severity;
+use linchpin_model::{
+    Catalog, Config, Criticality, Date, EntityId, EscrowVerification, ExitStrategy, Spec,
+};
+
+/// The annotation that allows findings on one entity:
+/// `linchpin.dev/allow: missing-escrow, untested-exit-plan`.
+pub const ALLOW_ANNOTATION: &str = "linchpin.dev/allow";
+
+/// One finding about one entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The finding's stable id (see `linchpin explain`).
+    pub id: &'static str,
+    /// Its severity after `linchpin.toml`.
+    pub severity: Severity,
+    /// The entity it is about.
+    pub entity: EntityId,
+    /// One line naming the entity and what is wrong.
+    pub message: String,
+}
+
+/// Every finding of a ranked landscape, in entity order then id.
+pub fn findings(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    ranking: &[SupplierRank],
+    config: &Config,
+    today: Date,
+    threads: usize,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut emit = |id: &'static str, entity: EntityId, message: String| {
+        let Some(severity) = config.severity_of(id) else {
+            return;
+        };
+        if allowed(catalog, entity, id) {
+            return;
+        }
+        out.push(Finding {
+            id,
+            severity,
+            entity,
+            message,
+        });
+    };
+    let name = |id: EntityId| catalog.entity(id).entity_ref.to_string();
+    let older_than = |date: Date, limit: linchpin_model::Duration| {
+        i64::from(date.days_until(today)) * 86_400 > limit.seconds() as i64
+    };
+
+    for (id, e) in catalog.iter() {
+        if let Spec::BusinessFunction(f) = &e.spec {
+            if f.owner.is_none() {
+                emit(
+                    "unowned-function",
+                    id,
+                    format!("business function `{}` has no owner", name(id)),
+                );
+            }
+        }
+    }
+
+    let hidden = hidden_reach(catalog, graph, ranking, threads);
+    for r in ranking {
+        let id = r.id;
+        let Spec::Supplier(s) = &catalog.entity(id).spec else {
+            continue;
+        };
+        let who = name(id);
+        let important = r.tier <= 2;
+        if s.owner.is_none() {
+            emit(
+                "unowned-supplier",
+                id,
+                format!("supplier `{who}` has no relationship owner"),
+            );
+        }
+        match r.readiness.statement {
+            StatementState::Missing if important => emit(
+                "missing-continuity-statement",
+                id,
+                format!(
+                    "`{who}` (tier {}) has no continuity statement and none was requested",
+                    r.tier
+                ),
+            ),
+            StatementState::Requested(on) if older_than(on, config.statement_overdue) => emit(
+                "continuity-statement-overdue",
+                id,
+                format!(
+                    "the continuity statement of `{who}` was requested on {on} and has not arrived"
+                ),
+            ),
+            StatementState::Expired(on) if r.tier <= 3 => emit(
+                "expired-continuity-statement",
+                id,
+                format!("the continuity statement of `{who}` expired on {on}"),
+            ),
+            _ => {}
+        }
+        if r.readiness.rto_adequate == Some(false) {
+            let rto = s
+                .continuity
+                .as_ref()
+                .and_then(|c| c.statement.as_ref())
+                .and_then(|st| st.rto)
+                .map(Dur::from)
+                .unwrap_or(Dur::INF);
+            emit(
+                "inadequate-supplier-rto",
+                id,
+                format!(
+                    "`{who}` commits to recover within {rto}, but a function it stops tolerates only {}",
+                    r.readiness.tightest_tolerance.unwrap_or(Dur::INF)
+                ),
+            );
+        }
+        match r.readiness.escrow {
+            EscrowState::Missing => emit(
+                "missing-escrow",
+                id,
+                format!("`{who}` is software supporting a critical or important function, without source-code escrow"),
+            ),
+            EscrowState::Present(verification, deposit) => {
+                if let Some(d) = deposit {
+                    if older_than(d, config.escrow_max_age) {
+                        emit(
+                            "stale-escrow-deposit",
+                            id,
+                            format!("the last escrow deposit of `{who}` was on {d}, older than {}", config.escrow_max_age),
+                        );
+                    }
+                }
+                if verification != Some(EscrowVerification::Build) {
+                    emit(
+                        "escrow-unverified-build",
+                        id,
+                        format!(
+                            "the escrow deposit of `{who}` is verified {}, not by a build",
+                            verification.map_or("not at all", |v| if v == EscrowVerification::Deposit { "as a deposit only" } else { "not at all" })
+                        ),
+                    );
+                }
+                if s.escrow.as_ref().is_some_and(|e| e.maintainer.is_none()) {
+                    emit(
+                        "escrow-without-maintainer",
+                        id,
+                        format!("nobody is named to run and patch the escrowed code of `{who}`"),
+                    );
+                }
+            }
+            EscrowState::NotNeeded => {}
+        }
+        match &s.exit {
+            None if important => emit(
+                "missing-exit-plan",
+                id,
+                format!("`{who}` (tier {}) has no exit plan", r.tier),
+            ),
+            None => {}
+            Some(exit) => {
+                if important {
+                    match exit.last_tested {
+                        None => emit("untested-exit-plan", id, format!("the exit plan for `{who}` was never tested")),
+                        Some(d) if older_than(d, config.exit_test_max_age) => emit(
+                            "untested-exit-plan",
+                            id,
+                            format!("the exit plan for `{who}` was last tested on {d}, longer ago than {}", config.exit_test_max_age),
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                if exit.lead_time.is_some() && !r.permanent.breaches.is_empty() {
+                    emit(
+                        "exit-slower-than-tolerance",
+                        id,
+                        format!(
+                            "leaving `{who}` takes {}; {} cannot wait that long",
+                            r.permanent.duration,
+                            r.permanent
+                                .breaches
+                                .iter()
+                                .map(|&f| format!("`{}`", catalog.entity(f).entity_ref.name))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+                if exit.strategy == Some(ExitStrategy::Escrow) && exit.alternatives.is_empty() {
+                    emit(
+                        "escrow-without-successor",
+                        id,
+                        format!("the exit from `{who}` takes over escrowed code but names nothing to replace it later"),
+                    );
+                }
+                if exit.strategy == Some(ExitStrategy::Replace) && exit.alternatives.is_empty() {
+                    emit(
+                        "no-alternatives",
+                        id,
+                        format!("the exit plan replaces `{who}` but names no alternative"),
+                    );
+                }
+            }
+        }
+        let single: Vec<String> = r
+            .stops
+            .iter()
+            .filter(|f| f.criticality == Criticality::Critical && f.down_cap.is_inf())
+            .map(|f| format!("`{}`", catalog.entity(f.function).entity_ref.name))
+            .collect();
+        if !single.is_empty() {
+            emit(
+                "single-point-of-failure",
+                id,
+                format!(
+                    "`{who}` alone stops {} for as long as it is down",
+                    single.join(", ")
+                ),
+            );
+        }
+        if let Some((_, functions)) = hidden.iter().find(|(s, _)| *s == id) {
+            if !functions.is_empty() {
+                emit(
+                    "hidden-concentration",
+                    id,
+                    format!(
+                        "`{who}` reaches {} only through other suppliers",
+                        functions
+                            .iter()
+                            .map(|&f| format!("`{}`", catalog.entity(f).entity_ref.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    out.sort_by(|a, b| a.entity.cmp(&b.entity).then(a.id.cmp(b.id)));
+    out
+}
+
+fn allowed(catalog: &Catalog, entity: EntityId, id: &str) -> bool {
+    catalog
+        .entity(entity)
+        .metadata
+        .annotation(ALLOW_ANNOTATION)
+        .is_some_and(|list| list.split([',', ' ']).any(|x| x.trim() == id))
+}
+
+/// For the suppliers other suppliers rely on (fourth parties): the critical
+/// and important functions they affect only through those suppliers.
+fn hidden_reach(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    ranking: &[SupplierRank],
+    threads: usize,
+) -> Vec<(EntityId, Vec<EntityId>)> {
+    let is_supplier = |n: u32| matches!(catalog.entity(EntityId(n)).spec, Spec::Supplier(_));
+    let fourth: Vec<u32> = ranking
+        .iter()
+        .map(|r| r.id.0)
+        .filter(|&s| graph.dependents(s).iter().any(|&d| is_supplier(d)))
+        .collect();
+    if fourth.is_empty() {
+        return Vec::new();
+    }
+    let counted: Vec<bool> = catalog
+        .entities()
+        .iter()
+        .map(|e| matches!(&e.spec, Spec::BusinessFunction(f) if f.criticality <= Criticality::Important))
+        .collect();
+    let direct_graph = ImpactGraph::build(catalog, |id| {
+        !matches!(catalog.entity(id).spec, Spec::Supplier(_))
+    });
+    let mut direct: Vec<Vec<EntityId>> = vec![Vec::new(); fourth.len()];
+    for (s, node, _) in single_failures(&direct_graph, &fourth, &counted, threads) {
+        direct[s as usize].push(EntityId(node));
+    }
+    fourth
+        .iter()
+        .zip(direct)
+        .map(|(&s, direct)| {
+            let r = ranking.iter().find(|r| r.id.0 == s).expect("ranked");
+            let hidden = r
+                .stops
+                .iter()
+                .chain(&r.degrades)
+                .filter(|f| {
+                    f.criticality <= Criticality::Important && !direct.contains(&f.function)
+                })
+                .map(|f| f.function)
+                .collect();
+            (EntityId(s), hidden)
+        })
+        .collect()
+}
