@@ -53,6 +53,8 @@ pub struct SourceFile {
     pub path: String,
     /// The text, or empty where the file was not read (binary, too large).
     pub text: String,
+    /// Byte offsets of line starts, computed when a snippet first needs them.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// All files a run looked at, addressed by [`FileId`].
@@ -70,13 +72,19 @@ impl SourceMap {
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: String, text: String) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile { path, text });
+        self.files.push(SourceFile {
+            path,
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        });
         id
     }
 
     /// Replaces the text of a file already added.
     pub fn set_text(&mut self, id: FileId, text: String) {
-        self.files[id.0 as usize].text = text;
+        let file = &mut self.files[id.0 as usize];
+        file.text = text;
+        file.line_starts = std::sync::OnceLock::new();
     }
 
     /// The file with this id.
@@ -101,13 +109,21 @@ impl SourceMap {
 
     /// The text of one line (1-based), without its line break.
     pub fn line_text(&self, id: FileId, line: u32) -> Option<&str> {
-        let text = &self.get(id).text;
+        let file = self.get(id);
         if line == 0 {
             return None;
         }
-        text.split('\n')
-            .nth(line as usize - 1)
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        let starts = file.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(file.text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .collect()
+        });
+        let start = *starts.get(line as usize - 1)? as usize;
+        let end = starts
+            .get(line as usize)
+            .map_or(file.text.len(), |&next| next as usize - 1);
+        let l = &file.text[start..end];
+        Some(l.strip_suffix('\r').unwrap_or(l))
     }
 }
 
