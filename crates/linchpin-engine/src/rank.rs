@@ -63,10 +63,14 @@ pub struct SupplierRank {
 
 /// The weight of a function's criticality in the score.
 pub fn weight(c: Criticality) -> f64 {
+    weight_of(c) as f64
+}
+
+fn weight_of(c: Criticality) -> u64 {
     match c {
-        Criticality::Critical => 9.0,
-        Criticality::Important => 3.0,
-        Criticality::Standard => 1.0,
+        Criticality::Critical => 9,
+        Criticality::Important => 3,
+        Criticality::Standard => 1,
     }
 }
 
@@ -163,12 +167,16 @@ pub fn rank(
         } else {
             4
         };
-        // Summed from 0.0: an empty float sum is -0.0.
-        let score = stops
+        // In tenths, as integers: exact, so that ties are ties.
+        let tenths: u64 = stops
             .iter()
-            .map(|r| weight(r.criticality))
-            .chain(degrades.iter().map(|r| 0.3 * weight(r.criticality)))
-            .fold(0.0, |a, b| a + b);
+            .map(|r| 10 * weight_of(r.criticality))
+            .sum::<u64>()
+            + degrades
+                .iter()
+                .map(|r| 3 * weight_of(r.criticality))
+                .sum::<u64>();
+        let score = tenths as f64 / 10.0;
         let readiness = readiness(catalog, id, tier, &stops, &degrades, today);
         ranking.push(SupplierRank {
             id,
