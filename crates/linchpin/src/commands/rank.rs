@@ -73,47 +73,86 @@ pub fn escrow_text(e: EscrowState) -> String {
     }
 }
 
-fn breaches(m: &ModeImpact) -> String {
-    format!("{} ({})", m.breaches.len(), m.duration)
+fn mode_cell(m: &ModeImpact) -> String {
+    match m.breaches.len() {
+        0 => format!("{}", m.duration),
+        n => format!(
+            "{} ({n} breach{})",
+            m.duration,
+            if n == 1 { "" } else { "es" }
+        ),
+    }
+}
+
+fn clip(text: String, width: usize) -> String {
+    if text.chars().count() > width {
+        text.chars().take(width - 1).collect::<String>() + "…"
+    } else {
+        text
+    }
 }
 
 fn human(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
-    let mut out = String::from(
-        "  #  tier  supplier               score  stops / degrades                                   breaches: outage | permanent   statement · exit\n",
-    );
-    for (i, r) in ranking.iter().enumerate() {
-        let e = catalog.entity(r.id);
-        let mut reach = short(catalog, &r.stops);
-        if !r.degrades.is_empty() {
-            if !reach.is_empty() {
-                reach.push_str(" / ");
+    let header = [
+        "#",
+        "tier",
+        "supplier",
+        "score",
+        "stops",
+        "degrades",
+        "outage",
+        "permanent",
+        "statement",
+        "exit",
+    ];
+    let rows: Vec<[String; 10]> = ranking
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let dash = |s: String| if s.is_empty() { "-".to_owned() } else { s };
+            [
+                (i + 1).to_string(),
+                r.tier.to_string(),
+                catalog.entity(r.id).entity_ref.name.to_string(),
+                format!("{:.1}", r.score),
+                clip(dash(short(catalog, &r.stops)), 36),
+                clip(dash(short(catalog, &r.degrades)), 28),
+                mode_cell(&r.outage),
+                mode_cell(&r.permanent),
+                statement_text(r.readiness.statement),
+                exit_text(r.readiness.exit),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut out = String::new();
+        for (col, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            let pad = " ".repeat(w - cell.chars().count());
+            if matches!(col, 0 | 3) {
+                out.push_str(&pad);
+                out.push_str(cell);
             } else {
-                reach.push_str("- / ");
+                out.push_str(cell);
+                out.push_str(&pad);
             }
-            reach.push_str(&short(catalog, &r.degrades));
+            out.push_str("  ");
         }
-        if reach.is_empty() {
-            reach.push('-');
-        }
-        if reach.chars().count() > 50 {
-            reach = reach.chars().take(49).collect::<String>() + "…";
-        }
-        out.push_str(&format!(
-            "{:>3}  {:>4}  {:<20} {:>6.1}  {:<50} {:>11} | {:<12}  {} · {}\n",
-            i + 1,
-            r.tier,
-            e.entity_ref.name,
-            r.score,
-            reach,
-            breaches(&r.outage),
-            breaches(&r.permanent),
-            statement_text(r.readiness.statement),
-            exit_text(r.readiness.exit),
-        ));
+        out.trim_end().to_owned() + "\n"
+    };
+    let mut out = line(&header.map(str::to_owned));
+    for row in &rows {
+        out.push_str(&line(row));
     }
     let linchpins = ranking.iter().filter(|r| r.tier == 1).count();
     out.push_str(&format!(
-        "\n{} suppliers; {linchpins} linchpin{} (tier 1: alone stops a critical function).\n",
+        "\n{} suppliers; {linchpins} linchpin{} (tier 1: alone stops a critical function).\n\
+         outage: for the committed RTO; permanent: for the exit plan's lead time; breaches: functions down longer than they tolerate.\n",
         ranking.len(),
         if linchpins == 1 { "" } else { "s" }
     ));

@@ -187,6 +187,21 @@ fn rank_of_the_example_reads_right() {
 }
 
 #[test]
+fn check_of_the_example_reads_right() {
+    let webshop = repo().join("examples/webshop");
+    let dir = webshop.to_str().unwrap();
+    for (format, file) in [("human", "check.txt"), ("json", "check.json")] {
+        let out = linchpin(&["check", dir, "--today", "2026-11-26", "--format", format]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "warnings do not fail by default"
+        );
+        snapshot(file, &stdout(&out));
+    }
+}
+
+#[test]
 fn every_scenario_of_the_example_reads_right() {
     let webshop = repo().join("examples/webshop");
     let dir = webshop.to_str().unwrap();
@@ -206,6 +221,7 @@ fn every_scenario_of_the_example_reads_right() {
         assert_eq!(out.status.code(), Some(0));
         snapshot(&format!("whatif-{scenario}.txt"), &stdout(&out));
         let json = linchpin(&["whatif", dir, "--scenario", scenario, "--format", "json"]);
+        snapshot(&format!("whatif-{scenario}.json"), &stdout(&json));
         let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
         // Every function is listed, affected or not.
         assert_eq!(v["functions"].as_array().unwrap().len(), 11);
