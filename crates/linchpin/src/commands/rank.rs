@@ -20,7 +20,13 @@ pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let ranking = rank(catalog, &analysis.graph, today, threads);
     let text = match args.format {
-        TableFormat::Human => human(catalog, &ranking),
+        TableFormat::Human => {
+            let mut text = human(catalog, &ranking);
+            if ranking.is_empty() {
+                text.push_str("\nhint: the landscape defines no Supplier; add `kind: Supplier` entities (apiVersion linchpin.dev/v1alpha1) and what depends on them\n");
+            }
+            text
+        }
         TableFormat::Json => {
             let doc = json!({ "suppliers": ranking.iter().map(|r| supplier_json(catalog, r)).collect::<Vec<_>>() });
             let mut t = serde_json::to_string_pretty(&doc)?;

@@ -182,6 +182,9 @@ fn human(catalog: &Catalog, title: Option<&str>, spec: &FailureSpec, result: &Wh
         "\n{up} function{} unaffected.\n",
         if up == 1 { "" } else { "s" }
     ));
+    if result.functions.is_empty() {
+        out.push_str("\nhint: the landscape defines no BusinessFunction; add functions and what they depend on to see what a failure stops\n");
+    }
     if result.failed.iter().any(|f| f.duration == Dur::INF) {
         out.push_str("\nhint: some failures are unbounded; pass --duration, or record the supplier's committed RTO (continuity.statement.rto) or exit lead time\n");
     }
