@@ -44,6 +44,46 @@ pub enum EscrowState {
     Present(Option<EscrowVerification>, Option<Date>),
 }
 
+impl StatementState {
+    /// Words for people: `missing`, `requested 2026-01-05`, `expired …`, `valid until …`.
+    pub fn describe(self) -> String {
+        match self {
+            StatementState::Missing => "missing".into(),
+            StatementState::Requested(d) => format!("requested {d}"),
+            StatementState::Expired(d) => format!("expired {d}"),
+            StatementState::Valid(Some(d)) => format!("valid until {d}"),
+            StatementState::Valid(None) => "valid".into(),
+        }
+    }
+}
+
+impl ExitState {
+    /// Words for people: `missing`, `untested`, `last tested …`, `tested …`.
+    pub fn describe(self) -> String {
+        match self {
+            ExitState::Missing => "missing".into(),
+            ExitState::Untested => "untested".into(),
+            ExitState::Stale(d) => format!("last tested {d}"),
+            ExitState::Tested(d) => format!("tested {d}"),
+        }
+    }
+}
+
+impl EscrowState {
+    /// Words for people: `n/a`, `missing`, or the verification and deposit date.
+    pub fn describe(self) -> String {
+        match self {
+            EscrowState::NotNeeded => "n/a".into(),
+            EscrowState::Missing => "missing".into(),
+            EscrowState::Present(v, d) => format!(
+                "{}{}",
+                v.map_or("unverified", |v| v.as_str()),
+                d.map(|d| format!(" {d}")).unwrap_or_default()
+            ),
+        }
+    }
+}
+
 /// Readiness of one supplier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Readiness {

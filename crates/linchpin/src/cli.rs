@@ -31,6 +31,15 @@ pub enum Command {
     /// supplier's tier. Severities and thresholds: linchpin.toml. Adopt in CI
     /// with --write-baseline once, then --baseline: only new findings fail.
     Check(CheckArgs),
+    /// Write the continuity report: one self-contained HTML file (or
+    /// Markdown, or the JSON data behind it).
+    ///
+    /// Summary, suppliers by criticality (sortable), the function × supplier
+    /// impact matrix, concentration, every scenario with downtime against
+    /// tolerance and the explanation chains, readiness per supplier, the
+    /// next 12 months, actions by team, and a picture of each linchpin's
+    /// reach. Prints where the file is and a short summary.
+    Report(ReportArgs),
     /// Simulate failures: which business functions stop or degrade, for how
     /// long, against what tolerance, and why.
     ///
@@ -113,6 +122,33 @@ pub struct WhatifArgs {
     /// The date to judge against, `YYYY-MM-DD` (default: today).
     #[arg(long)]
     pub today: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Where to write the report (`-` for stdout). Default:
+    /// linchpin-report.html (.md, .json) in the current folder.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// The date to judge against, `YYYY-MM-DD` (default: today).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file.
+    Html,
+    /// Markdown with Mermaid diagrams.
+    Markdown,
+    /// The data behind the report.
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -6,6 +6,7 @@ mod concentration;
 mod cutsets;
 mod explain;
 mod rank;
+mod report;
 mod whatif;
 
 use crate::cli::{Cli, Command};
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Concentration(args) => concentration::run(&args),
         Command::Cutsets(args) => cutsets::run(&args),
         Command::Explain(args) => explain::run(&args),

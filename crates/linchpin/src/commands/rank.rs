@@ -49,34 +49,15 @@ fn short(catalog: &Catalog, reach: &[Reach]) -> String {
 }
 
 pub fn statement_text(s: StatementState) -> String {
-    match s {
-        StatementState::Missing => "missing".into(),
-        StatementState::Requested(d) => format!("requested {d}"),
-        StatementState::Expired(d) => format!("expired {d}"),
-        StatementState::Valid(Some(d)) => format!("valid until {d}"),
-        StatementState::Valid(None) => "valid".into(),
-    }
+    s.describe()
 }
 
 pub fn exit_text(e: ExitState) -> String {
-    match e {
-        ExitState::Missing => "missing".into(),
-        ExitState::Untested => "untested".into(),
-        ExitState::Stale(d) => format!("last tested {d}"),
-        ExitState::Tested(d) => format!("tested {d}"),
-    }
+    e.describe()
 }
 
 pub fn escrow_text(e: EscrowState) -> String {
-    match e {
-        EscrowState::NotNeeded => "n/a".into(),
-        EscrowState::Missing => "missing".into(),
-        EscrowState::Present(v, d) => format!(
-            "{}{}",
-            v.map_or("unverified", |v| v.as_str()),
-            d.map(|d| format!(" {d}")).unwrap_or_default()
-        ),
-    }
+    e.describe()
 }
 
 fn mode_cell(m: &ModeImpact) -> String {

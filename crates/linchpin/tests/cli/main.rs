@@ -428,3 +428,79 @@ fn a_baseline_gates_only_new_findings() {
     let rules = s["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules.iter().any(|x| x["id"] == r["ruleId"]));
 }
+
+/// The report's Markdown in full, and the structure of its HTML: sections,
+/// headings and table headers.
+#[test]
+fn report_of_the_example_reads_right() {
+    let webshop = repo().join("examples/webshop");
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("report.md");
+    let out = linchpin(&[
+        "report",
+        webshop.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "-o",
+        md.to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).starts_with(&format!("wrote {}", md.display())));
+    snapshot("report.md", &std::fs::read_to_string(&md).unwrap());
+
+    let html = linchpin(&[
+        "report",
+        webshop.to_str().unwrap(),
+        "-o",
+        "-",
+        "--today",
+        "2026-11-26",
+    ]);
+    let text = stdout(&html);
+    assert!(text.starts_with("<!doctype html>") && text.trim_end().ends_with("</html>"));
+    for external in ["src=\"http", "href=\"http", "url(http", "@import", "<link"] {
+        assert!(!text.contains(external), "no external assets: {external}");
+    }
+    let mut structure = String::new();
+    for line in text.lines() {
+        for tag in ["<h1", "<h2", "<h3", "<thead>", "<section id="] {
+            if let Some(at) = line.find(tag) {
+                let rest = &line[at..];
+                let plain: String = {
+                    let mut out = String::new();
+                    let mut in_tag = false;
+                    for ch in rest.chars() {
+                        match ch {
+                            '<' => in_tag = true,
+                            '>' => {
+                                in_tag = false;
+                                out.push(' ');
+                            }
+                            c if !in_tag => out.push(c),
+                            _ => {}
+                        }
+                    }
+                    out.split_whitespace().collect::<Vec<_>>().join(" ")
+                };
+                let label = if tag == "<section id=" {
+                    rest.split('"').nth(1).unwrap_or("").to_owned()
+                } else {
+                    plain
+                };
+                structure.push_str(&format!(
+                    "{} {label}\n",
+                    tag.trim_start_matches('<').trim_end_matches('>')
+                ));
+                break;
+            }
+        }
+    }
+    snapshot("report-structure.txt", &structure);
+}

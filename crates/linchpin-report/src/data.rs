@@ -1,0 +1,351 @@
+//! Gathering the report's data from the engine.
+
+use crate::picture::{reach_picture, Picture};
+use linchpin_diagnostics::Severity;
+use linchpin_engine::readiness::StatementState;
+use linchpin_engine::whatif::whatif_with;
+use linchpin_engine::{
+    concentration, findings, rank, Concentration, FailureSpec, Finding, ImpactGraph, Propagator,
+    SupplierRank, WhatIf,
+};
+use linchpin_model::{
+    Catalog, Config, Date, Duration, EntityId, EntityRef, FailureMode, Kind, Spec,
+};
+
+/// One scenario run for the report.
+#[derive(Debug, Clone)]
+pub struct ScenarioRun {
+    /// The Scenario entity, or `None` for a supplier's single failure.
+    pub scenario: Option<EntityId>,
+    /// A heading.
+    pub title: String,
+    /// What was failed, and how.
+    pub spec: FailureSpec,
+    /// The outcome.
+    pub result: WhatIf,
+}
+
+/// What happens when on the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TimelineKind {
+    /// A continuity statement stops being valid.
+    StatementExpires,
+    /// The next escrow deposit is due.
+    EscrowDepositDue,
+    /// The exit plan should be tested again.
+    ExitTestDue,
+    /// The last day to give notice on a contract.
+    NoticeDeadline,
+    /// A contract ends.
+    ContractEnds,
+}
+
+impl TimelineKind {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            TimelineKind::StatementExpires => "continuity statement expires",
+            TimelineKind::EscrowDepositDue => "escrow deposit due",
+            TimelineKind::ExitTestDue => "exit-plan test due",
+            TimelineKind::NoticeDeadline => "last day to give notice",
+            TimelineKind::ContractEnds => "contract ends",
+        }
+    }
+}
+
+/// One dated event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineItem {
+    /// When.
+    pub date: Date,
+    /// What.
+    pub kind: TimelineKind,
+    /// About which supplier.
+    pub supplier: EntityId,
+    /// Details (a contract reference).
+    pub detail: Option<String>,
+    /// Whether the date has already passed.
+    pub overdue: bool,
+}
+
+/// Something someone should do.
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// The finding behind it.
+    pub finding: Finding,
+    /// The supplier's tier, if it is about a supplier.
+    pub tier: Option<u8>,
+}
+
+/// The actions of one owning team, most urgent first.
+#[derive(Debug, Clone)]
+pub struct ActionGroup {
+    /// The owner (a Group or User ref), `None` for entities nobody owns.
+    pub owner: Option<EntityRef>,
+    /// What to do.
+    pub actions: Vec<Action>,
+}
+
+/// Everything the report shows.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The date the report judges against.
+    pub today: Date,
+    /// Every supplier, ranked.
+    pub ranking: Vec<SupplierRank>,
+    /// Readiness findings.
+    pub findings: Vec<Finding>,
+    /// Concentration per supplier and country.
+    pub concentration: Concentration,
+    /// Each Scenario of the landscape, then the tier-1 suppliers' permanent failures.
+    pub scenarios: Vec<ScenarioRun>,
+    /// The next twelve months (and what is already overdue).
+    pub timeline: Vec<TimelineItem>,
+    /// Findings as actions, grouped by owning team.
+    pub actions: Vec<ActionGroup>,
+    /// Business functions, most critical first.
+    pub functions: Vec<EntityId>,
+    /// The reach of the first tier-1 suppliers, as pictures.
+    pub pictures: Vec<(EntityId, Picture)>,
+}
+
+/// How many suppliers' single failures the report simulates besides the scenarios.
+const TOP_SINGLE_FAILURES: usize = 5;
+/// How many linchpins get a picture of their reach.
+const MAX_PICTURES: usize = 10;
+
+impl Report {
+    /// Runs every analysis the report needs.
+    pub fn build(
+        catalog: &Catalog,
+        graph: &ImpactGraph,
+        config: &Config,
+        today: Date,
+        threads: usize,
+    ) -> Report {
+        let ranking = rank(catalog, graph, today, threads);
+        let findings = findings(catalog, graph, &ranking, config, today, threads);
+        let concentration = concentration(catalog, graph, threads);
+        let mut propagator = Propagator::new(graph);
+        let mut scenarios = Vec::new();
+        for (id, e) in catalog.iter() {
+            let Spec::Scenario(s) = &e.spec else { continue };
+            let spec = FailureSpec {
+                fail: s
+                    .fail
+                    .iter()
+                    .filter_map(|r| catalog.lookup(&r.value))
+                    .collect(),
+                mode: s.mode,
+                duration: s.duration,
+            };
+            let result = whatif_with(catalog, graph, &mut propagator, &spec);
+            scenarios.push(ScenarioRun {
+                scenario: Some(id),
+                title: e.display_name().to_owned(),
+                spec,
+                result,
+            });
+        }
+        for r in ranking
+            .iter()
+            .filter(|r| r.tier == 1)
+            .take(TOP_SINGLE_FAILURES)
+        {
+            let already = scenarios
+                .iter()
+                .any(|s| s.spec.fail == [r.id] && s.spec.mode == FailureMode::Permanent);
+            if already {
+                continue;
+            }
+            let spec = FailureSpec {
+                fail: vec![r.id],
+                mode: FailureMode::Permanent,
+                duration: None,
+            };
+            let result = whatif_with(catalog, graph, &mut propagator, &spec);
+            scenarios.push(ScenarioRun {
+                scenario: None,
+                title: format!("{} stops for good", catalog.entity(r.id).display_name()),
+                spec,
+                result,
+            });
+        }
+        let mut functions: Vec<EntityId> = catalog
+            .iter()
+            .filter(|(_, e)| matches!(e.spec, Spec::BusinessFunction(_)))
+            .map(|(id, _)| id)
+            .collect();
+        functions.sort_by_key(|&id| match &catalog.entity(id).spec {
+            Spec::BusinessFunction(f) => {
+                (f.criticality, catalog.entity(id).entity_ref.name.clone())
+            }
+            _ => unreachable!(),
+        });
+        let pictures = ranking
+            .iter()
+            .filter(|r| r.tier == 1)
+            .take(MAX_PICTURES)
+            .map(|r| (r.id, reach_picture(catalog, graph, &mut propagator, r.id)))
+            .collect();
+        Report {
+            today,
+            timeline: timeline(catalog, config, today),
+            actions: actions(catalog, &ranking, &findings),
+            ranking,
+            findings,
+            concentration,
+            scenarios,
+            functions,
+            pictures,
+        }
+    }
+
+    /// The ranking entry of a supplier.
+    pub fn rank_of(&self, supplier: EntityId) -> Option<&SupplierRank> {
+        self.ranking.iter().find(|r| r.id == supplier)
+    }
+
+    /// Counts of statement states over the suppliers of tiers 1–3:
+    /// (valid, expired, requested, missing).
+    pub fn statement_counts(&self) -> (usize, usize, usize, usize) {
+        let mut c = (0, 0, 0, 0);
+        for r in self.ranking.iter().filter(|r| r.tier <= 3) {
+            match r.readiness.statement {
+                StatementState::Valid(_) => c.0 += 1,
+                StatementState::Expired(_) => c.1 += 1,
+                StatementState::Requested(_) => c.2 += 1,
+                StatementState::Missing => c.3 += 1,
+            }
+        }
+        c
+    }
+
+    /// Findings by severity: (errors, warnings, infos).
+    pub fn finding_counts(&self) -> (usize, usize, usize) {
+        let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        )
+    }
+}
+
+fn timeline(catalog: &Catalog, config: &Config, today: Date) -> Vec<TimelineItem> {
+    let horizon = today.add_days(365);
+    let days = |d: Duration| (d.seconds() / 86_400) as i32;
+    let mut items = Vec::new();
+    for (id, e) in catalog.iter() {
+        let Spec::Supplier(s) = &e.spec else { continue };
+        let mut push = |date: Date, kind: TimelineKind, detail: Option<String>| {
+            if date <= horizon {
+                items.push(TimelineItem {
+                    date,
+                    kind,
+                    supplier: id,
+                    detail,
+                    overdue: date < today,
+                });
+            }
+        };
+        if let Some(until) = s
+            .continuity
+            .as_ref()
+            .and_then(|c| c.statement.as_ref())
+            .and_then(|st| st.valid_until)
+        {
+            push(until, TimelineKind::StatementExpires, None);
+        }
+        if let Some(last) = s.escrow.as_ref().and_then(|e| e.last_deposit) {
+            push(
+                last.add_days(days(config.escrow_max_age)),
+                TimelineKind::EscrowDepositDue,
+                None,
+            );
+        }
+        if let Some(exit) = &s.exit {
+            if let Some(tested) = exit.last_tested {
+                push(
+                    tested.add_days(days(config.exit_test_max_age)),
+                    TimelineKind::ExitTestDue,
+                    None,
+                );
+            }
+        }
+        for c in &s.contracts {
+            if let Some(end) = c.end {
+                if let Some(notice) = c.notice_period {
+                    push(
+                        end.add_days(-days(notice)),
+                        TimelineKind::NoticeDeadline,
+                        Some(c.reference.clone()),
+                    );
+                }
+                push(end, TimelineKind::ContractEnds, Some(c.reference.clone()));
+            }
+        }
+    }
+    // What lies in the past matters only while it is still an open task.
+    items.retain(|i| {
+        !i.overdue
+            || matches!(
+                i.kind,
+                TimelineKind::StatementExpires
+                    | TimelineKind::EscrowDepositDue
+                    | TimelineKind::ExitTestDue
+            )
+    });
+    items.retain(|i| !i.overdue || i.date.days_until(today) <= 365);
+    items.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.supplier.cmp(&b.supplier))
+    });
+    items
+}
+
+fn actions(catalog: &Catalog, ranking: &[SupplierRank], findings: &[Finding]) -> Vec<ActionGroup> {
+    let mut groups: Vec<ActionGroup> = Vec::new();
+    for f in findings {
+        let entity = catalog.entity(f.entity);
+        let owner = entity.owner().map(|o| o.value.clone());
+        let tier = ranking.iter().find(|r| r.id == f.entity).map(|r| r.tier);
+        let action = Action {
+            finding: f.clone(),
+            tier,
+        };
+        match groups.iter_mut().find(|g| g.owner == owner) {
+            Some(g) => g.actions.push(action),
+            None => groups.push(ActionGroup {
+                owner,
+                actions: vec![action],
+            }),
+        }
+    }
+    for g in &mut groups {
+        g.actions.sort_by(|a, b| {
+            a.finding
+                .severity
+                .cmp(&b.finding.severity)
+                .then(a.tier.unwrap_or(9).cmp(&b.tier.unwrap_or(9)))
+                .then(a.finding.id.cmp(b.finding.id))
+                .then(a.finding.entity.cmp(&b.finding.entity))
+        });
+    }
+    // Teams with the most urgent work first; nobody's work last.
+    groups.sort_by(|a, b| {
+        let key = |g: &ActionGroup| {
+            (
+                g.owner.is_none(),
+                g.actions.iter().map(|x| x.finding.severity).min(),
+                std::cmp::Reverse(g.actions.len()),
+                g.owner.as_ref().map(|o| o.to_string()),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let _ = Kind::Group;
+    groups
+}

@@ -1,0 +1,821 @@
+//! The report as one self-contained HTML file: no external assets, readable
+//! without JavaScript (a small script only makes tables sortable), prints
+//! well.
+
+use crate::data::{Report, ScenarioRun};
+use crate::picture::Picture;
+use linchpin_diagnostics::Severity;
+use linchpin_engine::readiness::{EscrowState, ExitState, StatementState};
+use linchpin_engine::{Dur, Status};
+use linchpin_model::{Catalog, Criticality, EntityId, FailureMode, Spec};
+use std::fmt::Write;
+
+/// How many suppliers the impact matrix shows as columns.
+const MATRIX_COLUMNS: usize = 30;
+/// How many suppliers the concentration chart shows.
+const CHART_BARS: usize = 15;
+/// Longest tables: the rest is summarised (a large landscape must still
+/// give a file a browser opens at once; the CSV and JSON outputs hold all).
+const MAX_ROWS: usize = 300;
+/// How many functions the impact matrix shows as rows.
+const MATRIX_ROWS: usize = 150;
+/// How many actions per team.
+const MAX_ACTIONS: usize = 25;
+
+fn more(o: &mut String, shown: usize, total: usize, what: &str) {
+    if total > shown {
+        let _ = writeln!(o, "<p class=\"legend\">{shown} of {total} {what} shown; <code>linchpin rank --format csv</code> and <code>linchpin report --format json</code> hold them all.</p>");
+    }
+}
+
+/// Escapes text for HTML.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a message and shows its `quoted` parts as code.
+fn message(text: &str) -> String {
+    let escaped = esc(text);
+    let mut out = String::with_capacity(escaped.len());
+    for (i, part) in escaped.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+fn name(catalog: &Catalog, id: EntityId) -> String {
+    esc(catalog.entity(id).display_name())
+}
+
+fn criticality(catalog: &Catalog, id: EntityId) -> Option<Criticality> {
+    match &catalog.entity(id).spec {
+        Spec::BusinessFunction(f) => Some(f.criticality),
+        _ => None,
+    }
+}
+
+fn anchor(catalog: &Catalog, id: EntityId) -> String {
+    let r = &catalog.entity(id).entity_ref;
+    format!("{}-{}-{}", r.kind, r.namespace, r.name).replace(['.', '/', ':'], "-")
+}
+
+const STYLE: &str = r#"
+:root { --down:#b3261e; --degraded:#b26a00; --up:#2e7d32; --ink:#1c1b1f; --muted:#5f6368; --line:#d9d9de; --bg:#fafafa; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--ink); margin: 0; background: #fff; }
+header { background: #1f2a44; color: #fff; padding: 24px 32px; }
+header h1 { margin: 0 0 4px; font-size: 26px; }
+header p { margin: 0; color: #cfd6e6; }
+nav { background: #eef1f7; padding: 8px 32px; position: sticky; top: 0; z-index: 2; border-bottom: 1px solid var(--line); }
+nav a { margin-right: 16px; color: #1f2a44; text-decoration: none; font-weight: 600; font-size: 14px; }
+main { padding: 8px 32px 48px; max-width: 1400px; }
+section { margin-top: 32px; }
+h2 { font-size: 21px; border-bottom: 2px solid #1f2a44; padding-bottom: 4px; }
+h3 { font-size: 17px; margin: 24px 0 8px; }
+p.lead { color: var(--muted); margin-top: -4px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(210px, 1fr)); gap: 12px; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; background: var(--bg); }
+.card .big { font-size: 30px; font-weight: 700; line-height: 1.2; }
+.card .label { color: var(--muted); font-size: 13px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+th { background: #eef1f7; font-weight: 600; }
+table.sortable th { cursor: pointer; user-select: none; }
+table.sortable th[aria-sort="ascending"]::after { content: " ▲"; }
+table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.tier { display: inline-block; min-width: 22px; text-align: center; border-radius: 4px; font-weight: 700; color: #fff; }
+.tier-1 { background: var(--down); } .tier-2 { background: var(--degraded); } .tier-3 { background: #6b7280; } .tier-4 { background: #a3a3a3; }
+.down { color: var(--down); font-weight: 600; } .degraded { color: var(--degraded); font-weight: 600; } .ok { color: var(--up); font-weight: 600; }
+.bad { color: var(--down); } .warn { color: var(--degraded); }
+.matrix { overflow-x: auto; }
+.matrix table { width: auto; }
+.matrix th.sup { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 500; padding: 6px 2px; }
+.matrix td.cell { text-align: center; width: 26px; padding: 2px; font-size: 13px; }
+.matrix td.c-down { background: #f4c7c3; color: var(--down); } .matrix td.c-degraded { background: #fde7b0; color: var(--degraded); } .matrix td.c-up { color: #c4c4c4; }
+.bar { position: relative; height: 16px; background: #eceff4; border-radius: 3px; min-width: 180px; }
+.bar .fill { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 3px; }
+.bar .fill.down { background: var(--down); } .bar .fill.degraded { background: var(--degraded); } .bar .fill.direct { background: #1f2a44; } .bar .fill.hidden { background: repeating-linear-gradient(45deg, #7c8db5, #7c8db5 4px, #b7c3de 4px, #b7c3de 8px); }
+.bar .fill.inf { background: repeating-linear-gradient(45deg, var(--down), var(--down) 6px, #e57373 6px, #e57373 12px); }
+.bar .tol { position: absolute; top: -3px; bottom: -3px; width: 3px; background: #111; }
+.chain { color: var(--muted); font-size: 13px; }
+.legend { font-size: 13px; color: var(--muted); }
+.check { white-space: nowrap; }
+ul.actions { padding-left: 20px; } ul.actions li { margin: 3px 0; }
+.sev { font-size: 12px; font-weight: 700; padding: 1px 6px; border-radius: 3px; border: 1px solid; }
+.sev-error { color: var(--down); border-color: var(--down); } .sev-warning { color: var(--degraded); border-color: var(--degraded); } .sev-info { color: var(--muted); border-color: var(--muted); }
+code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 90%; background: #f1f3f6; padding: 0 3px; border-radius: 3px; }
+svg.reach { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+footer { color: var(--muted); font-size: 13px; padding: 16px 32px; border-top: 1px solid var(--line); }
+@media print { nav { display: none; } header { background: #fff; color: #000; } header p { color: #333; } section { break-inside: avoid-page; } a { color: inherit; text-decoration: none; } }
+"#;
+
+const SCRIPT: &str = r#"
+document.querySelectorAll('table.sortable').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, column) {
+    th.setAttribute('tabindex', '0');
+    var sort = function () {
+      var ascending = th.getAttribute('aria-sort') !== 'ascending';
+      table.querySelectorAll('th').forEach(function (h) { h.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var key = function (row) {
+        var cell = row.cells[column];
+        var v = cell.getAttribute('data-sort');
+        if (v === null) { v = cell.textContent.trim(); }
+        var n = parseFloat(v);
+        return isNaN(n) || !/^-?[0-9.]+$/.test(v) ? v.toLowerCase() : n;
+      };
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        var r = (typeof x === 'number' && typeof y === 'number') ? x - y : String(x).localeCompare(String(y));
+        return ascending ? r : -r;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    };
+    th.addEventListener('click', sort);
+    th.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); } });
+  });
+});
+"#;
+
+/// Renders the report.
+pub fn html(report: &Report, catalog: &Catalog) -> String {
+    let mut o = String::with_capacity(256 * 1024);
+    let _ = write!(
+        o,
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Continuity report, {today}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>Continuity report</h1>\n<p>What happens to the business when a supplier stops delivering, and are we ready for it? Judged on {today}.</p>\n</header>\n<nav aria-label=\"Sections\"><a href=\"#summary\">Summary</a><a href=\"#ranking\">Suppliers</a><a href=\"#matrix\">Impact matrix</a><a href=\"#concentration\">Concentration</a><a href=\"#scenarios\">Scenarios</a><a href=\"#readiness\">Readiness</a><a href=\"#timeline\">Next 12 months</a><a href=\"#actions\">Actions</a><a href=\"#reach\">Reach</a></nav>\n<main>\n",
+        today = report.today
+    );
+    summary(&mut o, report, catalog);
+    ranking(&mut o, report, catalog);
+    matrix(&mut o, report, catalog);
+    concentration(&mut o, report, catalog);
+    scenarios(&mut o, report, catalog);
+    readiness(&mut o, report, catalog);
+    timeline(&mut o, report, catalog);
+    actions(&mut o, report, catalog);
+    reach(&mut o, report, catalog);
+    let _ = write!(
+        o,
+        "</main>\n<footer>Generated by Linchpin {} from the landscape files; every figure is computed from them. Durations: m minutes, h hours, d days, w weeks.</footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    o
+}
+
+fn summary(o: &mut String, r: &Report, c: &Catalog) {
+    let count = |crit: Criticality| {
+        r.functions
+            .iter()
+            .filter(|&&f| criticality(c, f) == Some(crit))
+            .count()
+    };
+    let tiers = |t: u8| r.ranking.iter().filter(|x| x.tier == t).count();
+    let (valid, expired, requested, missing) = r.statement_counts();
+    let exits_missing = r
+        .ranking
+        .iter()
+        .filter(|x| x.tier <= 2 && x.readiness.exit == ExitState::Missing)
+        .count();
+    let exits_untested = r
+        .ranking
+        .iter()
+        .filter(|x| {
+            x.tier <= 2 && matches!(x.readiness.exit, ExitState::Untested | ExitState::Stale(_))
+        })
+        .count();
+    let (fe, fw, fi) = r.finding_counts();
+    let _ = write!(
+        o,
+        "<section id=\"summary\" aria-labelledby=\"h-summary\">\n<h2 id=\"h-summary\">Summary</h2>\n<div class=\"cards\">\n\
+<div class=\"card\"><div class=\"big\">{}</div><div class=\"label\">business functions: {} critical, {} important, {} standard</div></div>\n\
+<div class=\"card\"><div class=\"big\">{}</div><div class=\"label\">suppliers: <strong>{} linchpins</strong> (tier 1), {} tier 2, {} tier 3, {} tier 4</div></div>\n\
+<div class=\"card\"><div class=\"big\">{valid} / {}</div><div class=\"label\">continuity statements valid for the suppliers that matter (tiers 1–3); {expired} expired, {requested} requested, {missing} missing</div></div>\n\
+<div class=\"card\"><div class=\"big\">{}</div><div class=\"label\">exit plans missing ({exits_missing}) or untested ({exits_untested}) for tiers 1–2</div></div>\n\
+<div class=\"card\"><div class=\"big\">{}</div><div class=\"label\">readiness findings: {fe} errors, {fw} warnings, {fi} notes</div></div>\n</div>\n",
+        r.functions.len(),
+        count(Criticality::Critical),
+        count(Criticality::Important),
+        count(Criticality::Standard),
+        r.ranking.len(),
+        tiers(1),
+        tiers(2),
+        tiers(3),
+        tiers(4),
+        valid + expired + requested + missing,
+        exits_missing + exits_untested,
+        fe + fw + fi,
+    );
+    let all_linchpins = r.ranking.iter().filter(|x| x.tier == 1).count();
+    let linchpins: Vec<String> = r
+        .ranking
+        .iter()
+        .filter(|x| x.tier == 1)
+        .take(20)
+        .map(|x| format!("<a href=\"#{}\">{}</a>", anchor(c, x.id), name(c, x.id)))
+        .collect();
+    if !linchpins.is_empty() {
+        let rest = if all_linchpins > linchpins.len() {
+            format!(" and {} more", all_linchpins - linchpins.len())
+        } else {
+            String::new()
+        };
+        let _ = write!(o, "<h3>The linchpins</h3>\n<p>Each of these alone stops a critical function: {}{rest}.</p>\n", linchpins.join(", "));
+    }
+    // The worst breaches: the longest downtimes beyond tolerance in any scenario.
+    let mut worst: Vec<(&ScenarioRun, EntityId, Dur, Dur)> = Vec::new();
+    for s in &r.scenarios {
+        for f in s.result.functions.iter().filter(|f| f.breach) {
+            worst.push((s, f.id, f.down, f.tolerance.unwrap_or(Dur::ZERO)));
+        }
+    }
+    worst.sort_by(|a, b| {
+        criticality(c, a.1)
+            .cmp(&criticality(c, b.1))
+            .then(b.2.cmp(&a.2))
+    });
+    if !worst.is_empty() {
+        o.push_str("<h3>Worst breaches</h3>\n<table>\n<thead><tr><th scope=\"col\">Function</th><th scope=\"col\">Criticality</th><th scope=\"col\">Scenario</th><th scope=\"col\" class=\"num\">Down</th><th scope=\"col\" class=\"num\">Tolerates</th></tr></thead>\n<tbody>\n");
+        for (s, f, down, tol) in worst.iter().take(8) {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num down\">{down}</td><td class=\"num\">{tol}</td></tr>",
+                name(c, *f),
+                criticality(c, *f).map_or("", |x| x.as_str()),
+                esc(&s.title)
+            );
+        }
+        o.push_str("</tbody>\n</table>\n");
+    }
+    o.push_str("</section>\n");
+}
+
+fn statement_cell(s: StatementState) -> String {
+    let class = match s {
+        StatementState::Valid(_) => "ok",
+        StatementState::Requested(_) => "warn",
+        _ => "bad",
+    };
+    format!("<span class=\"{class}\">{}</span>", esc(&s.describe()))
+}
+
+fn exit_cell(e: ExitState) -> String {
+    let class = match e {
+        ExitState::Tested(_) => "ok",
+        ExitState::Untested | ExitState::Stale(_) => "warn",
+        ExitState::Missing => "bad",
+    };
+    format!("<span class=\"{class}\">{}</span>", esc(&e.describe()))
+}
+
+fn ranking(o: &mut String, r: &Report, c: &Catalog) {
+    o.push_str("<section id=\"ranking\" aria-labelledby=\"h-ranking\">\n<h2 id=\"h-ranking\">Suppliers, most critical first</h2>\n<p class=\"lead\">Each supplier fails alone: as an outage lasting its committed RTO, and permanently until its exit plan is carried out. Click a column heading to sort.</p>\n<table class=\"sortable\">\n<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">Tier</th><th scope=\"col\">Supplier</th><th scope=\"col\">Type</th><th scope=\"col\" class=\"num\">Score</th><th scope=\"col\">Stops</th><th scope=\"col\">Degrades</th><th scope=\"col\">Outage</th><th scope=\"col\">Permanent</th><th scope=\"col\">Statement</th><th scope=\"col\">Exit plan</th></tr></thead>\n<tbody>\n");
+    for (i, x) in r.ranking.iter().enumerate().take(MAX_ROWS) {
+        let e = c.entity(x.id);
+        let kind = match &e.spec {
+            Spec::Supplier(s) => s.supplier_type.as_str(),
+            _ => "",
+        };
+        let list = |v: &[linchpin_engine::rank::Reach]| {
+            if v.is_empty() {
+                return "–".to_owned();
+            }
+            let mut text = v
+                .iter()
+                .take(8)
+                .map(|f| name(c, f.function))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if v.len() > 8 {
+                let _ = write!(text, " and {} more", v.len() - 8);
+            }
+            text
+        };
+        let mode = |m: &linchpin_engine::rank::ModeImpact| {
+            let b = m.breaches.len();
+            let d = if m.duration.is_inf() {
+                "unbounded".to_owned()
+            } else {
+                m.duration.to_string()
+            };
+            if b == 0 {
+                d
+            } else {
+                format!(
+                    "{d} <span class=\"bad\">({b} breach{})</span>",
+                    if b == 1 { "" } else { "es" }
+                )
+            }
+        };
+        let _ = writeln!(
+            o,
+            "<tr id=\"{}\"><td class=\"num\">{}</td><td data-sort=\"{}\"><span class=\"tier tier-{}\" title=\"tier {}\">{}</span></td><td>{}</td><td>{kind}</td><td class=\"num\">{:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            anchor(c, x.id),
+            i + 1,
+            x.tier,
+            x.tier,
+            x.tier,
+            x.tier,
+            name(c, x.id),
+            x.score,
+            list(&x.stops),
+            list(&x.degrades),
+            mode(&x.outage),
+            mode(&x.permanent),
+            statement_cell(x.readiness.statement),
+            exit_cell(x.readiness.exit),
+        );
+    }
+    o.push_str("</tbody>\n</table>\n");
+    more(
+        o,
+        r.ranking.len().min(MAX_ROWS),
+        r.ranking.len(),
+        "suppliers",
+    );
+    o.push_str("<p class=\"legend\">Tier 1: alone stops a critical function. Tier 2: stops an important function or degrades a critical one. Tier 3: any other impact. Tier 4: none. Score: critical 9, important 3, standard 1 per function stopped; 30% of that when only degraded.</p>\n</section>\n");
+}
+
+fn matrix(o: &mut String, r: &Report, c: &Catalog) {
+    let columns: Vec<_> = r
+        .ranking
+        .iter()
+        .filter(|x| x.tier <= 3)
+        .take(MATRIX_COLUMNS)
+        .collect();
+    o.push_str("<section id=\"matrix\" aria-labelledby=\"h-matrix\">\n<h2 id=\"h-matrix\">Impact matrix</h2>\n<p class=\"lead\">What each supplier's failure does to each function: <span class=\"down\">■ down</span>, <span class=\"degraded\">◐ degraded</span>, · unaffected. Functions most critical first, suppliers in rank order");
+    let hidden_columns = r
+        .ranking
+        .iter()
+        .filter(|x| x.tier <= 3)
+        .count()
+        .saturating_sub(columns.len());
+    if hidden_columns > 0 {
+        let _ = write!(
+            o,
+            " (the first {}; {hidden_columns} more in the table above)",
+            columns.len()
+        );
+    }
+    o.push_str(
+        ".</p>\n<div class=\"matrix\">\n<table>\n<thead><tr><th scope=\"col\">Function</th>",
+    );
+    for x in &columns {
+        let _ = write!(o, "<th scope=\"col\" class=\"sup\">{}</th>", name(c, x.id));
+    }
+    o.push_str("</tr></thead>\n<tbody>\n");
+    for &f in r.functions.iter().take(MATRIX_ROWS) {
+        let _ = write!(
+            o,
+            "<tr><th scope=\"row\">{} <span class=\"legend\">{}</span></th>",
+            name(c, f),
+            criticality(c, f).map_or("", |x| x.as_str())
+        );
+        for x in &columns {
+            let (class, mark, label) = if x.stops.iter().any(|s| s.function == f) {
+                ("c-down", "■", "down")
+            } else if x.degrades.iter().any(|s| s.function == f) {
+                ("c-degraded", "◐", "degraded")
+            } else {
+                ("c-up", "·", "unaffected")
+            };
+            let _ = write!(
+                o,
+                "<td class=\"cell {class}\" title=\"{} → {}: {label}\"><span aria-label=\"{label}\">{mark}</span></td>",
+                name(c, x.id),
+                name(c, f)
+            );
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table>\n</div>\n");
+    more(
+        o,
+        r.functions.len().min(MATRIX_ROWS),
+        r.functions.len(),
+        "functions",
+    );
+    o.push_str("</section>\n");
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn concentration(o: &mut String, r: &Report, c: &Catalog) {
+    let k = &r.concentration;
+    let _ = write!(
+        o,
+        "<section id=\"concentration\" aria-labelledby=\"h-concentration\">\n<h2 id=\"h-concentration\">Concentration</h2>\n<p class=\"lead\">Share of the {} critical and important functions that one supplier can stop or degrade. <span class=\"legend\">Solid: directly; hatched: only through other suppliers (hidden concentration).</span></p>\n<table>\n<thead><tr><th scope=\"col\">Supplier</th><th scope=\"col\">Country</th><th scope=\"col\" style=\"width:45%\">Share</th><th scope=\"col\">Hidden, through fourth parties</th></tr></thead>\n<tbody>\n",
+        k.functions
+    );
+    for s in k.suppliers.iter().take(CHART_BARS) {
+        let direct = s.reach.direct_share * 100.0;
+        let hidden = (s.reach.share - s.reach.direct_share).max(0.0) * 100.0;
+        let hidden_names = if s.reach.hidden.is_empty() {
+            "–".to_owned()
+        } else {
+            format!(
+                "<span class=\"warn\">{}</span>",
+                s.reach
+                    .hidden
+                    .iter()
+                    .map(|&f| name(c, f))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td><div class=\"bar\" role=\"img\" aria-label=\"{} of functions, {} directly\"><span class=\"fill direct\" style=\"width:{direct:.1}%\"></span><span class=\"fill hidden\" style=\"left:{direct:.1}%;width:{hidden:.1}%\"></span></div> {}</td><td>{hidden_names}</td></tr>",
+            name(c, s.id),
+            esc(s.country.as_deref().unwrap_or("?")),
+            percent(s.reach.share),
+            percent(s.reach.direct_share),
+            percent(s.reach.share),
+        );
+    }
+    o.push_str("</tbody>\n</table>\n<h3>By headquarters country</h3>\n<p class=\"lead\">Every supplier headquartered in a country failing together: sanctions, a national outage, a legal event.</p>\n<table>\n<thead><tr><th scope=\"col\">Country</th><th scope=\"col\" class=\"num\">Suppliers</th><th scope=\"col\" style=\"width:45%\">Share</th><th scope=\"col\">Hidden, through suppliers elsewhere</th></tr></thead>\n<tbody>\n");
+    for country in &k.countries {
+        let direct = country.reach.direct_share * 100.0;
+        let hidden = (country.reach.share - country.reach.direct_share).max(0.0) * 100.0;
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td><div class=\"bar\" role=\"img\" aria-label=\"{}\"><span class=\"fill direct\" style=\"width:{direct:.1}%\"></span><span class=\"fill hidden\" style=\"left:{direct:.1}%;width:{hidden:.1}%\"></span></div> {}</td><td>{}</td></tr>",
+            esc(&country.country),
+            country.suppliers.len(),
+            percent(country.reach.share),
+            percent(country.reach.share),
+            if country.reach.hidden.is_empty() { "–".to_owned() } else { country.reach.hidden.iter().map(|&f| name(c, f)).collect::<Vec<_>>().join(", ") }
+        );
+    }
+    o.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// A bar: downtime against tolerance, on a logarithmic scale of minutes up
+/// to the longest value in the scenario.
+fn downtime_bar(down: Dur, impaired: Dur, tolerance: Option<Dur>, scale: f64) -> String {
+    let pos = |d: Dur| -> f64 {
+        match d.seconds() {
+            None => 100.0,
+            Some(s) => ((1.0 + s as f64 / 60.0).ln() / scale * 100.0).min(100.0),
+        }
+    };
+    let (value, class) = if down.is_positive() {
+        (down, "down")
+    } else {
+        (impaired, "degraded")
+    };
+    let class = if value.is_inf() { "inf" } else { class };
+    let mut bar = format!(
+        "<div class=\"bar\"><span class=\"fill {class}\" style=\"width:{:.1}%\"></span>",
+        pos(value)
+    );
+    if let Some(t) = tolerance {
+        let _ = write!(
+            bar,
+            "<span class=\"tol\" style=\"left:{:.1}%\" title=\"tolerates {t}\"></span>",
+            pos(t)
+        );
+    }
+    bar.push_str("</div>");
+    bar
+}
+
+fn scenarios(o: &mut String, r: &Report, c: &Catalog) {
+    o.push_str("<section id=\"scenarios\" aria-labelledby=\"h-scenarios\">\n<h2 id=\"h-scenarios\">Scenarios</h2>\n<p class=\"lead\">The landscape's scenarios, then the linchpins failing for good. Bars: how long each function is down (red) or degraded (amber), on a logarithmic scale; the black mark is what it tolerates; hatched means unbounded.</p>\n");
+    for s in &r.scenarios {
+        let mode = match s.spec.mode {
+            FailureMode::Outage => "outage",
+            FailureMode::Permanent => "permanent failure, until the exit is carried out",
+        };
+        let _ = write!(o, "<h3>{}</h3>\n<p>{mode}: ", esc(&s.title));
+        let failed: Vec<String> = s
+            .result
+            .failed
+            .iter()
+            .map(|f| {
+                let how = if f.duration.is_inf() {
+                    "<span class=\"bad\">unbounded</span> (nothing bounds it)".to_owned()
+                } else {
+                    format!(
+                        "for {} ({})",
+                        f.duration,
+                        match f.source {
+                            linchpin_engine::whatif::DurationSource::Given => "as given",
+                            linchpin_engine::whatif::DurationSource::StatementRto =>
+                                "the committed RTO",
+                            linchpin_engine::whatif::DurationSource::ExitLeadTime =>
+                                "the exit plan's lead time",
+                            linchpin_engine::whatif::DurationSource::Unbounded => "unbounded",
+                        }
+                    )
+                };
+                format!("{} {how}", name(c, f.id))
+            })
+            .collect();
+        o.push_str(&failed.join("; "));
+        o.push_str(".</p>\n");
+        let all_affected = s
+            .result
+            .functions
+            .iter()
+            .filter(|f| f.status != Status::Up)
+            .count();
+        let affected: Vec<_> = s
+            .result
+            .functions
+            .iter()
+            .filter(|f| f.status != Status::Up)
+            .take(MAX_ROWS)
+            .collect();
+        if affected.is_empty() {
+            o.push_str("<p class=\"ok\">No business function is affected.</p>\n");
+            continue;
+        }
+        let longest = affected
+            .iter()
+            .flat_map(|f| [f.impaired, f.tolerance.unwrap_or(Dur::ZERO)])
+            .filter_map(|d| d.seconds())
+            .max()
+            .unwrap_or(60)
+            .max(60);
+        let scale = (1.0 + longest as f64 / 60.0).ln() * 1.1;
+        o.push_str("<table>\n<thead><tr><th scope=\"col\">Function</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">For</th><th scope=\"col\" class=\"num\">Tolerates</th><th scope=\"col\" style=\"width:30%\">Against tolerance</th><th scope=\"col\">Why</th></tr></thead>\n<tbody>\n");
+        for f in affected {
+            let how_long = if f.status == Status::Down {
+                f.down
+            } else {
+                f.impaired
+            };
+            let chain: Vec<String> = f.path.iter().map(|&id| name(c, id)).collect();
+            let _ = writeln!(
+                o,
+                "<tr><td>{} <span class=\"legend\">{}</span></td><td class=\"{}\">{}{}</td><td class=\"num\">{how_long}</td><td class=\"num\">{}</td><td>{}</td><td class=\"chain\">{}</td></tr>",
+                name(c, f.id),
+                f.criticality.as_str(),
+                f.status.as_str(),
+                f.status.as_str(),
+                if f.breach { " — <strong>breach</strong>" } else { "" },
+                f.tolerance.map_or("–".to_owned(), |t| t.to_string()),
+                downtime_bar(f.down, f.impaired, f.tolerance, scale),
+                chain.join(" → ")
+            );
+        }
+        o.push_str("</tbody>\n</table>\n");
+        more(
+            o,
+            all_affected.min(MAX_ROWS),
+            all_affected,
+            "affected functions",
+        );
+    }
+    o.push_str("</section>\n");
+}
+
+fn readiness(o: &mut String, r: &Report, c: &Catalog) {
+    o.push_str("<section id=\"readiness\" aria-labelledby=\"h-readiness\">\n<h2 id=\"h-readiness\">Readiness per supplier</h2>\n<p class=\"lead\">The continuity evidence of every supplier that affects a function, against its tier. ✔ in place, ✘ missing or inadequate, ~ partly.</p>\n<table class=\"sortable\">\n<thead><tr><th scope=\"col\">Supplier</th><th scope=\"col\">Tier</th><th scope=\"col\">Statement</th><th scope=\"col\">RTO fits</th><th scope=\"col\">Escrow</th><th scope=\"col\">Exit plan</th><th scope=\"col\">Exit fits</th><th scope=\"col\" class=\"num\">Alternatives</th><th scope=\"col\">Owner</th><th scope=\"col\">Missing</th></tr></thead>\n<tbody>\n");
+    let relevant = r.ranking.iter().filter(|x| x.tier <= 3).count();
+    for x in r.ranking.iter().filter(|x| x.tier <= 3).take(MAX_ROWS) {
+        let rd = &x.readiness;
+        let yes_no = |b: Option<bool>| match b {
+            Some(true) => "<span class=\"ok\">✔ yes</span>".to_owned(),
+            Some(false) => "<span class=\"bad\">✘ no</span>".to_owned(),
+            None => "–".to_owned(),
+        };
+        let escrow = match rd.escrow {
+            EscrowState::NotNeeded => "–".to_owned(),
+            EscrowState::Missing => "<span class=\"bad\">✘ missing</span>".to_owned(),
+            EscrowState::Present(Some(linchpin_model::EscrowVerification::Build), _) => {
+                format!("<span class=\"ok\">✔ {}</span>", esc(&rd.escrow.describe()))
+            }
+            EscrowState::Present(..) => format!(
+                "<span class=\"warn\">~ {}</span>",
+                esc(&rd.escrow.describe())
+            ),
+        };
+        let missing: Vec<&str> = r
+            .findings
+            .iter()
+            .filter(|f| f.entity == x.id)
+            .map(|f| f.id)
+            .collect();
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td data-sort=\"{}\"><span class=\"tier tier-{}\">{}</span></td><td>{}</td><td>{}</td><td>{escrow}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"chain\">{}</td></tr>",
+            name(c, x.id),
+            x.tier,
+            x.tier,
+            x.tier,
+            statement_cell(rd.statement),
+            yes_no(rd.rto_adequate),
+            exit_cell(rd.exit),
+            yes_no(rd.exit_within_tolerance),
+            rd.alternatives,
+            if rd.owner { "<span class=\"ok\">✔</span>" } else { "<span class=\"bad\">✘ none</span>" },
+            if missing.is_empty() { "–".to_owned() } else { missing.join(", ") }
+        );
+    }
+    o.push_str("</tbody>\n</table>\n");
+    more(o, relevant.min(MAX_ROWS), relevant, "suppliers");
+    o.push_str("</section>\n");
+}
+
+fn timeline(o: &mut String, r: &Report, c: &Catalog) {
+    o.push_str("<section id=\"timeline\" aria-labelledby=\"h-timeline\">\n<h2 id=\"h-timeline\">The next 12 months</h2>\n<p class=\"lead\">Statements expiring, escrow deposits and exit-plan tests due, notice deadlines and contract ends. Overdue items first.</p>\n");
+    if r.timeline.is_empty() {
+        o.push_str("<p>Nothing dated in the next twelve months.</p>\n</section>\n");
+        return;
+    }
+    o.push_str("<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">What</th><th scope=\"col\">Supplier</th><th scope=\"col\">Details</th></tr></thead>\n<tbody>\n");
+    for item in r.timeline.iter().take(MAX_ROWS) {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+            item.date,
+            if item.overdue {
+                "<span class=\"bad\">overdue:</span> "
+            } else {
+                ""
+            },
+            item.kind.label(),
+            name(c, item.supplier),
+            esc(item.detail.as_deref().unwrap_or(""))
+        );
+    }
+    o.push_str("</tbody>\n</table>\n");
+    more(
+        o,
+        r.timeline.len().min(MAX_ROWS),
+        r.timeline.len(),
+        "dated items",
+    );
+    o.push_str("</section>\n");
+}
+
+fn actions(o: &mut String, r: &Report, c: &Catalog) {
+    o.push_str("<section id=\"actions\" aria-labelledby=\"h-actions\">\n<h2 id=\"h-actions\">Actions by team</h2>\n<p class=\"lead\">Every readiness finding, as work for the team that owns the entity; most urgent first. <code>linchpin explain ID</code> says how to resolve each.</p>\n");
+    const MAX_TEAMS: usize = 30;
+    for g in r.actions.iter().take(MAX_TEAMS) {
+        let owner = match &g.owner {
+            Some(o) => match c.lookup(o) {
+                Some(id) => name(c, id),
+                None => esc(&o.to_string()),
+            },
+            None => "Nobody (no owner set)".to_owned(),
+        };
+        let _ = write!(o, "<h3>{owner}</h3>\n<ul class=\"actions\">\n");
+        for a in g.actions.iter().take(MAX_ACTIONS) {
+            let sev = match a.finding.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            let _ = writeln!(
+                o,
+                "<li><span class=\"sev sev-{sev}\">{sev}</span> {} <span class=\"legend\">({})</span></li>",
+                message(&a.finding.message),
+                a.finding.id
+            );
+        }
+        o.push_str("</ul>\n");
+        if g.actions.len() > MAX_ACTIONS {
+            let _ = writeln!(
+                o,
+                "<p class=\"legend\">and {} more; <code>linchpin check</code> lists them all.</p>",
+                g.actions.len() - MAX_ACTIONS
+            );
+        }
+    }
+    if r.actions.len() > MAX_TEAMS {
+        let rest: usize = r.actions[MAX_TEAMS..].iter().map(|g| g.actions.len()).sum();
+        let _ = writeln!(o, "<p class=\"legend\">{} more teams with {rest} actions; <code>linchpin check</code> lists them all.</p>", r.actions.len() - MAX_TEAMS);
+    }
+    o.push_str("</section>\n");
+}
+
+fn reach(o: &mut String, r: &Report, c: &Catalog) {
+    o.push_str("<section id=\"reach\" aria-labelledby=\"h-reach\">\n<h2 id=\"h-reach\">Reach of the linchpins</h2>\n<p class=\"lead\">For the most critical tier-1 suppliers: the functions their failure stops (red) or degrades (amber), and the chains between them.</p>\n");
+    for (id, picture) in &r.pictures {
+        let _ = writeln!(o, "<h3>{}</h3>", name(c, *id));
+        o.push_str(&svg(
+            picture,
+            c,
+            &format!("Reach of {}", c.entity(*id).display_name()),
+        ));
+        if picture.omitted > 0 {
+            let _ = writeln!(
+                o,
+                "<p class=\"legend\">{} more functions not drawn.</p>",
+                picture.omitted
+            );
+        }
+    }
+    o.push_str("</section>\n");
+}
+
+/// The picture as inline SVG.
+pub fn svg(p: &Picture, c: &Catalog, title: &str) -> String {
+    const W: f64 = 210.0;
+    const H: f64 = 34.0;
+    const GAP_X: f64 = 70.0;
+    const GAP_Y: f64 = 14.0;
+    let width = p.layers() as f64 * (W + GAP_X) - GAP_X + 20.0;
+    let height = p.rows() as f64 * (H + GAP_Y) - GAP_Y + 20.0;
+    let pos = |n: &crate::picture::PictureNode| {
+        (
+            10.0 + n.layer as f64 * (W + GAP_X),
+            10.0 + n.row as f64 * (H + GAP_Y),
+        )
+    };
+    let mut s = format!(
+        "<svg class=\"reach\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" role=\"img\" aria-label=\"{}\"><title>{}</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#666\"/></marker></defs>\n",
+        esc(title),
+        esc(title)
+    );
+    for (e, &(a, b)) in p.edges.iter().enumerate() {
+        let (ax, ay) = pos(&p.nodes[a]);
+        let (bx, by) = pos(&p.nodes[b]);
+        // From the right side of one box, through the waypoints of the
+        // columns it crosses, to the left side of the other.
+        let mut points = vec![(ax + W, ay + H / 2.0)];
+        for &(l, r) in p.routes.get(e).map(Vec::as_slice).unwrap_or_default() {
+            let x = 10.0 + l as f64 * (W + GAP_X);
+            let y = 10.0 + r as f64 * (H + GAP_Y) + H / 2.0;
+            points.push((x, y));
+            points.push((x + W, y));
+        }
+        points.push((bx, by + H / 2.0));
+        let mut d = format!("M{:.1},{:.1}", points[0].0, points[0].1);
+        for pair in points.windows(2).step_by(2) {
+            let ((x1, y1), (x2, y2)) = (pair[0], pair[1]);
+            let mid = (x1 + x2) / 2.0;
+            let _ = write!(d, " C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
+        }
+        for pair in points[1..].windows(2).step_by(2) {
+            let _ = write!(
+                d,
+                " M{:.1},{:.1} L{:.1},{:.1}",
+                pair[0].0, pair[0].1, pair[1].0, pair[1].1
+            );
+        }
+        let _ = writeln!(
+            s,
+            "<path d=\"{d}\" fill=\"none\" stroke=\"#888\" stroke-width=\"1.4\"/>"
+        );
+        let (x1, y1) = points[points.len() - 2];
+        let (x2, y2) = points[points.len() - 1];
+        let _ = writeln!(
+            s,
+            "<path d=\"M{:.1},{:.1} L{x2:.1},{y2:.1}\" fill=\"none\" stroke=\"none\" marker-end=\"url(#arrow)\"/>",
+            x2 - 0.1 * (x2 - x1).signum().max(0.1),
+            y2 - 0.0 * y1
+        );
+    }
+    for n in &p.nodes {
+        let (x, y) = pos(n);
+        let e = c.entity(n.id);
+        let (fill, stroke) = match n.status {
+            Status::Down => ("#f4c7c3", "#b3261e"),
+            _ => ("#fde7b0", "#b26a00"),
+        };
+        let full = e.display_name();
+        let label: String = if full.chars().count() > 30 {
+            full.chars().take(29).collect::<String>() + "…"
+        } else {
+            full.to_owned()
+        };
+        let _ = writeln!(
+            s,
+            "<g><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{W}\" height=\"{H}\" rx=\"5\" fill=\"{fill}\" stroke=\"{stroke}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#555\">{} · {}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1c1b1f\">{}</text></g>",
+            x + 6.0,
+            y + 12.0,
+            e.kind().as_str(),
+            n.status.as_str(),
+            x + 6.0,
+            y + 27.0,
+            esc(&label)
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}

@@ -1,0 +1,19 @@
+//! The continuity report: every analysis gathered once ([`Report::build`]),
+//! then rendered for people ([`html`], [`markdown`]) and machines
+//! ([`json`]).
+//!
+//! Pure: the catalog, the date and the settings come in, text comes out;
+//! the binary writes it.
+#![deny(clippy::disallowed_methods)]
+
+mod data;
+mod html;
+mod json;
+mod markdown;
+mod picture;
+
+pub use data::{Action, ActionGroup, Report, ScenarioRun, TimelineItem, TimelineKind};
+pub use html::html;
+pub use json::json;
+pub use markdown::markdown;
+pub use picture::{reach_picture, Picture};

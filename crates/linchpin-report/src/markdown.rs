@@ -1,0 +1,353 @@
+//! The report in Markdown, for wikis and pull requests, with Mermaid
+//! diagrams for the pictures.
+
+use crate::data::Report;
+use crate::picture::Picture;
+use linchpin_engine::{Dur, Status};
+use linchpin_model::{Catalog, Criticality, EntityId, FailureMode, Spec};
+use std::fmt::Write;
+
+fn name(c: &Catalog, id: EntityId) -> String {
+    c.entity(id).display_name().replace('|', "\\|")
+}
+
+fn crit(c: &Catalog, id: EntityId) -> &'static str {
+    match &c.entity(id).spec {
+        Spec::BusinessFunction(f) => f.criticality.as_str(),
+        _ => "",
+    }
+}
+
+fn dur(d: Dur) -> String {
+    if d.is_inf() {
+        "unbounded".into()
+    } else {
+        d.to_string()
+    }
+}
+
+/// Renders the report.
+pub fn markdown(r: &Report, c: &Catalog) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# Continuity report\n\nWhat happens to the business when a supplier stops delivering, and are we ready for it? Judged on {}.\n", r.today);
+
+    // Summary.
+    let count = |k: Criticality| {
+        r.functions
+            .iter()
+            .filter(|&&f| crit(c, f) == k.as_str())
+            .count()
+    };
+    let tiers = |t: u8| r.ranking.iter().filter(|x| x.tier == t).count();
+    let (valid, expired, requested, missing) = r.statement_counts();
+    let (fe, fw, fi) = r.finding_counts();
+    let _ = writeln!(o, "## Summary\n");
+    let _ = writeln!(
+        o,
+        "- **{}** business functions: {} critical, {} important, {} standard",
+        r.functions.len(),
+        count(Criticality::Critical),
+        count(Criticality::Important),
+        count(Criticality::Standard)
+    );
+    let _ = writeln!(
+        o,
+        "- **{}** suppliers: **{} linchpins** (tier 1), {} tier 2, {} tier 3, {} tier 4",
+        r.ranking.len(),
+        tiers(1),
+        tiers(2),
+        tiers(3),
+        tiers(4)
+    );
+    let _ = writeln!(o, "- Continuity statements of tiers 1–3: {valid} valid, {expired} expired, {requested} requested, {missing} missing");
+    let _ = writeln!(
+        o,
+        "- Readiness findings: {fe} errors, {fw} warnings, {fi} notes\n"
+    );
+    let all_linchpins = r.ranking.iter().filter(|x| x.tier == 1).count();
+    let linchpins: Vec<String> = r
+        .ranking
+        .iter()
+        .filter(|x| x.tier == 1)
+        .take(20)
+        .map(|x| name(c, x.id))
+        .collect();
+    if !linchpins.is_empty() {
+        let rest = if all_linchpins > 20 {
+            format!(" and {} more", all_linchpins - 20)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "**The linchpins** — each alone stops a critical function: {}{rest}.\n",
+            linchpins.join(", ")
+        );
+    }
+
+    // Ranking.
+    let _ = writeln!(o, "## Suppliers, most critical first\n");
+    let _ = writeln!(o, "| # | Tier | Supplier | Score | Stops | Degrades | Outage | Permanent | Statement | Exit plan |\n|---:|---:|---|---:|---|---|---|---|---|---|");
+    for (i, x) in r.ranking.iter().enumerate().take(300) {
+        let list = |v: &[linchpin_engine::rank::Reach]| {
+            if v.is_empty() {
+                return "–".to_owned();
+            }
+            let mut t = v
+                .iter()
+                .take(8)
+                .map(|f| name(c, f.function))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if v.len() > 8 {
+                t.push_str(&format!(" and {} more", v.len() - 8));
+            }
+            t
+        };
+        let mode = |m: &linchpin_engine::rank::ModeImpact| match m.breaches.len() {
+            0 => dur(m.duration),
+            b => format!(
+                "{} (**{b} breach{}**)",
+                dur(m.duration),
+                if b == 1 { "" } else { "es" }
+            ),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {:.1} | {} | {} | {} | {} | {} | {} |",
+            i + 1,
+            x.tier,
+            name(c, x.id),
+            x.score,
+            list(&x.stops),
+            list(&x.degrades),
+            mode(&x.outage),
+            mode(&x.permanent),
+            x.readiness.statement.describe(),
+            x.readiness.exit.describe()
+        );
+    }
+    o.push('\n');
+
+    // Matrix.
+    let columns: Vec<_> = r.ranking.iter().filter(|x| x.tier <= 3).take(20).collect();
+    let _ = writeln!(o, "## Impact matrix\n\n■ down, ◐ degraded, · unaffected.\n");
+    let _ = write!(o, "| Function |");
+    for x in &columns {
+        let _ = write!(o, " {} |", name(c, x.id));
+    }
+    let _ = write!(o, "\n|---|");
+    for _ in &columns {
+        o.push_str(":---:|");
+    }
+    o.push('\n');
+    for &f in r.functions.iter().take(150) {
+        let _ = write!(o, "| {} ({}) |", name(c, f), crit(c, f));
+        for x in &columns {
+            let mark = if x.stops.iter().any(|s| s.function == f) {
+                "■"
+            } else if x.degrades.iter().any(|s| s.function == f) {
+                "◐"
+            } else {
+                "·"
+            };
+            let _ = write!(o, " {mark} |");
+        }
+        o.push('\n');
+    }
+    o.push('\n');
+
+    // Concentration.
+    let _ = writeln!(o, "## Concentration\n\nShare of the {} critical and important functions each supplier can stop or degrade.\n\n| Supplier | Country | Share | Direct | Hidden, through fourth parties |\n|---|---|---:|---:|---|", r.concentration.functions);
+    for s in r.concentration.suppliers.iter().take(15) {
+        let hidden = if s.reach.hidden.is_empty() {
+            "–".to_owned()
+        } else {
+            s.reach
+                .hidden
+                .iter()
+                .map(|&f| name(c, f))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {:.0}% | {:.0}% | {} |",
+            name(c, s.id),
+            s.country.as_deref().unwrap_or("?"),
+            s.reach.share * 100.0,
+            s.reach.direct_share * 100.0,
+            hidden
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n| Country | Suppliers | Share | Direct |\n|---|---:|---:|---:|"
+    );
+    for k in &r.concentration.countries {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {:.0}% | {:.0}% |",
+            k.country,
+            k.suppliers.len(),
+            k.reach.share * 100.0,
+            k.reach.direct_share * 100.0
+        );
+    }
+    o.push('\n');
+
+    // Scenarios.
+    let _ = writeln!(o, "## Scenarios\n");
+    for s in &r.scenarios {
+        let mode = match s.spec.mode {
+            FailureMode::Outage => "outage",
+            FailureMode::Permanent => "permanent failure",
+        };
+        let failed: Vec<String> = s
+            .result
+            .failed
+            .iter()
+            .map(|f| format!("{} ({})", name(c, f.id), dur(f.duration)))
+            .collect();
+        let _ = writeln!(o, "### {}\n\n{mode}: {}\n", s.title, failed.join(", "));
+        let affected: Vec<_> = s
+            .result
+            .functions
+            .iter()
+            .filter(|f| f.status != Status::Up)
+            .take(300)
+            .collect();
+        if affected.is_empty() {
+            o.push_str("No business function is affected.\n\n");
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "| Function | Status | For | Tolerates | Why |\n|---|---|---:|---:|---|"
+        );
+        for f in affected {
+            let how_long = if f.status == Status::Down {
+                f.down
+            } else {
+                f.impaired
+            };
+            let chain: Vec<String> = f.path.iter().map(|&id| name(c, id)).collect();
+            let _ = writeln!(
+                o,
+                "| {} ({}) | {}{} | {} | {} | {} |",
+                name(c, f.id),
+                f.criticality.as_str(),
+                f.status.as_str(),
+                if f.breach { " — **breach**" } else { "" },
+                dur(how_long),
+                f.tolerance.map_or("–".into(), dur),
+                chain.join(" → ")
+            );
+        }
+        o.push('\n');
+    }
+
+    // Readiness.
+    let _ = writeln!(o, "## Readiness per supplier\n\n| Supplier | Tier | Statement | RTO fits | Escrow | Exit plan | Exit fits | Alternatives | Owner |\n|---|---:|---|---|---|---|---|---:|---|");
+    for x in r.ranking.iter().filter(|x| x.tier <= 3).take(300) {
+        let rd = &x.readiness;
+        let yn = |b: Option<bool>| match b {
+            Some(true) => "✔",
+            Some(false) => "✘",
+            None => "–",
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            name(c, x.id),
+            x.tier,
+            rd.statement.describe(),
+            yn(rd.rto_adequate),
+            rd.escrow.describe(),
+            rd.exit.describe(),
+            yn(rd.exit_within_tolerance),
+            rd.alternatives,
+            if rd.owner { "✔" } else { "✘" }
+        );
+    }
+    o.push('\n');
+
+    // Timeline.
+    let _ = writeln!(o, "## The next 12 months\n");
+    if r.timeline.is_empty() {
+        o.push_str("Nothing dated in the next twelve months.\n\n");
+    } else {
+        let _ = writeln!(o, "| Date | What | Supplier | Details |\n|---|---|---|---|");
+        for i in r.timeline.iter().take(300) {
+            let _ = writeln!(
+                o,
+                "| {} | {}{} | {} | {} |",
+                i.date,
+                if i.overdue { "**overdue:** " } else { "" },
+                i.kind.label(),
+                name(c, i.supplier),
+                i.detail.as_deref().unwrap_or("")
+            );
+        }
+        o.push('\n');
+    }
+
+    // Actions.
+    let _ = writeln!(o, "## Actions by team\n");
+    for g in r.actions.iter().take(30) {
+        let owner = match &g.owner {
+            Some(ow) => c
+                .lookup(ow)
+                .map_or_else(|| ow.to_string(), |id| name(c, id)),
+            None => "Nobody (no owner set)".to_owned(),
+        };
+        let _ = writeln!(o, "### {owner}\n");
+        for a in g.actions.iter().take(25) {
+            let _ = writeln!(
+                o,
+                "- **{}** {} (`{}`)",
+                a.finding.severity.as_str(),
+                a.finding.message,
+                a.finding.id
+            );
+        }
+        o.push('\n');
+    }
+
+    // Pictures.
+    let _ = writeln!(o, "## Reach of the linchpins\n");
+    for (id, p) in &r.pictures {
+        let _ = writeln!(
+            o,
+            "### {}\n\n```mermaid\n{}```\n",
+            name(c, *id),
+            mermaid(p, c)
+        );
+        if p.omitted > 0 {
+            let _ = writeln!(o, "{} more functions not drawn.\n", p.omitted);
+        }
+    }
+    o
+}
+
+/// A picture as a Mermaid flowchart.
+pub fn mermaid(p: &Picture, c: &Catalog) -> String {
+    let mut s = String::from("flowchart LR\n");
+    for (i, n) in p.nodes.iter().enumerate() {
+        let label = c.entity(n.id).display_name().replace('"', "'");
+        let _ = writeln!(s, "  n{i}[\"{}: {label}\"]", c.entity(n.id).kind().as_str());
+    }
+    for &(a, b) in &p.edges {
+        let _ = writeln!(s, "  n{a} --> n{b}");
+    }
+    for (i, n) in p.nodes.iter().enumerate() {
+        let class = if n.status == Status::Down {
+            "down"
+        } else {
+            "degraded"
+        };
+        let _ = writeln!(s, "  class n{i} {class}");
+    }
+    s.push_str("  classDef down fill:#f4c7c3,stroke:#b3261e\n  classDef degraded fill:#fde7b0,stroke:#b26a00\n");
+    s
+}

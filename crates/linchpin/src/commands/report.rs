@@ -1,0 +1,80 @@
+//! `linchpin report`: the continuity report.
+
+use super::analysis::{load_for_analysis, today};
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::output::{print_stdout, write_atomic};
+use anyhow::Context;
+use linchpin_report::Report;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let today = today(args.today.as_deref())?;
+    let analysis = match load_for_analysis(&args.dir)? {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
+    let catalog = &analysis.loaded.catalog;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let report = Report::build(
+        catalog,
+        &analysis.graph,
+        &analysis.loaded.config,
+        today,
+        threads,
+    );
+    let text = match args.format {
+        ReportFormat::Html => linchpin_report::html(&report, catalog),
+        ReportFormat::Markdown => linchpin_report::markdown(&report, catalog),
+        ReportFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&linchpin_report::json(&report, catalog))?;
+            t.push('\n');
+            t
+        }
+    };
+    let output = args.output.clone().unwrap_or_else(|| {
+        PathBuf::from(match args.format {
+            ReportFormat::Html => "linchpin-report.html",
+            ReportFormat::Markdown => "linchpin-report.md",
+            ReportFormat::Json => "linchpin-report.json",
+        })
+    });
+    if output.as_os_str() == "-" {
+        print_stdout(&text)?;
+    } else {
+        write_atomic(&output, &text)
+            .with_context(|| format!("cannot write the report to `{}`", output.display()))?;
+        let linchpins: Vec<&str> = report
+            .ranking
+            .iter()
+            .filter(|r| r.tier == 1)
+            .map(|r| catalog.entity(r.id).entity_ref.name.as_str())
+            .collect();
+        let breaches = report
+            .scenarios
+            .iter()
+            .flat_map(|s| s.result.functions.iter())
+            .filter(|f| f.breach)
+            .count();
+        let (errors, warnings, infos) = report.finding_counts();
+        print_stdout(&format!(
+            "wrote {}\n  {} functions, {} suppliers; {} linchpin{}{}\n  {} scenario{} run, {breaches} breach{} of tolerance\n  {} readiness findings ({errors} errors, {warnings} warnings, {infos} notes)\n",
+            output.display(),
+            report.functions.len(),
+            report.ranking.len(),
+            linchpins.len(),
+            if linchpins.len() == 1 { "" } else { "s" },
+            match linchpins.len() {
+                0 => String::new(),
+                n if n <= 8 => format!(": {}", linchpins.join(", ")),
+                n => format!(": {} and {} more", linchpins[..8].join(", "), n - 8),
+            },
+            report.scenarios.len(),
+            if report.scenarios.len() == 1 { "" } else { "s" },
+            if breaches == 1 { "" } else { "es" },
+            report.findings.len(),
+        ))?;
+    }
+    std::mem::forget(analysis);
+    Ok(ExitCode::SUCCESS)
+}
