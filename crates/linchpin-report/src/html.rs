@@ -796,7 +796,13 @@ pub fn svg(p: &Picture, c: &Catalog, title: &str) -> String {
         let e = c.entity(n.id);
         let (fill, stroke) = match n.status {
             Status::Down => ("#f4c7c3", "#b3261e"),
-            _ => ("#fde7b0", "#b26a00"),
+            Status::Degraded => ("#fde7b0", "#b26a00"),
+            Status::Up => ("#eef1f7", "#8a94a6"),
+        };
+        let status_word = if n.status == Status::Up {
+            String::new()
+        } else {
+            format!(" · {}", n.status.as_str())
         };
         let full = e.display_name();
         let label: String = if full.chars().count() > 30 {
@@ -806,11 +812,10 @@ pub fn svg(p: &Picture, c: &Catalog, title: &str) -> String {
         };
         let _ = writeln!(
             s,
-            "<g><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{W}\" height=\"{H}\" rx=\"5\" fill=\"{fill}\" stroke=\"{stroke}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#555\">{} · {}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1c1b1f\">{}</text></g>",
+            "<g><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{W}\" height=\"{H}\" rx=\"5\" fill=\"{fill}\" stroke=\"{stroke}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#555\">{}{status_word}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1c1b1f\">{}</text></g>",
             x + 6.0,
             y + 12.0,
             e.kind().as_str(),
-            n.status.as_str(),
             x + 6.0,
             y + 27.0,
             esc(&label)

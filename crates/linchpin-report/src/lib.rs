@@ -7,7 +7,8 @@
 #![deny(clippy::disallowed_methods)]
 
 mod data;
-mod html;
+pub mod graph;
+pub mod html;
 mod json;
 mod markdown;
 mod picture;
@@ -16,4 +17,4 @@ pub use data::{Action, ActionGroup, Report, ScenarioRun, TimelineItem, TimelineK
 pub use html::html;
 pub use json::json;
 pub use markdown::markdown;
-pub use picture::{reach_picture, Picture};
+pub use picture::{layout, reach_picture, Picture, PictureNode};

@@ -130,6 +130,87 @@ pub fn reach_picture(
         let last = layer.iter().copied().max().unwrap_or(0);
         layer[s] = last.max(1);
     }
+    arrange(ids, layer, status, edges, omitted)
+}
+
+/// Lays out any small graph: longest-path layers (arrows pointing right,
+/// cycles broken where a depth-first search meets them), then rows.
+pub fn layout(
+    ids: Vec<EntityId>,
+    status: Vec<Status>,
+    edges: Vec<(usize, usize)>,
+    omitted: usize,
+) -> Picture {
+    let n = ids.len();
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in &edges {
+        out[a].push(b);
+    }
+    // Depth-first search, iterative: an edge into a node still on the path
+    // is a back edge and does not count for the layers.
+    let mut state = vec![0u8; n]; // 0 new, 1 on the path, 2 done
+    let mut forward: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for root in 0..n {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut stack = vec![(root, 0usize)];
+        state[root] = 1;
+        while let Some(&mut (v, ref mut i)) = stack.last_mut() {
+            if *i < out[v].len() {
+                let w = out[v][*i];
+                *i += 1;
+                match state[w] {
+                    0 => {
+                        forward[v].push(w);
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    2 => forward[v].push(w),
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    // Longest path from the sources, in topological order.
+    let mut indegree = vec![0usize; n];
+    for targets in &forward {
+        for &w in targets {
+            indegree[w] += 1;
+        }
+    }
+    let mut queue: std::collections::VecDeque<usize> =
+        (0..n).filter(|&v| indegree[v] == 0).collect();
+    let mut layer = vec![0usize; n];
+    while let Some(v) = queue.pop_front() {
+        for &w in &forward[v] {
+            layer[w] = layer[w].max(layer[v] + 1);
+            indegree[w] -= 1;
+            if indegree[w] == 0 {
+                queue.push_back(w);
+            }
+        }
+    }
+    // Back edges of cycles are left out of the picture's arrows: a cycle
+    // shows as its forward part (the DOT and Mermaid outputs keep them all).
+    let edges: Vec<(usize, usize)> = edges
+        .into_iter()
+        .filter(|&(a, b)| layer[b] > layer[a])
+        .collect();
+    arrange(ids, layer, status, edges, omitted)
+}
+
+/// Rows within the layers, and waypoints for arrows longer than one column.
+fn arrange(
+    ids: Vec<EntityId>,
+    layer: Vec<usize>,
+    status: Vec<Status>,
+    edges: Vec<(usize, usize)>,
+    omitted: usize,
+) -> Picture {
     // Slots per column: the real nodes, and one waypoint per column an arrow
     // crosses (Sugiyama's dummy nodes).
     #[derive(Clone, Copy, PartialEq)]

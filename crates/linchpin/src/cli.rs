@@ -40,6 +40,13 @@ pub enum Command {
     /// next 12 months, actions by team, and a picture of each linchpin's
     /// reach. Prints where the file is and a short summary.
     Report(ReportArgs),
+    /// Draw the dependency graph: a focus neighbourhood, or an overview from
+    /// business functions down to suppliers; coloured by status with --fail.
+    ///
+    /// SVG is drawn by Linchpin itself (no Graphviz needed); DOT and Mermaid
+    /// are for other tools and wikis. Large landscapes are capped: use
+    /// --focus and --depth to look closer.
+    Graph(GraphArgs),
     /// Simulate failures: which business functions stop or degrade, for how
     /// long, against what tolerance, and why.
     ///
@@ -149,6 +156,47 @@ pub enum ReportFormat {
     Markdown,
     /// The data behind the report.
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Draw the neighbourhood of this entity (a ref, or a unique name).
+    #[arg(long)]
+    pub focus: Option<String>,
+    /// How many steps from the focus, in either direction.
+    #[arg(long, default_value_t = 2)]
+    pub depth: usize,
+    /// The most entities to draw.
+    #[arg(long, default_value_t = 80)]
+    pub max_nodes: usize,
+    /// Colour by what failing these entities does (a what-if picture).
+    #[arg(long, num_args = 1..)]
+    pub fail: Vec<String>,
+    /// How long the failure lasts (with --fail).
+    #[arg(long, conflicts_with = "permanent")]
+    pub duration: Option<String>,
+    /// Fail until the exit plan is carried out (with --fail).
+    #[arg(long)]
+    pub permanent: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Svg)]
+    pub format: GraphFormat,
+    /// Where to write it (default: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// SVG, laid out by Linchpin.
+    Svg,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
 }
 
 #[derive(Debug, clap::Args)]

@@ -5,6 +5,7 @@ mod check;
 mod concentration;
 mod cutsets;
 mod explain;
+mod graph;
 mod rank;
 mod report;
 mod whatif;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Graph(args) => graph::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Concentration(args) => concentration::run(&args),
         Command::Cutsets(args) => cutsets::run(&args),

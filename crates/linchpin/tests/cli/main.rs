@@ -504,3 +504,40 @@ fn report_of_the_example_reads_right() {
     }
     snapshot("report-structure.txt", &structure);
 }
+
+#[test]
+fn graph_draws_focus_overview_and_what_if() {
+    let webshop = repo().join("examples/webshop");
+    let dir = webshop.to_str().unwrap();
+    let svg = linchpin(&[
+        "graph",
+        dir,
+        "--focus",
+        "payment-gateway",
+        "--fail",
+        "stripe",
+        "--duration",
+        "2h",
+    ]);
+    assert_eq!(svg.status.code(), Some(0));
+    let text = stdout(&svg);
+    assert!(
+        text.starts_with("<?xml") && text.contains("<svg") && text.trim_end().ends_with("</svg>")
+    );
+    assert!(
+        text.contains("Payment gateway") && text.contains("component · down"),
+        "coloured by the what-if"
+    );
+    let dot = stdout(&linchpin(&[
+        "graph", dir, "--focus", "checkout", "--depth", "1", "--format", "dot",
+    ]));
+    assert!(dot.starts_with("digraph linchpin {"));
+    assert!(dot.contains(
+        "\"businessfunction:default/checkout\" -> \"component:default/payment-gateway\";"
+    ));
+    let mermaid = stdout(&linchpin(&["graph", dir, "--format", "mermaid"]));
+    assert!(mermaid.starts_with("flowchart LR"));
+    assert!(mermaid.contains("-.->"), "degraded reach is dashed");
+    let out = linchpin(&["graph", dir, "--focus", "no-such-thing"]);
+    assert_eq!(out.status.code(), Some(2));
+}
