@@ -38,7 +38,7 @@ test('every section renders, and a screenshot is kept', async () => {
   const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent.trim()));
   assert.deepEqual(headings, [
     'Summary', 'Suppliers, most critical first', 'Impact matrix', 'Concentration', 'Scenarios',
-    'Readiness per supplier', 'The next 12 months', 'Actions by team', 'Reach of the linchpins',
+    'Readiness per supplier', 'The next 12 months', 'Actions by team', 'Reach of the linchpins', 'Playbooks',
   ]);
   assert.equal(await page.locator('#reach svg').count(), 4, 'one picture per linchpin');
   assert.ok(await page.locator('#matrix td.c-down').count() > 10);

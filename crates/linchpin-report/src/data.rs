@@ -1,6 +1,7 @@
 //! Gathering the report's data from the engine.
 
 use crate::picture::{reach_picture, Picture};
+use crate::playbook::Playbook;
 use linchpin_diagnostics::Severity;
 use linchpin_engine::readiness::StatementState;
 use linchpin_engine::whatif::whatif_with;
@@ -107,12 +108,16 @@ pub struct Report {
     pub functions: Vec<EntityId>,
     /// The reach of the first tier-1 suppliers, as pictures.
     pub pictures: Vec<(EntityId, Picture)>,
+    /// Playbooks of the first tier-1 and tier-2 suppliers.
+    pub playbooks: Vec<Playbook>,
 }
 
 /// How many suppliers' single failures the report simulates besides the scenarios.
 const TOP_SINGLE_FAILURES: usize = 5;
 /// How many linchpins get a picture of their reach.
 const MAX_PICTURES: usize = 10;
+/// How many tier-1 and tier-2 suppliers get their playbook in the report.
+const MAX_PLAYBOOKS: usize = 30;
 
 impl Report {
     /// Runs every analysis the report needs.
@@ -188,8 +193,15 @@ impl Report {
             .take(MAX_PICTURES)
             .map(|r| (r.id, reach_picture(catalog, graph, &mut propagator, r.id)))
             .collect();
+        let playbooks = ranking
+            .iter()
+            .filter(|r| r.tier <= 2)
+            .take(MAX_PLAYBOOKS)
+            .map(|r| Playbook::build(catalog, graph, &mut propagator, r, &findings))
+            .collect();
         Report {
             today,
+            playbooks,
             timeline: timeline(catalog, config, today),
             actions: actions(catalog, &ranking, &findings),
             ranking,

@@ -12,9 +12,12 @@ pub mod html;
 mod json;
 mod markdown;
 mod picture;
+pub mod playbook;
+mod register;
 
 pub use data::{Action, ActionGroup, Report, ScenarioRun, TimelineItem, TimelineKind};
 pub use html::html;
 pub use json::json;
 pub use markdown::markdown;
 pub use picture::{layout, reach_picture, Picture, PictureNode};
+pub use register::register_csv;

@@ -47,6 +47,10 @@ pub enum Command {
     /// are for other tools and wikis. Large landscapes are capped: use
     /// --focus and --depth to look closer.
     Graph(GraphArgs),
+    /// The page a team opens when a supplier goes dark: what stops and for
+    /// how long, who owns it, the fallbacks to activate, the exit plan, the
+    /// escrow, the supplier's commitments, contracts and contacts.
+    Playbook(PlaybookArgs),
     /// Simulate failures: which business functions stop or degrade, for how
     /// long, against what tolerance, and why.
     ///
@@ -156,6 +160,8 @@ pub enum ReportFormat {
     Markdown,
     /// The data behind the report.
     Json,
+    /// The risk register: one row per supplier, for spreadsheets.
+    Csv,
 }
 
 #[derive(Debug, clap::Args)]
@@ -197,6 +203,32 @@ pub enum GraphFormat {
     Dot,
     /// A Mermaid flowchart.
     Mermaid,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlaybookArgs {
+    /// The supplier (a ref, or its name).
+    pub supplier: String,
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlaybookFormat::Markdown)]
+    pub format: PlaybookFormat,
+    /// Where to write it (default: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The date to judge readiness against, `YYYY-MM-DD` (default: today).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlaybookFormat {
+    /// Markdown, for wikis and runbooks.
+    Markdown,
+    /// A standalone HTML page.
+    Html,
 }
 
 #[derive(Debug, clap::Args)]

@@ -6,6 +6,7 @@ mod concentration;
 mod cutsets;
 mod explain;
 mod graph;
+mod playbook;
 mod rank;
 mod report;
 mod whatif;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Playbook(args) => playbook::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Concentration(args) => concentration::run(&args),

@@ -31,12 +31,14 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             t.push('\n');
             t
         }
+        ReportFormat::Csv => linchpin_report::register_csv(&report, catalog),
     };
     let output = args.output.clone().unwrap_or_else(|| {
         PathBuf::from(match args.format {
             ReportFormat::Html => "linchpin-report.html",
             ReportFormat::Markdown => "linchpin-report.md",
             ReportFormat::Json => "linchpin-report.json",
+            ReportFormat::Csv => "linchpin-register.csv",
         })
     });
     if output.as_os_str() == "-" {

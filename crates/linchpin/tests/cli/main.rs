@@ -465,7 +465,7 @@ fn report_of_the_example_reads_right() {
     ]);
     let text = stdout(&html);
     assert!(text.starts_with("<!doctype html>") && text.trim_end().ends_with("</html>"));
-    for external in ["src=\"http", "href=\"http", "url(http", "@import", "<link"] {
+    for external in ["src=\"http", "url(http", "@import", "<link", "<script src"] {
         assert!(!text.contains(external), "no external assets: {external}");
     }
     let mut structure = String::new();
@@ -540,4 +540,38 @@ fn graph_draws_focus_overview_and_what_if() {
     assert!(mermaid.contains("-.->"), "degraded reach is dashed");
     let out = linchpin(&["graph", dir, "--focus", "no-such-thing"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn playbooks_and_the_register_read_right() {
+    let webshop = repo().join("examples/webshop");
+    let dir = webshop.to_str().unwrap();
+    for supplier in ["stripe", "lagerwerk", "cloudflare"] {
+        let out = linchpin(&["playbook", supplier, dir, "--today", "2026-11-26"]);
+        assert_eq!(out.status.code(), Some(0));
+        snapshot(&format!("playbook-{supplier}.md"), &stdout(&out));
+    }
+    let html = stdout(&linchpin(&[
+        "playbook",
+        "stripe",
+        dir,
+        "--format",
+        "html",
+        "--today",
+        "2026-11-26",
+    ]));
+    assert!(html.starts_with("<!doctype html>") && html.contains("Fallbacks to activate"));
+    let not_a_supplier = linchpin(&["playbook", "checkout-service", dir]);
+    assert_eq!(not_a_supplier.status.code(), Some(2));
+    let csv = stdout(&linchpin(&[
+        "report",
+        dir,
+        "--format",
+        "csv",
+        "-o",
+        "-",
+        "--today",
+        "2026-11-26",
+    ]));
+    snapshot("register.csv", &csv);
 }
