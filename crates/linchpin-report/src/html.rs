@@ -731,7 +731,7 @@ fn playbooks(o: &mut String, r: &Report, c: &Catalog) {
             anchor(c, p.supplier),
             name(c, p.supplier),
             p.rank.tier,
-            crate::playbook::playbook_html_fragment(p, c, "h3")
+            crate::playbook::playbook_html_fragment(p, c, "h3", 40)
         );
     }
     let eligible = r.ranking.iter().filter(|x| x.tier <= 2).count();

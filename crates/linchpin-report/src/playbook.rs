@@ -469,9 +469,12 @@ pub fn playbook_markdown(p: &Playbook, c: &Catalog) -> String {
     o
 }
 
-/// The playbook as an HTML fragment (an `<article>`), for a page or the report.
-pub fn playbook_html_fragment(p: &Playbook, c: &Catalog, heading: &str) -> String {
-    let k = content(p, c);
+/// The playbook as an HTML fragment (an `<article>`), for a page or the
+/// report; at most `max_rows` affected functions are listed.
+pub fn playbook_html_fragment(p: &Playbook, c: &Catalog, heading: &str, max_rows: usize) -> String {
+    let mut k = content(p, c);
+    let hidden = k.impact.len().saturating_sub(max_rows);
+    k.impact.truncate(max_rows);
     let code = |t: &str| {
         let escaped = esc(t);
         escaped
@@ -521,6 +524,9 @@ pub fn playbook_html_fragment(p: &Playbook, c: &Catalog, heading: &str) -> Strin
             o.push_str("</tr>\n");
         }
         o.push_str("</tbody>\n</table>\n");
+        if hidden > 0 {
+            let _ = writeln!(o, "<p class=\"legend\">and {hidden} more functions; <code>linchpin playbook</code> lists them all.</p>");
+        }
     }
     o.push_str("<h4>Fallbacks to activate</h4>\n");
     if k.fallbacks.is_empty() {
@@ -574,6 +580,6 @@ pub fn playbook_html(p: &Playbook, c: &Catalog) -> String {
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
         esc(&format!("Playbook: {}", c.entity(p.supplier).display_name())),
         crate::html::STYLE,
-        playbook_html_fragment(p, c, "h1")
+        playbook_html_fragment(p, c, "h1", usize::MAX)
     )
 }
