@@ -205,6 +205,17 @@ pub fn parse_documents<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Node<'a>> {
     let mut documents = Vec::new();
+    // The parser may report an error one line past the end of the input;
+    // point at the end of the last line instead.
+    let last_line = text.split('\n').count() as u32;
+    let last_col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    let clamp = |line: u32, col: u32| {
+        if line > last_line {
+            (last_line, last_col)
+        } else {
+            (line, col)
+        }
+    };
     let mut stack: Vec<Frame<'a>> = Vec::new();
     let mut anchors: Vec<(usize, Node<'a>, usize)> = Vec::new();
     let mut alias_nodes = 0usize;
@@ -226,6 +237,7 @@ pub fn parse_documents<'a>(
             Ok(ok) => ok,
             Err(error) => {
                 let mark = error.marker();
+                let (line, col) = clamp(mark.line() as u32, mark.col() as u32 + 1);
                 if error.info().contains("recursion limit") {
                     // The parser's own bound on nesting, which its look-ahead
                     // may reach before this builder's bound.
@@ -235,8 +247,8 @@ pub fn parse_documents<'a>(
                                 "yaml-too-deep",
                                 Span {
                                     file,
-                                    line: mark.line() as u32,
-                                    col: mark.col() as u32 + 1,
+                                    line,
+                                    col,
                                     len: 1,
                                 },
                                 "the document nests too deeply; the rest of the file was skipped",
@@ -253,8 +265,8 @@ pub fn parse_documents<'a>(
                         "yaml-syntax",
                         Span {
                             file,
-                            line: mark.line() as u32,
-                            col: mark.col() as u32 + 1,
+                            line,
+                            col,
                             len: 1,
                         },
                         format!("invalid YAML: {}", error.info()),

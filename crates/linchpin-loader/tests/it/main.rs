@@ -8,6 +8,7 @@ mod corpus;
 mod data;
 mod fs_cases;
 mod graph;
+mod robustness;
 
 use linchpin_diagnostics::{render_human, Counts, RenderOptions};
 use linchpin_loader::Loaded;
