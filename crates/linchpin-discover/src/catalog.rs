@@ -1,0 +1,302 @@
+//! The vendor catalog (`data/vendors.yaml`, compiled in) and its extension
+//! from a landscape's Supplier annotations.
+
+use linchpin_loader::yaml::{parse_documents, Limits, Node, NodeKind};
+use linchpin_model::{Catalog as Landscape, FileId, Spec};
+use rustc_hash::FxHashMap;
+
+/// The catalog shipped with Linchpin.
+pub const VENDORS_YAML: &str = include_str!("../data/vendors.yaml");
+
+/// One vendor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vendor {
+    /// The id, used as the Supplier name.
+    pub id: String,
+    /// Company or service name.
+    pub name: String,
+    /// What it does.
+    pub category: String,
+    /// Linchpin supplier type.
+    pub supplier_type: String,
+    /// Headquarters country.
+    pub country: String,
+    /// Hostnames (each matches its subdomains too).
+    pub domains: Vec<String>,
+    /// Terraform provider sources.
+    pub terraform: Vec<String>,
+    /// Container registries and image namespaces.
+    pub images: Vec<String>,
+    /// GitHub organisations of its actions.
+    pub github: Vec<String>,
+    /// Whether it comes from the landscape rather than the catalog.
+    pub from_landscape: bool,
+}
+
+/// The catalog with its lookup indexes.
+#[derive(Debug, Clone, Default)]
+pub struct VendorCatalog {
+    vendors: Vec<Vendor>,
+    domains: FxHashMap<String, usize>,
+    images: FxHashMap<String, usize>,
+    github: FxHashMap<String, usize>,
+    terraform: FxHashMap<String, usize>,
+}
+
+impl VendorCatalog {
+    /// The catalog shipped with Linchpin.
+    pub fn builtin() -> Result<VendorCatalog, String> {
+        let mut diags = Vec::new();
+        let docs = parse_documents(VENDORS_YAML, FileId(0), Limits::default(), &mut diags);
+        if let Some(d) = diags.first() {
+            return Err(format!("vendors.yaml: {}", d.message));
+        }
+        let root = docs.first().ok_or("vendors.yaml is empty")?;
+        let list = entry(root, "vendors").ok_or("vendors.yaml has no `vendors`")?;
+        let NodeKind::Seq(items) = &list.kind else {
+            return Err("`vendors` must be a list".into());
+        };
+        let mut catalog = VendorCatalog::default();
+        for item in items {
+            let text = |k: &str| entry(item, k).and_then(Node::as_scalar).map(str::to_owned);
+            let list = |k: &str| match entry(item, k).map(|n| &n.kind) {
+                Some(NodeKind::Seq(v)) => v
+                    .iter()
+                    .filter_map(|n| n.as_scalar().map(|s| s.to_ascii_lowercase()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let id = text("id")
+                .ok_or_else(|| format!("a vendor at line {} has no id", item.span.line))?;
+            catalog.add(Vendor {
+                name: text("name").unwrap_or_else(|| id.clone()),
+                category: text("category").unwrap_or_else(|| "other".into()),
+                supplier_type: text("type").unwrap_or_else(|| "other".into()),
+                country: text("country").unwrap_or_default(),
+                domains: list("domains"),
+                terraform: list("terraform"),
+                images: list("images"),
+                github: list("github"),
+                from_landscape: false,
+                id,
+            })?;
+        }
+        Ok(catalog)
+    }
+
+    /// Adds a vendor; ids must be unique.
+    pub fn add(&mut self, vendor: Vendor) -> Result<(), String> {
+        if self.vendors.iter().any(|v| v.id == vendor.id) {
+            return Err(format!("vendor `{}` appears twice", vendor.id));
+        }
+        let i = self.vendors.len();
+        for d in &vendor.domains {
+            self.domains.insert(d.clone(), i);
+        }
+        for x in &vendor.images {
+            self.images.insert(x.clone(), i);
+        }
+        for g in &vendor.github {
+            self.github.insert(g.clone(), i);
+        }
+        for t in &vendor.terraform {
+            self.terraform.insert(t.clone(), i);
+        }
+        self.vendors.push(vendor);
+        Ok(())
+    }
+
+    /// Teaches the catalog the landscape's own vendors: a Supplier with
+    /// `linchpin.dev/domains` (or `-images`, `-github-orgs`,
+    /// `-terraform-providers`) annotations becomes a vendor named after it;
+    /// a Supplier whose name is a catalog id extends that vendor.
+    pub fn extend_from(&mut self, landscape: &Landscape) {
+        for (_, e) in landscape.iter() {
+            let Spec::Supplier(s) = &e.spec else { continue };
+            let split = |key: &str| -> Vec<String> {
+                e.metadata
+                    .annotation(key)
+                    .map(|v| {
+                        v.split([',', ' '])
+                            .map(|x| x.trim().to_ascii_lowercase())
+                            .filter(|x| !x.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let domains = split("linchpin.dev/domains");
+            let images = split("linchpin.dev/images");
+            let github = split("linchpin.dev/github-orgs");
+            let terraform = split("linchpin.dev/terraform-providers");
+            if domains.is_empty() && images.is_empty() && github.is_empty() && terraform.is_empty()
+            {
+                continue;
+            }
+            let id = e.entity_ref.name.to_string();
+            let existing = self.vendors.iter().position(|v| v.id == id);
+            let i = match existing {
+                Some(i) => i,
+                None => {
+                    self.vendors.push(Vendor {
+                        id: id.clone(),
+                        name: e.display_name().to_owned(),
+                        category: "other".into(),
+                        supplier_type: s.supplier_type.as_str().into(),
+                        country: s
+                            .country
+                            .as_ref()
+                            .map(|c| c.value.clone())
+                            .unwrap_or_default(),
+                        domains: Vec::new(),
+                        terraform: Vec::new(),
+                        images: Vec::new(),
+                        github: Vec::new(),
+                        from_landscape: true,
+                    });
+                    self.vendors.len() - 1
+                }
+            };
+            for d in domains {
+                self.domains.insert(d.clone(), i);
+                self.vendors[i].domains.push(d);
+            }
+            for x in images {
+                self.images.insert(x.clone(), i);
+                self.vendors[i].images.push(x);
+            }
+            for g in github {
+                self.github.insert(g.clone(), i);
+                self.vendors[i].github.push(g);
+            }
+            for t in terraform {
+                self.terraform.insert(t.clone(), i);
+                self.vendors[i].terraform.push(t);
+            }
+        }
+    }
+
+    /// Every vendor.
+    pub fn vendors(&self) -> &[Vendor] {
+        &self.vendors
+    }
+
+    /// The vendor with this id.
+    pub fn get(&self, id: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| v.id == id)
+    }
+
+    /// The vendor owning a hostname: the longest catalog domain that is the
+    /// host or one of its parents.
+    pub fn by_host(&self, host: &str) -> Option<&Vendor> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let mut rest = host.as_str();
+        loop {
+            if let Some(&i) = self.domains.get(rest) {
+                return Some(&self.vendors[i]);
+            }
+            match rest.find('.') {
+                Some(dot) if rest[dot + 1..].contains('.') => rest = &rest[dot + 1..],
+                _ => return None,
+            }
+        }
+    }
+
+    /// The vendor of an image registry host, or of `host/namespace`.
+    pub fn by_image_key(&self, key: &str) -> Option<&Vendor> {
+        self.images.get(key).map(|&i| &self.vendors[i]).or_else(|| {
+            // `*.amazonaws.com` registries and the like: match by domain suffix.
+            let host = key.split('/').next().unwrap_or(key);
+            if key.contains('/') {
+                None
+            } else {
+                self.by_host(host)
+                    .filter(|v| v.images.iter().any(|i| host.ends_with(i.as_str())))
+            }
+        })
+    }
+
+    /// The vendor publishing GitHub actions under `org`.
+    pub fn by_github_org(&self, org: &str) -> Option<&Vendor> {
+        self.github
+            .get(&org.to_ascii_lowercase())
+            .map(|&i| &self.vendors[i])
+    }
+
+    /// The vendor of a Terraform provider source (`namespace/type`).
+    pub fn by_terraform(&self, source: &str) -> Option<&Vendor> {
+        self.terraform
+            .get(&source.to_ascii_lowercase())
+            .map(|&i| &self.vendors[i])
+    }
+
+    /// Whether some catalog domain ends with this label sequence: used to
+    /// skip work on tokens that cannot match.
+    pub fn domain_count(&self) -> usize {
+        self.domains.len()
+    }
+}
+
+fn entry<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
+    match &node.kind {
+        NodeKind::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_catalog_is_large_and_well_formed() {
+        let c = VendorCatalog::builtin().unwrap();
+        assert!(c.vendors().len() >= 150, "{} vendors", c.vendors().len());
+        for v in c.vendors() {
+            assert!(linchpin_loader::rules::is_valid_name(&v.id), "{}", v.id);
+            assert!(
+                linchpin_loader::rules::is_valid_country(&v.country),
+                "{} {}",
+                v.id,
+                v.country
+            );
+            assert!(
+                linchpin_model::SupplierType::parse(&v.supplier_type).is_some(),
+                "{} {}",
+                v.id,
+                v.supplier_type
+            );
+            assert!(!v.domains.is_empty(), "{} has no domains", v.id);
+        }
+    }
+
+    #[test]
+    fn hosts_match_the_longest_known_parent() {
+        let c = VendorCatalog::builtin().unwrap();
+        assert_eq!(c.by_host("api.stripe.com").unwrap().id, "stripe");
+        assert_eq!(
+            c.by_host("email-smtp.eu-west-1.amazonaws.com").unwrap().id,
+            "aws-ses"
+        );
+        assert_eq!(
+            c.by_host("my-bucket.s3.eu-central-1.amazonaws.com")
+                .unwrap()
+                .id,
+            "aws"
+        );
+        assert_eq!(c.by_host("hooks.slack.com").unwrap().id, "slack");
+        assert!(c.by_host("example.com").is_none());
+        assert!(c.by_host("com").is_none());
+        assert_eq!(c.by_github_org("aws-actions").unwrap().id, "aws");
+        assert_eq!(c.by_terraform("hashicorp/aws").unwrap().id, "aws");
+        assert_eq!(c.by_image_key("ghcr.io").unwrap().id, "github");
+        assert_eq!(
+            c.by_image_key("123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+                .unwrap()
+                .id,
+            "aws"
+        );
+    }
+}
