@@ -427,6 +427,22 @@ directly. Such concentration is invisible in a list of direct suppliers.
 Know it, ask the suppliers about their own continuity, and consider it in
 exit plans.";
 
+    "undeclared-supplier", Warning, "code or infrastructure relies on a vendor the landscape does not declare",
+"`linchpin discover` found evidence of a third party — a lockfile's
+registry, a container image, a GitHub action, an API endpoint in the code —
+and the landscape has no Supplier for it. Unmapped suppliers are invisible
+to every analysis: ranking, what-if, readiness.
+
+Fix: add a Supplier (`linchpin discover --write DIR` scaffolds one from the
+vendor catalog), name it like the vendor id or give it the annotation
+`linchpin.dev/vendor: ID`, and make the components that use it depend on it.";
+
+    "unseen-supplier", Info, "a declared supplier left no evidence in the scanned code",
+"The landscape declares this Supplier, but nothing in the scanned paths
+points at it. That is expected for services (carriers, consultancies) and
+for code that was not scanned; it can also mean the supplier is no longer
+used and its entry can go.";
+
     "unowned-function", Warning, "a business function has no owner",
 "Someone must own each business function: decide its tolerance, accept its
 risks. Set `spec.owner`.";

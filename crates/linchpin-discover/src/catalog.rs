@@ -57,7 +57,30 @@ impl VendorCatalog {
             return Err("`vendors` must be a list".into());
         };
         let mut catalog = VendorCatalog::default();
+        const KEYS: &[&str] = &[
+            "id",
+            "name",
+            "category",
+            "type",
+            "country",
+            "domains",
+            "terraform",
+            "images",
+            "github",
+        ];
         for item in items {
+            if let NodeKind::Map(entries) = &item.kind {
+                if let Some((k, _)) = entries
+                    .iter()
+                    .find(|(k, _)| !k.as_scalar().is_some_and(|k| KEYS.contains(&k)))
+                {
+                    return Err(format!(
+                        "line {}: unknown key `{}` (quote names that hold a comma)",
+                        k.span.line,
+                        k.as_scalar().unwrap_or("?")
+                    ));
+                }
+            }
             let text = |k: &str| entry(item, k).and_then(Node::as_scalar).map(str::to_owned);
             let list = |k: &str| match entry(item, k).map(|n| &n.kind) {
                 Some(NodeKind::Seq(v)) => v

@@ -75,6 +75,16 @@ pub enum Command {
     /// Minimal sets of suppliers whose joint failure stops each critical
     /// function: what a view of single failures misses.
     Cutsets(CutsetArgs),
+    /// Find the third parties a landscape is missing, from evidence in code
+    /// and infrastructure.
+    ///
+    /// Reads lockfiles (Cargo, npm, Yarn, pnpm, Poetry, pip, Go), Dockerfiles,
+    /// Kubernetes and Compose files, GitHub Actions and GitLab CI, OpenAPI and
+    /// AsyncAPI descriptions, and hostnames and URLs in any text file; matches
+    /// them against the vendor catalog (extended by the landscape's own
+    /// Supplier annotations). With --landscape: which vendors have no
+    /// Supplier (undeclared-supplier) and which Suppliers left no trace.
+    Discover(DiscoverArgs),
     /// Explain what a diagnostic code means and how to fix it.
     ///
     /// `linchpin explain dangling-ref` prints the explanation;
@@ -229,6 +239,31 @@ pub enum PlaybookFormat {
     Markdown,
     /// A standalone HTML page.
     Html,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiscoverArgs {
+    /// Folders or files to scan.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The landscape to compare with.
+    #[arg(long, value_name = "DIR")]
+    pub landscape: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Write a Supplier file per undeclared vendor into DIR (never overwrites).
+    #[arg(long, value_name = "DIR", requires = "landscape")]
+    pub write: Option<PathBuf>,
+    /// Also scan git-ignored paths and node_modules.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Also scan every hidden file and folder (.github and other known evidence are always scanned).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Fail (exit 1) on errors only, or on warnings too (undeclared suppliers are warnings).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@ mod analysis;
 mod check;
 mod concentration;
 mod cutsets;
+mod discover;
 mod explain;
 mod graph;
 mod playbook;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&args),
         Command::Concentration(args) => concentration::run(&args),
         Command::Cutsets(args) => cutsets::run(&args),
+        Command::Discover(args) => discover::run(&args),
         Command::Explain(args) => explain::run(&args),
     }
 }

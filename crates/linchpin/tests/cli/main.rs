@@ -575,3 +575,77 @@ fn playbooks_and_the_register_read_right() {
     ]));
     snapshot("register.csv", &csv);
 }
+
+#[test]
+fn discover_finds_what_the_landscape_misses_and_scaffolds_it() {
+    let app = repo().join("crates/linchpin-discover/tests/data/shop-app");
+    let dir = tempfile::tempdir().unwrap();
+    let land = dir.path().join("landscape");
+    std::fs::create_dir(&land).unwrap();
+    std::fs::write(
+        land.join("suppliers.yaml"),
+        "apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: stripe\nspec:\n  type: saas\n---\n\
+apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: payments-provider\n  annotations:\n    linchpin.dev/vendor: adyen\nspec:\n  type: saas\n---\n\
+apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: partner\n  annotations:\n    linchpin.dev/domains: api.partner-we-do-not-know.example\nspec:\n  type: saas\n---\n\
+apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: dhl\nspec:\n  type: services\n",
+    )
+    .unwrap();
+    let (a, l) = (app.to_str().unwrap(), land.to_str().unwrap());
+    let out = linchpin(&["discover", a, "--landscape", l, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "undeclared suppliers are warnings"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let undeclared: Vec<&str> = v["undeclared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        undeclared.contains(&"sendgrid") && undeclared.contains(&"github"),
+        "{undeclared:?}"
+    );
+    assert!(
+        !undeclared.contains(&"stripe") && !undeclared.contains(&"adyen"),
+        "matched by name and by annotation"
+    );
+    assert!(
+        !undeclared.contains(&"partner"),
+        "the landscape taught discover its partner's domain"
+    );
+    assert_eq!(v["unseen"], serde_json::json!(["supplier:default/dhl"]));
+    let gate = linchpin(&["discover", a, "--landscape", l, "--fail-on", "warning"]);
+    assert_eq!(gate.status.code(), Some(1));
+    // Scaffolding: one file per undeclared vendor, never overwriting.
+    let out_dir = dir.path().join("new-suppliers");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::write(out_dir.join("sendgrid.yaml"), "# mine\n").unwrap();
+    let write = linchpin(&[
+        "discover",
+        a,
+        "--landscape",
+        l,
+        "--write",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(write.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("sendgrid.yaml")).unwrap(),
+        "# mine\n"
+    );
+    let github = std::fs::read_to_string(out_dir.join("github.yaml")).unwrap();
+    assert!(github.contains("kind: Supplier") && github.contains("country: US"));
+    // The scaffolds are valid landscape files.
+    let check = linchpin(&["check", out_dir.to_str().unwrap(), "--no-findings"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let sarif = linchpin(&["discover", a, "--landscape", l, "--format", "sarif"]);
+    let s: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert!(s["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["ruleId"] == "undeclared-supplier"));
+}

@@ -1,0 +1,79 @@
+//! Evidence: one sign, in one file at one line, that the code or
+//! infrastructure relies on a vendor.
+
+use std::fmt;
+
+/// What kind of sign it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A URL to the vendor in a source or config file.
+    Url,
+    /// A bare hostname of the vendor (an SMTP host, an endpoint setting).
+    Hostname,
+    /// A container image pulled from the vendor's registry.
+    ContainerRegistry,
+    /// A container image the vendor publishes.
+    ImagePublisher,
+    /// A CI/CD platform the pipeline runs on.
+    CiPlatform,
+    /// A GitHub action the vendor publishes.
+    GithubAction,
+    /// Packages resolved from the vendor's registry (a lockfile).
+    PackageRegistry,
+    /// A Terraform provider or module source.
+    Terraform,
+    /// A server of an API description (OpenAPI, AsyncAPI).
+    ApiServer,
+    /// A Kubernetes `ExternalName` service pointing at the vendor.
+    ExternalService,
+    /// A component or service of a software bill of materials.
+    Sbom,
+}
+
+impl Kind {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Url => "url",
+            Kind::Hostname => "hostname",
+            Kind::ContainerRegistry => "container-registry",
+            Kind::ImagePublisher => "image-publisher",
+            Kind::CiPlatform => "ci-platform",
+            Kind::GithubAction => "github-action",
+            Kind::PackageRegistry => "package-registry",
+            Kind::Terraform => "terraform",
+            Kind::ApiServer => "api-server",
+            Kind::ExternalService => "external-service",
+            Kind::Sbom => "sbom",
+        }
+    }
+
+    /// Whether it comes from a structured source (a parser), not from a
+    /// string found in text: stronger evidence.
+    pub fn is_structured(self) -> bool {
+        !matches!(self, Kind::Url | Kind::Hostname)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One piece of evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// The vendor id it points at.
+    pub vendor: String,
+    /// The kind of sign.
+    pub kind: Kind,
+    /// The matched value (a host, an image, an action, `412 packages`).
+    pub value: String,
+    /// The file, relative to the scanned path, `/`-separated.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// How often the same value appears in the file.
+    pub count: u32,
+}

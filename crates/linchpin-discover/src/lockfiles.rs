@@ -1,0 +1,337 @@
+//! Lockfiles: which package registries the build pulls from, and how many
+//! packages — direct and transitive where the format tells.
+
+use crate::evidence::Kind;
+use crate::sources::{host_of, Collector, Lock};
+use linchpin_loader::yaml::{parse_documents, Limits, Node, NodeKind};
+use linchpin_model::FileId;
+use rustc_hash::FxHashMap;
+use toml::de::{DeTable, DeValue};
+
+/// Package counts per registry host.
+#[derive(Default)]
+struct Counts {
+    by_host: FxHashMap<String, (usize, u32)>,
+    direct: Option<usize>,
+}
+
+impl Counts {
+    fn add(&mut self, host: &str, line: u32) {
+        let e = self
+            .by_host
+            .entry(host.to_ascii_lowercase())
+            .or_insert((0, line));
+        e.0 += 1;
+    }
+}
+
+/// Scans one lockfile.
+pub fn scan_lockfile(c: &mut Collector<'_>, lock: Lock, text: &str) {
+    let counts = match lock {
+        Lock::Cargo => cargo(text),
+        Lock::Npm => npm(text),
+        Lock::Yarn => yarn(text),
+        Lock::Pnpm => pnpm(text),
+        Lock::Poetry => poetry(text),
+        Lock::Requirements => requirements(text),
+        Lock::GoSum => go_sum(text),
+    };
+    let mut hosts: Vec<_> = counts.by_host.into_iter().collect();
+    hosts.sort();
+    for (host, (n, line)) in hosts {
+        let packages = if n == 1 {
+            "1 package".to_owned()
+        } else {
+            format!("{n} packages")
+        };
+        let value = match counts.direct {
+            Some(d) if d <= n => format!("{packages} ({d} direct) from {host}"),
+            _ => format!("{packages} from {host}"),
+        };
+        c.registry(&host, &value, line);
+    }
+}
+
+impl Collector<'_> {
+    fn registry(&mut self, host: &str, value: &str, line: u32) {
+        if let Some(v) = self.catalog_by_host(host) {
+            let v = v.clone();
+            self.push_public(&v, Kind::PackageRegistry, value, line);
+        }
+    }
+}
+
+fn line_of(text: &str, needle: &str) -> u32 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(1, |p| p as u32 + 1)
+}
+
+fn cargo(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    let Ok(table) = DeTable::parse(text) else {
+        return counts;
+    };
+    let table = table.into_inner();
+    let Some(packages) = table
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "package")
+        .map(|(_, v)| v)
+    else {
+        return counts;
+    };
+    let DeValue::Array(list) = packages.get_ref() else {
+        return counts;
+    };
+    for p in list {
+        let DeValue::Table(t) = p.get_ref() else {
+            continue;
+        };
+        let source = t
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == "source")
+            .and_then(|(_, v)| match v.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            });
+        let Some(source) = source else { continue }; // the workspace's own crates
+        let url = source.split_once('+').map_or(source.as_str(), |(_, u)| u);
+        let host = match host_of(url) {
+            // The crates.io index lives on GitHub, its sparse protocol on index.crates.io.
+            Some("github.com") if url.contains("rust-lang/crates.io-index") => "crates.io",
+            Some(h) => h,
+            None => continue,
+        };
+        let line = line_of(text, &source);
+        counts.add(host, line);
+    }
+    counts
+}
+
+fn npm(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
+        return counts;
+    };
+    let default_host = "registry.npmjs.org";
+    if let Some(packages) = doc.get("packages").and_then(|p| p.as_object()) {
+        // lockfileVersion 2 and 3.
+        for (path, p) in packages {
+            if path.is_empty() || p.get("link").and_then(|l| l.as_bool()) == Some(true) {
+                continue;
+            }
+            let resolved = p.get("resolved").and_then(|r| r.as_str());
+            let host = resolved.and_then(host_of).unwrap_or(default_host);
+            counts.add(host, resolved.map_or(1, |r| line_of(text, r)));
+        }
+        if let Some(root) = packages.get("") {
+            let direct = ["dependencies", "devDependencies", "optionalDependencies"]
+                .iter()
+                .filter_map(|k| root.get(k).and_then(|d| d.as_object()).map(|o| o.len()))
+                .sum();
+            counts.direct = Some(direct);
+        }
+    } else if let Some(deps) = doc.get("dependencies").and_then(|d| d.as_object()) {
+        // lockfileVersion 1: nested `dependencies`.
+        counts.direct = Some(deps.len());
+        let mut stack: Vec<&serde_json::Map<String, serde_json::Value>> = vec![deps];
+        while let Some(map) = stack.pop() {
+            for p in map.values() {
+                let resolved = p.get("resolved").and_then(|r| r.as_str());
+                let host = resolved.and_then(host_of).unwrap_or(default_host);
+                counts.add(host, resolved.map_or(1, |r| line_of(text, r)));
+                if let Some(inner) = p.get("dependencies").and_then(|d| d.as_object()) {
+                    stack.push(inner);
+                }
+            }
+        }
+    }
+    counts
+}
+
+fn yarn(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    if text.contains("__metadata:") {
+        // Yarn 2+ (berry) writes YAML without download URLs: npm's registry
+        // by default.
+        let n = text
+            .lines()
+            .filter(|l| l.starts_with('"') && l.ends_with(':'))
+            .count();
+        for _ in 0..n {
+            counts.add("registry.yarnpkg.com", 1);
+        }
+        return counts;
+    }
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("resolved ") {
+            let url = rest.trim().trim_matches('"');
+            if let Some(host) = host_of(url) {
+                counts.add(host, i as u32 + 1);
+            }
+        }
+    }
+    counts
+}
+
+fn pnpm(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    let mut diags = Vec::new();
+    let docs = parse_documents(
+        text,
+        FileId(0),
+        Limits {
+            max_depth: 64,
+            alias_budget: 100_000,
+        },
+        &mut diags,
+    );
+    let Some(doc) = docs.first() else {
+        return counts;
+    };
+    let get = |n: &'_ Node<'_>, key: &str| -> Option<usize> {
+        match &n.kind {
+            NodeKind::Map(e) => e.iter().position(|(k, _)| k.as_scalar() == Some(key)),
+            _ => None,
+        }
+    };
+    if let NodeKind::Map(entries) = &doc.kind {
+        if let Some(i) = get(doc, "packages") {
+            if let NodeKind::Map(pkgs) = &entries[i].1.kind {
+                for (k, _) in pkgs {
+                    counts.add("registry.npmjs.org", k.span.line);
+                }
+            }
+        }
+        if let Some(i) = get(doc, "importers") {
+            if let NodeKind::Map(importers) = &entries[i].1.kind {
+                if let Some((_, root)) = importers.iter().find(|(k, _)| k.as_scalar() == Some("."))
+                {
+                    if let NodeKind::Map(sections) = &root.kind {
+                        let direct = sections
+                            .iter()
+                            .filter(|(k, _)| {
+                                matches!(
+                                    k.as_scalar(),
+                                    Some(
+                                        "dependencies" | "devDependencies" | "optionalDependencies"
+                                    )
+                                )
+                            })
+                            .map(|(_, v)| match &v.kind {
+                                NodeKind::Map(m) => m.len(),
+                                _ => 0,
+                            })
+                            .sum();
+                        counts.direct = Some(direct);
+                    }
+                }
+            }
+        }
+    }
+    counts
+}
+
+fn poetry(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    let Ok(table) = DeTable::parse(text) else {
+        return counts;
+    };
+    let table = table.into_inner();
+    let Some(packages) = table
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "package")
+        .map(|(_, v)| v)
+    else {
+        return counts;
+    };
+    let DeValue::Array(list) = packages.get_ref() else {
+        return counts;
+    };
+    for p in list {
+        let DeValue::Table(t) = p.get_ref() else {
+            continue;
+        };
+        let url = t
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == "source")
+            .and_then(|(_, v)| match v.get_ref() {
+                DeValue::Table(s) => s
+                    .iter()
+                    .find(|(k, _)| k.get_ref().as_ref() == "url")
+                    .and_then(|(_, u)| match u.get_ref() {
+                        DeValue::String(s) => Some(s.to_string()),
+                        _ => None,
+                    }),
+                _ => None,
+            });
+        let host = url
+            .as_deref()
+            .and_then(host_of)
+            .unwrap_or("pypi.org")
+            .to_owned();
+        counts.add(&host, p.span().start as u32 / 80 + 1);
+    }
+    counts
+}
+
+fn requirements(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    let mut index = "pypi.org".to_owned();
+    let mut direct = 0;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.split(" #").next().unwrap_or(raw).trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(url) = line
+            .strip_prefix("--index-url")
+            .or_else(|| line.strip_prefix("-i "))
+        {
+            if let Some(h) = host_of(url.trim_start_matches(['=', ' '])) {
+                index = h.to_owned();
+            }
+            continue;
+        }
+        if line.starts_with('-') {
+            continue; // -r, -c, -e, --extra-index-url and other options
+        }
+        let name_ok = line
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphanumeric());
+        if name_ok {
+            if line.contains("://") {
+                if let Some(h) = line.split_whitespace().find_map(host_of) {
+                    counts.add(h, i as u32 + 1);
+                }
+            } else {
+                counts.add(&index, i as u32 + 1);
+            }
+            direct += 1;
+        }
+    }
+    // pip-compile output marks transitive packages with `# via`.
+    if !text.contains("# via") {
+        counts.direct = Some(direct);
+    }
+    counts
+}
+
+fn go_sum(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for (i, line) in text.lines().enumerate() {
+        let mut parts = line.split_whitespace();
+        let (Some(module), Some(version)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let version = version.trim_end_matches("/go.mod");
+        if seen.insert((module.to_owned(), version.to_owned())) {
+            // Modules are downloaded through the Go module proxy by default.
+            counts.add("proxy.golang.org", i as u32 + 1);
+        }
+    }
+    counts
+}

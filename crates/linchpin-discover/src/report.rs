@@ -1,0 +1,128 @@
+//! Evidence grouped per vendor, with a confidence; and the drift against a
+//! landscape.
+
+use crate::catalog::VendorCatalog;
+use crate::evidence::{Evidence, Kind};
+use linchpin_model::{Catalog as Landscape, EntityId, Spec};
+use std::collections::BTreeMap;
+
+/// How sure discover is that the code relies on a vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confidence {
+    /// Several independent kinds of evidence, or structured evidence in several files.
+    High,
+    /// Structured evidence (a lockfile, an image, an action, ...), or mentions in several files.
+    Medium,
+    /// A hostname or URL in one file.
+    Low,
+}
+
+impl Confidence {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+}
+
+/// One vendor with its evidence.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The vendor id.
+    pub vendor: String,
+    /// The confidence.
+    pub confidence: Confidence,
+    /// The evidence, by file and line.
+    pub evidence: Vec<Evidence>,
+    /// The landscape's Supplier for it, if declared.
+    pub supplier: Option<EntityId>,
+}
+
+/// Groups evidence per vendor, most confident first.
+pub fn group(evidence: Vec<Evidence>) -> Vec<Found> {
+    let mut by_vendor: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
+    for e in evidence {
+        by_vendor.entry(e.vendor.clone()).or_default().push(e);
+    }
+    let mut found: Vec<Found> = by_vendor
+        .into_iter()
+        .map(|(vendor, mut evidence)| {
+            evidence.sort_by(|a, b| {
+                a.file
+                    .cmp(&b.file)
+                    .then(a.line.cmp(&b.line))
+                    .then(a.kind.cmp(&b.kind))
+            });
+            let kinds: std::collections::BTreeSet<Kind> = evidence.iter().map(|e| e.kind).collect();
+            let files: std::collections::BTreeSet<&str> =
+                evidence.iter().map(|e| e.file.as_str()).collect();
+            let structured = kinds.iter().any(|k| k.is_structured());
+            let confidence =
+                if structured && (kinds.len() >= 2 || files.len() >= 2) || files.len() >= 5 {
+                    Confidence::High
+                } else if structured || files.len() >= 2 {
+                    Confidence::Medium
+                } else {
+                    Confidence::Low
+                };
+            Found {
+                vendor,
+                confidence,
+                evidence,
+                supplier: None,
+            }
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        a.confidence
+            .cmp(&b.confidence)
+            .then(b.evidence.len().cmp(&a.evidence.len()))
+            .then(a.vendor.cmp(&b.vendor))
+    });
+    found
+}
+
+/// The Supplier of the landscape that stands for a vendor: one named like
+/// the vendor id, or with the annotation `linchpin.dev/vendor: ID`.
+pub fn supplier_for(landscape: &Landscape, vendor: &str) -> Option<EntityId> {
+    landscape.iter().find_map(|(id, e)| {
+        let Spec::Supplier(_) = &e.spec else {
+            return None;
+        };
+        let named = e.entity_ref.name.eq_ignore_ascii_case(vendor);
+        let annotated = e
+            .metadata
+            .annotation("linchpin.dev/vendor")
+            .is_some_and(|v| v.split([',', ' ']).any(|x| x.trim() == vendor));
+        (named || annotated).then_some(id)
+    })
+}
+
+/// Drift against a landscape.
+#[derive(Debug, Clone, Default)]
+pub struct Drift {
+    /// Vendors with evidence and no Supplier entity.
+    pub undeclared: Vec<String>,
+    /// Suppliers of the landscape with no evidence in the scanned paths.
+    pub unseen: Vec<EntityId>,
+}
+
+/// Matches the findings with the landscape's Suppliers.
+pub fn drift(found: &mut [Found], landscape: &Landscape, _catalog: &VendorCatalog) -> Drift {
+    let mut drift = Drift::default();
+    for f in found.iter_mut() {
+        f.supplier = supplier_for(landscape, &f.vendor);
+        if f.supplier.is_none() {
+            drift.undeclared.push(f.vendor.clone());
+        }
+    }
+    for (id, e) in landscape.iter() {
+        if matches!(e.spec, Spec::Supplier(_)) && !found.iter().any(|f| f.supplier == Some(id)) {
+            drift.unseen.push(id);
+        }
+    }
+    drift
+}

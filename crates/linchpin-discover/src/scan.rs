@@ -1,0 +1,210 @@
+//! Walking a source tree and reading its files, in parallel.
+
+use crate::catalog::VendorCatalog;
+use crate::evidence::Evidence;
+use crate::lockfiles::scan_lockfile;
+use crate::sources::{
+    classify, scan_dockerfile, scan_json, scan_text, scan_yaml, Collector, FileType,
+};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How to walk.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Also read git-ignored paths (and `node_modules`).
+    pub no_ignore: bool,
+    /// Also read every hidden file and folder.
+    pub hidden: bool,
+    /// Files larger than this are skipped and counted.
+    pub max_file_size: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> ScanOptions {
+        ScanOptions {
+            no_ignore: false,
+            hidden: false,
+            max_file_size: 8 * 1024 * 1024,
+            threads: 0,
+        }
+    }
+}
+
+/// Hidden paths that are evidence in themselves, read even without `--hidden`.
+const HIDDEN_EVIDENCE: &[&str] = &[
+    ".github",
+    ".gitlab-ci.yml",
+    ".gitlab",
+    ".circleci",
+    ".terraform.lock.hcl",
+    ".gitlab-ci.yaml",
+];
+
+/// What a scan found.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    /// Every piece of evidence.
+    pub evidence: Vec<Evidence>,
+    /// Files read.
+    pub files: usize,
+    /// Files skipped as binary.
+    pub binary: usize,
+    /// Files skipped as too large.
+    pub too_large: usize,
+    /// Files that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Scans every path (files or folders). Paths in evidence are shown
+/// relative to the path they were found under.
+#[allow(clippy::disallowed_methods)] // discovery is an I/O crate: it reads the trees it is pointed at
+pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -> ScanResult {
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut result = ScanResult::default();
+    for root in paths {
+        if root.is_file() {
+            let shown = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            files.push((root.clone(), shown));
+            continue;
+        }
+        let hidden = options.hidden;
+        let no_ignore = options.no_ignore;
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .git_ignore(!no_ignore)
+            .git_global(false)
+            .git_exclude(!no_ignore)
+            .require_git(false)
+            .ignore(!no_ignore)
+            .parents(!no_ignore)
+            .follow_links(false)
+            .filter_entry(move |e| {
+                let name = e.file_name().to_string_lossy();
+                if name == ".git" {
+                    return false;
+                }
+                if !no_ignore && (name == "node_modules" || name == ".terraform") {
+                    return false;
+                }
+                !name.starts_with('.')
+                    || e.depth() == 0
+                    || hidden
+                    || HIDDEN_EVIDENCE.contains(&name.as_ref())
+            })
+            .build();
+        for entry in walker {
+            let Ok(entry) = entry else { continue };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let path = entry.path();
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            let shown = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push((path.to_path_buf(), shown));
+        }
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((path, shown)) = files.get(i) else {
+                            break;
+                        };
+                        done.push((i, read_one(path, shown, catalog, options)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut outcomes = outcomes;
+    outcomes.sort_by_key(|(i, _)| *i);
+    for (_, o) in outcomes {
+        match o {
+            Outcome::Evidence(e) => {
+                result.files += 1;
+                result.evidence.extend(e);
+            }
+            Outcome::Binary => result.binary += 1,
+            Outcome::TooLarge => result.too_large += 1,
+            Outcome::Unreadable(file, why) => result.unreadable.push((file, why)),
+        }
+    }
+    result
+}
+
+enum Outcome {
+    Evidence(Vec<Evidence>),
+    Binary,
+    TooLarge,
+    Unreadable(String, String),
+}
+
+#[allow(clippy::disallowed_methods)] // see `scan`
+fn read_one(path: &Path, shown: &str, catalog: &VendorCatalog, options: &ScanOptions) -> Outcome {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > options.max_file_size => return Outcome::TooLarge,
+        Ok(_) => {}
+        Err(e) => return Outcome::Unreadable(shown.to_owned(), e.to_string()),
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Unreadable(shown.to_owned(), e.to_string()),
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Outcome::Binary;
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Outcome::Evidence(scan_source(catalog, shown, &name, &text))
+}
+
+/// The evidence of one file, by its type; text is also searched for
+/// hostnames except in lockfiles (their registry URLs are counted instead).
+pub fn scan_source(catalog: &VendorCatalog, shown: &str, name: &str, text: &str) -> Vec<Evidence> {
+    let mut c = Collector::new(catalog, shown.to_owned());
+    match classify(name) {
+        FileType::Lockfile(lock) => scan_lockfile(&mut c, lock, text),
+        FileType::Dockerfile => {
+            scan_dockerfile(&mut c, text);
+            scan_text(&mut c, text);
+        }
+        FileType::Yaml => {
+            scan_yaml(&mut c, shown, text);
+            scan_text(&mut c, text);
+        }
+        FileType::Json => {
+            scan_json(&mut c, text);
+            scan_text(&mut c, text);
+        }
+        FileType::Text => scan_text(&mut c, text),
+    }
+    c.finish()
+}

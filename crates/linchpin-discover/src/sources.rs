@@ -1,0 +1,419 @@
+//! The evidence sources: one parser per format, each turning a file's text
+//! into evidence. Pure: the scanner reads the files.
+
+use crate::catalog::{Vendor, VendorCatalog};
+use crate::evidence::{Evidence, Kind};
+use crate::image;
+use linchpin_loader::yaml::{parse_documents, Limits, Node, NodeKind};
+use linchpin_model::FileId;
+
+/// What a file is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    /// A lockfile of a package manager.
+    Lockfile(Lock),
+    /// A Dockerfile or Containerfile.
+    Dockerfile,
+    /// YAML (Kubernetes, Compose, CI, OpenAPI, ...).
+    Yaml,
+    /// JSON (OpenAPI, CycloneDX, ...).
+    Json,
+    /// Anything else that is text.
+    Text,
+}
+
+/// Lockfile formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// `Cargo.lock`.
+    Cargo,
+    /// `package-lock.json` / `npm-shrinkwrap.json`.
+    Npm,
+    /// `yarn.lock`.
+    Yarn,
+    /// `pnpm-lock.yaml`.
+    Pnpm,
+    /// `poetry.lock`.
+    Poetry,
+    /// `requirements*.txt`.
+    Requirements,
+    /// `go.sum`.
+    GoSum,
+}
+
+/// Classifies a file by its name.
+pub fn classify(name: &str) -> FileType {
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "cargo.lock" => return FileType::Lockfile(Lock::Cargo),
+        "package-lock.json" | "npm-shrinkwrap.json" => return FileType::Lockfile(Lock::Npm),
+        "yarn.lock" => return FileType::Lockfile(Lock::Yarn),
+        "pnpm-lock.yaml" => return FileType::Lockfile(Lock::Pnpm),
+        "poetry.lock" => return FileType::Lockfile(Lock::Poetry),
+        "go.sum" => return FileType::Lockfile(Lock::GoSum),
+        "dockerfile" | "containerfile" => return FileType::Dockerfile,
+        _ => {}
+    }
+    if lower.starts_with("requirements") && lower.ends_with(".txt") {
+        FileType::Lockfile(Lock::Requirements)
+    } else if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+        FileType::Dockerfile
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        FileType::Yaml
+    } else if lower.ends_with(".json") {
+        FileType::Json
+    } else {
+        FileType::Text
+    }
+}
+
+/// Collects evidence for one file, deduplicating the same vendor and value.
+/// A hostname on a line that already gave structured evidence for the same
+/// vendor (the registry of an image) is dropped by [`Collector::finish`].
+pub struct Collector<'c> {
+    catalog: &'c VendorCatalog,
+    file: String,
+    /// The evidence found so far.
+    pub found: Vec<Evidence>,
+}
+
+impl<'c> Collector<'c> {
+    /// The evidence, without hostnames that repeat structured evidence of
+    /// the same vendor on the same line.
+    pub fn finish(mut self) -> Vec<Evidence> {
+        let structured: Vec<(String, u32)> = self
+            .found
+            .iter()
+            .filter(|e| e.kind.is_structured())
+            .map(|e| (e.vendor.clone(), e.line))
+            .collect();
+        self.found.retain(|e| {
+            e.kind.is_structured()
+                || !structured
+                    .iter()
+                    .any(|(v, l)| *v == e.vendor && *l == e.line)
+        });
+        self.found
+    }
+
+    /// A collector for one file.
+    pub fn new(catalog: &'c VendorCatalog, file: String) -> Collector<'c> {
+        Collector {
+            catalog,
+            file,
+            found: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, vendor: &Vendor, kind: Kind, value: &str, line: u32) {
+        if let Some(e) = self
+            .found
+            .iter_mut()
+            .find(|e| e.vendor == vendor.id && e.kind == kind && e.value == value)
+        {
+            e.count += 1;
+            return;
+        }
+        self.found.push(Evidence {
+            vendor: vendor.id.clone(),
+            kind,
+            value: value.to_owned(),
+            file: self.file.clone(),
+            line,
+            count: 1,
+        });
+    }
+
+    pub(crate) fn catalog_by_host(&self, host: &str) -> Option<&'c Vendor> {
+        self.catalog.by_host(host)
+    }
+
+    pub(crate) fn push_public(&mut self, vendor: &Vendor, kind: Kind, value: &str, line: u32) {
+        self.push(vendor, kind, value, line);
+    }
+
+    fn host(&mut self, host: &str, kind: Kind, line: u32) {
+        if let Some(v) = self.catalog.by_host(host) {
+            self.push(v, kind, &host.to_ascii_lowercase(), line);
+        }
+    }
+
+    fn url(&mut self, url: &str, kind: Kind, line: u32) {
+        if let Some(host) = host_of(url) {
+            self.host(host, kind, line);
+        }
+    }
+
+    /// An image reference: its registry, and its publisher when known.
+    pub fn image(&mut self, reference: &str, line: u32) {
+        let Some(img) = image::parse(reference) else {
+            return;
+        };
+        let catalog = self.catalog;
+        if let Some(v) = catalog.by_image_key(&img.registry) {
+            self.push(v, Kind::ContainerRegistry, &img.registry, line);
+        }
+        if let Some(ns) = img.namespace() {
+            let key = if img.registry == "docker.io" {
+                ns.to_owned()
+            } else {
+                format!("{}/{ns}", img.registry)
+            };
+            if let Some(v) = catalog.by_image_key(&key) {
+                self.push(
+                    v,
+                    Kind::ImagePublisher,
+                    &format!("{}/{}", img.registry, img.repository),
+                    line,
+                );
+            }
+        }
+    }
+}
+
+/// The host of a URL (`scheme://[user@]host[:port]/...`), if it has one.
+pub fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    (host.contains('.') && !host.is_empty()).then_some(host)
+}
+
+/// Every hostname in plain text: maximal runs of host characters that hold a
+/// dot and belong to a catalog vendor. Cheap enough for large trees: one
+/// pass over the bytes, hash lookups only for candidates.
+pub fn scan_text(c: &mut Collector<'_>, text: &str) {
+    for (i, line) in text.lines().enumerate() {
+        let bytes = line.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            // Skip to the next host character.
+            while start < bytes.len() && !is_host_byte(bytes[start]) {
+                start += 1;
+            }
+            let mut end = start;
+            let mut dots = 0;
+            while end < bytes.len() && is_host_byte(bytes[end]) {
+                if bytes[end] == b'.' {
+                    dots += 1;
+                }
+                end += 1;
+            }
+            if dots > 0 && end > start {
+                let token = line[start..end].trim_matches(['.', '-']);
+                if token.len() > 3 && token.bytes().any(|b| b.is_ascii_alphabetic()) {
+                    let kind = if line[..start].ends_with("://") {
+                        Kind::Url
+                    } else {
+                        Kind::Hostname
+                    };
+                    c.host(token, kind, i as u32 + 1);
+                }
+            }
+            start = end.max(start + 1);
+        }
+    }
+}
+
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+}
+
+/// `FROM` lines of a Dockerfile (stages named earlier are not images).
+pub fn scan_dockerfile(c: &mut Collector<'_>, text: &str) {
+    let mut stages: Vec<String> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let mut words = line.split_whitespace();
+        if !words.next().is_some_and(|w| w.eq_ignore_ascii_case("FROM")) {
+            continue;
+        }
+        let args: Vec<&str> = words.filter(|w| !w.starts_with("--")).collect();
+        let Some(&image) = args.first() else { continue };
+        if !stages.iter().any(|s| s.eq_ignore_ascii_case(image)) && image != "scratch" {
+            c.image(image, i as u32 + 1);
+        }
+        if args.len() >= 3 && args[1].eq_ignore_ascii_case("AS") {
+            stages.push(args[2].to_owned());
+        }
+    }
+}
+
+/// YAML files: images anywhere (Kubernetes of any kind, Compose, CI jobs),
+/// GitHub Actions' `uses`, GitLab CI, `ExternalName` services, OpenAPI and
+/// AsyncAPI servers.
+pub fn scan_yaml(c: &mut Collector<'_>, path: &str, text: &str) {
+    let mut diags = Vec::new();
+    let docs = parse_documents(text, FileId(0), Limits::default(), &mut diags);
+    let workflow = path.contains(".github/workflows/")
+        || path.ends_with("action.yml")
+        || path.ends_with("action.yaml");
+    let gitlab = path.ends_with(".gitlab-ci.yml") || path.contains(".gitlab/ci/");
+    if workflow {
+        if let Some(v) = c.catalog.get("github") {
+            c.push(v, Kind::CiPlatform, "GitHub Actions", 1);
+        }
+    }
+    if gitlab {
+        if let Some(v) = c.catalog.get("gitlab") {
+            c.push(v, Kind::CiPlatform, "GitLab CI", 1);
+        }
+    }
+    for doc in &docs {
+        walk_yaml(c, doc, workflow);
+        api_servers(c, doc);
+        external_name(c, doc);
+    }
+}
+
+fn walk_yaml(c: &mut Collector<'_>, node: &Node<'_>, workflow: bool) {
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for (k, v) in entries {
+                match (k.as_scalar(), v.as_scalar()) {
+                    (Some("image"), Some(img)) => c.image(img, v.span.line),
+                    (Some("image"), None) => {
+                        // GitLab: `image: { name: ... }`
+                        if let NodeKind::Map(inner) = &v.kind {
+                            if let Some((_, n)) =
+                                inner.iter().find(|(k, _)| k.as_scalar() == Some("name"))
+                            {
+                                if let Some(img) = n.as_scalar() {
+                                    c.image(img, n.span.line);
+                                }
+                            }
+                        }
+                    }
+                    (Some("uses"), Some(action)) if workflow => {
+                        github_action(c, action, v.span.line)
+                    }
+                    _ => walk_yaml(c, v, workflow),
+                }
+            }
+        }
+        NodeKind::Seq(items) => {
+            for item in items {
+                walk_yaml(c, item, workflow);
+            }
+        }
+        NodeKind::Scalar(..) => {}
+    }
+}
+
+fn github_action(c: &mut Collector<'_>, action: &str, line: u32) {
+    if action.starts_with("./") {
+        return;
+    }
+    if let Some(img) = action.strip_prefix("docker://") {
+        c.image(img, line);
+        return;
+    }
+    let name = action.split('@').next().unwrap_or(action);
+    let Some(org) = name.split('/').next().filter(|o| !o.is_empty()) else {
+        return;
+    };
+    let catalog = c.catalog;
+    if let Some(v) = catalog.get("github") {
+        c.push(v, Kind::GithubAction, name, line);
+    }
+    if let Some(v) = catalog.by_github_org(org) {
+        if v.id != "github" {
+            c.push(v, Kind::GithubAction, name, line);
+        }
+    }
+}
+
+fn get<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
+    match &node.kind {
+        NodeKind::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn api_servers(c: &mut Collector<'_>, doc: &Node<'_>) {
+    let is_api = ["openapi", "swagger", "asyncapi"]
+        .iter()
+        .any(|k| get(doc, k).is_some());
+    if !is_api {
+        return;
+    }
+    if let Some(host) = get(doc, "host").and_then(Node::as_scalar) {
+        c.host(
+            host,
+            Kind::ApiServer,
+            get(doc, "host").map_or(1, |n| n.span.line),
+        );
+    }
+    match get(doc, "servers").map(|s| &s.kind) {
+        Some(NodeKind::Seq(servers)) => {
+            for s in servers {
+                if let Some(u) = get(s, "url") {
+                    if let Some(text) = u.as_scalar() {
+                        c.url(text, Kind::ApiServer, u.span.line);
+                    }
+                }
+            }
+        }
+        Some(NodeKind::Map(servers)) => {
+            for (_, s) in servers {
+                for key in ["url", "host"] {
+                    if let Some(u) = get(s, key) {
+                        if let Some(text) = u.as_scalar() {
+                            c.url(text, Kind::ApiServer, u.span.line);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn external_name(c: &mut Collector<'_>, doc: &Node<'_>) {
+    if get(doc, "kind").and_then(Node::as_scalar) != Some("Service") {
+        return;
+    }
+    let Some(spec) = get(doc, "spec") else { return };
+    if get(spec, "type").and_then(Node::as_scalar) == Some("ExternalName") {
+        if let Some(n) = get(spec, "externalName") {
+            if let Some(host) = n.as_scalar() {
+                c.host(host, Kind::ExternalService, n.span.line);
+            }
+        }
+    }
+}
+
+/// JSON files: OpenAPI / AsyncAPI servers (CycloneDX in `sbom`).
+pub fn scan_json(c: &mut Collector<'_>, text: &str) {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
+        return;
+    };
+    let is_api = ["openapi", "swagger", "asyncapi"]
+        .iter()
+        .any(|k| doc.get(k).is_some());
+    if !is_api {
+        return;
+    }
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |p| p as u32 + 1)
+    };
+    if let Some(host) = doc.get("host").and_then(|h| h.as_str()) {
+        c.host(host, Kind::ApiServer, line_of(host));
+    }
+    let servers: Vec<&serde_json::Value> = match doc.get("servers") {
+        Some(serde_json::Value::Array(a)) => a.iter().collect(),
+        Some(serde_json::Value::Object(o)) => o.values().collect(),
+        _ => Vec::new(),
+    };
+    for s in servers {
+        if let Some(u) = s.get("url").and_then(|u| u.as_str()) {
+            c.url(u, Kind::ApiServer, line_of(u));
+        }
+    }
+}

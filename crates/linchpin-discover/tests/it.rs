@@ -1,0 +1,108 @@
+//! Discovery on a realistic tree written for the purpose
+//! (`tests/data/shop-app`): every source, the ignore rules, malformed input.
+#![allow(clippy::disallowed_methods)] // tests read and write their fixtures
+
+use linchpin_discover::catalog::VendorCatalog;
+use linchpin_discover::report::group;
+use linchpin_discover::scan::{scan, ScanOptions};
+use std::path::{Path, PathBuf};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn render(paths: &[PathBuf], options: &ScanOptions) -> String {
+    let catalog = VendorCatalog::builtin().unwrap();
+    let result = scan(paths, &catalog, options);
+    let mut out = String::new();
+    for f in group(result.evidence) {
+        out.push_str(&format!("{} {}\n", f.vendor, f.confidence.as_str()));
+        for e in &f.evidence {
+            out.push_str(&format!(
+                "  {}:{} {} {} x{}\n",
+                e.file,
+                e.line,
+                e.kind.as_str(),
+                e.value,
+                e.count
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "files {} binary {} too-large {}\n",
+        result.files, result.binary, result.too_large
+    ));
+    out
+}
+
+#[test]
+fn every_source_of_the_shop_app() {
+    let actual = render(&[data("shop-app")], &ScanOptions::default());
+    let expected_path = data("shop-app.expected");
+    if std::env::var_os("LINCHPIN_BLESS").is_some() {
+        std::fs::write(&expected_path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert_eq!(expected, actual, "LINCHPIN_BLESS=1 to accept");
+    // Ignored folders and binary files are not read.
+    assert!(
+        !actual.contains("twilio"),
+        "node_modules and the binary logo are skipped"
+    );
+    // The stage named `build` is not an image; the distroless digest is.
+    assert!(actual.contains("Dockerfile:10 container-registry gcr.io"));
+}
+
+#[test]
+fn ignored_paths_are_read_on_request() {
+    let options = ScanOptions {
+        no_ignore: true,
+        ..ScanOptions::default()
+    };
+    let actual = render(&[data("shop-app")], &options);
+    assert!(
+        actual.contains("node_modules/left-pad/index.js:2 url api.twilio.com"),
+        "{actual}"
+    );
+}
+
+#[test]
+fn malformed_files_are_survived() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        "{ \"packages\": { \"node_modules/x\": { \"resolved\": ",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Cargo.lock"), "[[package]\nname = ").unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  app:\n    image: [unclosed\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("pnpm-lock.yaml"), "packages:\n  /a@1.0.0: {}\n  /b@2.0.0: {}\nimporters:\n  .:\n    dependencies: { a: 1.0.0 }\n").unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM\nFROM ${BASE}\nFROM scratch\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("notes.md"),
+        "Webhooks go to https://hooks.zapier.com/hooks/catch/1/ and status to 1.2.3.4\n",
+    )
+    .unwrap();
+    let actual = render(&[dir.path().to_path_buf()], &ScanOptions::default());
+    assert!(
+        actual.contains(
+            "pnpm-lock.yaml:2 package-registry 2 packages (1 direct) from registry.npmjs.org"
+        ),
+        "{actual}"
+    );
+    assert!(
+        actual.contains("notes.md:1 url hooks.zapier.com"),
+        "{actual}"
+    );
+    assert!(actual.contains("files 6"), "{actual}");
+}

@@ -1,0 +1,252 @@
+//! `linchpin discover`.
+
+use crate::cli::{CheckFormat, DiscoverArgs, FailOn};
+use crate::output::{print_stdout, write_atomic};
+use anyhow::{bail, Context};
+use linchpin_diagnostics::{codes, Severity};
+use linchpin_discover::catalog::VendorCatalog;
+use linchpin_discover::report::{drift, group, Drift, Found};
+use linchpin_discover::scan::{scan, ScanOptions, ScanResult};
+use linchpin_loader::{load, LoadOptions, Loaded};
+use serde_json::json;
+use std::process::ExitCode;
+
+pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
+    let mut catalog = VendorCatalog::builtin()
+        .map_err(|e| anyhow::anyhow!("the vendor catalog is broken: {e}"))?;
+    let landscape: Option<Loaded> = match &args.landscape {
+        Some(dir) => {
+            let loaded = load(dir, &LoadOptions::default()).context("cannot read the landscape")?;
+            catalog.extend_from(&loaded.catalog);
+            Some(loaded)
+        }
+        None => None,
+    };
+    for p in &args.paths {
+        if !p.exists() {
+            bail!("cannot scan `{}`: it does not exist", p.display());
+        }
+    }
+    let options = ScanOptions {
+        no_ignore: args.no_ignore,
+        hidden: args.hidden,
+        ..ScanOptions::default()
+    };
+    let result = scan(&args.paths, &catalog, &options);
+    let mut found = group(result.evidence.clone());
+    let drift = landscape
+        .as_ref()
+        .map(|l| drift(&mut found, &l.catalog, &catalog));
+    let severity = |id: &str| {
+        landscape
+            .as_ref()
+            .map_or(Some(codes::default_severity(id)), |l| {
+                l.config.severity_of(id)
+            })
+    };
+
+    if let (Some(dir), Some(d)) = (&args.write, &drift) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        for vendor in &d.undeclared {
+            let Some(v) = catalog.get(vendor) else {
+                continue;
+            };
+            let path = dir.join(format!("{}.yaml", v.id));
+            if path.exists() {
+                continue;
+            }
+            let text = format!(
+                "# Scaffolded by `linchpin discover` from the vendor catalog: check the facts,\n# set the owner, and make the components that use it depend on it.\napiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: {}\n  title: {}\n  annotations:\n    linchpin.dev/vendor: {}\nspec:\n  type: {}\n  country: {}\n",
+                v.id,
+                yaml_string(&v.name),
+                v.id,
+                v.supplier_type,
+                v.country
+            );
+            write_atomic(&path, &text)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+        }
+    }
+
+    let text = match args.format {
+        CheckFormat::Human => human(
+            &found,
+            &result,
+            drift.as_ref(),
+            landscape.as_ref(),
+            &catalog,
+        ),
+        CheckFormat::Json => json_output(&found, &result, drift.as_ref(), landscape.as_ref())?,
+        CheckFormat::Sarif => sarif(&found, drift.as_ref(), landscape.as_ref(), &severity)?,
+    };
+    print_stdout(&text)?;
+    let undeclared = drift.as_ref().map_or(0, |d| d.undeclared.len());
+    let sev = severity("undeclared-supplier");
+    let failing = undeclared > 0
+        && (sev == Some(Severity::Error)
+            || (args.fail_on == FailOn::Warning && sev == Some(Severity::Warning)));
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn yaml_string(s: &str) -> String {
+    if s.chars().any(|c| ":#{}[],&*?|<>=!%@`'\"".contains(c)) {
+        format!("\"{}\"", s.replace('"', "'"))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn human(
+    found: &[Found],
+    r: &ScanResult,
+    drift: Option<&Drift>,
+    landscape: Option<&Loaded>,
+    catalog: &VendorCatalog,
+) -> String {
+    let mut out = String::new();
+    for f in found {
+        let name = catalog
+            .get(&f.vendor)
+            .map_or(f.vendor.as_str(), |v| v.name.as_str());
+        let status = match (drift, f.supplier) {
+            (None, _) => String::new(),
+            (Some(_), Some(_)) => " — declared".to_owned(),
+            (Some(_), None) => " — NOT IN THE LANDSCAPE (undeclared-supplier)".to_owned(),
+        };
+        out.push_str(&format!(
+            "{} ({name}): {} confidence{status}\n",
+            f.vendor,
+            f.confidence.as_str()
+        ));
+        for e in f.evidence.iter().take(12) {
+            let times = if e.count > 1 {
+                format!(" (×{})", e.count)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "  {}:{}  {:<18} {}{times}\n",
+                e.file,
+                e.line,
+                e.kind.as_str(),
+                e.value
+            ));
+        }
+        if f.evidence.len() > 12 {
+            out.push_str(&format!("  … and {} more\n", f.evidence.len() - 12));
+        }
+    }
+    if let (Some(d), Some(l)) = (drift, landscape) {
+        if !d.unseen.is_empty() {
+            let names: Vec<String> = d
+                .unseen
+                .iter()
+                .map(|&id| l.catalog.entity(id).entity_ref.name.to_string())
+                .collect();
+            out.push_str(&format!(
+                "\nDeclared but not seen in these paths (unseen-supplier): {}\n",
+                names.join(", ")
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\nscanned {} files ({} binary and {} too large skipped): {} vendors",
+        r.files,
+        r.binary,
+        r.too_large,
+        found.len()
+    ));
+    if let Some(d) = drift {
+        out.push_str(&format!(", {} not in the landscape", d.undeclared.len()));
+    }
+    out.push('\n');
+    for (file, why) in &r.unreadable {
+        out.push_str(&format!("warning: cannot read {file}: {why}\n"));
+    }
+    if drift.is_some_and(|d| !d.undeclared.is_empty()) {
+        out.push_str("\nhint: `--write DIR` scaffolds a Supplier file for each vendor not in the landscape\n");
+    }
+    out
+}
+
+fn json_output(
+    found: &[Found],
+    r: &ScanResult,
+    drift: Option<&Drift>,
+    landscape: Option<&Loaded>,
+) -> anyhow::Result<String> {
+    let doc = json!({
+        "vendors": found.iter().map(|f| json!({
+            "vendor": f.vendor,
+            "confidence": f.confidence.as_str(),
+            "supplier": f.supplier.and_then(|id| landscape.map(|l| l.catalog.entity(id).entity_ref.to_string())),
+            "evidence": f.evidence.iter().map(|e| json!({
+                "kind": e.kind.as_str(), "value": e.value, "file": e.file, "line": e.line, "count": e.count,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "undeclared": drift.map(|d| d.undeclared.clone()),
+        "unseen": drift.map(|d| d.unseen.iter().filter_map(|&id| landscape.map(|l| l.catalog.entity(id).entity_ref.to_string())).collect::<Vec<_>>()),
+        "summary": { "files": r.files, "binary": r.binary, "tooLarge": r.too_large, "unreadable": r.unreadable.len(), "vendors": found.len() },
+    });
+    let mut t = serde_json::to_string_pretty(&doc)?;
+    t.push('\n');
+    Ok(t)
+}
+
+fn sarif(
+    found: &[Found],
+    drift: Option<&Drift>,
+    landscape: Option<&Loaded>,
+    severity: &dyn Fn(&str) -> Option<Severity>,
+) -> anyhow::Result<String> {
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    };
+    let mut results = Vec::new();
+    if let Some(sev) = severity("undeclared-supplier") {
+        for f in found
+            .iter()
+            .filter(|f| f.supplier.is_none() && drift.is_some())
+        {
+            let e = &f.evidence[0];
+            results.push(json!({
+                "ruleId": "undeclared-supplier",
+                "level": level(sev),
+                "message": { "text": format!("`{}` is used here ({} {}) but the landscape has no Supplier for it", f.vendor, e.kind.as_str(), e.value) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": e.file }, "region": { "startLine": e.line } } }],
+                "partialFingerprints": { "linchpinFinding/v1": format!("undeclared-supplier|{}", f.vendor) },
+            }));
+        }
+    }
+    if let (Some(d), Some(l), Some(sev)) = (drift, landscape, severity("unseen-supplier")) {
+        for &id in &d.unseen {
+            let e = l.catalog.entity(id);
+            results.push(json!({
+                "ruleId": "unseen-supplier",
+                "level": level(sev),
+                "message": { "text": format!("`{}` is declared but left no evidence in the scanned paths", e.entity_ref) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": l.sources.path(e.span.file) }, "region": { "startLine": e.span.line } } }],
+            }));
+        }
+    }
+    let rules: Vec<_> = ["undeclared-supplier", "unseen-supplier"]
+        .iter()
+        .filter_map(|id| codes::lookup(id))
+        .map(|c| json!({ "id": c.code, "shortDescription": { "text": c.summary }, "help": { "text": c.explanation } }))
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{ "tool": { "driver": { "name": "linchpin discover", "version": env!("CARGO_PKG_VERSION"), "rules": rules } }, "results": results }],
+    });
+    let mut t = serde_json::to_string_pretty(&doc)?;
+    t.push('\n');
+    Ok(t)
+}
