@@ -41,6 +41,7 @@ pub struct VendorCatalog {
     images: FxHashMap<String, usize>,
     github: FxHashMap<String, usize>,
     terraform: FxHashMap<String, usize>,
+    terraform_types: FxHashMap<String, (usize, bool)>,
 }
 
 impl VendorCatalog {
@@ -124,6 +125,7 @@ impl VendorCatalog {
         }
         for t in &vendor.terraform {
             self.terraform.insert(t.clone(), i);
+            self.index_terraform_type(t, i);
         }
         self.vendors.push(vendor);
         Ok(())
@@ -193,9 +195,33 @@ impl VendorCatalog {
             }
             for t in terraform {
                 self.terraform.insert(t.clone(), i);
+                self.index_terraform_type(&t, i);
                 self.vendors[i].terraform.push(t);
             }
         }
+    }
+
+    /// Providers by local name (`aws`): the HashiCorp-maintained provider
+    /// wins, then the first in the catalog.
+    fn index_terraform_type(&mut self, source: &str, i: usize) {
+        let Some((ns, ty)) = source.split_once('/') else {
+            return;
+        };
+        let official = ns == "hashicorp";
+        match self.terraform_types.get(ty) {
+            Some(&(_, true)) => {}
+            Some(_) if !official => {}
+            _ => {
+                self.terraform_types.insert(ty.to_owned(), (i, official));
+            }
+        }
+    }
+
+    /// The vendor of a provider by its local name (`aws`, `google`).
+    pub fn by_terraform_type(&self, local: &str) -> Option<&Vendor> {
+        self.terraform_types
+            .get(&local.to_ascii_lowercase())
+            .map(|&(i, _)| &self.vendors[i])
     }
 
     /// Every vendor.

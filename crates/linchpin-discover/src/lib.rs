@@ -17,3 +17,4 @@ pub mod lockfiles;
 pub mod report;
 pub mod scan;
 pub mod sources;
+pub mod terraform;

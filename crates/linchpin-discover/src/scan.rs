@@ -6,6 +6,7 @@ use crate::lockfiles::scan_lockfile;
 use crate::sources::{
     classify, scan_dockerfile, scan_json, scan_text, scan_yaml, Collector, FileType,
 };
+use crate::terraform::{scan_tf, scan_tf_json, scan_tf_lock};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -130,7 +131,18 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
                         let Some((path, shown)) = files.get(i) else {
                             break;
                         };
-                        done.push((i, read_one(path, shown, catalog, options)));
+                        // A parser bug on one file must not lose the others.
+                        let outcome =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                read_one(path, shown, catalog, options)
+                            }))
+                            .unwrap_or_else(|_| {
+                                Outcome::Unreadable(
+                                    shown.clone(),
+                                    "a parser failed on this file; please report it".into(),
+                                )
+                            });
+                        done.push((i, outcome));
                     }
                     done
                 })
@@ -203,6 +215,18 @@ pub fn scan_source(catalog: &VendorCatalog, shown: &str, name: &str, text: &str)
         FileType::Json => {
             scan_json(&mut c, text);
             scan_text(&mut c, text);
+        }
+        FileType::Terraform => {
+            // A file the parser rejects is still searched for hostnames.
+            let _ = scan_tf(&mut c, text);
+            scan_text(&mut c, text);
+        }
+        FileType::TerraformJson => {
+            scan_tf_json(&mut c, text);
+            scan_text(&mut c, text);
+        }
+        FileType::TerraformLock => {
+            let _ = scan_tf_lock(&mut c, text);
         }
         FileType::Text => scan_text(&mut c, text),
     }

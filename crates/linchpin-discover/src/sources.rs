@@ -18,6 +18,12 @@ pub enum FileType {
     Yaml,
     /// JSON (OpenAPI, CycloneDX, ...).
     Json,
+    /// Terraform HCL (`.tf`).
+    Terraform,
+    /// Terraform JSON (`.tf.json`).
+    TerraformJson,
+    /// `.terraform.lock.hcl`.
+    TerraformLock,
     /// Anything else that is text.
     Text,
 }
@@ -52,6 +58,7 @@ pub fn classify(name: &str) -> FileType {
         "poetry.lock" => return FileType::Lockfile(Lock::Poetry),
         "go.sum" => return FileType::Lockfile(Lock::GoSum),
         "dockerfile" | "containerfile" => return FileType::Dockerfile,
+        ".terraform.lock.hcl" => return FileType::TerraformLock,
         _ => {}
     }
     if lower.starts_with("requirements") && lower.ends_with(".txt") {
@@ -60,6 +67,10 @@ pub fn classify(name: &str) -> FileType {
         FileType::Dockerfile
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         FileType::Yaml
+    } else if lower.ends_with(".tf.json") {
+        FileType::TerraformJson
+    } else if lower.ends_with(".tf") {
+        FileType::Terraform
     } else if lower.ends_with(".json") {
         FileType::Json
     } else {
@@ -122,6 +133,10 @@ impl<'c> Collector<'c> {
             line,
             count: 1,
         });
+    }
+
+    pub(crate) fn catalog(&self) -> &'c VendorCatalog {
+        self.catalog
     }
 
     pub(crate) fn catalog_by_host(&self, host: &str) -> Option<&'c Vendor> {

@@ -89,6 +89,11 @@ fn malformed_files_are_survived() {
     )
     .unwrap();
     std::fs::write(
+        dir.path().join("broken.tf"),
+        "resource \"aws_s3_bucket\" {\n  bucket = \"https://x.s3.amazonaws.com\"\n",
+    )
+    .unwrap();
+    std::fs::write(
         dir.path().join("notes.md"),
         "Webhooks go to https://hooks.zapier.com/hooks/catch/1/ and status to 1.2.3.4\n",
     )
@@ -104,5 +109,9 @@ fn malformed_files_are_survived() {
         actual.contains("notes.md:1 url hooks.zapier.com"),
         "{actual}"
     );
-    assert!(actual.contains("files 6"), "{actual}");
+    assert!(
+        actual.contains("broken.tf:2 url x.s3.amazonaws.com"),
+        "an unparsable .tf is still searched: {actual}"
+    );
+    assert!(actual.contains("files 7"), "{actual}");
 }

@@ -274,7 +274,7 @@ fn read_files(batch: &[(PathBuf, FileId)], options: &LoadOptions) -> Vec<FileOut
     if threads == 1 {
         return batch
             .iter()
-            .map(|(p, id)| read_file(p, *id, options))
+            .map(|(p, id)| read_file_guarded(p, *id, options))
             .collect();
     }
     let next = AtomicUsize::new(0);
@@ -288,7 +288,7 @@ fn read_files(batch: &[(PathBuf, FileId)], options: &LoadOptions) -> Vec<FileOut
                         let Some((path, id)) = batch.get(i) else {
                             break;
                         };
-                        done.push((i, read_file(path, *id, options)));
+                        done.push((i, read_file_guarded(path, *id, options)));
                     }
                     done
                 })
@@ -301,6 +301,21 @@ fn read_files(batch: &[(PathBuf, FileId)], options: &LoadOptions) -> Vec<FileOut
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, o)| o).collect()
+}
+
+/// [`read_file`], turning a panic (a parser bug) into a diagnostic, so that
+/// one bad file never loses the others.
+fn read_file_guarded(path: &Path, file: FileId, options: &LoadOptions) -> FileOutcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_file(path, file, options))).unwrap_or_else(|_| FileOutcome {
+        file,
+        text: String::new(),
+        entities: Vec::new(),
+        diagnostics: vec![Diagnostic::in_file(
+            "io-error",
+            file,
+            "Linchpin failed to read this file (an internal error; please report it); the file was skipped",
+        )],
+    })
 }
 
 #[allow(clippy::disallowed_methods)] // the loader is the crate that reads files
