@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod image;
 pub mod lockfiles;
 pub mod report;
+pub mod sbom;
 pub mod scan;
 pub mod sources;
 pub mod terraform;

@@ -28,7 +28,7 @@ impl Default for ScanOptions {
         ScanOptions {
             no_ignore: false,
             hidden: false,
-            max_file_size: 8 * 1024 * 1024,
+            max_file_size: 64 * 1024 * 1024,
             threads: 0,
         }
     }
@@ -213,8 +213,10 @@ pub fn scan_source(catalog: &VendorCatalog, shown: &str, name: &str, text: &str)
             scan_text(&mut c, text);
         }
         FileType::Json => {
-            scan_json(&mut c, text);
-            scan_text(&mut c, text);
+            // An SBOM's text is full of package URLs already counted.
+            if !scan_json(&mut c, text) {
+                scan_text(&mut c, text);
+            }
         }
         FileType::Terraform => {
             // A file the parser rejects is still searched for hostnames.

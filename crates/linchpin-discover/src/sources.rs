@@ -402,16 +402,21 @@ fn external_name(c: &mut Collector<'_>, doc: &Node<'_>) {
     }
 }
 
-/// JSON files: OpenAPI / AsyncAPI servers (CycloneDX in `sbom`).
-pub fn scan_json(c: &mut Collector<'_>, text: &str) {
+/// JSON files: SBOMs (see [`crate::sbom`]), OpenAPI / AsyncAPI servers.
+/// Returns whether the file was an SBOM (whose text need not be searched).
+pub fn scan_json(c: &mut Collector<'_>, text: &str) -> bool {
     let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
-        return;
+        return false;
     };
+    if crate::sbom::is_sbom(&doc) {
+        crate::sbom::scan_sbom(c, &doc, text);
+        return true;
+    }
     let is_api = ["openapi", "swagger", "asyncapi"]
         .iter()
         .any(|k| doc.get(k).is_some());
     if !is_api {
-        return;
+        return false;
     }
     let line_of = |needle: &str| {
         text.lines()
@@ -431,4 +436,5 @@ pub fn scan_json(c: &mut Collector<'_>, text: &str) {
             c.url(u, Kind::ApiServer, line_of(u));
         }
     }
+    false
 }
