@@ -42,6 +42,7 @@ pub struct VendorCatalog {
     github: FxHashMap<String, usize>,
     terraform: FxHashMap<String, usize>,
     terraform_types: FxHashMap<String, (usize, bool)>,
+    tlds: rustc_hash::FxHashSet<String>,
 }
 
 impl VendorCatalog {
@@ -116,6 +117,8 @@ impl VendorCatalog {
         let i = self.vendors.len();
         for d in &vendor.domains {
             self.domains.insert(d.clone(), i);
+            self.tlds
+                .insert(d.rsplit('.').next().unwrap_or(d).to_owned());
         }
         for x in &vendor.images {
             self.images.insert(x.clone(), i);
@@ -182,6 +185,8 @@ impl VendorCatalog {
                 }
             };
             for d in domains {
+                self.tlds
+                    .insert(d.rsplit('.').next().unwrap_or(&d).to_owned());
                 self.domains.insert(d.clone(), i);
                 self.vendors[i].domains.push(d);
             }
@@ -234,11 +239,29 @@ impl VendorCatalog {
         self.vendors.iter().find(|v| v.id == id)
     }
 
+    /// Whether a host's last label is one some vendor domain ends with: a
+    /// cheap filter before [`VendorCatalog::by_host`].
+    pub fn could_match(&self, host: &str) -> bool {
+        let last = host.rsplit('.').next().unwrap_or(host);
+        if last.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.tlds.contains(&last.to_ascii_lowercase())
+        } else {
+            self.tlds.contains(last)
+        }
+    }
+
     /// The vendor owning a hostname: the longest catalog domain that is the
     /// host or one of its parents.
     pub fn by_host(&self, host: &str) -> Option<&Vendor> {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let mut rest = host.as_str();
+        let host = host.trim_end_matches('.');
+        let lowered;
+        let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = host.to_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            host
+        };
+        let mut rest = host;
         loop {
             if let Some(&i) = self.domains.get(rest) {
                 return Some(&self.vendors[i]);

@@ -126,6 +126,7 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
+                    let mut buffer = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some((path, shown)) = files.get(i) else {
@@ -134,7 +135,7 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
                         // A parser bug on one file must not lose the others.
                         let outcome =
                             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                read_one(path, shown, catalog, options)
+                                read_one(path, shown, catalog, options, &mut buffer)
                             }))
                             .unwrap_or_else(|_| {
                                 Outcome::Unreadable(
@@ -177,20 +178,30 @@ enum Outcome {
 }
 
 #[allow(clippy::disallowed_methods)] // see `scan`
-fn read_one(path: &Path, shown: &str, catalog: &VendorCatalog, options: &ScanOptions) -> Outcome {
+fn read_one(
+    path: &Path,
+    shown: &str,
+    catalog: &VendorCatalog,
+    options: &ScanOptions,
+    buffer: &mut Vec<u8>,
+) -> Outcome {
     match std::fs::metadata(path) {
         Ok(m) if m.len() > options.max_file_size => return Outcome::TooLarge,
         Ok(_) => {}
         Err(e) => return Outcome::Unreadable(shown.to_owned(), e.to_string()),
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return Outcome::Unreadable(shown.to_owned(), e.to_string()),
-    };
+    // One buffer per worker, reused: no fresh pages for every file.
+    buffer.clear();
+    if let Err(e) =
+        std::fs::File::open(path).and_then(|mut f| std::io::Read::read_to_end(&mut f, buffer))
+    {
+        return Outcome::Unreadable(shown.to_owned(), e.to_string());
+    }
+    let bytes: &[u8] = buffer;
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Outcome::Binary;
     }
-    let text = String::from_utf8_lossy(&bytes);
+    let text = String::from_utf8_lossy(bytes);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -195,44 +195,74 @@ pub fn host_of(url: &str) -> Option<&str> {
     (host.contains('.') && !host.is_empty()).then_some(host)
 }
 
-/// Every hostname in plain text: maximal runs of host characters that hold a
-/// dot and belong to a catalog vendor. Cheap enough for large trees: one
-/// pass over the bytes, hash lookups only for candidates.
-pub fn scan_text(c: &mut Collector<'_>, text: &str) {
-    for (i, line) in text.lines().enumerate() {
-        let bytes = line.as_bytes();
-        let mut start = 0;
-        while start < bytes.len() {
-            // Skip to the next host character.
-            while start < bytes.len() && !is_host_byte(bytes[start]) {
-                start += 1;
-            }
-            let mut end = start;
-            let mut dots = 0;
-            while end < bytes.len() && is_host_byte(bytes[end]) {
-                if bytes[end] == b'.' {
-                    dots += 1;
-                }
-                end += 1;
-            }
-            if dots > 0 && end > start {
-                let token = line[start..end].trim_matches(['.', '-']);
-                if token.len() > 3 && token.bytes().any(|b| b.is_ascii_alphabetic()) {
-                    let kind = if line[..start].ends_with("://") {
-                        Kind::Url
-                    } else {
-                        Kind::Hostname
-                    };
-                    c.host(token, kind, i as u32 + 1);
-                }
-            }
-            start = end.max(start + 1);
-        }
+/// Bytes that can be part of a hostname.
+const HOST_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'.' || c == b'-';
+        b += 1;
     }
+    t
+};
+
+/// Every hostname in plain text: maximal runs of host characters that hold a
+/// dot, end in a top-level label some vendor uses, and belong to a catalog
+/// vendor. One pass over the bytes; lines are counted only for candidates.
+pub fn scan_text(c: &mut Collector<'_>, text: &str) {
+    scan_bytes(c, text.as_bytes());
 }
 
-fn is_host_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+/// [`scan_text`] over raw bytes (any encoding: hostnames are ASCII).
+pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
+    let n = bytes.len();
+    let mut i = 0;
+    let mut line = 1u32;
+    let mut counted = 0usize;
+    while i < n {
+        while i < n && !HOST_BYTE[bytes[i] as usize] {
+            i += 1;
+        }
+        let start = i;
+        let mut dots = 0u32;
+        let mut alpha = false;
+        while i < n && HOST_BYTE[bytes[i] as usize] {
+            let b = bytes[i];
+            dots += u32::from(b == b'.');
+            alpha |= b.is_ascii_alphabetic();
+            i += 1;
+        }
+        if dots == 0 || !alpha || i - start <= 3 {
+            continue;
+        }
+        let mut a = start;
+        let mut z = i;
+        while a < z && matches!(bytes[a], b'.' | b'-') {
+            a += 1;
+        }
+        while z > a && matches!(bytes[z - 1], b'.' | b'-') {
+            z -= 1;
+        }
+        // Host bytes are ASCII, so this cannot fail.
+        let Ok(token) = std::str::from_utf8(&bytes[a..z]) else {
+            continue;
+        };
+        if !c.catalog.could_match(token) {
+            continue;
+        }
+        line += bytes[counted..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32;
+        counted = start;
+        let kind = if bytes[..start].ends_with(b"://") {
+            Kind::Url
+        } else {
+            Kind::Hostname
+        };
+        c.host(token, kind, line);
+    }
 }
 
 /// `FROM` lines of a Dockerfile (stages named earlier are not images).
