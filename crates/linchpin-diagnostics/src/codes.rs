@@ -437,6 +437,17 @@ Fix: add a Supplier (`linchpin discover --write DIR` scaffolds one from the
 vendor catalog), name it like the vendor id or give it the annotation
 `linchpin.dev/vendor: ID`, and make the components that use it depend on it.";
 
+    "undeclared-dependency", Warning, "a component's code uses a supplier its entity does not depend on",
+"The component says where its code is (`linchpin.dev/source: PATH`, or the
+path in `backstage.io/source-location`), and that code shows evidence of a
+declared Supplier that the component does not depend on, not even through
+other entities. The impact graph misses the edge: a failure of that
+supplier would not show up on the functions this component serves.
+
+Fix: add the supplier (or the resource standing for it) to the component's
+`dependsOn`, with `dependencyImpact` if losing it only degrades the
+component.";
+
     "unseen-supplier", Info, "a declared supplier left no evidence in the scanned code",
 "The landscape declares this Supplier, but nothing in the scanned paths
 points at it. That is expected for services (carriers, consultancies) and

@@ -108,6 +108,34 @@ pub struct Drift {
     pub undeclared: Vec<String>,
     /// Suppliers of the landscape with no evidence in the scanned paths.
     pub unseen: Vec<EntityId>,
+    /// Evidence in a component's code of a declared supplier the component
+    /// does not depend on, not even indirectly: (component, supplier, evidence).
+    pub undeclared_dependencies: Vec<(EntityId, EntityId, Evidence)>,
+}
+
+/// Where a component's code lives, relative to the scanned path: the
+/// `linchpin.dev/source` annotation (`services/checkout`, `.` for all of
+/// it), or the path inside the repository of `backstage.io/source-location`
+/// (`url:https://host/org/repo/tree/main/services/checkout`).
+pub fn source_path(landscape: &Landscape, component: EntityId) -> Option<String> {
+    let m = &landscape.entity(component).metadata;
+    if let Some(p) = m.annotation("linchpin.dev/source") {
+        return Some(
+            p.trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_owned(),
+        );
+    }
+    let url = m.annotation("backstage.io/source-location")?;
+    let url = url.strip_prefix("url:").unwrap_or(url);
+    for marker in ["/tree/", "/blob/", "/-/tree/", "/src/branch/"] {
+        if let Some((_, rest)) = url.split_once(marker) {
+            let path = rest.split_once('/').map_or("", |(_, p)| p);
+            return Some(path.trim_end_matches('/').to_owned());
+        }
+    }
+    None
 }
 
 /// Matches the findings with the landscape's Suppliers.
@@ -122,6 +150,32 @@ pub fn drift(found: &mut [Found], landscape: &Landscape, _catalog: &VendorCatalo
     for (id, e) in landscape.iter() {
         if matches!(e.spec, Spec::Supplier(_)) && !found.iter().any(|f| f.supplier == Some(id)) {
             drift.unseen.push(id);
+        }
+    }
+    // Components that say where their code is: does each declared supplier
+    // found in that code lie in the component's dependency cone?
+    let graph = linchpin_engine::ImpactGraph::new(landscape);
+    for (component, e) in landscape.iter() {
+        if !matches!(e.spec, Spec::Component(_)) {
+            continue;
+        }
+        let Some(root) = source_path(landscape, component) else {
+            continue;
+        };
+        let inside = |file: &str| {
+            root.is_empty() || root == "." || file == root || file.starts_with(&format!("{root}/"))
+        };
+        let cone = graph.cone(component.0);
+        for f in found.iter() {
+            let Some(supplier) = f.supplier else { continue };
+            if cone.contains(&supplier.0) {
+                continue;
+            }
+            if let Some(ev) = f.evidence.iter().find(|ev| inside(&ev.file)) {
+                drift
+                    .undeclared_dependencies
+                    .push((component, supplier, ev.clone()));
+            }
         }
     }
     drift

@@ -142,6 +142,17 @@ fn human(
         }
     }
     if let (Some(d), Some(l)) = (drift, landscape) {
+        for (component, supplier, e) in &d.undeclared_dependencies {
+            out.push_str(&format!(
+                "\nwarning[undeclared-dependency]: {} uses {} ({}:{} {} {}) but does not depend on it\n",
+                l.catalog.entity(*component).entity_ref,
+                l.catalog.entity(*supplier).entity_ref,
+                e.file,
+                e.line,
+                e.kind.as_str(),
+                e.value
+            ));
+        }
         if !d.unseen.is_empty() {
             let names: Vec<String> = d
                 .unseen
@@ -191,6 +202,11 @@ fn json_output(
         })).collect::<Vec<_>>(),
         "undeclared": drift.map(|d| d.undeclared.clone()),
         "unseen": drift.map(|d| d.unseen.iter().filter_map(|&id| landscape.map(|l| l.catalog.entity(id).entity_ref.to_string())).collect::<Vec<_>>()),
+        "undeclaredDependencies": drift.map(|d| d.undeclared_dependencies.iter().filter_map(|(c, s, e)| landscape.map(|l| json!({
+            "component": l.catalog.entity(*c).entity_ref.to_string(),
+            "supplier": l.catalog.entity(*s).entity_ref.to_string(),
+            "file": e.file, "line": e.line, "kind": e.kind.as_str(), "value": e.value,
+        }))).collect::<Vec<_>>()),
         "summary": { "files": r.files, "binary": r.binary, "tooLarge": r.too_large, "unreadable": r.unreadable.len(), "vendors": found.len() },
     });
     let mut t = serde_json::to_string_pretty(&doc)?;
@@ -225,6 +241,16 @@ fn sarif(
             }));
         }
     }
+    if let (Some(d), Some(l), Some(sev)) = (drift, landscape, severity("undeclared-dependency")) {
+        for (component, supplier, e) in &d.undeclared_dependencies {
+            results.push(json!({
+                "ruleId": "undeclared-dependency",
+                "level": level(sev),
+                "message": { "text": format!("`{}` uses `{}` here but does not depend on it", l.catalog.entity(*component).entity_ref, l.catalog.entity(*supplier).entity_ref) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": e.file }, "region": { "startLine": e.line } } }],
+            }));
+        }
+    }
     if let (Some(d), Some(l), Some(sev)) = (drift, landscape, severity("unseen-supplier")) {
         for &id in &d.unseen {
             let e = l.catalog.entity(id);
@@ -236,7 +262,7 @@ fn sarif(
             }));
         }
     }
-    let rules: Vec<_> = ["undeclared-supplier", "unseen-supplier"]
+    let rules: Vec<_> = ["undeclared-supplier", "undeclared-dependency", "unseen-supplier"]
         .iter()
         .filter_map(|id| codes::lookup(id))
         .map(|c| json!({ "id": c.code, "shortDescription": { "text": c.summary }, "help": { "text": c.explanation } }))

@@ -587,7 +587,8 @@ fn discover_finds_what_the_landscape_misses_and_scaffolds_it() {
         "apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: stripe\nspec:\n  type: saas\n---\n\
 apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: payments-provider\n  annotations:\n    linchpin.dev/vendor: adyen\nspec:\n  type: saas\n---\n\
 apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: partner\n  annotations:\n    linchpin.dev/domains: api.partner-we-do-not-know.example\nspec:\n  type: saas\n---\n\
-apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: dhl\nspec:\n  type: services\n",
+apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: dhl\nspec:\n  type: services\n---\n\
+apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments-service\n  annotations:\n    linchpin.dev/source: src\nspec:\n  type: service\n  lifecycle: production\n  owner: team\n  dependsOn: [supplier:stripe]\n",
     )
     .unwrap();
     let (a, l) = (app.to_str().unwrap(), land.to_str().unwrap());
@@ -617,6 +618,15 @@ apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: dhl\nspec:
         "the landscape taught discover its partner's domain"
     );
     assert_eq!(v["unseen"], serde_json::json!(["supplier:default/dhl"]));
+    // The payments code also calls Adyen, which the component does not depend on.
+    let missing = v["undeclaredDependencies"].as_array().unwrap();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(
+        missing[0]["component"],
+        "component:default/payments-service"
+    );
+    assert_eq!(missing[0]["supplier"], "supplier:default/payments-provider");
+    assert_eq!(missing[0]["file"], "src/payments.py");
     let gate = linchpin(&["discover", a, "--landscape", l, "--fail-on", "warning"]);
     assert_eq!(gate.status.code(), Some(1));
     // Scaffolding: one file per undeclared vendor, never overwriting.
