@@ -21,6 +21,17 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// Progress for a caller that shows it: files to read, files read.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// Counters a progress display reads while a scan runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Files found to read (set once the walk is done).
+    pub total: AtomicUsize,
+    /// Files read so far.
+    pub done: AtomicUsize,
 }
 
 impl Default for ScanOptions {
@@ -30,6 +41,7 @@ impl Default for ScanOptions {
             hidden: false,
             max_file_size: 64 * 1024 * 1024,
             threads: 0,
+            progress: None,
         }
     }
 }
@@ -115,6 +127,9 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
         }
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
+    if let Some(p) = &options.progress {
+        p.total.store(files.len(), Ordering::Relaxed);
+    }
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -144,6 +159,9 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
                                 )
                             });
                         done.push((i, outcome));
+                        if let Some(p) = &options.progress {
+                            p.done.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
                     done
                 })

@@ -57,3 +57,38 @@ pub fn write_atomic(path: &std::path::Path, contents: &str) -> std::io::Result<(
 pub fn read_input(path: &std::path::Path) -> std::io::Result<String> {
     std::fs::read_to_string(path)
 }
+
+/// Runs `work` while a progress line on stderr counts the files read — only
+/// when stderr is a terminal, so that nothing is printed into pipes or logs.
+pub fn with_progress<T: Send>(
+    progress: &linchpin_discover::scan::Progress,
+    work: impl FnOnce() -> T + Send,
+) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let finished = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut shown = false;
+            while !finished.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(150));
+                let (done, total) = (
+                    progress.done.load(Ordering::Relaxed),
+                    progress.total.load(Ordering::Relaxed),
+                );
+                if total > 0 {
+                    let _ = write!(std::io::stderr(), "\rscanning: {done}/{total} files");
+                    shown = true;
+                }
+            }
+            if shown {
+                let _ = write!(std::io::stderr(), "\r\x1b[K");
+            }
+        });
+        let result = work();
+        finished.store(true, Ordering::Relaxed);
+        result
+    })
+}

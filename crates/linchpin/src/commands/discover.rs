@@ -27,12 +27,14 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
             bail!("cannot scan `{}`: it does not exist", p.display());
         }
     }
+    let progress = std::sync::Arc::new(linchpin_discover::scan::Progress::default());
     let options = ScanOptions {
         no_ignore: args.no_ignore,
         hidden: args.hidden,
+        progress: Some(progress.clone()),
         ..ScanOptions::default()
     };
-    let result = scan(&args.paths, &catalog, &options);
+    let result = crate::output::with_progress(&progress, || scan(&args.paths, &catalog, &options));
     let mut found = group(result.evidence.clone());
     let drift = landscape
         .as_ref()
