@@ -115,3 +115,24 @@ fn malformed_files_are_survived() {
     );
     assert!(actual.contains("files 7"), "{actual}");
 }
+
+/// Backstage's example catalog (read from `../shared/corpus`, never copied
+/// here): its links point at GitHub, which discovery must find.
+#[test]
+fn backstage_corpus_links_are_evidence() {
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/backstage/examples");
+    if !corpus.is_dir() {
+        eprintln!(
+            "SKIPPED: Backstage corpus not found at {}",
+            corpus.display()
+        );
+        return;
+    }
+    let actual = render(&[corpus], &ScanOptions::default());
+    assert!(actual.starts_with("github high"), "{actual}");
+    assert!(
+        actual.contains("apis/spotify-api.yaml:11 url raw.githubusercontent.com"),
+        "{actual}"
+    );
+}
