@@ -271,7 +271,8 @@ fn poetry(text: &str) -> Counts {
             .and_then(host_of)
             .unwrap_or("pypi.org")
             .to_owned();
-        counts.add(&host, p.span().start as u32 / 80 + 1);
+        let at = p.span().start.min(text.len());
+        counts.add(&host, text[..at].matches('\n').count() as u32 + 1);
     }
     counts
 }

@@ -56,6 +56,20 @@ fn every_source_of_the_shop_app() {
 }
 
 #[test]
+fn more_sources_and_tricky_forms() {
+    let actual = render(
+        &[data("more-sources"), data("cyclonedx-1.2-no-services.json")],
+        &ScanOptions::default(),
+    );
+    let expected_path = data("more-sources.expected");
+    if std::env::var_os("LINCHPIN_BLESS").is_some() {
+        std::fs::write(&expected_path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert_eq!(expected, actual, "LINCHPIN_BLESS=1 to accept");
+}
+
+#[test]
 fn ignored_paths_are_read_on_request() {
     let options = ScanOptions {
         no_ignore: true,
