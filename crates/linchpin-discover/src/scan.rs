@@ -110,21 +110,29 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
                     || hidden
                     || HIDDEN_EVIDENCE.contains(&name.as_ref())
             })
-            .build();
-        for entry in walker {
-            let Ok(entry) = entry else { continue };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let path = entry.path();
-            let rel = path.strip_prefix(root).unwrap_or(path);
-            let shown = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.push((path.to_path_buf(), shown));
-        }
+            .threads(options.threads)
+            .build_parallel();
+        // The walk runs on all cores too: at 100k files it is a good part
+        // of the time.
+        let found = std::sync::Mutex::new(Vec::new());
+        walker.run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    let path = entry.path();
+                    let rel = path.strip_prefix(root).unwrap_or(path);
+                    let shown = display(rel);
+                    if let Ok(mut f) = found.lock() {
+                        f.push((path.to_path_buf(), shown));
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        files.extend(found.into_inner().unwrap_or_default());
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
     if let Some(p) = &options.progress {
@@ -186,6 +194,16 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
         }
     }
     result
+}
+
+/// A relative path with `/` separators.
+fn display(rel: &Path) -> String {
+    let text = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 enum Outcome {
