@@ -13,6 +13,17 @@ use toml::de::{DeTable, DeValue};
 struct Counts {
     by_host: FxHashMap<String, (usize, u32)>,
     direct: Option<usize>,
+    /// Why the file could not be read: (line, message).
+    error: Option<(u32, String)>,
+}
+
+/// Where a TOML error is.
+fn toml_error(text: &str, e: &toml::de::Error) -> (u32, String) {
+    let at = e.span().map_or(0, |r| r.start).min(text.len());
+    (
+        text[..at].matches('\n').count() as u32 + 1,
+        format!("not valid TOML: {}", e.message().trim()),
+    )
 }
 
 impl Counts {
@@ -36,6 +47,12 @@ pub fn scan_lockfile(c: &mut Collector<'_>, lock: Lock, text: &str) {
         Lock::Requirements => requirements(text),
         Lock::GoSum => go_sum(text),
     };
+    if let Some((line, message)) = &counts.error {
+        c.warn(
+            *line,
+            format!("{message}; packages after it were not counted"),
+        );
+    }
     let mut hosts: Vec<_> = counts.by_host.into_iter().collect();
     hosts.sort();
     for (host, (n, line)) in hosts {
@@ -69,8 +86,12 @@ fn line_of(text: &str, needle: &str) -> u32 {
 
 fn cargo(text: &str) -> Counts {
     let mut counts = Counts::default();
-    let Ok(table) = DeTable::parse(text) else {
-        return counts;
+    let table = match DeTable::parse(text) {
+        Ok(t) => t,
+        Err(e) => {
+            counts.error = Some(toml_error(text, &e));
+            return counts;
+        }
     };
     let table = table.into_inner();
     let Some(packages) = table
@@ -110,8 +131,12 @@ fn cargo(text: &str) -> Counts {
 
 fn npm(text: &str) -> Counts {
     let mut counts = Counts::default();
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
-        return counts;
+    let doc = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(d) => d,
+        Err(e) => {
+            counts.error = Some((e.line() as u32, format!("not valid JSON: {e}")));
+            return counts;
+        }
     };
     let default_host = "registry.npmjs.org";
     if let Some(packages) = doc.get("packages").and_then(|p| p.as_object()) {
@@ -187,6 +212,9 @@ fn pnpm(text: &str) -> Counts {
         },
         &mut diags,
     );
+    if let Some(d) = diags.first() {
+        counts.error = Some((d.span.map_or(1, |s| s.line), d.message.clone()));
+    }
     let Some(doc) = docs.first() else {
         return counts;
     };
@@ -235,8 +263,12 @@ fn pnpm(text: &str) -> Counts {
 
 fn poetry(text: &str) -> Counts {
     let mut counts = Counts::default();
-    let Ok(table) = DeTable::parse(text) else {
-        return counts;
+    let table = match DeTable::parse(text) {
+        Ok(t) => t,
+        Err(e) => {
+            counts.error = Some(toml_error(text, &e));
+            return counts;
+        }
     };
     let table = table.into_inner();
     let Some(packages) = table

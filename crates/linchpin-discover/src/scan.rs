@@ -69,6 +69,8 @@ pub struct ScanResult {
     pub too_large: usize,
     /// Files that could not be read, with the reason.
     pub unreadable: Vec<(String, String)>,
+    /// Files read only in part: (file, line, what was wrong).
+    pub warnings: Vec<(String, u32, String)>,
 }
 
 /// Scans every path (files or folders). Paths in evidence are shown
@@ -184,9 +186,14 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
     outcomes.sort_by_key(|(i, _)| *i);
     for (_, o) in outcomes {
         match o {
-            Outcome::Evidence(e) => {
+            Outcome::Evidence(e, warnings, file) => {
                 result.files += 1;
                 result.evidence.extend(e);
+                result.warnings.extend(
+                    warnings
+                        .into_iter()
+                        .map(|(line, m)| (file.clone(), line, m)),
+                );
             }
             Outcome::Binary => result.binary += 1,
             Outcome::TooLarge => result.too_large += 1,
@@ -207,7 +214,7 @@ fn display(rel: &Path) -> String {
 }
 
 enum Outcome {
-    Evidence(Vec<Evidence>),
+    Evidence(Vec<Evidence>, Vec<(u32, String)>, String),
     Binary,
     TooLarge,
     Unreadable(String, String),
@@ -237,17 +244,34 @@ fn read_one(
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Outcome::Binary;
     }
-    let text = String::from_utf8_lossy(bytes);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Outcome::Evidence(scan_source(catalog, shown, &name, &text))
+    if classify(&name) == FileType::Text {
+        // Plain text is searched as bytes: hostnames are ASCII, no decoding needed.
+        let mut c = Collector::new(catalog, shown.to_owned());
+        crate::sources::scan_bytes(&mut c, bytes);
+        return Outcome::Evidence(c.finish(), Vec::new(), shown.to_owned());
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let (evidence, warnings) = scan_source_with_warnings(catalog, shown, &name, &text);
+    Outcome::Evidence(evidence, warnings, shown.to_owned())
 }
 
 /// The evidence of one file, by its type; text is also searched for
 /// hostnames except in lockfiles (their registry URLs are counted instead).
 pub fn scan_source(catalog: &VendorCatalog, shown: &str, name: &str, text: &str) -> Vec<Evidence> {
+    scan_source_with_warnings(catalog, shown, name, text).0
+}
+
+/// [`scan_source`], with the file's parse problems: (line, message).
+pub fn scan_source_with_warnings(
+    catalog: &VendorCatalog,
+    shown: &str,
+    name: &str,
+    text: &str,
+) -> (Vec<Evidence>, Vec<(u32, String)>) {
     let mut c = Collector::new(catalog, shown.to_owned());
     match classify(name) {
         FileType::Lockfile(lock) => scan_lockfile(&mut c, lock, text),
@@ -279,5 +303,5 @@ pub fn scan_source(catalog: &VendorCatalog, shown: &str, name: &str, text: &str)
         }
         FileType::Text => scan_text(&mut c, text),
     }
-    c.finish()
+    c.finish_with_warnings()
 }

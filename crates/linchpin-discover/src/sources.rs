@@ -86,9 +86,25 @@ pub struct Collector<'c> {
     file: String,
     /// The evidence found so far.
     pub found: Vec<Evidence>,
+    /// Parse problems: (line, message). The file's other evidence stands.
+    pub warnings: Vec<(u32, String)>,
 }
 
 impl<'c> Collector<'c> {
+    /// Records a parse problem.
+    pub fn warn(&mut self, line: u32, message: impl Into<String>) {
+        if self.warnings.len() < 5 {
+            self.warnings.push((line, message.into()));
+        }
+    }
+
+    /// The evidence, without hostnames that repeat structured evidence of
+    /// the same vendor on the same line, and the parse problems.
+    pub fn finish_with_warnings(self) -> (Vec<Evidence>, Vec<(u32, String)>) {
+        let warnings = self.warnings.clone();
+        (self.finish(), warnings)
+    }
+
     /// The evidence, without hostnames that repeat structured evidence of
     /// the same vendor on the same line.
     pub fn finish(mut self) -> Vec<Evidence> {
@@ -113,6 +129,7 @@ impl<'c> Collector<'c> {
             catalog,
             file,
             found: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -291,6 +308,15 @@ pub fn scan_dockerfile(c: &mut Collector<'_>, text: &str) {
 pub fn scan_yaml(c: &mut Collector<'_>, path: &str, text: &str) {
     let mut diags = Vec::new();
     let docs = parse_documents(text, FileId(0), Limits::default(), &mut diags);
+    if let Some(d) = diags
+        .iter()
+        .find(|d| d.severity == linchpin_diagnostics::Severity::Error)
+    {
+        c.warn(
+            d.span.map_or(1, |s| s.line),
+            format!("{}; the rest of the file was not read as YAML", d.message),
+        );
+    }
     let workflow = path.contains(".github/workflows/")
         || path.ends_with("action.yml")
         || path.ends_with("action.yaml");

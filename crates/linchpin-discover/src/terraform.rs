@@ -102,7 +102,16 @@ fn object_get<'e>(e: &'e Expression, key: &str) -> Option<&'e Expression> {
 
 /// A `.tf` file.
 pub fn scan_tf(c: &mut Collector<'_>, text: &str) -> Result<(), String> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|e| e.to_string())?;
+    let body = match hcl_edit::parser::parse_body(text) {
+        Ok(b) => b,
+        Err(e) => {
+            c.warn(
+                e.location().line() as u32,
+                format!("not valid HCL: {}; searched as text only", e.message()),
+            );
+            return Err(e.to_string());
+        }
+    };
     scan_body(c, text, &body);
     Ok(())
 }
@@ -163,7 +172,16 @@ fn required_providers(c: &mut Collector<'_>, text: &str, rp: &Block) {
 
 /// `.terraform.lock.hcl`: `provider "registry.terraform.io/ns/type" { ... }`.
 pub fn scan_tf_lock(c: &mut Collector<'_>, text: &str) -> Result<(), String> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|e| e.to_string())?;
+    let body = match hcl_edit::parser::parse_body(text) {
+        Ok(b) => b,
+        Err(e) => {
+            c.warn(
+                e.location().line() as u32,
+                format!("not valid HCL: {}", e.message()),
+            );
+            return Err(e.to_string());
+        }
+    };
     for block in body.blocks().filter(|b| b.ident.as_str() == "provider") {
         if let Some(label) = block.labels.first() {
             let source = label.as_str();

@@ -128,6 +128,30 @@ fn malformed_files_are_survived() {
         "an unparsable .tf is still searched: {actual}"
     );
     assert!(actual.contains("files 7"), "{actual}");
+    // What could not be parsed is reported with file and line.
+    let catalog = VendorCatalog::builtin().unwrap();
+    let result = scan(
+        &[dir.path().to_path_buf()],
+        &catalog,
+        &ScanOptions::default(),
+    );
+    let mut warned: Vec<(&str, u32)> = result
+        .warnings
+        .iter()
+        .map(|(f, l, _)| (f.as_str(), *l))
+        .collect();
+    warned.sort();
+    assert_eq!(
+        warned,
+        [
+            ("Cargo.lock", 1),
+            ("broken.tf", 2),
+            ("compose.yaml", 4),
+            ("package-lock.json", 1)
+        ],
+        "{:?}",
+        result.warnings
+    );
 }
 
 /// Backstage's example catalog (read from `../shared/corpus`, never copied

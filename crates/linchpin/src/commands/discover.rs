@@ -181,6 +181,9 @@ fn human(
     for (file, why) in &r.unreadable {
         out.push_str(&format!("warning: cannot read {file}: {why}\n"));
     }
+    for (file, line, why) in &r.warnings {
+        out.push_str(&format!("warning: {file}:{line}: {why}\n"));
+    }
     if drift.is_some_and(|d| !d.undeclared.is_empty()) {
         out.push_str("\nhint: `--write DIR` scaffolds a Supplier file for each vendor not in the landscape\n");
     }
@@ -209,6 +212,7 @@ fn json_output(
             "supplier": l.catalog.entity(*s).entity_ref.to_string(),
             "file": e.file, "line": e.line, "kind": e.kind.as_str(), "value": e.value,
         }))).collect::<Vec<_>>()),
+        "warnings": r.warnings.iter().map(|(file, line, message)| json!({ "file": file, "line": line, "message": message })).collect::<Vec<_>>(),
         "summary": { "files": r.files, "binary": r.binary, "tooLarge": r.too_large, "unreadable": r.unreadable.len(), "vendors": found.len() },
     });
     let mut t = serde_json::to_string_pretty(&doc)?;
