@@ -85,6 +85,9 @@ pub enum Command {
     /// Supplier annotations). With --landscape: which vendors have no
     /// Supplier (undeclared-supplier) and which Suppliers left no trace.
     Discover(DiscoverArgs),
+    /// Validate a file made for someone else, with the checks its receiver runs.
+    #[command(subcommand)]
+    Validate(ValidateCommand),
     /// Explain what a diagnostic code means and how to fix it.
     ///
     /// `linchpin explain dangling-ref` prints the explanation;
@@ -239,6 +242,32 @@ pub enum PlaybookFormat {
     Markdown,
     /// A standalone HTML page.
     Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ValidateCommand {
+    /// Check an EU DORA Register of Information package (xBRL-CSV, EBA 4.0)
+    /// as a supervisor's intake does, before you file it.
+    ///
+    /// Takes the `.zip` or its unzipped folder. Checks the package name,
+    /// layout and entry point, parameters, filing indicators, headers, CSV
+    /// structure, empty and duplicate keys, foreign keys across templates,
+    /// value formats and closed lists, LEI format with check digits, and
+    /// negative amounts. Whether an LEI is live at GLEIF needs the internet
+    /// and is not checked. Exit 1 when there is an error.
+    DoraRoi(ValidateDoraArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateDoraArgs {
+    /// The package: `{LEI}.{CON|IND}_{CC}_DORA010100_DORA_{date}_{timestamp}.zip` or its folder.
+    pub package: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print at most this many problems per rule in human output (0: all).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
 }
 
 #[derive(Debug, clap::Args)]

@@ -10,6 +10,7 @@ mod graph;
 mod playbook;
 mod rank;
 mod report;
+mod validate;
 mod whatif;
 
 use crate::cli::{Cli, Command};
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Concentration(args) => concentration::run(&args),
         Command::Cutsets(args) => cutsets::run(&args),
         Command::Discover(args) => discover::run(&args),
+        Command::Validate(crate::cli::ValidateCommand::DoraRoi(args)) => validate::dora(&args),
         Command::Explain(args) => explain::run(&args),
     }
 }

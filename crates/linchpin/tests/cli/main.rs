@@ -659,3 +659,41 @@ apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments-
         .iter()
         .any(|r| r["ruleId"] == "undeclared-supplier"));
 }
+
+#[test]
+fn validate_dora_roi_reports_the_sample_packages_breaks() {
+    let dir = repo().join("../shared/corpus/dora");
+    let Some(zip) = std::fs::read_dir(&dir).ok().and_then(|d| {
+        d.filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "zip"))
+    }) else {
+        eprintln!("skipped: the EBA sample is not beside the project");
+        return;
+    };
+    let out = linchpin(&[
+        "validate",
+        "dora-roi",
+        zip.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "dummy keys are errors");
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["valid"], false);
+    let problems = doc["problems"].as_array().unwrap();
+    assert!(problems
+        .iter()
+        .all(|p| p["rule"] == "foreign-key" || p["rule"] == "lei-format"));
+    assert!(problems
+        .iter()
+        .any(|p| p["file"] == "reports/b_02.02.csv" && p["line"].as_u64().is_some()));
+
+    let human = stdout(&linchpin(&["validate", "dora-roi", zip.to_str().unwrap()]));
+    assert!(human.contains("would be rejected"), "{human}");
+    assert!(human.contains("GLEIF"), "{human}");
+
+    let missing = linchpin(&["validate", "dora-roi", "no-such-package.zip"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-package.zip"));
+}

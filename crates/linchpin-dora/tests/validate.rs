@@ -1,0 +1,259 @@
+//! The validator on packages written here (a minimal valid one, then one
+//! break at a time) and on the EBA's sample package when it is beside the
+//! project.
+
+use linchpin_dora::package::Package;
+use linchpin_dora::tables::{tables, ColumnType, Table};
+use linchpin_dora::validate::{validate, Problem, Severity};
+use std::path::Path;
+
+const LEI: &str = "506700GE1G29325QX363";
+const NAME: &str = "506700GE1G29325QX363.CON_NL_DORA010100_DORA_2026-12-31_20270115093000123";
+
+/// A row of well-formed values, with some columns set.
+fn row(table: &Table, set: &[(&str, &str)]) -> Vec<String> {
+    table
+        .columns
+        .iter()
+        .map(|c| {
+            if let Some((_, v)) = set.iter().find(|(k, _)| *k == c.code) {
+                return (*v).to_owned();
+            }
+            match c.ty {
+                ColumnType::String => "text".to_owned(),
+                ColumnType::Enumeration => c.allowed.first().cloned().unwrap_or_default(),
+                ColumnType::Date => "2026-01-01".to_owned(),
+                ColumnType::Integer => "1".to_owned(),
+                ColumnType::Monetary => "1000".to_owned(),
+                ColumnType::Boolean => "true".to_owned(),
+            }
+        })
+        .collect()
+}
+
+fn csv(table: &Table, rows: &[Vec<String>]) -> Vec<u8> {
+    let mut s: Vec<String> = vec![table
+        .columns
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect::<Vec<_>>()
+        .join(",")];
+    s.extend(rows.iter().map(|r| r.join(",")));
+    (s.join("\r\n") + "\r\n").into_bytes()
+}
+
+/// The register of one entity with one arrangement with one provider, all
+/// keys matching.
+fn valid() -> Package {
+    let all = tables();
+    let t = |code: &str| all.iter().find(|t| t.code == code).unwrap().clone();
+    let mut pkg = Package {
+        name: NAME.to_owned(),
+        ..Package::default()
+    };
+    let mut put = |path: &str, bytes: Vec<u8>| {
+        pkg.files.insert(path.to_owned(), bytes);
+    };
+    put(
+        "META-INF/reportPackage.json",
+        br#"{"documentInfo":{"documentType":"https://xbrl.org/report-package/2023"}}"#.to_vec(),
+    );
+    put(
+        "reports/report.json",
+        br#"{"documentInfo":{"documentType":"https://xbrl.org/2021/xbrl-csv","extends":["http://www.eba.europa.eu/eu/fr/xbrl/crr/fws/dora/4.0/mod/dora.json"]}}"#.to_vec(),
+    );
+    put(
+        "reports/parameters.csv",
+        format!("name,value\r\nentityID,rs:{LEI}.CON\r\nrefPeriod,2026-12-31\r\nbaseCurrency,iso4217:EUR\r\ndecimalsInteger,0\r\ndecimalsMonetary,-3\r\n").into_bytes(),
+    );
+    let mut fi = String::from("templateID,reported\r\n");
+    for table in &all {
+        fi += &format!("{},true\r\n", table.code);
+        let rows: Vec<Vec<String>> = match table.code.as_str() {
+            "B_01.01" => vec![row(table, &[("c0010", LEI)])],
+            "B_01.02" => vec![row(table, &[("c0010", LEI), ("c0060", LEI)])],
+            "B_02.01" => vec![row(table, &[("c0010", "C-1"), ("c0030", "C-1")])],
+            "B_03.02" => vec![row(table, &[("c0010", "C-1"), ("c0020", "P-1")])],
+            "B_05.01" => vec![row(table, &[("c0010", "P-1"), ("c0110", "P-1")])],
+            "B_06.01" => vec![row(table, &[("c0010", "F-1"), ("c0040", LEI)])],
+            "B_02.02" => vec![row(
+                table,
+                &[
+                    ("c0010", "C-1"),
+                    ("c0020", LEI),
+                    ("c0030", "P-1"),
+                    ("c0050", "F-1"),
+                ],
+            )],
+            _ => vec![],
+        };
+        put(
+            &format!("reports/{}", table.file),
+            csv(&t(&table.code), &rows),
+        );
+    }
+    put("reports/FilingIndicators.csv", fi.into_bytes());
+    pkg
+}
+
+fn rules(problems: &[Problem]) -> Vec<&'static str> {
+    let mut r: Vec<_> = problems.iter().map(|p| p.rule).collect();
+    r.dedup();
+    r
+}
+
+fn edit(pkg: &mut Package, file: &str, f: impl FnOnce(String) -> String) {
+    let text = String::from_utf8(pkg.files.remove(file).unwrap()).unwrap();
+    pkg.files.insert(file.to_owned(), f(text).into_bytes());
+}
+
+#[test]
+fn a_consistent_register_passes() {
+    let problems = validate(&valid());
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn each_break_is_found_where_it_is() {
+    // A foreign key without a match, on line 2 of b_02.02.csv.
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/b_02.02.csv", |t| t.replace("F-1", "F-9"));
+    let p = validate(&pkg);
+    assert_eq!(rules(&p), ["foreign-key"]);
+    assert_eq!(
+        (p[0].file.as_str(), p[0].line, p[0].column.as_deref()),
+        ("reports/b_02.02.csv", Some(2), Some("c0050+c0020"))
+    );
+
+    // A duplicate key and a blank key cell.
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/b_05.01.csv", |t| {
+        let line = t.lines().nth(1).unwrap().to_owned();
+        let blank = line.replacen("P-1", "", 1);
+        format!("{t}{line}\r\n{blank}\r\n")
+    });
+    let p = validate(&pkg);
+    assert!(
+        p.iter()
+            .any(|x| x.rule == "duplicate-key" && x.line == Some(3)),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter().any(|x| x.rule == "empty-key"
+            && x.line == Some(4)
+            && x.column.as_deref() == Some("c0010")),
+        "{p:#?}"
+    );
+
+    // A date, an enumeration, a negative amount, a bad LEI.
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/b_01.01.csv", |t| {
+        t.replace("2026-01-01", "31/12/2026")
+    });
+    edit(&mut pkg, "reports/b_02.02.csv", |t| {
+        t.replace("eba_TA:S01", "eba_TA:S99")
+    });
+    edit(&mut pkg, "reports/b_02.01.csv", |t| {
+        t.replace(",1000", ",-1000")
+    });
+    edit(&mut pkg, "reports/b_06.01.csv", |t| {
+        t.replace(LEI, "506700GE1G29325QX364")
+    });
+    let p = validate(&pkg);
+    for rule in [
+        "value-format",
+        "negative-amount",
+        "lei-format",
+        "foreign-key",
+    ] {
+        assert!(p.iter().any(|x| x.rule == rule), "{rule}: {p:#?}");
+    }
+
+    // Layout: a missing template, a wrong module, a parameter disagreeing with the name.
+    let mut pkg = valid();
+    pkg.files.remove("reports/b_07.01.csv");
+    edit(&mut pkg, "reports/report.json", |t| t.replace("4.0", "3.3"));
+    edit(&mut pkg, "reports/parameters.csv", |t| {
+        t.replace("2026-12-31", "2025-12-31")
+    });
+    let p = validate(&pkg);
+    assert!(
+        p.iter()
+            .any(|x| x.rule == "package-layout" && x.file == "reports/b_07.01.csv"),
+        "{p:#?}"
+    );
+    assert!(p.iter().any(|x| x.rule == "entry-point"), "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|x| x.rule == "parameters" && x.line == Some(3)),
+        "{p:#?}"
+    );
+
+    // Headers: an unknown column, a missing key column; rows too short.
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/b_01.01.csv", |t| {
+        t.replacen("c0010,", "c9999,", 1)
+    });
+    edit(&mut pkg, "reports/b_03.02.csv", |t| {
+        t.replacen(",C-1", "", 1).replacen("c0010,", "", 1)
+    });
+    let p = validate(&pkg);
+    assert!(
+        p.iter()
+            .any(|x| x.rule == "header" && x.column.as_deref() == Some("c9999")),
+        "{p:#?}"
+    );
+    assert!(p.iter().all(|x| x.severity == Severity::Error));
+
+    // Filing indicators: one missing, one not a boolean.
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/FilingIndicators.csv", |t| {
+        t.replace("B_99.01,true\r\n", "")
+            .replace("B_04.01,true", "B_04.01,yes")
+    });
+    let p = validate(&pkg);
+    assert_eq!(
+        p.iter().filter(|x| x.rule == "filing-indicators").count(),
+        3,
+        "{p:#?}"
+    );
+
+    // The package name.
+    let mut pkg = valid();
+    pkg.name = "register.zip".to_owned();
+    assert_eq!(rules(&validate(&pkg)), ["package-name"]);
+}
+
+/// The EBA's sample: right structure, dummy keys. Its structure passes; its
+/// broken foreign keys and dummy LEIs are reported, the same from the zip
+/// and from the folder.
+#[test]
+fn the_eba_sample_package() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dora");
+    let Some(zip) = std::fs::read_dir(&dir).ok().and_then(|d| {
+        d.filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "zip"))
+    }) else {
+        eprintln!("skipped: the EBA sample is not beside the project");
+        return;
+    };
+    let from_zip = validate(&linchpin_dora::package::read(&zip).unwrap());
+    let folder = std::fs::read_dir(dir.join("sample-unzipped"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let from_folder = validate(&linchpin_dora::package::read(&folder).unwrap());
+    assert_eq!(from_zip, from_folder);
+    let mut kinds: Vec<&str> = from_zip.iter().map(|p| p.rule).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds, ["foreign-key", "lei-format"], "{from_zip:#?}");
+    // Every template's rows reference dummy keys; the package-name LEI is dummy too.
+    assert!(from_zip
+        .iter()
+        .any(|p| p.file.is_empty() && p.rule == "lei-format"));
+    assert!(from_zip.iter().filter(|p| p.rule == "foreign-key").count() > 20);
+}
