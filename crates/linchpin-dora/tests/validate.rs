@@ -257,3 +257,50 @@ fn the_eba_sample_package() {
         .any(|p| p.file.is_empty() && p.rule == "lei-format"));
     assert!(from_zip.iter().filter(|p| p.rule == "foreign-key").count() > 20);
 }
+
+/// Columns are read by name, quoted cells may hold commas and line breaks,
+/// LF and CRLF both work, a UTF-8 BOM is accepted — and a row with a stray
+/// comma is a structure error on its own line.
+#[test]
+fn csv_details() {
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/b_05.01.csv", |t| {
+        // Reverse the column order, header and rows alike; quote every cell;
+        // put a comma and a line break into a free-text cell; LF line ends.
+        let rows: Vec<String> = t
+            .lines()
+            .map(|l| {
+                let mut cells: Vec<String> = l.split(',').map(|c| format!("\"{c}\"")).collect();
+                cells.reverse();
+                cells.join(",")
+            })
+            .collect();
+        format!(
+            "\u{feff}{}\n",
+            rows.join("\n").replace("\"text\"", "\"Acme, Inc.\nEU\"")
+        )
+    });
+    let p = validate(&pkg);
+    assert!(p.is_empty(), "{p:#?}");
+
+    // A stray comma on the data row: its own line is named.
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/b_06.01.csv", |t| {
+        t.replacen("F-1,", "F-1,,", 1)
+    });
+    let p = validate(&pkg);
+    let bad: Vec<_> = p.iter().filter(|x| x.rule == "csv-structure").collect();
+    assert_eq!(bad.len(), 1, "{p:#?}");
+    assert_eq!(
+        (bad[0].file.as_str(), bad[0].line),
+        ("reports/b_06.01.csv", Some(2))
+    );
+
+    // Not UTF-8.
+    let mut pkg = valid();
+    let mut bytes = pkg.files.remove("reports/b_05.01.csv").unwrap();
+    let at = bytes.len() - 3;
+    bytes[at] = 0xff;
+    pkg.files.insert("reports/b_05.01.csv".to_owned(), bytes);
+    assert!(validate(&pkg).iter().any(|x| x.rule == "csv-structure"));
+}

@@ -689,6 +689,22 @@ fn validate_dora_roi_reports_the_sample_packages_breaks() {
         .iter()
         .any(|p| p["file"] == "reports/b_02.02.csv" && p["line"].as_u64().is_some()));
 
+    // Where each break is, as a snapshot (rule, file, line, column; the
+    // sample's own values stay out of the repository).
+    let places: String = problems
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}:{} {}\n",
+                p["rule"].as_str().unwrap(),
+                p["file"].as_str().unwrap(),
+                p["line"],
+                p["column"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    snapshot("validate-dora-sample.txt", &places);
+
     let human = stdout(&linchpin(&["validate", "dora-roi", zip.to_str().unwrap()]));
     assert!(human.contains("would be rejected"), "{human}");
     assert!(human.contains("GLEIF"), "{human}");
