@@ -52,6 +52,49 @@ pub const RULES: &[(&str, &str)] = &[
     ("value-format", "dates are YYYY-MM-DD, integers and amounts are numbers, booleans are true/false, closed lists hold one of their QNames"),
     ("lei-format", "LEIs are 20 characters [A-Z0-9]{18}[0-9]{2} with valid ISO 17442 check digits"),
     ("negative-amount", "amounts are not negative"),
+    ("conditional", "a cell that another cell makes necessary is filled (see CONDITIONS)"),
+];
+
+/// A conditional rule: when `when` holds one of `values` (any value when
+/// empty), `then` must not be blank.
+pub struct Condition {
+    /// The template.
+    pub table: &'static str,
+    /// The column that decides.
+    pub when: &'static str,
+    /// The values that make `then` necessary (empty: any non-blank value).
+    pub values: &'static [&'static str],
+    /// The column that must then be filled.
+    pub then: &'static str,
+    /// What the rule says, for the message.
+    pub says: &'static str,
+}
+
+/// The conditional business rules of the DPM that need no outside data.
+/// Column meanings from ITS 2024/2956; keep this list in step with the EBA's
+/// validation rules when they change.
+pub const CONDITIONS: &[Condition] = &[
+    Condition {
+        table: "B_02.01",
+        when: "c0020",
+        values: &["eba_CO:x3"],
+        then: "c0030",
+        says: "a subsequent arrangement (eba_CO:x3) names its overarching arrangement",
+    },
+    Condition {
+        table: "B_07.01",
+        when: "c0050",
+        values: &["eba_ZZ:x959", "eba_ZZ:x960"],
+        then: "c0060",
+        says: "a service that is not easily substitutable (x959/x960) gives the reason",
+    },
+    Condition {
+        table: "B_01.02",
+        when: "c0110",
+        values: &[],
+        then: "c0100",
+        says: "total assets come with their currency",
+    },
 ];
 
 fn problem(
@@ -797,6 +840,26 @@ fn check_template(
             }
             if leis.contains(&code) && cell != "Not Applicable" && !is_lei(cell) {
                 out.push(problem(Severity::Error, "lei-format", path, Some(*line), Some(code), format!("`{cell}` is not a valid LEI (20 characters, ISO 17442 check digits); Linchpin checks the format only, not whether GLEIF knows it")));
+            }
+        }
+        for rule in CONDITIONS.iter().filter(|c| c.table == table.code) {
+            let (Some(&w), Some(&t)) = (index.get(rule.when), index.get(rule.then)) else {
+                continue;
+            };
+            let decides = !cells[w].is_empty()
+                && (rule.values.is_empty() || rule.values.contains(&cells[w].as_str()));
+            if decides && cells[t].is_empty() {
+                out.push(problem(
+                    Severity::Error,
+                    "conditional",
+                    path,
+                    Some(*line),
+                    Some(rule.then),
+                    format!(
+                        "{} is blank, but {} is `{}`: {}",
+                        rule.then, rule.when, cells[w], rule.says
+                    ),
+                ));
             }
         }
         if let Some(cols) = &key_cols {

@@ -169,6 +169,23 @@ fn each_break_is_found_where_it_is() {
         assert!(p.iter().any(|x| x.rule == rule), "{rule}: {p:#?}");
     }
 
+    // Conditional rules: a subsequent arrangement without its overarching one.
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/b_02.01.csv", |t| {
+        t.replace("C-1,eba_CO:x1,C-1", "C-1,eba_CO:x3,")
+    });
+    let p = validate(&pkg);
+    assert_eq!(rules(&p), ["conditional"], "{p:#?}");
+    assert_eq!(
+        (p[0].line, p[0].column.as_deref()),
+        (Some(2), Some("c0030"))
+    );
+    let mut pkg = valid();
+    edit(&mut pkg, "reports/b_02.01.csv", |t| {
+        t.replace("C-1,eba_CO:x1,C-1", "C-1,eba_CO:x3,C-1")
+    });
+    assert!(validate(&pkg).is_empty());
+
     // Layout: a missing template, a wrong module, a parameter disagreeing with the name.
     let mut pkg = valid();
     pkg.files.remove("reports/b_07.01.csv");
