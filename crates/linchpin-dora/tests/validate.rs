@@ -1,6 +1,7 @@
 //! The validator on packages written here (a minimal valid one, then one
 //! break at a time) and on the EBA's sample package when it is beside the
 //! project.
+#![allow(clippy::disallowed_methods)] // tests read the EBA's files from disk
 
 use linchpin_dora::package::Package;
 use linchpin_dora::tables::{tables, ColumnType, Table};
@@ -320,4 +321,64 @@ fn csv_details() {
     bytes[at] = 0xff;
     pkg.files.insert("reports/b_05.01.csv".to_owned(), bytes);
     assert!(validate(&pkg).iter().any(|x| x.rule == "csv-structure"));
+}
+
+/// `data/tables.json` says what the EBA taxonomy says: the same templates,
+/// columns, types, closed lists and keys (checked when the taxonomy is beside
+/// the project; rerun scripts/gen-dora-tables.py when this fails).
+#[test]
+fn the_tables_follow_the_taxonomy() {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dora/taxonomy/4.0/tab");
+    let Ok(dirs) = std::fs::read_dir(&root) else {
+        eprintln!("skipped: the taxonomy is not beside the project");
+        return;
+    };
+    let ours = tables();
+    let mut seen = 0;
+    for dir in dirs.filter_map(Result::ok) {
+        let name = dir.file_name().to_string_lossy().into_owned();
+        let file = dir.path().join(format!("{name}.json"));
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        for (code, t) in doc["tableTemplates"].as_object().unwrap() {
+            let code = code.replace('-', ".");
+            let table = ours
+                .iter()
+                .find(|x| x.code == code)
+                .unwrap_or_else(|| panic!("{code} missing"));
+            seen += 1;
+            let columns = t["columns"].as_object().unwrap();
+            assert_eq!(columns.len(), table.columns.len(), "{code}");
+            for (col, spec) in columns {
+                let info = &spec["eba:documentation"];
+                let ours = table.column(col).unwrap_or_else(|| panic!("{code} {col}"));
+                let mut allowed: Vec<String> = info["AllowedValue"]
+                    .as_object()
+                    .map_or_else(Vec::new, |m| m.keys().cloned().collect());
+                allowed.sort();
+                assert_eq!(allowed, ours.allowed, "{code} {col}");
+                let ty = info["type"].as_str().unwrap_or("s");
+                let expected = match ty {
+                    "e" => ColumnType::Enumeration,
+                    "d" => ColumnType::Date,
+                    "i" => ColumnType::Integer,
+                    "m" => ColumnType::Monetary,
+                    "t" => ColumnType::Boolean,
+                    _ => ColumnType::String,
+                };
+                assert_eq!(expected, ours.ty, "{code} {col}");
+            }
+            let primary: Vec<String> = t["tc:keys"]["primary"]["fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(primary, table.primary, "{code}");
+            let refs = t["tc:keys"]["reference"].as_array().map_or(0, Vec::len);
+            assert_eq!(refs, table.references.len(), "{code}");
+        }
+    }
+    assert_eq!(seen, 15);
 }
