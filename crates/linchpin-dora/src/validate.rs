@@ -37,6 +37,52 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    fn new(
+        severity: Severity,
+        rule: &'static str,
+        file: &str,
+        line: Option<u64>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity,
+            rule,
+            file: file.to_owned(),
+            line,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error: the package would be rejected.
+    pub fn error(
+        rule: &'static str,
+        file: &str,
+        line: Option<u64>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Error, rule, file, line, message)
+    }
+
+    /// A warning.
+    pub fn warning(
+        rule: &'static str,
+        file: &str,
+        line: Option<u64>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, rule, file, line, message)
+    }
+
+    /// The same problem, placed in a column.
+    #[must_use]
+    pub fn in_column(mut self, column: &str) -> Self {
+        self.column = Some(column.to_owned());
+        self
+    }
+}
+
 /// Every rule, with what it checks (for `--help` and the docs).
 pub const RULES: &[(&str, &str)] = &[
     ("package-name", "the package is named {LEI}.{CON|IND}_{CC}_DORA010100_DORA_{refDate}_{timestamp}"),
@@ -96,24 +142,6 @@ pub const CONDITIONS: &[Condition] = &[
         says: "total assets come with their currency",
     },
 ];
-
-fn problem(
-    severity: Severity,
-    rule: &'static str,
-    file: &str,
-    line: Option<u64>,
-    column: Option<&str>,
-    message: String,
-) -> Problem {
-    Problem {
-        severity,
-        rule,
-        file: file.to_owned(),
-        line,
-        column: column.map(str::to_owned),
-        message,
-    }
-}
 
 /// True when `s` is an LEI: `[A-Z0-9]{18}[0-9]{2}` and ISO 7064 MOD 97-10 gives 1.
 pub fn is_lei(s: &str) -> bool {
@@ -214,6 +242,17 @@ struct Csv {
     rows: Vec<(u64, Vec<String>)>,
 }
 
+impl Csv {
+    /// Column positions by header name.
+    fn index(&self) -> HashMap<&str, usize> {
+        self.header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.as_str(), i))
+            .collect()
+    }
+}
+
 fn read_csv(file: &str, bytes: &[u8], out: &mut Vec<Problem>) -> Option<Csv> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -228,12 +267,10 @@ fn read_csv(file: &str, bytes: &[u8], out: &mut Vec<Problem>) -> Option<Csv> {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(csv::Position::line);
-                out.push(problem(
-                    Severity::Error,
+                out.push(Problem::error(
                     "csv-structure",
                     file,
                     line,
-                    None,
                     format!("not valid CSV: {e}"),
                 ));
                 return None;
@@ -261,13 +298,11 @@ fn read_csv(file: &str, bytes: &[u8], out: &mut Vec<Problem>) -> Option<Csv> {
             match std::str::from_utf8(cell) {
                 Ok(s) => cells.push(s.to_owned()),
                 Err(_) => {
-                    out.push(problem(
-                        Severity::Error,
+                    out.push(Problem::error(
                         "csv-structure",
                         file,
                         Some(line),
-                        None,
-                        "a cell is not UTF-8; save the file as UTF-8".to_owned(),
+                        "a cell is not UTF-8; save the file as UTF-8",
                     ));
                     return None;
                 }
@@ -280,12 +315,10 @@ fn read_csv(file: &str, bytes: &[u8], out: &mut Vec<Problem>) -> Option<Csv> {
                     continue; // a blank line
                 }
                 if cells.len() != h.len() {
-                    out.push(problem(
-                        Severity::Error,
+                    out.push(Problem::error(
                         "csv-structure",
                         file,
                         Some(line),
-                        None,
                         format!("this row has {} cells, the header {}", cells.len(), h.len()),
                     ));
                     continue;
@@ -304,12 +337,10 @@ fn document_type(file: &str, bytes: &[u8], out: &mut Vec<Problem>) -> Option<ser
     match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(v) => Some(v),
         Err(e) => {
-            out.push(problem(
-                Severity::Error,
+            out.push(Problem::error(
                 "package-layout",
                 file,
                 Some(e.line() as u64),
-                None,
                 format!("not valid JSON: {e}"),
             ));
             None
@@ -323,24 +354,15 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
     let name = match parse_name(&pkg.name) {
         Ok(n) => Some(n),
         Err(msg) => {
-            out.push(problem(
-                Severity::Error,
-                "package-name",
-                "",
-                None,
-                None,
-                msg,
-            ));
+            out.push(Problem::error("package-name", "", None, msg));
             None
         }
     };
     if let Some(n) = &name {
         if !is_lei(&n.lei) {
-            out.push(problem(
-                Severity::Error,
+            out.push(Problem::error(
                 "lei-format",
                 "",
-                None,
                 None,
                 format!("the package name's LEI `{}` is not a valid LEI", n.lei),
             ));
@@ -350,25 +372,23 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
     // META-INF and the entry point.
     const PACKAGE_JSON: &str = "META-INF/reportPackage.json";
     match pkg.files.get(PACKAGE_JSON) {
-        None => out.push(problem(Severity::Error, "package-layout", PACKAGE_JSON, None, None, "missing; it declares the report package (documentType https://xbrl.org/report-package/2023)".to_owned())),
+        None => out.push(Problem::error("package-layout", PACKAGE_JSON, None, "missing; it declares the report package (documentType https://xbrl.org/report-package/2023)")),
         Some(bytes) => {
             if let Some(v) = document_type(PACKAGE_JSON, bytes, &mut out) {
                 let ty = v["documentInfo"]["documentType"].as_str().unwrap_or_default();
                 if ty != "https://xbrl.org/report-package/2023" {
-                    out.push(problem(Severity::Error, "package-layout", PACKAGE_JSON, None, None, format!("documentType is `{ty}`, expected https://xbrl.org/report-package/2023")));
+                    out.push(Problem::error("package-layout", PACKAGE_JSON, None, format!("documentType is `{ty}`, expected https://xbrl.org/report-package/2023")));
                 }
             }
         }
     }
     const REPORT_JSON: &str = "reports/report.json";
     match pkg.files.get(REPORT_JSON) {
-        None => out.push(problem(
-            Severity::Error,
+        None => out.push(Problem::error(
             "entry-point",
             REPORT_JSON,
             None,
-            None,
-            "missing; it is the report's entry point".to_owned(),
+            "missing; it is the report's entry point",
         )),
         Some(bytes) => {
             if let Some(v) = document_type(REPORT_JSON, bytes, &mut out) {
@@ -376,11 +396,9 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
                     .as_str()
                     .unwrap_or_default();
                 if ty != "https://xbrl.org/2021/xbrl-csv" {
-                    out.push(problem(
-                        Severity::Error,
+                    out.push(Problem::error(
                         "entry-point",
                         REPORT_JSON,
-                        None,
                         None,
                         format!("documentType is `{ty}`, expected https://xbrl.org/2021/xbrl-csv"),
                     ));
@@ -392,11 +410,9 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
                     .filter_map(|x| x.as_str())
                     .collect();
                 if !extends.contains(&MODULE) {
-                    out.push(problem(
-                        Severity::Error,
+                    out.push(Problem::error(
                         "entry-point",
                         REPORT_JSON,
-                        None,
                         None,
                         format!("it extends {extends:?}, not the DORA 4.0 module {MODULE}"),
                     ));
@@ -413,13 +429,11 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
             .strip_prefix("reports/")
             .is_some_and(|f| f.starts_with("b_") && f.ends_with(".csv"));
         if !known && !template {
-            out.push(problem(
-                Severity::Warning,
+            out.push(Problem::warning(
                 "package-layout",
                 path,
                 None,
-                None,
-                "not part of a DORA report package; remove it".to_owned(),
+                "not part of a DORA report package; remove it",
             ));
         }
     }
@@ -431,23 +445,19 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
     const FILING: &str = "reports/FilingIndicators.csv";
     let mut reported: HashMap<String, bool> = HashMap::new();
     match pkg.files.get(FILING) {
-        None => out.push(problem(
-            Severity::Error,
+        None => out.push(Problem::error(
             "filing-indicators",
             FILING,
             None,
-            None,
-            "missing; list every template with `true` or `false`".to_owned(),
+            "missing; list every template with `true` or `false`",
         )),
         Some(bytes) => {
             if let Some(csv) = read_csv(FILING, bytes, &mut out) {
                 if csv.header != ["templateID", "reported"] {
-                    out.push(problem(
-                        Severity::Error,
+                    out.push(Problem::error(
                         "header",
                         FILING,
                         Some(1),
-                        None,
                         format!(
                             "the header is {:?}, expected templateID,reported",
                             csv.header.join(",")
@@ -457,12 +467,10 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
                 for (line, cells) in &csv.rows {
                     let (id, value) = (cells[0].as_str(), cells.get(1).map_or("", String::as_str));
                     if !all.iter().any(|t| t.code == id) {
-                        out.push(problem(
-                            Severity::Error,
+                        out.push(Problem::error(
                             "filing-indicators",
                             FILING,
                             Some(*line),
-                            None,
                             format!("`{id}` is not a template of the register"),
                         ));
                         continue;
@@ -471,35 +479,29 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
                         "true" => true,
                         "false" => false,
                         other => {
-                            out.push(problem(
-                                Severity::Error,
+                            out.push(Problem::error(
                                 "filing-indicators",
                                 FILING,
                                 Some(*line),
-                                None,
                                 format!("`{other}` for {id}: write true or false"),
                             ));
                             continue;
                         }
                     };
                     if reported.insert(id.to_owned(), flag).is_some() {
-                        out.push(problem(
-                            Severity::Error,
+                        out.push(Problem::error(
                             "filing-indicators",
                             FILING,
                             Some(*line),
-                            None,
                             format!("{id} has a second filing indicator"),
                         ));
                     }
                 }
                 for t in &all {
                     if !reported.contains_key(&t.code) {
-                        out.push(problem(
-                            Severity::Error,
+                        out.push(Problem::error(
                             "filing-indicators",
                             FILING,
-                            None,
                             None,
                             format!("{} has no filing indicator", t.code),
                         ));
@@ -516,11 +518,9 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
         let path = format!("reports/{}", table.file);
         let Some(bytes) = pkg.files.get(&path) else {
             if reported.get(&table.code).copied().unwrap_or(true) {
-                out.push(problem(
-                    Severity::Error,
+                out.push(Problem::error(
                     "package-layout",
                     &path,
-                    None,
                     None,
                     format!("missing, but {} is reported", table.code),
                 ));
@@ -528,11 +528,9 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
             continue;
         };
         if reported.get(&table.code) == Some(&false) {
-            out.push(problem(
-                Severity::Warning,
+            out.push(Problem::warning(
                 "filing-indicators",
                 &path,
-                None,
                 None,
                 format!("{} is filed as not reported but has a file", table.code),
             ));
@@ -547,12 +545,7 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
 
     // Foreign keys.
     for (table, path, csv) in &parsed {
-        let index: HashMap<&str, usize> = csv
-            .header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.as_str(), i))
-            .collect();
+        let index = csv.index();
         for reference in &table.references {
             let Some(targets) = keys.get(reference.table.as_str()) else {
                 continue;
@@ -571,19 +564,20 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
                     continue;
                 }
                 if !targets.contains(&tuple) {
-                    out.push(problem(
-                        Severity::Error,
-                        "foreign-key",
-                        path,
-                        Some(*line),
-                        Some(&reference.columns.join("+")),
-                        format!(
-                            "`{}` matches no row of {} ({})",
-                            tuple.join("`, `"),
-                            reference.table,
-                            reference.name
-                        ),
-                    ));
+                    out.push(
+                        Problem::error(
+                            "foreign-key",
+                            path,
+                            Some(*line),
+                            format!(
+                                "`{}` matches no row of {} ({})",
+                                tuple.join("`, `"),
+                                reference.table,
+                                reference.name
+                            ),
+                        )
+                        .in_column(&reference.columns.join("+")),
+                    );
                 }
             }
         }
@@ -593,33 +587,20 @@ pub fn validate(pkg: &Package) -> Vec<Problem> {
     out
 }
 
-fn param(line: u64, message: String) -> Problem {
-    problem(
-        Severity::Error,
-        "parameters",
-        "reports/parameters.csv",
-        Some(line),
-        None,
-        message,
-    )
-}
-
 fn parameters(pkg: &Package, name: Option<&PackageName>, out: &mut Vec<Problem>) {
     const FILE: &str = "reports/parameters.csv";
     let Some(bytes) = pkg.files.get(FILE) else {
-        out.push(problem(Severity::Error, "parameters", FILE, None, None, "missing; it holds entityID, refPeriod, baseCurrency, decimalsInteger, decimalsMonetary".to_owned()));
+        out.push(Problem::error("parameters", FILE, None, "missing; it holds entityID, refPeriod, baseCurrency, decimalsInteger, decimalsMonetary"));
         return;
     };
     let Some(csv) = read_csv(FILE, bytes, out) else {
         return;
     };
     if csv.header != ["name", "value"] {
-        out.push(problem(
-            Severity::Error,
+        out.push(Problem::error(
             "header",
             FILE,
             Some(1),
-            None,
             format!(
                 "the header is {:?}, expected name,value",
                 csv.header.join(",")
@@ -635,11 +616,9 @@ fn parameters(pkg: &Package, name: Option<&PackageName>, out: &mut Vec<Problem>)
     let mut get = |key: &str| -> Option<(u64, &str)> {
         let v = values.get(key).copied();
         if v.is_none() {
-            out.push(problem(
-                Severity::Error,
+            out.push(Problem::error(
                 "parameters",
                 FILE,
-                None,
                 None,
                 format!("`{key}` is missing"),
             ));
@@ -658,8 +637,10 @@ fn parameters(pkg: &Package, name: Option<&PackageName>, out: &mut Vec<Problem>)
             Some((lei, scope)) if scope == "CON" || scope == "IND" => {
                 if let Some(n) = name {
                     if n.lei != lei || n.scope != scope {
-                        out.push(param(
-                            line,
+                        out.push(Problem::error(
+                            "parameters",
+                            FILE,
+                            Some(line),
                             format!(
                                 "entityID `{v}` disagrees with the package name's `{}.{}`",
                                 n.lei, n.scope
@@ -668,21 +649,27 @@ fn parameters(pkg: &Package, name: Option<&PackageName>, out: &mut Vec<Problem>)
                     }
                 }
             }
-            _ => out.push(param(
-                line,
+            _ => out.push(Problem::error(
+                "parameters",
+                FILE,
+                Some(line),
                 format!("entityID `{v}` should be rs:{{LEI}}.CON or rs:{{LEI}}.IND"),
             )),
         }
     }
     if let Some((line, v)) = period {
         if !is_date(v) {
-            out.push(param(
-                line,
+            out.push(Problem::error(
+                "parameters",
+                FILE,
+                Some(line),
                 format!("refPeriod `{v}` is not a date YYYY-MM-DD"),
             ));
         } else if name.is_some_and(|n| n.ref_date != v) {
-            out.push(param(
-                line,
+            out.push(Problem::error(
+                "parameters",
+                FILE,
+                Some(line),
                 format!("refPeriod `{v}` disagrees with the package name's reference date"),
             ));
         }
@@ -692,8 +679,10 @@ fn parameters(pkg: &Package, name: Option<&PackageName>, out: &mut Vec<Problem>)
             .strip_prefix("iso4217:")
             .is_some_and(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()));
         if !ok {
-            out.push(param(
-                line,
+            out.push(Problem::error(
+                "parameters",
+                FILE,
+                Some(line),
                 format!(
                     "baseCurrency `{v}` should be iso4217: and a currency code, e.g. iso4217:EUR"
                 ),
@@ -703,7 +692,12 @@ fn parameters(pkg: &Package, name: Option<&PackageName>, out: &mut Vec<Problem>)
     for (key, value) in decimals {
         if let Some((line, v)) = value {
             if !is_integer(v) {
-                out.push(param(line, format!("{key} `{v}` is not an integer")));
+                out.push(Problem::error(
+                    "parameters",
+                    FILE,
+                    Some(line),
+                    format!("{key} `{v}` is not an integer"),
+                ));
             }
         }
     }
@@ -735,48 +729,46 @@ fn check_template(
     for (i, h) in csv.header.iter().enumerate() {
         if table.column(h).is_none() {
             let known: Vec<&str> = table.columns.iter().map(|c| c.code.as_str()).collect();
-            out.push(problem(
-                Severity::Error,
-                "header",
-                path,
-                Some(1),
-                Some(h),
-                format!(
-                    "column {} `{h}` is not a column of {} (its columns: {})",
-                    i + 1,
-                    table.code,
-                    known.join(", ")
-                ),
-            ));
+            out.push(
+                Problem::error(
+                    "header",
+                    path,
+                    Some(1),
+                    format!(
+                        "column {} `{h}` is not a column of {} (its columns: {})",
+                        i + 1,
+                        table.code,
+                        known.join(", ")
+                    ),
+                )
+                .in_column(h),
+            );
         } else if !seen_header.insert(h.as_str()) {
-            out.push(problem(
-                Severity::Error,
-                "header",
-                path,
-                Some(1),
-                Some(h),
-                format!("`{h}` appears twice in the header"),
-            ));
+            out.push(
+                Problem::error(
+                    "header",
+                    path,
+                    Some(1),
+                    format!("`{h}` appears twice in the header"),
+                )
+                .in_column(h),
+            );
         }
     }
     for key in &table.primary {
         if !csv.header.contains(key) {
-            out.push(problem(
-                Severity::Error,
-                "header",
-                path,
-                Some(1),
-                Some(key),
-                format!("the key column `{key}` of {} is missing", table.code),
-            ));
+            out.push(
+                Problem::error(
+                    "header",
+                    path,
+                    Some(1),
+                    format!("the key column `{key}` of {} is missing", table.code),
+                )
+                .in_column(key),
+            );
         }
     }
-    let index: HashMap<&str, usize> = csv
-        .header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.as_str(), i))
-        .collect();
+    let index = csv.index();
     let key_cols: Option<Vec<usize>> = table
         .primary
         .iter()
@@ -792,7 +784,7 @@ fn check_template(
             let code = column.code.as_str();
             if cell.is_empty() {
                 if table.primary.iter().any(|k| k == code) {
-                    out.push(problem(Severity::Error, "empty-key", path, Some(*line), Some(code), "a key cell is blank; write `Not Applicable` (or eba_GA:qx2007 for a country) when it does not apply".to_owned()));
+                    out.push(Problem::error("empty-key", path, Some(*line), "a key cell is blank; write `Not Applicable` (or eba_GA:qx2007 for a country) when it does not apply".to_owned()).in_column(code));
                 }
                 continue;
             }
@@ -820,26 +812,23 @@ fn check_template(
                 ColumnType::String => None,
             };
             if let Some(why) = bad {
-                out.push(problem(
-                    Severity::Error,
-                    "value-format",
-                    path,
-                    Some(*line),
-                    Some(code),
-                    format!("`{cell}` {why}"),
-                ));
+                out.push(
+                    Problem::error("value-format", path, Some(*line), format!("`{cell}` {why}"))
+                        .in_column(code),
+                );
             } else if column.ty == ColumnType::Monetary && cell.starts_with('-') {
-                out.push(problem(
-                    Severity::Error,
-                    "negative-amount",
-                    path,
-                    Some(*line),
-                    Some(code),
-                    format!("`{cell}` is negative; amounts are zero or more"),
-                ));
+                out.push(
+                    Problem::error(
+                        "negative-amount",
+                        path,
+                        Some(*line),
+                        format!("`{cell}` is negative; amounts are zero or more"),
+                    )
+                    .in_column(code),
+                );
             }
             if leis.contains(&code) && cell != "Not Applicable" && !is_lei(cell) {
-                out.push(problem(Severity::Error, "lei-format", path, Some(*line), Some(code), format!("`{cell}` is not a valid LEI (20 characters, ISO 17442 check digits); Linchpin checks the format only, not whether GLEIF knows it")));
+                out.push(Problem::error("lei-format", path, Some(*line), format!("`{cell}` is not a valid LEI (20 characters, ISO 17442 check digits); Linchpin checks the format only, not whether GLEIF knows it")).in_column(code));
             }
         }
         for rule in CONDITIONS.iter().filter(|c| c.table == table.code) {
@@ -849,17 +838,18 @@ fn check_template(
             let decides = !cells[w].is_empty()
                 && (rule.values.is_empty() || rule.values.contains(&cells[w].as_str()));
             if decides && cells[t].is_empty() {
-                out.push(problem(
-                    Severity::Error,
-                    "conditional",
-                    path,
-                    Some(*line),
-                    Some(rule.then),
-                    format!(
-                        "{} is blank, but {} is `{}`: {}",
-                        rule.then, rule.when, cells[w], rule.says
-                    ),
-                ));
+                out.push(
+                    Problem::error(
+                        "conditional",
+                        path,
+                        Some(*line),
+                        format!(
+                            "{} is blank, but {} is `{}`: {}",
+                            rule.then, rule.when, cells[w], rule.says
+                        ),
+                    )
+                    .in_column(rule.then),
+                );
             }
         }
         if let Some(cols) = &key_cols {
@@ -868,17 +858,18 @@ fn check_template(
             }
             let key: Vec<String> = cols.iter().map(|&i| cells[i].clone()).collect();
             if let Some(first) = keys.get(&key) {
-                out.push(problem(
-                    Severity::Error,
-                    "duplicate-key",
-                    path,
-                    Some(*line),
-                    Some(&table.primary.join("+")),
-                    format!(
-                        "the key `{}` was already used on line {first}",
-                        key.join("`, `")
-                    ),
-                ));
+                out.push(
+                    Problem::error(
+                        "duplicate-key",
+                        path,
+                        Some(*line),
+                        format!(
+                            "the key `{}` was already used on line {first}",
+                            key.join("`, `")
+                        ),
+                    )
+                    .in_column(&table.primary.join("+")),
+                );
             } else {
                 keys.insert(key, *line);
             }
