@@ -102,6 +102,36 @@ pub fn resolve_ref(catalog: &Catalog, text: &str) -> anyhow::Result<EntityId> {
 }
 
 /// A duration in the JSON contract: `{"seconds": N, "text": "4h"}`, or null when unbounded.
+/// The failure that `--fail`, `--duration` and `--permanent` describe.
+pub fn failure_spec(
+    catalog: &Catalog,
+    fail: &[String],
+    duration: Option<&str>,
+    permanent: bool,
+) -> anyhow::Result<linchpin_engine::FailureSpec> {
+    let fail = fail
+        .iter()
+        .map(|r| resolve_ref(catalog, r))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let duration = duration
+        .map(|d| {
+            linchpin_model::Duration::parse(d)
+                .map_err(|e| anyhow::anyhow!("invalid --duration `{d}`: {e}"))
+        })
+        .transpose()?;
+    let mode = if permanent {
+        linchpin_model::FailureMode::Permanent
+    } else {
+        linchpin_model::FailureMode::Outage
+    };
+    Ok(linchpin_engine::FailureSpec {
+        fail,
+        mode,
+        duration,
+    })
+}
+
+/// A duration as JSON.
 pub fn dur_json(d: Dur) -> Value {
     match d.seconds() {
         Some(s) => json!({ "seconds": s, "text": d.to_string() }),

@@ -1,12 +1,12 @@
 //! `linchpin graph`: the dependency picture.
 
-use super::analysis::{load_for_analysis, resolve_ref};
+use super::analysis::{failure_spec, load_for_analysis, resolve_ref};
 use crate::cli::{GraphArgs, GraphFormat};
 use crate::output::{print_stdout, write_atomic};
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use linchpin_engine::whatif::failure_duration;
-use linchpin_engine::{rank, FailureSpec, Propagator};
-use linchpin_model::{Date, Duration, FailureMode};
+use linchpin_engine::{rank, Propagator};
+use linchpin_model::Date;
 use linchpin_report::graph::{dot, focus_view, mermaid_view, overview, statuses, svg_document};
 use std::process::ExitCode;
 
@@ -20,25 +20,12 @@ pub fn run(args: &GraphArgs) -> anyhow::Result<ExitCode> {
     let propagator = if args.fail.is_empty() {
         None
     } else {
-        let fail = args
-            .fail
-            .iter()
-            .map(|r| resolve_ref(catalog, r))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let duration = args
-            .duration
-            .as_deref()
-            .map(|d| Duration::parse(d).map_err(|e| anyhow!("invalid --duration `{d}`: {e}")))
-            .transpose()?;
-        let spec = FailureSpec {
-            fail,
-            mode: if args.permanent {
-                FailureMode::Permanent
-            } else {
-                FailureMode::Outage
-            },
-            duration,
-        };
+        let spec = failure_spec(
+            catalog,
+            &args.fail,
+            args.duration.as_deref(),
+            args.permanent,
+        )?;
         let failures: Vec<(u32, linchpin_engine::Dur)> = spec
             .fail
             .iter()

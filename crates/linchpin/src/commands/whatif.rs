@@ -1,12 +1,12 @@
 //! `linchpin whatif`: simulate failures over time.
 
-use super::analysis::{dur_json, load_for_analysis, ref_of, resolve_ref, today};
+use super::analysis::{dur_json, failure_spec, load_for_analysis, ref_of, today};
 use crate::cli::{Format, WhatifArgs};
 use crate::output::print_stdout;
-use anyhow::{anyhow, bail};
+use anyhow::bail;
 use linchpin_engine::whatif::{DurationSource, FailureSpec, Status, WhatIf};
 use linchpin_engine::{whatif, Dur};
-use linchpin_model::{Catalog, Duration, FailureMode, Spec};
+use linchpin_model::{Catalog, FailureMode, Spec};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -19,31 +19,15 @@ pub fn run(args: &WhatifArgs) -> anyhow::Result<ExitCode> {
     let catalog = &analysis.loaded.catalog;
     let (title, spec) = match &args.scenario {
         Some(name) => scenario(catalog, name)?,
-        None => {
-            let fail = args
-                .fail
-                .iter()
-                .map(|r| resolve_ref(catalog, r))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let duration = args
-                .duration
-                .as_deref()
-                .map(|d| Duration::parse(d).map_err(|e| anyhow!("invalid --duration `{d}`: {e}")))
-                .transpose()?;
-            let mode = if args.permanent {
-                FailureMode::Permanent
-            } else {
-                FailureMode::Outage
-            };
-            (
-                None,
-                FailureSpec {
-                    fail,
-                    mode,
-                    duration,
-                },
-            )
-        }
+        None => (
+            None,
+            failure_spec(
+                catalog,
+                &args.fail,
+                args.duration.as_deref(),
+                args.permanent,
+            )?,
+        ),
     };
     let result = whatif(catalog, &analysis.graph, &spec);
     let text = match args.format {
