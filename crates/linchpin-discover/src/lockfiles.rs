@@ -84,48 +84,63 @@ fn line_of(text: &str, needle: &str) -> u32 {
         .map_or(1, |p| p as u32 + 1)
 }
 
-fn cargo(text: &str) -> Counts {
-    let mut counts = Counts::default();
+/// Calls `each` with every `[[package]]` table of a TOML lockfile
+/// (Cargo.lock, poetry.lock) and the byte offset where it starts; a file that
+/// is not TOML leaves its error in `counts`.
+fn for_each_toml_package(
+    text: &str,
+    counts: &mut Counts,
+    mut each: impl FnMut(&DeTable<'_>, usize, &mut Counts),
+) {
     let table = match DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
             counts.error = Some(toml_error(text, &e));
-            return counts;
+            return;
         }
     };
     let table = table.into_inner();
-    let Some(packages) = table
-        .iter()
-        .find(|(k, _)| k.get_ref().as_ref() == "package")
-        .map(|(_, v)| v)
-    else {
-        return counts;
-    };
-    let DeValue::Array(list) = packages.get_ref() else {
-        return counts;
+    let Some(DeValue::Array(list)) = toml_get(&table, "package") else {
+        return;
     };
     for p in list {
-        let DeValue::Table(t) = p.get_ref() else {
-            continue;
+        if let DeValue::Table(t) = p.get_ref() {
+            each(t, p.span().start.min(text.len()), counts);
+        }
+    }
+}
+
+/// The value under `key` in a TOML table.
+fn toml_get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a DeValue<'i>> {
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(_, v)| v.get_ref())
+}
+
+/// The string under `key` in a TOML table.
+fn toml_str<'a>(table: &'a DeTable<'_>, key: &str) -> Option<&'a str> {
+    match toml_get(table, key) {
+        Some(DeValue::String(s)) => Some(s.as_ref()),
+        _ => None,
+    }
+}
+
+fn cargo(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    for_each_toml_package(text, &mut counts, |t, _, counts| {
+        let Some(source) = toml_str(t, "source") else {
+            return; // the workspace's own crates
         };
-        let source = t
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == "source")
-            .and_then(|(_, v)| match v.get_ref() {
-                DeValue::String(s) => Some(s.to_string()),
-                _ => None,
-            });
-        let Some(source) = source else { continue }; // the workspace's own crates
-        let url = source.split_once('+').map_or(source.as_str(), |(_, u)| u);
+        let url = source.split_once('+').map_or(source, |(_, u)| u);
         let host = match host_of(url) {
             // The crates.io index lives on GitHub, its sparse protocol on index.crates.io.
             Some("github.com") if url.contains("rust-lang/crates.io-index") => "crates.io",
             Some(h) => h,
-            None => continue,
+            None => return,
         };
-        let line = line_of(text, &source);
-        counts.add(host, line);
-    }
+        counts.add(host, line_of(text, source));
+    });
     counts
 }
 
@@ -263,49 +278,14 @@ fn pnpm(text: &str) -> Counts {
 
 fn poetry(text: &str) -> Counts {
     let mut counts = Counts::default();
-    let table = match DeTable::parse(text) {
-        Ok(t) => t,
-        Err(e) => {
-            counts.error = Some(toml_error(text, &e));
-            return counts;
-        }
-    };
-    let table = table.into_inner();
-    let Some(packages) = table
-        .iter()
-        .find(|(k, _)| k.get_ref().as_ref() == "package")
-        .map(|(_, v)| v)
-    else {
-        return counts;
-    };
-    let DeValue::Array(list) = packages.get_ref() else {
-        return counts;
-    };
-    for p in list {
-        let DeValue::Table(t) = p.get_ref() else {
-            continue;
+    for_each_toml_package(text, &mut counts, |t, at, counts| {
+        let url = match toml_get(t, "source") {
+            Some(DeValue::Table(s)) => toml_str(s, "url"),
+            _ => None,
         };
-        let url = t
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == "source")
-            .and_then(|(_, v)| match v.get_ref() {
-                DeValue::Table(s) => s
-                    .iter()
-                    .find(|(k, _)| k.get_ref().as_ref() == "url")
-                    .and_then(|(_, u)| match u.get_ref() {
-                        DeValue::String(s) => Some(s.to_string()),
-                        _ => None,
-                    }),
-                _ => None,
-            });
-        let host = url
-            .as_deref()
-            .and_then(host_of)
-            .unwrap_or("pypi.org")
-            .to_owned();
-        let at = p.span().start.min(text.len());
-        counts.add(&host, text[..at].matches('\n').count() as u32 + 1);
-    }
+        let host = url.and_then(host_of).unwrap_or("pypi.org");
+        counts.add(host, text[..at].matches('\n').count() as u32 + 1);
+    });
     counts
 }
 
