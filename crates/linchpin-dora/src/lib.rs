@@ -3,6 +3,8 @@
 //! taxonomy into `data/tables.json`), reading a package ([`package`]) and
 //! the offline checks supervisors run ([`validate`]).
 
+pub mod export;
+pub mod gaps;
 pub mod package;
 pub mod tables;
 pub mod validate;

@@ -94,3 +94,22 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Res
     }
     Ok(())
 }
+
+/// The package as a `.zip`: every file under one top folder named like the
+/// package, as the EBA's sample is laid out.
+pub fn to_zip(pkg: &Package) -> Result<Vec<u8>, String> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (path, bytes) in &pkg.files {
+        zip.start_file(format!("{}/{path}", pkg.name), options)
+            .map_err(|e| format!("cannot add `{path}` to the archive: {e}"))?;
+        zip.write_all(bytes)
+            .map_err(|e| format!("cannot add `{path}` to the archive: {e}"))?;
+    }
+    let cursor = zip
+        .finish()
+        .map_err(|e| format!("cannot finish the archive: {e}"))?;
+    Ok(cursor.into_inner())
+}

@@ -277,6 +277,7 @@ impl Decoder<'_> {
             Kind::BusinessFunction => Spec::BusinessFunction(Box::new(self.function(f, ns, what)?)),
             Kind::Supplier => Spec::Supplier(Box::new(self.supplier(f, ns, what)?)),
             Kind::Scenario => Spec::Scenario(Box::new(self.scenario(f, ns, what))),
+            Kind::LegalEntity => Spec::LegalEntity(Box::new(self.legal_entity(f, ns, what))),
             Kind::Template | Kind::Other(_) => return None,
         })
     }
@@ -617,6 +618,11 @@ impl Decoder<'_> {
                 "rpo",
                 "dependsOn",
                 "dependencyImpact",
+                "licensedActivity",
+                "criticalityReasons",
+                "lastAssessed",
+                "discontinuationImpact",
+                "legalEntities",
             ],
             what,
         );
@@ -634,6 +640,17 @@ impl Decoder<'_> {
             rto: self.opt_duration(f, "rto"),
             rpo: self.opt_duration(f, "rpo"),
             dependencies: self.dependencies(f, ns),
+            register: FunctionRegister {
+                licensed_activity: self.opt_code(f, "licensedActivity", "eba_TA:"),
+                criticality_reasons: self.opt_string(f, "criticalityReasons"),
+                last_assessed: self.opt_date(f, "lastAssessed"),
+                discontinuation_impact: self.opt_word(
+                    f,
+                    "discontinuationImpact",
+                    vocabulary::IMPACT,
+                ),
+                legal_entities: self.ref_list(f, "legalEntities", Some(Kind::LegalEntity), ns),
+            },
         };
         Some(spec)
     }
@@ -653,35 +670,20 @@ impl Decoder<'_> {
                 "escrow",
                 "exit",
                 "contracts",
+                "legalName",
+                "latinName",
+                "personType",
             ],
             what,
         );
         let supplier_type = self
             .required_enum(f, "type", what, SupplierType::NAMES, SupplierType::parse)
             .unwrap_or(SupplierType::Other);
-        let country = self.opt_string(f, "country");
-        if let Some(c) = &country {
-            if !rules::is_valid_country(&c.value) {
-                let mut d = Diagnostic::at(
-                    "invalid-country",
-                    c.span,
-                    format!("`{}` is not an ISO 3166-1 alpha-2 country code", c.value),
-                );
-                d = d.with_help(if c.value.eq_ignore_ascii_case("uk") {
-                    "the United Kingdom's code is `GB`".to_owned()
-                } else {
-                    "use two upper-case letters, e.g. `DE`, `US`, `GB`".to_owned()
-                });
-                self.push(d);
-            }
-        }
+        let country = self.opt_country(f, "country");
         let mut identifiers = Vec::new();
         for (key, value) in self.string_map_spanned(f, "identifiers") {
-            if key == "lei" && !rules::is_valid_lei(&value.value) {
-                self.push(
-                    Diagnostic::at("invalid-lei", value.span, format!("`{}` is not a valid LEI", value.value))
-                        .with_help("an LEI is 20 upper-case letters and digits ending in two check digits; copy it from the GLEIF database"),
-                );
+            if key == "lei" {
+                self.check_lei(&value);
             }
             identifiers.push((key, value));
         }
@@ -691,7 +693,7 @@ impl Decoder<'_> {
         let mut contracts = Vec::new();
         if let Some(list) = self.list(f, "contracts") {
             for (i, item) in list.iter().enumerate() {
-                if let Some(c) = self.contract(item, &format!("{}[{i}]", f.path("contracts"))) {
+                if let Some(c) = self.contract(item, &format!("{}[{i}]", f.path("contracts")), ns) {
                     contracts.push(c);
                 }
             }
@@ -707,6 +709,251 @@ impl Decoder<'_> {
             escrow,
             exit,
             contracts,
+            legal_name: self.opt_string(f, "legalName"),
+            latin_name: self.opt_string(f, "latinName"),
+            person_type: self.opt_word(f, "personType", vocabulary::PERSON_TYPE),
+        })
+    }
+
+    fn check_lei(&mut self, value: &Spanned<String>) {
+        if !rules::is_valid_lei(&value.value) {
+            self.push(
+                Diagnostic::at("invalid-lei", value.span, format!("`{}` is not a valid LEI", value.value))
+                    .with_help("an LEI is 20 upper-case letters and digits ending in two check digits; copy it from the GLEIF database"),
+            );
+        }
+    }
+
+    fn country(&mut self, c: &Spanned<String>) {
+        if !rules::is_valid_country(&c.value) {
+            let mut d = Diagnostic::at(
+                "invalid-country",
+                c.span,
+                format!("`{}` is not an ISO 3166-1 alpha-2 country code", c.value),
+            );
+            d = d.with_help(if c.value.eq_ignore_ascii_case("uk") {
+                "the United Kingdom's code is `GB`".to_owned()
+            } else {
+                "use two upper-case letters, e.g. `DE`, `US`, `GB`".to_owned()
+            });
+            self.push(d);
+        }
+    }
+
+    fn opt_country(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Spanned<String>> {
+        let c = self.opt_string(f, key)?;
+        self.country(&c);
+        Some(c)
+    }
+
+    /// A country or a list of countries.
+    fn countries(&mut self, f: &Fields<'_, '_>, key: &str) -> Vec<Spanned<String>> {
+        let list = match f.value(key) {
+            None => return Vec::new(),
+            Some(n) if matches!(n.kind, NodeKind::Scalar(..)) => {
+                self.string(n, f.at(key)).into_iter().collect()
+            }
+            Some(_) => self.string_list(f, key),
+        };
+        for c in &list {
+            self.country(c);
+        }
+        list
+    }
+
+    /// A word of one of DORA's closed lists ([`vocabulary`]).
+    fn opt_word(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        words: &[&str],
+    ) -> Option<Spanned<String>> {
+        let s = self.opt_string(f, key)?;
+        if !words.contains(&s.value.as_str()) {
+            self.invalid_value(&s, &f.path(key), words);
+            return None;
+        }
+        Some(s)
+    }
+
+    /// A taxonomy code such as `eba_TA:x133`, checked for its prefix here;
+    /// the register checks it against the taxonomy's list.
+    fn opt_code(&mut self, f: &Fields<'_, '_>, key: &str, prefix: &str) -> Option<Spanned<String>> {
+        let s = self.opt_string(f, key)?;
+        let rest = s.value.strip_prefix(prefix).unwrap_or_default();
+        if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            self.push(
+                Diagnostic::at(
+                    "invalid-value",
+                    s.span,
+                    format!("`{}` is not a code of the DORA taxonomy for `{}`", s.value, f.path(key)),
+                )
+                .with_help(format!("write the taxonomy code, e.g. `{prefix}x12`; docs/dora.md lists where to find them")),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    fn opt_bool(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<bool> {
+        let node = f.value(key)?;
+        if node.scalar_type() == Some(ScalarType::Bool) {
+            Some(
+                node.as_scalar()
+                    .unwrap_or_default()
+                    .eq_ignore_ascii_case("true"),
+            )
+        } else {
+            self.wrong_type(node, f.at(key), "`true` or `false`");
+            None
+        }
+    }
+
+    fn money(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Money> {
+        f.value(key)?;
+        let m = self.child(f, key)?;
+        self.unknown_fields(&m, &["amount", "currency"], "an amount");
+        let amount = match m.value("amount") {
+            None => {
+                self.missing(&m, "amount", "an amount");
+                None
+            }
+            Some(a) => match a.scalar_type() {
+                Some(ScalarType::Int | ScalarType::Float) => {
+                    a.as_scalar().and_then(|s| s.parse::<f64>().ok())
+                }
+                _ => {
+                    self.wrong_type(a, m.at("amount"), "a number");
+                    None
+                }
+            },
+        };
+        if let Some(a) = amount {
+            if a < 0.0 {
+                self.push(Diagnostic::at(
+                    "invalid-value",
+                    m.value("amount").map_or(m.anchor, |n| n.span),
+                    format!(
+                        "`{}` is negative; amounts are zero or more",
+                        m.path("amount")
+                    ),
+                ));
+            }
+        }
+        let currency = self.required_string(&m, "currency", "an amount");
+        if let Some(c) = &currency {
+            if c.value.len() != 3 || !c.value.bytes().all(|b| b.is_ascii_uppercase()) {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-value",
+                        c.span,
+                        format!("`{}` is not an ISO 4217 currency code", c.value),
+                    )
+                    .with_help("use three upper-case letters, e.g. `EUR`, `USD`"),
+                );
+            }
+        }
+        Some(Money {
+            amount: amount?,
+            currency: currency?.value,
+        })
+    }
+
+    fn legal_entity(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> LegalEntitySpec {
+        self.unknown_fields(
+            f,
+            &[
+                "maintainsRegister",
+                "lei",
+                "country",
+                "entityType",
+                "hierarchy",
+                "parent",
+                "competentAuthority",
+                "totalAssets",
+                "inRegisterSince",
+                "lastUpdated",
+                "removedFromRegister",
+                "branches",
+            ],
+            what,
+        );
+        let lei = self.opt_string(f, "lei");
+        if let Some(l) = &lei {
+            self.check_lei(l);
+        }
+        let mut branches = Vec::new();
+        if let Some(list) = self.list(f, "branches") {
+            for (i, item) in list.iter().enumerate() {
+                let Some(b) = self.fields(item, &format!("{}[{i}]", f.path("branches"))) else {
+                    continue;
+                };
+                self.unknown_fields(&b, &["code", "name", "country"], "a branch");
+                if let Some(code) = self.required_string(&b, "code", "a branch") {
+                    branches.push(Branch {
+                        code,
+                        name: self.opt_string(&b, "name").map(|s| s.value),
+                        country: self.opt_country(&b, "country"),
+                    });
+                }
+            }
+        }
+        LegalEntitySpec {
+            maintains_register: self.opt_bool(f, "maintainsRegister").unwrap_or(false),
+            lei,
+            country: self.opt_country(f, "country"),
+            entity_type: self.opt_code(f, "entityType", "eba_CT:"),
+            hierarchy: self.opt_word(f, "hierarchy", vocabulary::HIERARCHY),
+            parent: self.opt_ref(f, "parent", Some(Kind::LegalEntity), ns),
+            competent_authority: self.opt_string(f, "competentAuthority"),
+            total_assets: self.money(f, "totalAssets"),
+            in_register_since: self.opt_date(f, "inRegisterSince"),
+            last_updated: self.opt_date(f, "lastUpdated"),
+            removed_from_register: self.opt_date(f, "removedFromRegister"),
+            branches,
+        }
+    }
+
+    fn service(&mut self, node: &Node<'_>, path: &str, ns: &str) -> Option<IctService> {
+        let f = self.fields(node, path)?;
+        self.unknown_fields(
+            &f,
+            &[
+                "type",
+                "functions",
+                "providedFrom",
+                "dataStorage",
+                "dataAtRest",
+                "dataProcessing",
+                "dataSensitiveness",
+                "reliance",
+                "substitutability",
+                "substitutabilityReason",
+                "lastAudit",
+                "reintegration",
+                "discontinuationImpact",
+            ],
+            "an ICT service",
+        );
+        Some(IctService {
+            service_type: self.opt_word(&f, "type", vocabulary::SERVICE_TYPE),
+            functions: self.ref_list(&f, "functions", Some(Kind::BusinessFunction), ns),
+            provided_from: self.countries(&f, "providedFrom"),
+            data_storage: self.opt_bool(&f, "dataStorage"),
+            data_at_rest: self.countries(&f, "dataAtRest"),
+            data_processing: self.countries(&f, "dataProcessing"),
+            data_sensitiveness: self.opt_word(&f, "dataSensitiveness", vocabulary::LEVEL),
+            reliance: self.opt_word(&f, "reliance", vocabulary::RELIANCE),
+            substitutability: self.opt_word(&f, "substitutability", vocabulary::SUBSTITUTABILITY),
+            substitutability_reason: self.opt_word(
+                &f,
+                "substitutabilityReason",
+                vocabulary::SUBSTITUTABILITY_REASON,
+            ),
+            last_audit: self.opt_date(&f, "lastAudit"),
+            reintegration: self.opt_word(&f, "reintegration", vocabulary::REINTEGRATION),
+            discontinuation_impact: self.opt_word(&f, "discontinuationImpact", vocabulary::IMPACT),
+            span: node.span,
         })
     }
 
@@ -816,11 +1063,25 @@ impl Decoder<'_> {
         }
     }
 
-    fn contract(&mut self, node: &Node<'_>, path: &str) -> Option<Contract> {
+    fn contract(&mut self, node: &Node<'_>, path: &str, ns: &str) -> Option<Contract> {
         let f = self.fields(node, path)?;
         self.unknown_fields(
             &f,
-            &["reference", "start", "end", "noticePeriod", "annualCost"],
+            &[
+                "reference",
+                "start",
+                "end",
+                "noticePeriod",
+                "annualCost",
+                "type",
+                "overarching",
+                "terminationReason",
+                "providerNoticePeriod",
+                "governingLaw",
+                "signedBy",
+                "usedBy",
+                "services",
+            ],
             "a contract",
         );
         let reference = self.required_string(&f, "reference", "a contract");
@@ -838,49 +1099,86 @@ impl Decoder<'_> {
                 ));
             }
         }
-        let annual_cost = f.value("annualCost").and_then(|_| {
-            let m = self.child(&f, "annualCost")?;
-            self.unknown_fields(&m, &["amount", "currency"], "an amount");
-            let amount = match m.value("amount") {
-                None => {
-                    self.missing(&m, "amount", "an amount");
-                    None
-                }
-                Some(a) => match a.scalar_type() {
-                    Some(ScalarType::Int | ScalarType::Float) => {
-                        a.as_scalar().and_then(|s| s.parse::<f64>().ok())
+        let arrangement_type = self.opt_word(&f, "type", vocabulary::ARRANGEMENT_TYPE);
+        let overarching = self.opt_string(&f, "overarching");
+        if let Some(t) = &arrangement_type {
+            if t.value == "subsequent" && overarching.is_none() {
+                self.push(
+                    Diagnostic::at(
+                        "missing-field",
+                        t.span,
+                        format!("a subsequent contract needs `{}`", f.path("overarching")),
+                    )
+                    .with_help("name the reference of the overarching contract it belongs to"),
+                );
+            }
+        }
+        let mut used_by = Vec::new();
+        if let Some(list) = self.list(&f, "usedBy") {
+            let list_path = f.path("usedBy");
+            for (i, item) in list.iter().enumerate() {
+                let item_path = format!("{list_path}[{i}]");
+                if let NodeKind::Map(_) = item.kind {
+                    let Some(u) = self.fields(item, &item_path) else {
+                        continue;
+                    };
+                    self.unknown_fields(&u, &["entity", "branch"], "a contract user");
+                    if let Some(entity) = self.required_ref(
+                        &u,
+                        "entity",
+                        Some(Kind::LegalEntity),
+                        ns,
+                        "a contract user",
+                    ) {
+                        used_by.push(ContractUser {
+                            entity,
+                            branch: self.opt_string(&u, "branch"),
+                        });
                     }
-                    _ => {
-                        self.wrong_type(a, m.at("amount"), "a number");
-                        None
-                    }
-                },
-            };
-            let currency = self.required_string(&m, "currency", "an amount");
-            if let Some(c) = &currency {
-                if c.value.len() != 3 || !c.value.bytes().all(|b| b.is_ascii_uppercase()) {
-                    self.push(
-                        Diagnostic::at(
-                            "invalid-value",
-                            c.span,
-                            format!("`{}` is not an ISO 4217 currency code", c.value),
-                        )
-                        .with_help("use three upper-case letters, e.g. `EUR`, `USD`"),
-                    );
+                } else if let Some(entity) =
+                    self.parse_ref(item, Path::Full(&item_path), Some(Kind::LegalEntity), ns)
+                {
+                    used_by.push(ContractUser {
+                        entity,
+                        branch: None,
+                    });
                 }
             }
-            Some(Money {
-                amount: amount?,
-                currency: currency?.value,
-            })
-        });
-        Some(Contract {
-            reference: reference?.value,
+        }
+        let mut services = Vec::new();
+        if let Some(list) = self.list(&f, "services") {
+            let list_path = f.path("services");
+            for (i, item) in list.iter().enumerate() {
+                if let Some(s) = self.service(item, &format!("{list_path}[{i}]"), ns) {
+                    services.push(s);
+                }
+            }
+        }
+        let contract = Contract {
+            reference: String::new(),
             start: start.map(|d| d.value),
             end: end.map(|d| d.value),
             notice_period: self.opt_duration(&f, "noticePeriod").map(|d| d.value),
-            annual_cost,
+            annual_cost: self.money(&f, "annualCost"),
+            arrangement_type,
+            overarching,
+            termination_reason: self.opt_word(
+                &f,
+                "terminationReason",
+                vocabulary::TERMINATION_REASON,
+            ),
+            provider_notice_period: self
+                .opt_duration(&f, "providerNoticePeriod")
+                .map(|d| d.value),
+            governing_law: self.opt_country(&f, "governingLaw"),
+            signed_by: self.ref_list(&f, "signedBy", Some(Kind::LegalEntity), ns),
+            used_by,
+            services,
             span: node.span,
+        };
+        Some(Contract {
+            reference: reference?.value,
+            ..contract
         })
     }
 

@@ -135,13 +135,32 @@ pub fn resolve(
                         "escrow.maintainer",
                     );
                 }
+                for c in &s.contracts {
+                    for e in &c.signed_by {
+                        r.relation(Some(e), &[Kind::LegalEntity], "signedBy");
+                    }
+                    for u in &c.used_by {
+                        r.relation(Some(&u.entity), &[Kind::LegalEntity], "usedBy");
+                    }
+                    for service in &c.services {
+                        for func in &service.functions {
+                            r.relation(Some(func), &[Kind::BusinessFunction], "services.functions");
+                        }
+                    }
+                }
             }
+            Spec::BusinessFunction(func) => {
+                for e in &func.register.legal_entities {
+                    r.relation(Some(e), &[Kind::LegalEntity], "legalEntities");
+                }
+            }
+            Spec::LegalEntity(le) => r.relation(le.parent.as_ref(), &[Kind::LegalEntity], "parent"),
             Spec::Scenario(s) => {
                 for f in &s.fail {
                     r.edge(f, None, "fail");
                 }
             }
-            Spec::BusinessFunction(_) | Spec::Location(_) | Spec::Other => {}
+            Spec::Location(_) | Spec::Other => {}
         }
         if let Some(owner) = e.owner() {
             r.relation(Some(owner), &[Kind::Group, Kind::User], "owner");

@@ -131,6 +131,8 @@ pub enum Spec {
     Supplier(Box<SupplierSpec>),
     /// A Scenario.
     Scenario(Box<ScenarioSpec>),
+    /// A LegalEntity.
+    LegalEntity(Box<LegalEntitySpec>),
     /// A kind Linchpin keeps but does not analyse.
     Other,
 }
@@ -360,6 +362,24 @@ pub struct FunctionSpec {
     pub rpo: Option<Spanned<Duration>>,
     /// `dependsOn` + `dependencyImpact`.
     pub dependencies: Dependencies,
+    /// The register of information's view of the function.
+    pub register: FunctionRegister,
+}
+
+/// What DORA's register (template B_06.01) asks of a function beyond what
+/// the rest of the model already says (criticality, RTO, RPO).
+#[derive(Debug, Clone, Default)]
+pub struct FunctionRegister {
+    /// `licensedActivity`: an `eba_TA` code of the taxonomy.
+    pub licensed_activity: Option<Spanned<String>>,
+    /// `criticalityReasons`: why the function is (not) critical or important.
+    pub criticality_reasons: Option<Spanned<String>>,
+    /// `lastAssessed`: when its criticality was last assessed.
+    pub last_assessed: Option<Spanned<Date>>,
+    /// `discontinuationImpact`: [`vocabulary::IMPACT`].
+    pub discontinuation_impact: Option<Spanned<String>>,
+    /// `legalEntities`: the group companies that perform the function.
+    pub legal_entities: Vec<Spanned<EntityRef>>,
 }
 
 /// What kind of third party a supplier is.
@@ -440,6 +460,12 @@ pub struct SupplierSpec {
     pub exit: Option<ExitPlan>,
     /// `contracts`.
     pub contracts: Vec<Contract>,
+    /// `legalName`: the registered name (defaults to the title).
+    pub legal_name: Option<Spanned<String>>,
+    /// `latinName`: the name in the Latin alphabet, when the legal name is not.
+    pub latin_name: Option<Spanned<String>>,
+    /// `personType`: [`vocabulary::PERSON_TYPE`].
+    pub person_type: Option<Spanned<String>>,
 }
 
 /// `continuity`: what we asked for and what the supplier committed to.
@@ -595,8 +621,152 @@ pub struct Contract {
     pub notice_period: Option<Duration>,
     /// Annual cost.
     pub annual_cost: Option<Money>,
+    /// `type`: [`vocabulary::ARRANGEMENT_TYPE`].
+    pub arrangement_type: Option<Spanned<String>>,
+    /// `overarching`: the reference of the overarching contract.
+    pub overarching: Option<Spanned<String>>,
+    /// `terminationReason`: [`vocabulary::TERMINATION_REASON`].
+    pub termination_reason: Option<Spanned<String>>,
+    /// `providerNoticePeriod`: the supplier's notice period.
+    pub provider_notice_period: Option<Duration>,
+    /// `governingLaw`: the country whose law governs the contract.
+    pub governing_law: Option<Spanned<String>>,
+    /// `signedBy`: the group companies that signed it.
+    pub signed_by: Vec<Spanned<EntityRef>>,
+    /// `usedBy`: the group companies (or their branches) that use it.
+    pub used_by: Vec<ContractUser>,
+    /// `services`: the ICT services it covers.
+    pub services: Vec<IctService>,
     /// Where the entry starts.
     pub span: Span,
+}
+
+/// A group company using a contract, possibly through one of its branches.
+#[derive(Debug, Clone)]
+pub struct ContractUser {
+    /// The legal entity.
+    pub entity: Spanned<EntityRef>,
+    /// The branch code, when a branch uses it.
+    pub branch: Option<Spanned<String>>,
+}
+
+/// One ICT service inside a contract, with its assessment.
+#[derive(Debug, Clone)]
+pub struct IctService {
+    /// `type`: `S01` … `S19` ([`vocabulary::SERVICE_TYPE`]).
+    pub service_type: Option<Spanned<String>>,
+    /// `functions`: the business functions it supports (derived from the
+    /// dependency graph when not given).
+    pub functions: Vec<Spanned<EntityRef>>,
+    /// `providedFrom`: countries the service is provided from.
+    pub provided_from: Vec<Spanned<String>>,
+    /// `dataStorage`: whether it stores our data.
+    pub data_storage: Option<bool>,
+    /// `dataAtRest`: countries where the data is stored.
+    pub data_at_rest: Vec<Spanned<String>>,
+    /// `dataProcessing`: countries where the data is processed.
+    pub data_processing: Vec<Spanned<String>>,
+    /// `dataSensitiveness`: [`vocabulary::LEVEL`].
+    pub data_sensitiveness: Option<Spanned<String>>,
+    /// `reliance`: [`vocabulary::RELIANCE`].
+    pub reliance: Option<Spanned<String>>,
+    /// `substitutability`: [`vocabulary::SUBSTITUTABILITY`].
+    pub substitutability: Option<Spanned<String>>,
+    /// `substitutabilityReason`: [`vocabulary::SUBSTITUTABILITY_REASON`].
+    pub substitutability_reason: Option<Spanned<String>>,
+    /// `lastAudit`: when the service was last audited.
+    pub last_audit: Option<Spanned<Date>>,
+    /// `reintegration`: [`vocabulary::REINTEGRATION`].
+    pub reintegration: Option<Spanned<String>>,
+    /// `discontinuationImpact`: [`vocabulary::IMPACT`].
+    pub discontinuation_impact: Option<Spanned<String>>,
+    /// Where the entry starts.
+    pub span: Span,
+}
+
+/// Linchpin LegalEntity: a company of the group — the DORA register's
+/// reporting entity and the entities in its scope.
+#[derive(Debug, Clone, Default)]
+pub struct LegalEntitySpec {
+    /// `maintainsRegister`: this entity keeps the register of information.
+    pub maintains_register: bool,
+    /// `lei`.
+    pub lei: Option<Spanned<String>>,
+    /// `country`: ISO 3166-1 alpha-2.
+    pub country: Option<Spanned<String>>,
+    /// `entityType`: an `eba_CT` code of the taxonomy (`eba_CT:x12` is a credit institution).
+    pub entity_type: Option<Spanned<String>>,
+    /// `hierarchy`: [`vocabulary::HIERARCHY`].
+    pub hierarchy: Option<Spanned<String>>,
+    /// `parent`: the direct parent undertaking.
+    pub parent: Option<Spanned<EntityRef>>,
+    /// `competentAuthority`.
+    pub competent_authority: Option<Spanned<String>>,
+    /// `totalAssets`.
+    pub total_assets: Option<Money>,
+    /// `inRegisterSince`: when it was integrated in the register.
+    pub in_register_since: Option<Spanned<Date>>,
+    /// `lastUpdated`: when its entry was last updated.
+    pub last_updated: Option<Spanned<Date>>,
+    /// `removedFromRegister`: when it left the register.
+    pub removed_from_register: Option<Spanned<Date>>,
+    /// `branches`.
+    pub branches: Vec<Branch>,
+}
+
+/// A branch of a legal entity.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    /// `code`: its identification code.
+    pub code: Spanned<String>,
+    /// `name`.
+    pub name: Option<String>,
+    /// `country`.
+    pub country: Option<Spanned<String>>,
+}
+
+/// The words the model accepts for DORA's closed lists. The register export
+/// maps each to its taxonomy code (in the same order).
+pub mod vocabulary {
+    /// Contract types.
+    pub const ARRANGEMENT_TYPE: &[&str] = &["standalone", "overarching", "subsequent"];
+    /// Reasons a contract was terminated.
+    pub const TERMINATION_REASON: &[&str] = &[
+        "not-for-cause",
+        "provider-breach",
+        "impediment",
+        "provider-weakness",
+        "authority-request",
+        "other",
+    ];
+    /// ICT service types of the ITS annex.
+    pub const SERVICE_TYPE: &[&str] = &[
+        "S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09", "S10", "S11", "S12", "S13",
+        "S14", "S15", "S16", "S17", "S18", "S19",
+    ];
+    /// Data sensitiveness.
+    pub const LEVEL: &[&str] = &["low", "medium", "high"];
+    /// Impact of discontinuing a function or service.
+    pub const IMPACT: &[&str] = &["low", "medium", "high", "not-assessed"];
+    /// Reliance on a service.
+    pub const RELIANCE: &[&str] = &["not-significant", "low", "material", "full"];
+    /// How hard a service is to substitute.
+    pub const SUBSTITUTABILITY: &[&str] =
+        &["not-substitutable", "highly-complex", "medium", "easy"];
+    /// Why a service is hard to substitute.
+    pub const SUBSTITUTABILITY_REASON: &[&str] = &["no-alternatives", "data-migration", "other"];
+    /// How hard bringing a service back in-house would be.
+    pub const REINTEGRATION: &[&str] = &["not-applicable", "easy", "difficult", "highly-complex"];
+    /// A supplier's legal form.
+    pub const PERSON_TYPE: &[&str] = &["legal", "natural"];
+    /// A legal entity's place in the group.
+    pub const HIERARCHY: &[&str] = &[
+        "ultimate-parent",
+        "parent",
+        "subsidiary",
+        "outside-group",
+        "outsourcing",
+    ];
 }
 
 /// Outage or permanent failure.

@@ -31,6 +31,8 @@ pub enum Kind {
     Supplier,
     /// Linchpin Scenario.
     Scenario,
+    /// Linchpin LegalEntity: a company of the group (DORA's entities in scope).
+    LegalEntity,
     /// Any other kind, kept as written (lower-cased).
     Other(Box<str>),
 }
@@ -51,6 +53,7 @@ impl Kind {
             "businessfunction" => Kind::BusinessFunction,
             "supplier" => Kind::Supplier,
             "scenario" => Kind::Scenario,
+            "legalentity" => Kind::LegalEntity,
             other => Kind::Other(other.into()),
         }
     }
@@ -70,6 +73,7 @@ impl Kind {
             Kind::BusinessFunction => "businessfunction",
             Kind::Supplier => "supplier",
             Kind::Scenario => "scenario",
+            Kind::LegalEntity => "legalentity",
             Kind::Other(s) => s,
         }
     }
@@ -89,6 +93,7 @@ impl Kind {
             Kind::BusinessFunction => "BusinessFunction",
             Kind::Supplier => "Supplier",
             Kind::Scenario => "Scenario",
+            Kind::LegalEntity => "LegalEntity",
             Kind::Other(s) => s,
         }
     }
@@ -97,7 +102,7 @@ impl Kind {
     pub fn is_linchpin(&self) -> bool {
         matches!(
             self,
-            Kind::BusinessFunction | Kind::Supplier | Kind::Scenario
+            Kind::BusinessFunction | Kind::Supplier | Kind::Scenario | Kind::LegalEntity
         )
     }
 }

@@ -88,6 +88,9 @@ pub enum Command {
     /// Validate a file made for someone else, with the checks its receiver runs.
     #[command(subcommand)]
     Validate(ValidateCommand),
+    /// Write a file for someone else from the landscape.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Explain what a diagnostic code means and how to fix it.
     ///
     /// `linchpin explain dangling-ref` prints the explanation;
@@ -256,6 +259,60 @@ pub enum ValidateCommand {
     /// negative amounts. Whether an LEI is live at GLEIF needs the internet
     /// and is not checked. Exit 1 when there is an error.
     DoraRoi(ValidateDoraArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write the EU DORA Register of Information (xBRL-CSV report package,
+    /// EBA 4.0) from the landscape, and validate it before anyone files it.
+    ///
+    /// The landscape keeps the register when one LegalEntity has
+    /// `maintainsRegister: true`. Criticality, RTO/RPO, exit plans,
+    /// alternatives, the functions each service supports and the supply
+    /// chain come from the model; the rest from LegalEntity, contracts and
+    /// their services (docs/dora.md). Every missing field and every problem
+    /// the validator finds is named with the landscape file and line it
+    /// comes from. An invalid register is not written unless
+    /// --allow-invalid. Exit 1 when the register is invalid.
+    DoraRoi(ExportDoraArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportDoraArgs {
+    /// The landscape: a folder, or a single file whose Locations are followed.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The reference date of the register (YYYY-MM-DD), e.g. 2026-12-31.
+    #[arg(long, value_name = "DATE")]
+    pub reference_date: String,
+    /// CON (consolidated, the group) or IND (one entity).
+    #[arg(long, value_enum, default_value_t = ConsolidationArg::Con)]
+    pub consolidation: ConsolidationArg,
+    /// Where to write: a folder (the package's own name is used) or a `.zip` path.
+    #[arg(short, long, value_name = "PATH", default_value = ".")]
+    pub output: PathBuf,
+    /// Write the register even when it is invalid (it says so loudly).
+    #[arg(long)]
+    pub allow_invalid: bool,
+    /// The creation time in the package name (yyyyMMddHHmmssSSS); now by default.
+    #[arg(long, value_name = "STAMP")]
+    pub timestamp: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print at most this many problems per rule in human output (0: all).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConsolidationArg {
+    /// Consolidated: the group.
+    #[value(name = "CON", alias = "con")]
+    Con,
+    /// Individual: one entity.
+    #[value(name = "IND", alias = "ind")]
+    Ind,
 }
 
 #[derive(Debug, clap::Args)]

@@ -37,6 +37,12 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// over it, so that nothing is ever left half-written.
 #[allow(clippy::disallowed_methods)] // the binary's one writer of files
 pub fn write_atomic(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    write_atomic_bytes(path, contents.as_bytes())
+}
+
+/// [`write_atomic`] for bytes.
+#[allow(clippy::disallowed_methods)] // the binary's one writer of files
+pub fn write_atomic_bytes(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -6,6 +6,7 @@ mod concentration;
 mod cutsets;
 mod discover;
 mod explain;
+mod export;
 mod graph;
 mod playbook;
 mod rank;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cutsets(args) => cutsets::run(&args),
         Command::Discover(args) => discover::run(&args),
         Command::Validate(crate::cli::ValidateCommand::DoraRoi(args)) => validate::dora(&args),
+        Command::Export(crate::cli::ExportCommand::DoraRoi(args)) => export::dora(&args),
         Command::Explain(args) => explain::run(&args),
     }
 }

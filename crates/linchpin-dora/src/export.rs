@@ -1,0 +1,1068 @@
+//! Landscape → register of information: the 15 templates written from the
+//! catalog, each row remembering the landscape entity it came from, and the
+//! register fields the landscape does not give yet ([`gaps`]).
+//!
+//! Nothing here asks twice for what the model already says: criticality,
+//! RTO and RPO of functions, exit plans and alternatives, the functions a
+//! service supports (the dependency graph) and the supply chain with its
+//! ranks (Suppliers' `dependsOn`) are derived.
+
+use crate::package::Package;
+use crate::tables::{tables, Table};
+use linchpin_model::vocabulary as words;
+use linchpin_model::{
+    Catalog, Contract, Criticality, Date, DepTarget, Duration, Entity, EntityId, EntityRef,
+    IctService, Impact, Kind, LegalEntitySpec, Span, Spanned, Spec, SupplierSpec,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// The taxonomy codes of the model's words, in the order of [`words`].
+mod qnames {
+    pub const ARRANGEMENT_TYPE: &[&str] = &["eba_CO:x1", "eba_CO:x2", "eba_CO:x3"];
+    pub const TERMINATION_REASON: &[&str] = &[
+        "eba_CO:x4",
+        "eba_CO:x5",
+        "eba_CO:x6",
+        "eba_CO:x7",
+        "eba_CO:x8",
+        "eba_CO:x9",
+    ];
+    pub const LEVEL: &[&str] = &["eba_ZZ:x791", "eba_ZZ:x792", "eba_ZZ:x793"];
+    pub const IMPACT: &[&str] = &["eba_ZZ:x791", "eba_ZZ:x792", "eba_ZZ:x793", "eba_ZZ:x799"];
+    pub const RELIANCE: &[&str] = &["eba_ZZ:x794", "eba_ZZ:x795", "eba_ZZ:x796", "eba_ZZ:x797"];
+    pub const SUBSTITUTABILITY: &[&str] =
+        &["eba_ZZ:x959", "eba_ZZ:x960", "eba_ZZ:x961", "eba_ZZ:x962"];
+    pub const SUBSTITUTABILITY_REASON: &[&str] = &["eba_ZZ:x963", "eba_ZZ:x964", "eba_ZZ:x965"];
+    pub const REINTEGRATION: &[&str] = &["eba_ZZ:x0", "eba_ZZ:x798", "eba_ZZ:x966", "eba_ZZ:x967"];
+    pub const PERSON_TYPE: &[&str] = &["eba_CT:x212", "eba_CT:x213"];
+    pub const HIERARCHY: &[&str] = &[
+        "eba_RP:x53",
+        "eba_RP:x551",
+        "eba_RP:x56",
+        "eba_RP:x21",
+        "eba_RP:x210",
+    ];
+    pub const YES: &str = "eba_BT:x28";
+    pub const NO: &str = "eba_BT:x29";
+    pub const BRANCH: &str = "eba_ZZ:x838";
+    pub const NOT_BRANCH: &str = "eba_ZZ:x839";
+    pub const NO_COUNTRY: &str = "eba_GA:qx2007";
+    pub const LEI: &str = "eba_qCO:qx2000";
+    pub const EUID: &str = "eba_qCO:qx2002";
+}
+
+/// A date for "no end" in the register.
+const OPEN_END: &str = "9999-12-31";
+/// A key cell that does not apply.
+const NOT_APPLICABLE: &str = "Not Applicable";
+
+/// Consolidated or individual reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consolidation {
+    /// `CON`: the group.
+    Consolidated,
+    /// `IND`: one entity.
+    Individual,
+}
+
+impl Consolidation {
+    /// `CON` or `IND`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Consolidation::Consolidated => "CON",
+            Consolidation::Individual => "IND",
+        }
+    }
+}
+
+/// What the export needs besides the landscape.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The reference date (`refPeriod`).
+    pub reference_date: Date,
+    /// `CON` or `IND`.
+    pub consolidation: Consolidation,
+    /// The creation time in the package name, `yyyyMMddHHmmssSSS`.
+    pub created: String,
+}
+
+/// Where a row of the register came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// The landscape entity.
+    pub entity: EntityId,
+    /// The position of what the row was written from (the entity, a contract, a service).
+    pub span: Span,
+}
+
+/// The register, with the origin of each of its rows.
+#[derive(Debug, Clone)]
+pub struct Register {
+    /// The package, ready to write or validate.
+    pub package: Package,
+    /// `(file in the package, line)` → where the row came from.
+    pub origins: HashMap<(String, u64), Origin>,
+}
+
+/// A register field the landscape does not give yet.
+#[derive(Debug, Clone)]
+pub struct Gap {
+    /// The entity it belongs to.
+    pub entity: EntityId,
+    /// Where to add it.
+    pub span: Span,
+    /// The field (`spec.contracts[0].governingLaw`) and the template column it fills.
+    pub field: String,
+    /// What is missing and why the register needs it.
+    pub message: String,
+}
+
+/// The entity keeping the register: the LegalEntity with `maintainsRegister: true`.
+pub fn reporting_entity(catalog: &Catalog) -> Option<EntityId> {
+    catalog
+        .of_kind(&Kind::LegalEntity)
+        .find(|(_, e)| legal(e).is_some_and(|l| l.maintains_register))
+        .map(|(id, _)| id)
+}
+
+fn legal(e: &Entity) -> Option<&LegalEntitySpec> {
+    match &e.spec {
+        Spec::LegalEntity(l) => Some(l),
+        _ => None,
+    }
+}
+
+fn supplier(e: &Entity) -> Option<&SupplierSpec> {
+    match &e.spec {
+        Spec::Supplier(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn word<'a>(list: &[&str], codes: &[&'a str], value: &str) -> &'a str {
+    list.iter()
+        .position(|w| *w == value)
+        .and_then(|i| codes.get(i).copied())
+        .unwrap_or_default()
+}
+
+fn word_of<'a>(v: &Option<Spanned<String>>, list: &[&str], codes: &[&'a str]) -> &'a str {
+    v.as_ref().map_or("", |s| word(list, codes, &s.value))
+}
+
+fn text(v: &Option<Spanned<String>>) -> String {
+    v.as_ref().map(|s| s.value.clone()).unwrap_or_default()
+}
+
+fn country(v: &str) -> String {
+    format!("eba_GA:{v}")
+}
+
+fn days(d: Option<Duration>) -> String {
+    d.map(|d| (d.seconds().div_ceil(86_400)).to_string())
+        .unwrap_or_default()
+}
+
+fn hours(d: Option<&Spanned<Duration>>) -> String {
+    d.map(|d| (d.value.seconds().div_ceil(3_600)).to_string())
+        .unwrap_or_default()
+}
+
+fn amount(a: f64) -> String {
+    if a.fract() == 0.0 && a.abs() < 1e15 {
+        format!("{}", a as i64)
+    } else {
+        format!("{a}")
+    }
+}
+
+/// A supplier's identification code and its type (LEI, else EUID).
+pub fn provider_code(s: &SupplierSpec) -> Option<(&str, &'static str)> {
+    let id = |k: &str| {
+        s.identifiers
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.value.as_str())
+    };
+    id("lei")
+        .map(|v| (v, qnames::LEI))
+        .or_else(|| id("euid").map(|v| (v, qnames::EUID)))
+}
+
+/// The landscape facts the templates are written from, resolved once.
+struct Facts<'c> {
+    catalog: &'c Catalog,
+    reporting: EntityId,
+    /// For every supplier: the business functions it supports directly
+    /// (through our own components, not through another supplier).
+    supported: HashMap<EntityId, BTreeSet<EntityId>>,
+}
+
+impl<'c> Facts<'c> {
+    fn new(catalog: &'c Catalog, reporting: EntityId) -> Facts<'c> {
+        let mut supported: HashMap<EntityId, BTreeSet<EntityId>> = HashMap::new();
+        let mut seen = vec![false; catalog.len()];
+        let mut stack = Vec::new();
+        let mut touched = Vec::new();
+        for (function, _) in catalog.of_kind(&Kind::BusinessFunction) {
+            stack.push(function);
+            seen[function.index()] = true;
+            touched.push(function);
+            while let Some(id) = stack.pop() {
+                for dep in catalog.dependencies(id) {
+                    if dep.impact == Impact::None {
+                        continue;
+                    }
+                    let targets: &[EntityId] = match &dep.target {
+                        DepTarget::One(t) => std::slice::from_ref(t),
+                        DepTarget::AnyOf { options, .. } => options,
+                    };
+                    for &t in targets {
+                        if seen[t.index()] {
+                            continue;
+                        }
+                        seen[t.index()] = true;
+                        touched.push(t);
+                        if catalog.entity(t).kind() == &Kind::Supplier {
+                            supported.entry(t).or_default().insert(function);
+                        } else {
+                            stack.push(t);
+                        }
+                    }
+                }
+            }
+            for t in touched.drain(..) {
+                seen[t.index()] = false;
+            }
+        }
+        Facts {
+            catalog,
+            reporting,
+            supported,
+        }
+    }
+
+    fn lookup(&self, r: &EntityRef) -> Option<EntityId> {
+        self.catalog.lookup(r)
+    }
+
+    fn lei_of(&self, id: EntityId) -> Option<&'c str> {
+        legal(self.catalog.entity(id))
+            .and_then(|l| l.lei.as_ref())
+            .map(|l| l.value.as_str())
+    }
+
+    /// The legal entities that perform a function (the reporting entity by default).
+    fn function_entities(&self, function: EntityId) -> Vec<EntityId> {
+        let listed: Vec<EntityId> = match &self.catalog.entity(function).spec {
+            Spec::BusinessFunction(f) => f
+                .register
+                .legal_entities
+                .iter()
+                .filter_map(|r| self.lookup(&r.value))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if listed.is_empty() {
+            vec![self.reporting]
+        } else {
+            listed
+        }
+    }
+
+    /// The functions a service supports: those it names, else the graph's.
+    fn service_functions(&self, supplier: EntityId, service: &IctService) -> Vec<EntityId> {
+        if service.functions.is_empty() {
+            self.supported
+                .get(&supplier)
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default()
+        } else {
+            service
+                .functions
+                .iter()
+                .filter_map(|r| self.lookup(&r.value))
+                .collect()
+        }
+    }
+
+    /// The group companies using a contract, with the branch if any.
+    fn users(&self, c: &Contract) -> Vec<(EntityId, Option<String>)> {
+        let listed: Vec<_> = c
+            .used_by
+            .iter()
+            .filter_map(|u| {
+                self.lookup(&u.entity.value)
+                    .map(|id| (id, u.branch.as_ref().map(|b| b.value.clone())))
+            })
+            .collect();
+        if listed.is_empty() {
+            vec![(self.reporting, None)]
+        } else {
+            listed
+        }
+    }
+
+    fn signers(&self, c: &Contract) -> Vec<EntityId> {
+        let listed: Vec<_> = c
+            .signed_by
+            .iter()
+            .filter_map(|r| self.lookup(&r.value))
+            .collect();
+        if listed.is_empty() {
+            vec![self.reporting]
+        } else {
+            listed
+        }
+    }
+
+    /// The suppliers a supplier subcontracts to (its `dependsOn` Suppliers).
+    fn subcontractors(&self, id: EntityId) -> Vec<EntityId> {
+        let mut out = Vec::new();
+        for dep in self.catalog.dependencies(id) {
+            for &t in dep.target.entities() {
+                if t != id && self.catalog.entity(t).kind() == &Kind::Supplier && !out.contains(&t)
+                {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One template being written.
+struct Sheet<'t> {
+    table: &'t Table,
+    rows: Vec<(Vec<String>, Origin)>,
+    keys: HashSet<Vec<String>>,
+}
+
+impl<'t> Sheet<'t> {
+    fn new(table: &'t Table) -> Sheet<'t> {
+        Sheet {
+            table,
+            rows: Vec::new(),
+            keys: HashSet::new(),
+        }
+    }
+
+    /// Adds a row given as `(column, value)` pairs; a row whose primary key
+    /// was already written is skipped (the register holds it once).
+    fn row(&mut self, cells: &[(&str, String)], origin: Origin) {
+        let mut row = vec![String::new(); self.table.columns.len()];
+        for (code, value) in cells {
+            if let Some(i) = self.table.columns.iter().position(|c| c.code == *code) {
+                row[i] = value.clone();
+            }
+        }
+        if !self.table.primary.is_empty() {
+            let key: Vec<String> = self
+                .table
+                .primary
+                .iter()
+                .filter_map(|k| self.table.columns.iter().position(|c| &c.code == k))
+                .map(|i| row[i].clone())
+                .collect();
+            if !self.keys.insert(key) {
+                return;
+            }
+        }
+        self.rows.push((row, origin));
+    }
+
+    fn write(&self, origins: &mut HashMap<(String, u64), Origin>) -> (String, Vec<u8>) {
+        let path = format!("reports/{}", self.table.file);
+        let mut out = String::with_capacity(64 + self.rows.len() * 96);
+        let header: Vec<&str> = self.table.columns.iter().map(|c| c.code.as_str()).collect();
+        out.push_str(&header.join(","));
+        out.push_str("\r\n");
+        let mut line: u64 = 2;
+        for (row, origin) in &self.rows {
+            origins.insert((path.clone(), line), *origin);
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_cell(&mut out, cell);
+                line += cell.matches('\n').count() as u64;
+            }
+            out.push_str("\r\n");
+            line += 1;
+        }
+        (path, out.into_bytes())
+    }
+}
+
+fn push_cell(out: &mut String, cell: &str) {
+    if cell.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
+}
+
+/// The package name: `{LEI}.{CON|IND}_{CC}_DORA010100_DORA_{refDate}_{created}`.
+pub fn package_name(
+    lei: &str,
+    consolidation: Consolidation,
+    cc: &str,
+    options: &Options,
+) -> String {
+    format!(
+        "{lei}.{}_{cc}_DORA010100_DORA_{}_{}",
+        consolidation.code(),
+        options.reference_date,
+        options.created
+    )
+}
+
+/// Writes the register from the landscape. Fails only when there is no
+/// reporting entity; missing fields leave cells empty (see [`gaps`]) and
+/// the validator names what that breaks.
+pub fn export(catalog: &Catalog, options: &Options) -> Result<Register, String> {
+    let reporting = reporting_entity(catalog).ok_or_else(|| {
+        "no LegalEntity has `maintainsRegister: true`: the register needs the entity that keeps it"
+            .to_owned()
+    })?;
+    let facts = Facts::new(catalog, reporting);
+    let all = tables();
+    let by_code = |code: &str| all.iter().position(|t| t.code == code).unwrap_or(0);
+    let mut sheets: Vec<Sheet<'_>> = all.iter().map(Sheet::new).collect();
+    macro_rules! sheet {
+        ($code:literal) => {
+            sheets[by_code($code)]
+        };
+    }
+
+    let rep_entity = catalog.entity(reporting);
+    let rep = legal(rep_entity).cloned().unwrap_or_default();
+    let rep_lei = text(&rep.lei);
+    let rep_country = text(&rep.country);
+    let base_currency = rep
+        .total_assets
+        .as_ref()
+        .map_or("EUR".to_owned(), |m| m.currency.clone());
+    let at = |id: EntityId, span: Span| Origin { entity: id, span };
+
+    // B_01.01: the entity maintaining the register.
+    sheet!("B_01.01").row(
+        &[
+            ("c0010", rep_lei.clone()),
+            ("c0020", rep_entity.display_name().to_owned()),
+            (
+                "c0030",
+                rep.country
+                    .as_ref()
+                    .map(|c| country(&c.value))
+                    .unwrap_or_default(),
+            ),
+            ("c0040", text(&rep.entity_type)),
+            ("c0050", text(&rep.competent_authority)),
+            ("c0060", options.reference_date.to_string()),
+        ],
+        at(reporting, rep_entity.span),
+    );
+
+    // B_01.02 and B_01.03: the entities in scope and their branches.
+    for (id, e) in catalog.of_kind(&Kind::LegalEntity) {
+        let Some(l) = legal(e) else { continue };
+        let lei = text(&l.lei);
+        let parent = l
+            .parent
+            .as_ref()
+            .and_then(|p| facts.lookup(&p.value))
+            .and_then(|p| facts.lei_of(p))
+            .map_or_else(|| lei.clone(), str::to_owned);
+        sheet!("B_01.02").row(
+            &[
+                ("c0010", lei.clone()),
+                ("c0020", e.display_name().to_owned()),
+                (
+                    "c0030",
+                    l.country
+                        .as_ref()
+                        .map(|c| country(&c.value))
+                        .unwrap_or_default(),
+                ),
+                ("c0040", text(&l.entity_type)),
+                (
+                    "c0050",
+                    word_of(&l.hierarchy, words::HIERARCHY, qnames::HIERARCHY).to_owned(),
+                ),
+                ("c0060", parent),
+                (
+                    "c0070",
+                    l.last_updated
+                        .as_ref()
+                        .map(|d| d.value.to_string())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "c0080",
+                    l.in_register_since
+                        .as_ref()
+                        .map(|d| d.value.to_string())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "c0090",
+                    l.removed_from_register
+                        .as_ref()
+                        .map_or(OPEN_END.to_owned(), |d| d.value.to_string()),
+                ),
+                (
+                    "c0100",
+                    l.total_assets
+                        .as_ref()
+                        .map(|m| format!("eba_CU:{}", m.currency))
+                        .unwrap_or_default(),
+                ),
+                (
+                    "c0110",
+                    l.total_assets
+                        .as_ref()
+                        .map(|m| amount(m.amount))
+                        .unwrap_or_default(),
+                ),
+            ],
+            at(id, e.span),
+        );
+        for b in &l.branches {
+            sheet!("B_01.03").row(
+                &[
+                    ("c0010", b.code.value.clone()),
+                    ("c0020", lei.clone()),
+                    ("c0030", b.name.clone().unwrap_or_default()),
+                    (
+                        "c0040",
+                        b.country
+                            .as_ref()
+                            .map(|c| country(&c.value))
+                            .unwrap_or_default(),
+                    ),
+                ],
+                at(id, b.code.span),
+            );
+        }
+    }
+
+    // B_06.01: the functions, per entity that performs them.
+    for (id, e) in catalog.of_kind(&Kind::BusinessFunction) {
+        let Spec::BusinessFunction(f) = &e.spec else {
+            continue;
+        };
+        let critical = match f.criticality {
+            Criticality::Critical | Criticality::Important => qnames::YES,
+            Criticality::Standard => qnames::NO,
+        };
+        for entity in facts.function_entities(id) {
+            sheet!("B_06.01").row(
+                &[
+                    ("c0010", e.entity_ref.name.to_string()),
+                    ("c0020", text(&f.register.licensed_activity)),
+                    ("c0030", e.display_name().to_owned()),
+                    ("c0040", facts.lei_of(entity).unwrap_or_default().to_owned()),
+                    ("c0050", critical.to_owned()),
+                    ("c0060", text(&f.register.criticality_reasons)),
+                    (
+                        "c0070",
+                        f.register
+                            .last_assessed
+                            .as_ref()
+                            .map(|d| d.value.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    ("c0080", hours(f.rto.as_ref())),
+                    ("c0090", hours(f.rpo.as_ref())),
+                    (
+                        "c0100",
+                        word_of(
+                            &f.register.discontinuation_impact,
+                            words::IMPACT,
+                            qnames::IMPACT,
+                        )
+                        .to_owned(),
+                    ),
+                ],
+                at(id, e.span),
+            );
+        }
+    }
+
+    // The contracts: B_02.01, B_02.02, B_03.01, B_03.02, B_04.01, B_05.02, B_07.01.
+    let mut providers: BTreeMap<EntityId, ()> = BTreeMap::new();
+    let mut expense: HashMap<EntityId, (String, f64)> = HashMap::new();
+    for (id, e) in catalog.of_kind(&Kind::Supplier) {
+        let Some(s) = supplier(e) else { continue };
+        if s.contracts.is_empty() {
+            continue;
+        }
+        providers.insert(id, ());
+        let (code, code_type) = provider_code(s).unwrap_or(("", ""));
+        for c in &s.contracts {
+            let origin = at(id, c.span);
+            if let Some(m) = &c.annual_cost {
+                let entry = expense.entry(id).or_insert((m.currency.clone(), 0.0));
+                if entry.0 == m.currency {
+                    entry.1 += m.amount;
+                }
+            }
+            sheet!("B_02.01").row(
+                &[
+                    ("c0010", c.reference.clone()),
+                    (
+                        "c0020",
+                        c.arrangement_type
+                            .as_ref()
+                            .map_or(qnames::ARRANGEMENT_TYPE[0], |t| {
+                                word(words::ARRANGEMENT_TYPE, qnames::ARRANGEMENT_TYPE, &t.value)
+                            })
+                            .to_owned(),
+                    ),
+                    ("c0030", text(&c.overarching)),
+                    (
+                        "c0040",
+                        c.annual_cost
+                            .as_ref()
+                            .map(|m| format!("eba_CU:{}", m.currency))
+                            .unwrap_or_default(),
+                    ),
+                    (
+                        "c0050",
+                        c.annual_cost
+                            .as_ref()
+                            .map(|m| amount(m.amount))
+                            .unwrap_or_default(),
+                    ),
+                ],
+                origin,
+            );
+            for signer in facts.signers(c) {
+                sheet!("B_03.01").row(
+                    &[
+                        ("c0010", c.reference.clone()),
+                        ("c0020", facts.lei_of(signer).unwrap_or_default().to_owned()),
+                        ("c0030", "true".to_owned()),
+                    ],
+                    origin,
+                );
+            }
+            sheet!("B_03.02").row(
+                &[
+                    ("c0010", c.reference.clone()),
+                    ("c0020", code.to_owned()),
+                    ("c0030", code_type.to_owned()),
+                ],
+                origin,
+            );
+            let users = facts.users(c);
+            for (user, branch) in &users {
+                sheet!("B_04.01").row(
+                    &[
+                        ("c0010", c.reference.clone()),
+                        ("c0020", facts.lei_of(*user).unwrap_or_default().to_owned()),
+                        (
+                            "c0030",
+                            if branch.is_some() {
+                                qnames::BRANCH
+                            } else {
+                                qnames::NOT_BRANCH
+                            }
+                            .to_owned(),
+                        ),
+                        (
+                            "c0040",
+                            branch.clone().unwrap_or_else(|| NOT_APPLICABLE.to_owned()),
+                        ),
+                    ],
+                    origin,
+                );
+            }
+            for service in &c.services {
+                let service_origin = at(id, service.span);
+                let service_type = service
+                    .service_type
+                    .as_ref()
+                    .map(|t| format!("eba_TA:{}", t.value))
+                    .unwrap_or_default();
+                let functions = facts.service_functions(id, service);
+                let stores = service.data_storage.unwrap_or(false);
+                let places = |list: &[Spanned<String>]| -> Vec<String> {
+                    if !stores || list.is_empty() {
+                        vec![qnames::NO_COUNTRY.to_owned()]
+                    } else {
+                        list.iter().map(|c| country(&c.value)).collect()
+                    }
+                };
+                let provided: Vec<String> = if service.provided_from.is_empty() {
+                    vec![String::new()]
+                } else {
+                    service
+                        .provided_from
+                        .iter()
+                        .map(|c| country(&c.value))
+                        .collect()
+                };
+                let at_rest = places(&service.data_at_rest);
+                let processing = places(&service.data_processing);
+                for (user, _) in &users {
+                    let lei = facts.lei_of(*user).unwrap_or_default();
+                    for &function in &functions {
+                        if !facts.function_entities(function).contains(user) {
+                            continue;
+                        }
+                        let function_id = catalog.entity(function).entity_ref.name.to_string();
+                        for p in &provided {
+                            for r in &at_rest {
+                                for q in &processing {
+                                    sheet!("B_02.02").row(
+                                        &[
+                                            ("c0010", c.reference.clone()),
+                                            ("c0020", lei.to_owned()),
+                                            ("c0030", code.to_owned()),
+                                            ("c0040", code_type.to_owned()),
+                                            ("c0050", function_id.clone()),
+                                            ("c0060", service_type.clone()),
+                                            (
+                                                "c0070",
+                                                c.start.map(|d| d.to_string()).unwrap_or_default(),
+                                            ),
+                                            (
+                                                "c0080",
+                                                c.end
+                                                    .map_or(OPEN_END.to_owned(), |d| d.to_string()),
+                                            ),
+                                            (
+                                                "c0090",
+                                                word_of(
+                                                    &c.termination_reason,
+                                                    words::TERMINATION_REASON,
+                                                    qnames::TERMINATION_REASON,
+                                                )
+                                                .to_owned(),
+                                            ),
+                                            ("c0100", days(c.notice_period)),
+                                            ("c0110", days(c.provider_notice_period)),
+                                            (
+                                                "c0120",
+                                                c.governing_law
+                                                    .as_ref()
+                                                    .map(|g| country(&g.value))
+                                                    .unwrap_or_default(),
+                                            ),
+                                            ("c0130", p.clone()),
+                                            (
+                                                "c0140",
+                                                if stores { qnames::YES } else { qnames::NO }
+                                                    .to_owned(),
+                                            ),
+                                            ("c0150", r.clone()),
+                                            ("c0160", q.clone()),
+                                            (
+                                                "c0170",
+                                                word_of(
+                                                    &service.data_sensitiveness,
+                                                    words::LEVEL,
+                                                    qnames::LEVEL,
+                                                )
+                                                .to_owned(),
+                                            ),
+                                            (
+                                                "c0180",
+                                                word_of(
+                                                    &service.reliance,
+                                                    words::RELIANCE,
+                                                    qnames::RELIANCE,
+                                                )
+                                                .to_owned(),
+                                            ),
+                                        ],
+                                        service_origin,
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+                // B_07.01: the assessment of the service.
+                let exit = s.exit.as_ref();
+                let has_exit = exit.is_some_and(|x| x.strategy.is_some() || x.lead_time.is_some());
+                let alternatives: Vec<String> = exit
+                    .map(|x| {
+                        x.alternatives
+                            .iter()
+                            .map(|a| {
+                                facts
+                                    .lookup(&a.value)
+                                    .map_or(a.value.name.to_string(), |aid| {
+                                        catalog.entity(aid).display_name().to_owned()
+                                    })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                sheet!("B_07.01").row(
+                    &[
+                        ("c0010", c.reference.clone()),
+                        ("c0020", code.to_owned()),
+                        ("c0030", code_type.to_owned()),
+                        ("c0040", service_type.clone()),
+                        (
+                            "c0050",
+                            word_of(
+                                &service.substitutability,
+                                words::SUBSTITUTABILITY,
+                                qnames::SUBSTITUTABILITY,
+                            )
+                            .to_owned(),
+                        ),
+                        (
+                            "c0060",
+                            word_of(
+                                &service.substitutability_reason,
+                                words::SUBSTITUTABILITY_REASON,
+                                qnames::SUBSTITUTABILITY_REASON,
+                            )
+                            .to_owned(),
+                        ),
+                        (
+                            "c0070",
+                            service
+                                .last_audit
+                                .as_ref()
+                                .map(|d| d.value.to_string())
+                                .unwrap_or_default(),
+                        ),
+                        (
+                            "c0080",
+                            if has_exit { qnames::YES } else { qnames::NO }.to_owned(),
+                        ),
+                        (
+                            "c0090",
+                            word_of(
+                                &service.reintegration,
+                                words::REINTEGRATION,
+                                qnames::REINTEGRATION,
+                            )
+                            .to_owned(),
+                        ),
+                        (
+                            "c0100",
+                            word_of(
+                                &service.discontinuation_impact,
+                                words::IMPACT,
+                                qnames::IMPACT,
+                            )
+                            .to_owned(),
+                        ),
+                        (
+                            "c0110",
+                            if alternatives.is_empty() {
+                                qnames::NO
+                            } else {
+                                qnames::YES
+                            }
+                            .to_owned(),
+                        ),
+                        ("c0120", alternatives.join("; ")),
+                    ],
+                    service_origin,
+                );
+                // B_05.02: the supply chain, rank 1 being the supplier itself.
+                let mut rank_of: HashMap<EntityId, u32> = HashMap::new();
+                let mut queue = std::collections::VecDeque::new();
+                rank_of.insert(id, 1);
+                queue.push_back(id);
+                let mut links: Vec<(EntityId, u32, EntityId)> = vec![(id, 1, id)];
+                while let Some(p) = queue.pop_front() {
+                    let rank = rank_of[&p];
+                    for sub in facts.subcontractors(p) {
+                        links.push((sub, rank + 1, p));
+                        if let std::collections::hash_map::Entry::Vacant(v) = rank_of.entry(sub) {
+                            v.insert(rank + 1);
+                            queue.push_back(sub);
+                        }
+                    }
+                }
+                for (who, rank, recipient) in links {
+                    providers.entry(who).or_insert(());
+                    let code_of = |x: EntityId| {
+                        supplier(catalog.entity(x))
+                            .and_then(provider_code)
+                            .unwrap_or(("", ""))
+                    };
+                    let (wc, wt) = code_of(who);
+                    let (rc, rt) = code_of(recipient);
+                    sheet!("B_05.02").row(
+                        &[
+                            ("c0010", c.reference.clone()),
+                            ("c0020", service_type.clone()),
+                            ("c0030", wc.to_owned()),
+                            ("c0040", wt.to_owned()),
+                            ("c0050", rank.to_string()),
+                            ("c0060", rc.to_owned()),
+                            ("c0070", rt.to_owned()),
+                        ],
+                        at(who, catalog.entity(who).span),
+                    );
+                }
+            }
+        }
+    }
+
+    // B_05.01: every provider named anywhere, and their ultimate parents.
+    let mut pending: Vec<EntityId> = providers.keys().copied().collect();
+    let mut listed: BTreeSet<EntityId> = BTreeSet::new();
+    while let Some(id) = pending.pop() {
+        if !listed.insert(id) {
+            continue;
+        }
+        let e = catalog.entity(id);
+        let Some(s) = supplier(e) else { continue };
+        let (code, code_type) = provider_code(s).unwrap_or(("", ""));
+        let (extra, extra_type) = match provider_code(s) {
+            Some((_, t)) if t == qnames::LEI => s
+                .identifiers
+                .iter()
+                .find(|(k, _)| k == "euid")
+                .map_or((String::new(), ""), |(_, v)| {
+                    (v.value.clone(), qnames::EUID)
+                }),
+            _ => (String::new(), ""),
+        };
+        let parent = s.parent.as_ref().and_then(|p| facts.lookup(&p.value));
+        if let Some(p) = parent {
+            pending.push(p);
+        }
+        let (pc, pt) = parent
+            .and_then(|p| supplier(catalog.entity(p)))
+            .and_then(provider_code)
+            .unwrap_or(("", ""));
+        let legal_name = s
+            .legal_name
+            .as_ref()
+            .map_or_else(|| e.display_name().to_owned(), |n| n.value.clone());
+        let spend = expense.get(&id);
+        sheet!("B_05.01").row(
+            &[
+                ("c0010", code.to_owned()),
+                ("c0020", code_type.to_owned()),
+                ("c0030", extra),
+                ("c0040", extra_type.to_owned()),
+                ("c0050", legal_name.clone()),
+                (
+                    "c0060",
+                    s.latin_name
+                        .as_ref()
+                        .map_or(legal_name, |n| n.value.clone()),
+                ),
+                (
+                    "c0070",
+                    s.person_type
+                        .as_ref()
+                        .map_or(qnames::PERSON_TYPE[0], |p| {
+                            word(words::PERSON_TYPE, qnames::PERSON_TYPE, &p.value)
+                        })
+                        .to_owned(),
+                ),
+                (
+                    "c0080",
+                    s.country
+                        .as_ref()
+                        .map(|c| country(&c.value))
+                        .unwrap_or_default(),
+                ),
+                (
+                    "c0090",
+                    spend
+                        .map(|(c, _)| format!("eba_CU:{c}"))
+                        .unwrap_or_default(),
+                ),
+                ("c0100", spend.map(|(_, a)| amount(*a)).unwrap_or_default()),
+                ("c0110", pc.to_owned()),
+                ("c0120", pt.to_owned()),
+            ],
+            at(id, e.span),
+        );
+    }
+
+    // The package around the templates.
+    let name = package_name(&rep_lei, options.consolidation, &rep_country, options);
+    let mut package = Package {
+        name,
+        ..Package::default()
+    };
+    let mut origins = HashMap::new();
+    package.files.insert(
+        "META-INF/reportPackage.json".to_owned(),
+        b"{\n  \"documentInfo\": {\n    \"documentType\": \"https://xbrl.org/report-package/2023\"\n  }\n}\n"
+            .to_vec(),
+    );
+    package.files.insert(
+        "reports/report.json".to_owned(),
+        format!(
+            "{{\n  \"documentInfo\": {{\n    \"documentType\": \"https://xbrl.org/2021/xbrl-csv\",\n    \"extends\": [\n      \"{}\"\n    ]\n  }}\n}}\n",
+            crate::tables::MODULE
+        )
+        .into_bytes(),
+    );
+    package.files.insert(
+        "reports/parameters.csv".to_owned(),
+        format!(
+            "name,value\r\nentityID,rs:{rep_lei}.{}\r\nrefPeriod,{}\r\nbaseCurrency,iso4217:{base_currency}\r\ndecimalsInteger,0\r\ndecimalsMonetary,-3\r\n",
+            options.consolidation.code(),
+            options.reference_date
+        )
+        .into_bytes(),
+    );
+    let mut indicators = String::from("templateID,reported\r\n");
+    for sheet in &sheets {
+        indicators.push_str(&format!("{},true\r\n", sheet.table.code));
+        let (path, bytes) = sheet.write(&mut origins);
+        package.files.insert(path, bytes);
+    }
+    package.files.insert(
+        "reports/FilingIndicators.csv".to_owned(),
+        indicators.into_bytes(),
+    );
+    Ok(Register { package, origins })
+}
+
+/// Services that would give B_02.02 no row: they support no business
+/// function that a company using the contract performs.
+pub(crate) fn unsupported_services(catalog: &Catalog, reporting: EntityId) -> Vec<Gap> {
+    let facts = Facts::new(catalog, reporting);
+    let mut out = Vec::new();
+    for (id, e) in catalog.of_kind(&Kind::Supplier) {
+        let Some(s) = supplier(e) else { continue };
+        for (i, c) in s.contracts.iter().enumerate() {
+            let users = facts.users(c);
+            for (j, service) in c.services.iter().enumerate() {
+                let functions = facts.service_functions(id, service);
+                let served = users.iter().any(|(u, _)| {
+                    functions
+                        .iter()
+                        .any(|&f| facts.function_entities(f).contains(u))
+                });
+                if !served {
+                    let field = format!("spec.contracts[{i}].services[{j}].functions");
+                    let message = if functions.is_empty() {
+                        format!("`{field}` is missing: no business function depends on this supplier; name the functions the service supports, or add the `dependsOn` edges that lead to it")
+                    } else {
+                        format!("`{field}`: none of the functions it supports is performed by a company using the contract (`usedBy`, the functions' `legalEntities`)")
+                    };
+                    out.push(Gap {
+                        entity: id,
+                        span: service.span,
+                        field,
+                        message,
+                    });
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,286 @@
+//! The register fields a landscape does not give yet: what `linchpin check`
+//! lists months before filing day, and what `export` names before writing
+//! a register with holes.
+
+use crate::export::{provider_code, reporting_entity, Gap};
+use crate::tables::tables;
+use linchpin_model::{Catalog, Criticality, EntityId, Kind, Span, Spec};
+use std::collections::BTreeSet;
+
+struct Collector {
+    out: Vec<Gap>,
+}
+
+impl Collector {
+    fn gap(&mut self, entity: EntityId, span: Span, field: String, why: &str) {
+        let message = format!("`{field}` is missing: {why}");
+        self.out.push(Gap {
+            entity,
+            span,
+            field,
+            message,
+        });
+    }
+
+    fn wrong(&mut self, entity: EntityId, span: Span, field: String, message: String) {
+        self.out.push(Gap {
+            entity,
+            span,
+            field,
+            message,
+        });
+    }
+}
+
+/// Every register field the landscape still misses, in entity order. Empty
+/// when the landscape does not keep a register (no LegalEntity with
+/// `maintainsRegister: true`).
+pub fn gaps(catalog: &Catalog) -> Vec<Gap> {
+    let Some(reporting) = reporting_entity(catalog) else {
+        return Vec::new();
+    };
+    let all = tables();
+    let allowed = |table: &str, column: &str| -> Vec<String> {
+        all.iter()
+            .find(|t| t.code == table)
+            .and_then(|t| t.column(column))
+            .map(|c| c.allowed.clone())
+            .unwrap_or_default()
+    };
+    let entity_types = allowed("B_01.02", "c0040");
+    let activities = allowed("B_06.01", "c0020");
+    let mut c = Collector { out: Vec::new() };
+
+    // Suppliers named in the register: direct ones (with contracts), their
+    // subcontractors down the chain, and their ultimate parents.
+    let mut named: BTreeSet<EntityId> = BTreeSet::new();
+    let mut pending: Vec<EntityId> = catalog
+        .of_kind(&Kind::Supplier)
+        .filter(|(_, e)| matches!(&e.spec, Spec::Supplier(s) if !s.contracts.is_empty()))
+        .map(|(id, _)| id)
+        .collect();
+    while let Some(id) = pending.pop() {
+        if !named.insert(id) {
+            continue;
+        }
+        for dep in catalog.dependencies(id) {
+            for &t in dep.target.entities() {
+                if catalog.entity(t).kind() == &Kind::Supplier {
+                    pending.push(t);
+                }
+            }
+        }
+        if let Spec::Supplier(s) = &catalog.entity(id).spec {
+            if let Some(p) = s.parent.as_ref().and_then(|p| catalog.lookup(&p.value)) {
+                pending.push(p);
+            }
+        }
+    }
+
+    for (id, e) in catalog.iter() {
+        let at = e.span;
+        match &e.spec {
+            Spec::LegalEntity(l) => {
+                if l.maintains_register && id != reporting {
+                    c.wrong(
+                        id,
+                        at,
+                        "spec.maintainsRegister".into(),
+                        format!(
+                            "only one entity keeps the register; `{}` already does",
+                            catalog.entity(reporting).entity_ref
+                        ),
+                    );
+                }
+                if l.lei.is_none() {
+                    c.gap(
+                        id,
+                        at,
+                        "spec.lei".into(),
+                        "every entity in scope is identified by its LEI (B_01.02 c0010)",
+                    );
+                }
+                if l.country.is_none() {
+                    c.gap(
+                        id,
+                        at,
+                        "spec.country".into(),
+                        "the register gives each entity's country (B_01.02 c0030)",
+                    );
+                }
+                match &l.entity_type {
+                    None => c.gap(id, at, "spec.entityType".into(), "the register gives each entity's type, an `eba_CT` code such as `eba_CT:x12` for a credit institution (B_01.02 c0040)"),
+                    Some(t) if !entity_types.contains(&t.value) => c.wrong(
+                        id,
+                        t.span,
+                        "spec.entityType".into(),
+                        format!("`{}` is not an entity type of the DORA taxonomy; use one of {}", t.value, entity_types.join(", ")),
+                    ),
+                    Some(_) => {}
+                }
+                if l.hierarchy.is_none() {
+                    c.gap(
+                        id,
+                        at,
+                        "spec.hierarchy".into(),
+                        "the register gives each entity's place in the group (B_01.02 c0050)",
+                    );
+                }
+                if l.parent.is_none()
+                    && l.hierarchy
+                        .as_ref()
+                        .is_some_and(|h| matches!(h.value.as_str(), "parent" | "subsidiary"))
+                {
+                    c.gap(id, at, "spec.parent".into(), "a subsidiary or intermediate parent names its direct parent (B_01.02 c0060)");
+                }
+                if l.total_assets.is_none() {
+                    c.gap(id, at, "spec.totalAssets".into(), "the register gives each entity's total assets with their currency (B_01.02 c0100, c0110)");
+                }
+                if id == reporting && l.competent_authority.is_none() {
+                    c.gap(id, at, "spec.competentAuthority".into(), "the entity keeping the register names its competent authority (B_01.01 c0050)");
+                }
+            }
+            Spec::BusinessFunction(f) => {
+                let r = &f.register;
+                match &r.licensed_activity {
+                    None => c.gap(id, at, "spec.licensedActivity".into(), "the register gives the licensed activity a function belongs to, an `eba_TA` code (B_06.01 c0020)"),
+                    Some(a) if !activities.contains(&a.value) => c.wrong(
+                        id,
+                        a.span,
+                        "spec.licensedActivity".into(),
+                        format!("`{}` is not a licensed activity of the DORA taxonomy", a.value),
+                    ),
+                    Some(_) => {}
+                }
+                if r.criticality_reasons.is_none() {
+                    c.gap(id, at, "spec.criticalityReasons".into(), "the register says why a function is or is not critical or important (B_06.01 c0060)");
+                }
+                if r.last_assessed.is_none() {
+                    c.gap(id, at, "spec.lastAssessed".into(), "the register gives the date of the last criticality assessment (B_06.01 c0070)");
+                }
+                if r.discontinuation_impact.is_none() {
+                    c.gap(id, at, "spec.discontinuationImpact".into(), "the register gives the impact of discontinuing the function (B_06.01 c0100)");
+                }
+                if f.criticality != Criticality::Standard {
+                    if f.rto.is_none() {
+                        c.gap(id, at, "spec.rto".into(), "a critical or important function has a recovery time objective (B_06.01 c0080)");
+                    }
+                    if f.rpo.is_none() {
+                        c.gap(id, at, "spec.rpo".into(), "a critical or important function has a recovery point objective (B_06.01 c0090)");
+                    }
+                }
+            }
+            Spec::Supplier(s) if named.contains(&id) => {
+                if provider_code(s).is_none() {
+                    c.gap(id, at, "spec.identifiers.lei".into(), "every provider in the register is identified by its LEI, or by its EUID (B_05.01 c0010)");
+                }
+                if s.country.is_none() {
+                    c.gap(
+                        id,
+                        at,
+                        "spec.country".into(),
+                        "the register gives each provider's headquarters country (B_05.01 c0080)",
+                    );
+                }
+                for (i, k) in s.contracts.iter().enumerate() {
+                    let path = format!("spec.contracts[{i}]");
+                    let cs = k.span;
+                    if k.start.is_none() {
+                        c.gap(
+                            id,
+                            cs,
+                            format!("{path}.start"),
+                            "the register gives each contract's start date (B_02.02 c0070)",
+                        );
+                    }
+                    if k.annual_cost.is_none() {
+                        c.gap(
+                            id,
+                            cs,
+                            format!("{path}.annualCost"),
+                            "the register gives each contract's annual expense (B_02.01 c0050)",
+                        );
+                    }
+                    if k.governing_law.is_none() {
+                        c.gap(id, cs, format!("{path}.governingLaw"), "the register gives the country whose law governs the contract (B_02.02 c0120)");
+                    }
+                    if k.notice_period.is_none() {
+                        c.gap(
+                            id,
+                            cs,
+                            format!("{path}.noticePeriod"),
+                            "the register gives our notice period (B_02.02 c0100)",
+                        );
+                    }
+                    if k.provider_notice_period.is_none() {
+                        c.gap(
+                            id,
+                            cs,
+                            format!("{path}.providerNoticePeriod"),
+                            "the register gives the supplier's notice period (B_02.02 c0110)",
+                        );
+                    }
+                    if k.services.is_empty() {
+                        c.gap(id, cs, format!("{path}.services"), "the register lists the ICT services each contract covers (B_02.02 c0060)");
+                    }
+                    for (j, v) in k.services.iter().enumerate() {
+                        let p = format!("{path}.services[{j}]");
+                        let vs = v.span;
+                        let stores = v.data_storage == Some(true);
+                        let mut need = |field: &str, missing: bool, why: &str| {
+                            if missing {
+                                c.gap(id, vs, format!("{p}.{field}"), why);
+                            }
+                        };
+                        need("type", v.service_type.is_none(), "the register gives the type of each ICT service, S01 … S19 (B_02.02 c0060)");
+                        need("providedFrom", v.provided_from.is_empty(), "the register gives the country the service is provided from (B_02.02 c0130)");
+                        need(
+                            "dataStorage",
+                            v.data_storage.is_none(),
+                            "the register says whether the service stores data (B_02.02 c0140)",
+                        );
+                        need(
+                            "dataAtRest",
+                            stores && v.data_at_rest.is_empty(),
+                            "a service storing data gives where it rests (B_02.02 c0150)",
+                        );
+                        need(
+                            "dataProcessing",
+                            stores && v.data_processing.is_empty(),
+                            "a service storing data gives where it is processed (B_02.02 c0160)",
+                        );
+                        need(
+                            "dataSensitiveness",
+                            stores && v.data_sensitiveness.is_none(),
+                            "a service storing data gives the data's sensitiveness (B_02.02 c0170)",
+                        );
+                        need("reliance", v.reliance.is_none(), "the register gives the level of reliance on the service (B_02.02 c0180)");
+                        need(
+                            "substitutability",
+                            v.substitutability.is_none(),
+                            "the assessment gives how substitutable the service is (B_07.01 c0050)",
+                        );
+                        need(
+                            "substitutabilityReason",
+                            v.substitutability_reason.is_none()
+                                && v.substitutability.as_ref().is_some_and(|x| {
+                                    matches!(
+                                        x.value.as_str(),
+                                        "not-substitutable" | "highly-complex"
+                                    )
+                                }),
+                            "a service that is hard to substitute gives the reason (B_07.01 c0060)",
+                        );
+                        need("reintegration", v.reintegration.is_none(), "the assessment gives whether the service could be brought in-house (B_07.01 c0090)");
+                        need("discontinuationImpact", v.discontinuation_impact.is_none(), "the assessment gives the impact of discontinuing the service (B_07.01 c0100)");
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = c.out;
+    out.extend(crate::export::unsupported_services(catalog, reporting));
+    out.sort_by_key(|g| (g.entity, g.span.line));
+    out
+}
