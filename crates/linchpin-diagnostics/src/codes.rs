@@ -454,6 +454,22 @@ points at it. That is expected for services (carriers, consultancies) and
 for code that was not scanned; it can also mean the supplier is no longer
 used and its entry can go.";
 
+    "register-gap", Warning, "a field the DORA register of information needs is missing",
+"The landscape keeps a DORA register of information (a LegalEntity has
+`maintainsRegister: true`), and this entity lacks fields the register
+needs: an LEI, a country, a contract's governing law or notice periods, a
+service's type or data locations, a function's licensed activity, an
+assessment of substitutability, and so on. The finding lists the missing
+fields; `linchpin export dora-roi` names each with the template column it
+fills. Fill them in the YAML (docs/dora.md shows every field) so that the
+register passes on filing day.
+
+Example:
+    contracts:
+      - reference: NHB-2024-052
+        governingLaw: DE
+        providerNoticePeriod: 180d";
+
     "unowned-function", Warning, "a business function has no owner",
 "Someone must own each business function: decide its tolerance, accept its
 risks. Set `spec.owner`.";

@@ -249,7 +249,8 @@ pub fn findings(
     out
 }
 
-fn allowed(catalog: &Catalog, entity: EntityId, id: &str) -> bool {
+/// Whether the entity allows finding `id` (`linchpin.dev/allow: ID, ...`).
+pub fn allowed(catalog: &Catalog, entity: EntityId, id: &str) -> bool {
     catalog
         .entity(entity)
         .metadata

@@ -37,14 +37,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let found = if analysed {
         let graph = ImpactGraph::new(&loaded.catalog);
         let ranking = rank(&loaded.catalog, &graph, today, threads);
-        findings(
+        let mut found = findings(
             &loaded.catalog,
             &graph,
             &ranking,
             &loaded.config,
             today,
             threads,
-        )
+        );
+        found.extend(register_gaps(&loaded));
+        found.sort_by_key(|f| (f.entity, f.id));
+        found
     } else {
         Vec::new()
     };
@@ -331,4 +334,36 @@ fn read_baseline(path: &std::path::Path) -> anyhow::Result<BTreeSet<(String, Str
         }
     }
     Ok(set)
+}
+
+/// The DORA register's missing fields, one finding per entity, when the
+/// landscape keeps a register.
+fn register_gaps(loaded: &linchpin_loader::Loaded) -> Vec<Finding> {
+    const ID: &str = "register-gap";
+    let Some(severity) = loaded.config.severity_of(ID) else {
+        return Vec::new();
+    };
+    let mut by_entity: std::collections::BTreeMap<linchpin_model::EntityId, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for gap in linchpin_dora::gaps::gaps(&loaded.catalog) {
+        by_entity.entry(gap.entity).or_default().push(gap.field);
+    }
+    by_entity
+        .into_iter()
+        .filter(|(entity, _)| !linchpin_engine::findings::allowed(&loaded.catalog, *entity, ID))
+        .map(|(entity, fields)| {
+            let n = fields.len();
+            Finding {
+                id: ID,
+                severity,
+                entity,
+                message: format!(
+                    "`{}` misses {n} field{} of the DORA register: {}",
+                    loaded.catalog.entity(entity).entity_ref,
+                    if n == 1 { "" } else { "s" },
+                    fields.join(", ")
+                ),
+            }
+        })
+        .collect()
 }

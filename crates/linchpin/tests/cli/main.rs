@@ -713,3 +713,113 @@ fn validate_dora_roi_reports_the_sample_packages_breaks() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-package.zip"));
 }
+
+#[test]
+fn export_dora_roi_writes_the_banks_register_and_refuses_a_broken_one() {
+    let bank = repo().join("examples/bank");
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = linchpin(&[
+        "export",
+        "dora-roi",
+        bank.to_str().unwrap(),
+        "--reference-date",
+        "2026-12-31",
+        "--consolidation",
+        "CON",
+        "--timestamp",
+        "20270115093000000",
+        "-o",
+        out_dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let zip = out_dir
+        .path()
+        .join("529900NORDHAFENBAN26.CON_DE_DORA010100_DORA_2026-12-31_20270115093000000.zip");
+    assert!(zip.is_file(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("passes the offline intake checks"));
+    // What was written validates on its own.
+    let again = linchpin(&["validate", "dora-roi", zip.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+
+    // A contract without its governing law and an entity without its LEI:
+    // each is named at its file and line, and nothing is written.
+    let broken = tempfile::tempdir().unwrap();
+    copy_dir(&bank, broken.path());
+    let suppliers = broken
+        .path()
+        .join("linchpin/suppliers/digital-channels.yaml");
+    let text = std::fs::read_to_string(&suppliers).unwrap();
+    std::fs::write(&suppliers, text.replacen("      governingLaw: EE\n", "", 1)).unwrap();
+    let entities = broken.path().join("linchpin/legal-entities.yaml");
+    let text = std::fs::read_to_string(&entities).unwrap();
+    std::fs::write(
+        &entities,
+        text.replacen("  lei: 529900NORDHAFENINV84\n", "", 1),
+    )
+    .unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let out = linchpin(&[
+        "export",
+        "dora-roi",
+        broken.path().to_str().unwrap(),
+        "--reference-date",
+        "2026-12-31",
+        "--timestamp",
+        "20270115093000000",
+        "-o",
+        target.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_dir(target.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    snapshot("export-dora-broken.txt", &stdout(&out));
+
+    // --allow-invalid writes it, and says so.
+    let out = linchpin(&[
+        "export",
+        "dora-roi",
+        broken.path().to_str().unwrap(),
+        "--reference-date",
+        "2026-12-31",
+        "--allow-invalid",
+        "-o",
+        target.path().join("register.zip").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(target.path().join("register.zip").is_file());
+    assert!(stdout(&out).contains("WROTE AN INVALID REGISTER"));
+
+    // And `check` lists the same gaps as findings.
+    let out = linchpin(&["check", broken.path().to_str().unwrap(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let gaps: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "register-gap")
+        .map(|f| f["entity"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        gaps,
+        [
+            "legalentity:default/nordhafen-invest",
+            "supplier:default/identix"
+        ]
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
