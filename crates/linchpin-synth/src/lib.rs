@@ -13,6 +13,8 @@
 
 use std::fmt::Write;
 
+pub mod register;
+
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct Config {
