@@ -137,24 +137,28 @@ pub fn resolve(
                 }
                 for c in &s.contracts {
                     for e in &c.signed_by {
-                        r.relation(Some(e), &[Kind::LegalEntity], "signedBy");
+                        r.required(e, &[Kind::LegalEntity], "signedBy");
                     }
                     for u in &c.used_by {
-                        r.relation(Some(&u.entity), &[Kind::LegalEntity], "usedBy");
+                        r.required(&u.entity, &[Kind::LegalEntity], "usedBy");
                     }
                     for service in &c.services {
                         for func in &service.functions {
-                            r.relation(Some(func), &[Kind::BusinessFunction], "services.functions");
+                            r.required(func, &[Kind::BusinessFunction], "services.functions");
                         }
                     }
                 }
             }
             Spec::BusinessFunction(func) => {
                 for e in &func.register.legal_entities {
-                    r.relation(Some(e), &[Kind::LegalEntity], "legalEntities");
+                    r.required(e, &[Kind::LegalEntity], "legalEntities");
                 }
             }
-            Spec::LegalEntity(le) => r.relation(le.parent.as_ref(), &[Kind::LegalEntity], "parent"),
+            Spec::LegalEntity(le) => {
+                if let Some(p) = &le.parent {
+                    r.required(p, &[Kind::LegalEntity], "parent");
+                }
+            }
             Spec::Scenario(s) => {
                 for f in &s.fail {
                     r.edge(f, None, "fail");
@@ -219,6 +223,12 @@ impl Resolver<'_> {
     }
 
     /// Resolves a ref on a relation that is not an impact edge: a warning.
+    /// Resolves a ref the register is written from: a dangling one is an
+    /// error, since the register would silently lose or misplace a row.
+    fn required(&mut self, r: &Spanned<EntityRef>, kinds: &[Kind], field: &str) {
+        self.resolve(r, kinds, field, Severity::Error);
+    }
+
     fn relation(&mut self, r: Option<&Spanned<EntityRef>>, kinds: &[Kind], field: &str) {
         if let Some(r) = r {
             self.resolve(r, kinds, field, Severity::Warning);
