@@ -6,6 +6,7 @@
 //! the binary writes it.
 #![deny(clippy::disallowed_methods)]
 
+pub mod contract;
 mod data;
 pub mod graph;
 pub mod html;

@@ -4,10 +4,9 @@
 
 use anyhow::{bail, Context};
 use linchpin_diagnostics::{render_human, Counts, RenderOptions};
-use linchpin_engine::{Dur, ImpactGraph};
+use linchpin_engine::ImpactGraph;
 use linchpin_loader::{load, LoadOptions, Loaded};
 use linchpin_model::{Catalog, Date, EntityId, EntityRef};
-use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;
 
@@ -131,15 +130,4 @@ pub fn failure_spec(
     })
 }
 
-/// A duration as JSON.
-pub fn dur_json(d: Dur) -> Value {
-    match d.seconds() {
-        Some(s) => json!({ "seconds": s, "text": d.to_string() }),
-        None => Value::Null,
-    }
-}
-
-/// The ref of an entity in canonical form.
-pub fn ref_of(catalog: &Catalog, id: EntityId) -> String {
-    catalog.entity(id).entity_ref.to_string()
-}
+pub use linchpin_report::contract::ref_of;

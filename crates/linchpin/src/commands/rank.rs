@@ -1,13 +1,14 @@
 //! `linchpin rank`: suppliers, most critical first.
 
-use super::analysis::{dur_json, load_for_analysis, ref_of, today};
+use super::analysis::{load_for_analysis, today};
 use crate::cli::{RankArgs, TableFormat};
 use crate::output::print_stdout;
 use linchpin_engine::rank::{ModeImpact, Reach};
-use linchpin_engine::readiness::{EscrowState, ExitState, Readiness, StatementState};
+use linchpin_engine::readiness::{EscrowState, ExitState, StatementState};
 use linchpin_engine::{rank, Dur, SupplierRank};
 use linchpin_model::{Catalog, Spec};
-use serde_json::{json, Value};
+use linchpin_report::contract::supplier_json;
+use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
@@ -144,55 +145,6 @@ fn human(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
         if linchpins == 1 { "" } else { "s" }
     ));
     out
-}
-
-fn readiness_json(r: &Readiness) -> Value {
-    json!({
-        "statement": statement_text(r.statement),
-        "rtoAdequate": r.rto_adequate,
-        "escrow": escrow_text(r.escrow),
-        "exit": exit_text(r.exit),
-        "exitWithinTolerance": r.exit_within_tolerance,
-        "alternatives": r.alternatives,
-        "owner": r.owner,
-        "tightestTolerance": r.tightest_tolerance.map(dur_json),
-    })
-}
-
-fn mode_json(catalog: &Catalog, m: &ModeImpact) -> Value {
-    json!({
-        "duration": dur_json(m.duration),
-        "durationSource": m.source.as_str(),
-        "breaches": m.breaches.iter().map(|&id| ref_of(catalog, id)).collect::<Vec<_>>(),
-    })
-}
-
-fn supplier_json(catalog: &Catalog, r: &SupplierRank) -> Value {
-    let refs = |v: &[Reach]| {
-        v.iter()
-            .map(|x| ref_of(catalog, x.function))
-            .collect::<Vec<_>>()
-    };
-    let mut breaches: Vec<String> = r
-        .outage
-        .breaches
-        .iter()
-        .chain(&r.permanent.breaches)
-        .map(|&id| ref_of(catalog, id))
-        .collect();
-    breaches.sort();
-    breaches.dedup();
-    json!({
-        "ref": ref_of(catalog, r.id),
-        "tier": r.tier,
-        "score": (r.score * 10.0).round() / 10.0,
-        "stops": refs(&r.stops),
-        "degrades": refs(&r.degrades),
-        "breaches": breaches,
-        "outage": mode_json(catalog, &r.outage),
-        "permanent": mode_json(catalog, &r.permanent),
-        "readiness": readiness_json(&r.readiness),
-    })
 }
 
 fn csv_field(s: &str) -> String {

@@ -1,13 +1,12 @@
 //! `linchpin whatif`: simulate failures over time.
 
-use super::analysis::{dur_json, failure_spec, load_for_analysis, ref_of, today};
+use super::analysis::{failure_spec, load_for_analysis, today};
 use crate::cli::{Format, WhatifArgs};
 use crate::output::print_stdout;
 use anyhow::bail;
 use linchpin_engine::whatif::{DurationSource, FailureSpec, Status, WhatIf};
 use linchpin_engine::{whatif, Dur};
 use linchpin_model::{Catalog, FailureMode, Spec};
-use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(args: &WhatifArgs) -> anyhow::Result<ExitCode> {
@@ -182,28 +181,7 @@ fn json(
     spec: &FailureSpec,
     result: &WhatIf,
 ) -> anyhow::Result<String> {
-    let doc = json!({
-        "scenario": {
-            "name": name,
-            "title": title,
-            "mode": spec.mode.as_str(),
-            "fail": result.failed.iter().map(|f| json!({
-                "ref": ref_of(catalog, f.id),
-                "duration": dur_json(f.duration),
-                "durationSource": f.source.as_str(),
-            })).collect::<Vec<_>>(),
-        },
-        "functions": result.functions.iter().map(|f| json!({
-            "ref": ref_of(catalog, f.id),
-            "criticality": f.criticality.as_str(),
-            "status": f.status.as_str(),
-            "down": dur_json(f.down),
-            "impaired": dur_json(f.impaired),
-            "tolerance": f.tolerance.map(dur_json),
-            "breach": f.breach,
-            "path": f.path.iter().map(|&id| ref_of(catalog, id)).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
+    let doc = linchpin_report::contract::whatif_json(catalog, name, title, spec, result);
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
     Ok(text)
