@@ -91,6 +91,15 @@ pub enum Command {
     /// Write a file for someone else from the landscape.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Serve the landscape to a team: dashboard, API, history, workflow.
+    ///
+    /// Loads DIR, watches it and reloads on change (a version with errors is
+    /// shown with its diagnostics while the last valid one stays served).
+    /// Keeps every loaded version, the continuity workflow (requests to
+    /// suppliers, comments, evidence), tokens and an audit log in SQLite
+    /// (default) or PostgreSQL (`--database postgres://…`). Without tokens
+    /// it serves this machine only; `--create-token` makes one.
+    Serve(ServeArgs),
     /// Explain what a diagnostic code means and how to fix it.
     ///
     /// `linchpin explain dangling-ref` prints the explanation;
@@ -259,6 +268,37 @@ pub enum ValidateCommand {
     /// negative amounts. Whether an LEI is live at GLEIF needs the internet
     /// and is not checked. Exit 1 when there is an error.
     DoraRoi(ValidateDoraArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The landscape: a folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Where to listen. Beyond 127.0.0.1 only with tokens.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub bind: std::net::SocketAddr,
+    /// The database: `sqlite://PATH` (created on first run) or `postgres://USER@HOST/DB`.
+    #[arg(long, value_name = "URL", default_value = "sqlite://linchpin.db")]
+    pub database: String,
+    /// Judge readiness as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Read today's date from this file at each use (a clock tests can move).
+    #[arg(long, value_name = "PATH", hide = true)]
+    pub today_file: Option<PathBuf>,
+    /// Seconds between looks for changes to the landscape.
+    #[arg(long, default_value_t = 2)]
+    pub poll: u64,
+    /// The largest evidence upload, in MiB.
+    #[arg(long, default_value_t = 10)]
+    pub max_upload: usize,
+    /// Create an API token with this name, print it once, and exit.
+    #[arg(long, value_name = "NAME")]
+    pub create_token: Option<String>,
+    /// The new token's role: viewer, editor or admin.
+    #[arg(long, default_value = "viewer", requires = "create_token")]
+    pub role: String,
 }
 
 #[derive(Debug, Subcommand)]

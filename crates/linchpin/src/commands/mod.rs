@@ -11,6 +11,7 @@ mod graph;
 mod playbook;
 mod rank;
 mod report;
+mod serve;
 mod validate;
 mod whatif;
 
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Discover(args) => discover::run(&args),
         Command::Validate(crate::cli::ValidateCommand::DoraRoi(args)) => validate::dora(&args),
         Command::Export(crate::cli::ExportCommand::DoraRoi(args)) => export::dora(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Explain(args) => explain::run(&args),
     }
 }

@@ -1,0 +1,373 @@
+//! `/api/v1`: JSON for machines, in the shapes of the command line's
+//! `--format json` (DESIGN §3.1) where there is one. Described by
+//! `/api/v1/openapi.json`.
+
+use crate::app::{require, AppError, AppResult, AppState};
+use crate::db::{Principal, Request, Role, Upload};
+use crate::pages::{failure_spec, parse_whatif_query, snapshot, WhatifQuery};
+use crate::workflow::{shown_status, validate_new, NewRequest, Review};
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use linchpin_diagnostics::Severity;
+use linchpin_engine::whatif::whatif_with;
+use linchpin_engine::Propagator;
+use linchpin_model::{Date, Kind};
+use linchpin_report::contract::{ref_of, supplier_json, whatif_json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// `GET /api/v1/status`.
+pub async fn status(State(state): State<AppState>) -> Json<Value> {
+    let s = state.current();
+    let r = state.rejected();
+    Json(json!({
+        "version": s.as_ref().map(|s| s.version.clone()),
+        "commit": s.as_ref().and_then(|s| s.commit.clone()),
+        "entities": s.as_ref().map_or(0, |s| s.loaded.catalog.len()),
+        "today": state.today_date().to_string(),
+        "rejected": r.map(|r| json!({ "version": r.version, "errors": r.errors, "diagnostics": r.text })),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct EntitiesQuery {
+    kind: Option<String>,
+    #[serde(default)]
+    offset: usize,
+    limit: Option<usize>,
+}
+
+fn entity_json(s: &crate::snapshot::Snapshot, id: linchpin_model::EntityId, full: bool) -> Value {
+    let c = &s.loaded.catalog;
+    let e = c.entity(id);
+    let mut v = json!({
+        "ref": e.entity_ref.to_string(),
+        "kind": e.kind().display_name(),
+        "namespace": e.entity_ref.namespace.as_str(),
+        "name": e.entity_ref.name.as_str(),
+        "title": e.metadata.title,
+        "file": s.loaded.sources.path(e.span.file),
+        "line": e.span.line,
+        "owner": e.owner().map(|o| o.value.to_string()),
+    });
+    if let Some(r) = s.rank(id) {
+        v["tier"] = json!(r.tier);
+    }
+    if full {
+        v["description"] = json!(e.metadata.description);
+        v["dependsOn"] = json!(c
+            .dependencies(id)
+            .iter()
+            .flat_map(|d| d.target.entities().iter().map(|&t| ref_of(c, t)))
+            .collect::<Vec<_>>());
+        if let Some(r) = s.rank(id) {
+            v["rank"] = supplier_json(c, r);
+        }
+        v["findings"] = json!(s
+            .findings_of(id)
+            .map(|f| finding_json(s, f))
+            .collect::<Vec<_>>());
+    }
+    v
+}
+
+/// `GET /api/v1/entities`.
+pub async fn entities(
+    State(state): State<AppState>,
+    Query(q): Query<EntitiesQuery>,
+) -> AppResult<Json<Value>> {
+    let s = snapshot(&state)?;
+    let kind = q.kind.as_deref().map(Kind::parse);
+    let limit = q.limit.unwrap_or(1000).min(10_000);
+    let matching: Vec<_> = s
+        .loaded
+        .catalog
+        .iter()
+        .filter(|(_, e)| kind.as_ref().is_none_or(|k| e.kind() == k))
+        .map(|(id, _)| id)
+        .collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(q.offset)
+        .take(limit)
+        .map(|&id| entity_json(&s, id, false))
+        .collect();
+    Ok(Json(
+        json!({ "total": matching.len(), "offset": q.offset, "entities": page }),
+    ))
+}
+
+/// `GET /api/v1/entities/{kind}/{namespace}/{name}`.
+pub async fn entity(
+    State(state): State<AppState>,
+    Path((kind, namespace, name)): Path<(String, String, String)>,
+) -> AppResult<Json<Value>> {
+    let s = snapshot(&state)?;
+    let key = format!(
+        "{}:{}/{}",
+        Kind::parse(&kind).as_str(),
+        namespace.to_ascii_lowercase(),
+        name.to_ascii_lowercase()
+    );
+    let id = s
+        .loaded
+        .catalog
+        .lookup_key(&key)
+        .ok_or_else(|| AppError::NotFound(format!("no entity `{key}`")))?;
+    Ok(Json(entity_json(&s, id, true)))
+}
+
+/// `GET /api/v1/rank`: as `linchpin rank --format json`.
+pub async fn rank(State(state): State<AppState>) -> AppResult<Json<Value>> {
+    let s = snapshot(&state)?;
+    let c = &s.loaded.catalog;
+    Ok(Json(json!({
+        "suppliers": s.report.ranking.iter().map(|r| supplier_json(c, r)).collect::<Vec<_>>()
+    })))
+}
+
+async fn run_whatif(state: &AppState, q: WhatifQuery) -> AppResult<Json<Value>> {
+    let s = snapshot(state)?;
+    let spec = failure_spec(&s, &q)?;
+    if spec.fail.is_empty() {
+        return Err(AppError::BadRequest(
+            "name what fails: `fail=supplier:NAME`".into(),
+        ));
+    }
+    let value = tokio::task::spawn_blocking(move || {
+        let c = &s.loaded.catalog;
+        let mut prop = Propagator::new(&s.graph);
+        let result = whatif_with(c, &s.graph, &mut prop, &spec);
+        whatif_json(c, None, None, &spec, &result)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Json(value))
+}
+
+/// `GET /api/v1/whatif?fail=REF&fail=REF&mode=outage|permanent&duration=4h`: as `linchpin whatif --format json`.
+pub async fn whatif_get(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> AppResult<Json<Value>> {
+    run_whatif(&state, parse_whatif_query(q.as_deref().unwrap_or(""))).await
+}
+
+/// `POST /api/v1/whatif` with `{"fail": [...], "mode": ..., "duration": ...}`.
+pub async fn whatif_post(
+    State(state): State<AppState>,
+    Json(q): Json<WhatifQuery>,
+) -> AppResult<Json<Value>> {
+    run_whatif(&state, q).await
+}
+
+fn finding_json(s: &crate::snapshot::Snapshot, f: &linchpin_engine::Finding) -> Value {
+    let e = s.loaded.catalog.entity(f.entity);
+    json!({
+        "id": f.id,
+        "severity": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" },
+        "entity": e.entity_ref.to_string(),
+        "message": f.message,
+        "file": s.loaded.sources.path(e.span.file),
+        "line": e.span.line,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct FindingsQuery {
+    severity: Option<String>,
+    id: Option<String>,
+    entity: Option<String>,
+}
+
+/// `GET /api/v1/findings`.
+pub async fn findings(
+    State(state): State<AppState>,
+    Query(q): Query<FindingsQuery>,
+) -> AppResult<Json<Value>> {
+    let s = snapshot(&state)?;
+    let list: Vec<Value> = s
+        .report
+        .findings
+        .iter()
+        .map(|f| finding_json(&s, f))
+        .filter(|v| q.severity.as_deref().is_none_or(|x| v["severity"] == x))
+        .filter(|v| q.id.as_deref().is_none_or(|x| v["id"] == x))
+        .filter(|v| q.entity.as_deref().is_none_or(|x| v["entity"] == x))
+        .collect();
+    Ok(Json(json!({ "findings": list })))
+}
+
+/// `GET /api/v1/history`: every loaded version, oldest first.
+pub async fn history(State(state): State<AppState>) -> AppResult<Json<Value>> {
+    let versions = state.db.versions(1000).await?;
+    Ok(Json(json!({
+        "versions": versions.iter().map(|v| json!({
+            "version": v.version,
+            "commit": v.commit,
+            "loadedAt": v.loaded_at,
+            "entities": v.entities,
+            "suppliers": v.suppliers,
+            "tiers": v.tiers,
+            "findings": { "errors": v.findings_errors, "warnings": v.findings_warnings, "total": v.findings_total },
+            "ready": v.ready,
+            "readyOf": v.ready_of,
+            "breaches": v.breaches,
+        })).collect::<Vec<_>>()
+    })))
+}
+
+/// A request as JSON.
+pub fn request_json(r: &Request, today: Date) -> Value {
+    json!({
+        "id": r.id,
+        "supplier": r.supplier,
+        "kind": r.kind,
+        "due": r.due,
+        "team": r.team,
+        "status": shown_status(r, today),
+        "storedStatus": r.status,
+        "createdAt": r.created_at,
+        "updatedAt": r.updated_at,
+        "createdBy": r.created_by,
+        "review": r.review.as_deref().and_then(|j| serde_json::from_str::<Value>(j).ok()),
+    })
+}
+
+/// An upload as JSON.
+pub fn upload_json(u: &Upload) -> Value {
+    json!({
+        "id": u.id,
+        "requestId": u.request_id,
+        "filename": u.filename,
+        "contentType": u.content_type,
+        "size": u.size,
+        "sha256": u.sha256,
+        "author": u.author,
+        "createdAt": u.created_at,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RequestsQuery {
+    supplier: Option<String>,
+    status: Option<String>,
+}
+
+/// `GET /api/v1/requests`.
+pub async fn requests(
+    State(state): State<AppState>,
+    Query(q): Query<RequestsQuery>,
+) -> AppResult<Json<Value>> {
+    let today = state.today_date();
+    let list: Vec<Value> = state
+        .db
+        .requests(q.supplier.as_deref())
+        .await?
+        .iter()
+        .filter(|r| {
+            q.status
+                .as_deref()
+                .is_none_or(|s| shown_status(r, today) == s)
+        })
+        .map(|r| request_json(r, today))
+        .collect();
+    Ok(Json(json!({ "requests": list })))
+}
+
+/// `POST /api/v1/requests`.
+pub async fn create_request(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Json(new): Json<NewRequest>,
+) -> AppResult<Response> {
+    require(&p, Role::Editor)?;
+    let s = snapshot(&state)?;
+    let (supplier, team) = validate_new(&s, &new)?;
+    let id = state
+        .db
+        .create_request(
+            &p.name,
+            &supplier,
+            &new.kind,
+            new.due.trim(),
+            team.as_deref(),
+            state.now(),
+        )
+        .await?;
+    let r = state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::Internal("a created request vanished".into()))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(request_json(&r, state.today_date())),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/requests/{id}`: with comments and uploads.
+pub async fn request(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<Value>> {
+    let r = state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    let mut v = request_json(&r, state.today_date());
+    v["comments"] = json!(state
+        .db
+        .comments(id)
+        .await?
+        .iter()
+        .map(|c| json!({ "author": c.author, "body": c.body, "createdAt": c.created_at }))
+        .collect::<Vec<_>>());
+    v["uploads"] = json!(state
+        .db
+        .uploads(id)
+        .await?
+        .iter()
+        .map(upload_json)
+        .collect::<Vec<_>>());
+    Ok(Json(v))
+}
+
+/// A change to a request.
+#[derive(Deserialize)]
+pub struct RequestChange {
+    status: Option<String>,
+    comment: Option<String>,
+    review: Option<Review>,
+}
+
+/// `PATCH /api/v1/requests/{id}`: `{"status"}`, `{"comment"}` or `{"review"}`.
+pub async fn update_request(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(id): Path<i64>,
+    Json(change): Json<RequestChange>,
+) -> AppResult<Json<Value>> {
+    require(&p, Role::Editor)?;
+    state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    if let Some(status) = &change.status {
+        crate::workflow::set_status(&state, &p, id, status).await?;
+    }
+    if let Some(body) = change
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        state.db.add_comment(&p.name, id, body, state.now()).await?;
+    }
+    if let Some(review) = &change.review {
+        crate::workflow::review_request(&state, &p, id, review).await?;
+    }
+    request(State(state), Path(id)).await
+}

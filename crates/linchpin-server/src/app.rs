@@ -1,0 +1,404 @@
+//! The application: shared state, the router, authentication, CSRF
+//! protection and error handling. Handlers live in `pages`, `api` and
+//! `workflow`.
+
+use crate::db::{Db, DbError, Principal, Role};
+use crate::snapshot::{Rejected, Snapshot};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use linchpin_model::Date;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// Where "today" comes from.
+#[derive(Debug, Clone)]
+pub enum Today {
+    /// The system clock.
+    System,
+    /// A fixed date (`--today`).
+    Fixed(Date),
+    /// The date written in a file, read at each use: a clock tests can move.
+    File(PathBuf),
+}
+
+/// How the server was started.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The landscape folder.
+    pub dir: PathBuf,
+    /// Where "today" comes from.
+    pub today: Today,
+    /// Worker threads for analyses.
+    pub threads: usize,
+    /// The largest evidence upload, in bytes.
+    pub max_upload: usize,
+}
+
+/// Everything the handlers share.
+pub struct Shared {
+    /// How the server was started.
+    pub settings: Settings,
+    /// The database.
+    pub db: Db,
+    /// The version being served.
+    pub snapshot: RwLock<Option<Arc<Snapshot>>>,
+    /// The last version that could not be served, if it is newer than the served one.
+    pub rejected: RwLock<Option<Rejected>>,
+    /// Whether tokens exist (then everything needs signing in).
+    pub auth_required: AtomicBool,
+    /// The full HTML report of the served version, built on first request.
+    pub report_html: RwLock<Option<(String, Arc<String>)>>,
+}
+
+/// The state handed to handlers.
+pub type AppState = Arc<Shared>;
+
+impl Shared {
+    /// The version being served.
+    pub fn current(&self) -> Option<Arc<Snapshot>> {
+        self.snapshot.read().ok().and_then(|s| s.clone())
+    }
+
+    /// The rejected newer version, if any.
+    pub fn rejected(&self) -> Option<Rejected> {
+        self.rejected.read().ok().and_then(|r| r.clone())
+    }
+
+    /// Seconds since the epoch.
+    #[allow(clippy::disallowed_methods)] // the server's one reading of the clock
+    pub fn now(&self) -> i64 {
+        let system = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        match self.today() {
+            Some(d) if !matches!(self.settings.today, Today::System) => {
+                let epoch = Date::from_ymd(1970, 1, 1).expect("a real date");
+                i64::from(epoch.days_until(d)) * 86_400 + system % 86_400
+            }
+            _ => system,
+        }
+    }
+
+    /// Today's date.
+    #[allow(clippy::disallowed_methods)] // the injected clock is a file tests write
+    pub fn today(&self) -> Option<Date> {
+        match &self.settings.today {
+            Today::Fixed(d) => Some(*d),
+            Today::File(path) => std::fs::read_to_string(path)
+                .ok()
+                .and_then(|t| Date::parse(t.trim()).ok())
+                .or_else(|| Some(system_today())),
+            Today::System => Some(system_today()),
+        }
+    }
+
+    /// Today's date, always.
+    pub fn today_date(&self) -> Date {
+        self.today().unwrap_or_else(system_today)
+    }
+}
+
+/// Today by the system clock.
+#[allow(clippy::disallowed_methods)] // the server's one reading of the clock
+pub fn system_today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_ymd(1970, 1, 1)
+        .expect("a real date")
+        .add_days((secs / 86_400) as i32)
+}
+
+/// What went wrong in a handler.
+#[derive(Debug)]
+pub enum AppError {
+    /// 400, with a message for the user.
+    BadRequest(String),
+    /// 401.
+    Unauthorized,
+    /// 403, with what is missing.
+    Forbidden(String),
+    /// 404.
+    NotFound(String),
+    /// 413.
+    TooLarge(String),
+    /// 415.
+    Unsupported(String),
+    /// 503: no version of the landscape could be loaded yet.
+    NoLandscape,
+    /// 500: logged with an id; the user sees only the id.
+    Internal(String),
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> AppError {
+        AppError::Internal(e.0)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            AppError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "sign in: send `Authorization: Bearer TOKEN`, or sign in at /signin".to_owned(),
+            ),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
+            AppError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
+            AppError::Unsupported(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, m),
+            AppError::NoLandscape => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no valid version of the landscape has been loaded yet; see /status".to_owned(),
+            ),
+            AppError::Internal(detail) => {
+                let id = &crate::db::secret()[..12];
+                eprintln!("error {id}: {detail}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("internal error {id}; the server's log has the details"),
+                )
+            }
+        };
+        let body = serde_json::json!({ "error": message, "status": status.as_u16() });
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// Handler result.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Refuses unless the principal has at least `role`.
+pub fn require(p: &Principal, role: Role) -> AppResult<()> {
+    if p.role >= role {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "`{}` is {}; this needs {}",
+            p.name,
+            p.role.as_str(),
+            role.as_str()
+        )))
+    }
+}
+
+/// The CSRF value of this browser (double-submit cookie), in request extensions.
+#[derive(Debug, Clone)]
+pub struct Csrf(pub String);
+
+/// Checks a form's CSRF field against the browser's cookie.
+pub fn check_csrf(csrf: &Csrf, submitted: &str) -> AppResult<()> {
+    if !csrf.0.is_empty() && constant_eq(csrf.0.as_bytes(), submitted.as_bytes()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "the form is stale or came from another site (CSRF check); reload the page and try again".to_owned(),
+        ))
+    }
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A cookie's value.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+pub(crate) const SESSION_COOKIE: &str = "linchpin_session";
+pub(crate) const CSRF_COOKIE: &str = "linchpin_csrf";
+
+/// Authentication and the CSRF cookie, for every request.
+async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let public = path == "/signin" || path == "/healthz" || path == "/api/v1/openapi.json";
+    let is_api = path.starts_with("/api/");
+    let headers = req.headers().clone();
+
+    // The CSRF cookie: kept if the browser has one, made otherwise.
+    let (csrf, new_csrf) = match cookie(&headers, CSRF_COOKIE) {
+        Some(v) if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) => (v, false),
+        _ => (crate::db::secret(), true),
+    };
+    req.extensions_mut().insert(Csrf(csrf.clone()));
+
+    let principal = if state.auth_required.load(Ordering::Relaxed) {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let now = state.now();
+        let found = match bearer {
+            Some(token) => match state.db.principal_of_token(token).await {
+                Ok(p) => p.map(|(_, p)| p),
+                Err(e) => return AppError::from(e).into_response(),
+            },
+            None => match cookie(&headers, SESSION_COOKIE) {
+                Some(s) => match state.db.principal_of_session(&s, now).await {
+                    Ok(p) => {
+                        // A cookie-authenticated API change must carry the CSRF header.
+                        if p.is_some()
+                            && is_api
+                            && req.method() != Method::GET
+                            && headers
+                                .get("x-csrf-token")
+                                .and_then(|v| v.to_str().ok())
+                                .is_none_or(|v| !constant_eq(v.as_bytes(), csrf.as_bytes()))
+                        {
+                            return AppError::Forbidden(
+                                "a change through the API from a browser session needs the `X-CSRF-Token` header".to_owned(),
+                            )
+                            .into_response();
+                        }
+                        p
+                    }
+                    Err(e) => return AppError::from(e).into_response(),
+                },
+                None => None,
+            },
+        };
+        match found {
+            Some(p) => Some(p),
+            None if public => None,
+            None if is_api => return AppError::Unauthorized.into_response(),
+            None => {
+                let next = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default();
+                return Redirect::to(&format!("/signin?next={}", crate::html::url_encode(&next)))
+                    .into_response();
+            }
+        }
+    } else {
+        // No tokens: a single user on this machine (the server only listens
+        // on loopback then).
+        Some(Principal {
+            name: "local".to_owned(),
+            role: Role::Admin,
+        })
+    };
+    if let Some(p) = principal {
+        req.extensions_mut().insert(p);
+    }
+    let mut response = next.run(req).await;
+    if new_csrf {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{CSRF_COOKIE}={csrf}; Path=/; SameSite=Strict; HttpOnly"
+        )) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    let h = response.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// The router with every page and API route.
+pub fn app(state: AppState) -> Router {
+    let max_upload = state.settings.max_upload;
+    let uploads = Router::new()
+        .route("/requests/{id}/uploads", post(crate::workflow::upload_page))
+        .route(
+            "/api/v1/requests/{id}/uploads",
+            post(crate::workflow::upload_api),
+        )
+        .layer(DefaultBodyLimit::max(max_upload + 64 * 1024));
+    Router::new()
+        .route("/", get(crate::pages::overview))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/status", get(crate::pages::status))
+        .route("/report", get(crate::pages::report))
+        .route(
+            "/signin",
+            get(crate::pages::signin_form).post(crate::pages::signin),
+        )
+        .route("/signout", post(crate::pages::signout))
+        .route("/suppliers", get(crate::pages::suppliers))
+        .route("/suppliers/{name}", get(crate::pages::supplier))
+        .route("/functions", get(crate::pages::functions))
+        .route("/functions/{name}", get(crate::pages::function))
+        .route("/whatif", get(crate::pages::whatif))
+        .route("/findings", get(crate::pages::findings))
+        .route("/trends", get(crate::pages::trends))
+        .route("/audit", get(crate::pages::audit))
+        .route(
+            "/requests",
+            get(crate::workflow::list).post(crate::workflow::create_page),
+        )
+        .route("/requests.csv", get(crate::workflow::csv))
+        .route("/requests/new", get(crate::workflow::new_form))
+        .route("/requests/{id}", get(crate::workflow::detail))
+        .route("/requests/{id}/status", post(crate::workflow::status_page))
+        .route(
+            "/requests/{id}/comments",
+            post(crate::workflow::comment_page),
+        )
+        .route("/requests/{id}/review", post(crate::workflow::review_page))
+        .route("/requests/{id}/patch", get(crate::workflow::patch))
+        .route(
+            "/requests/{id}/uploads/{upload}",
+            get(crate::workflow::download),
+        )
+        .route("/api/v1/openapi.json", get(crate::openapi::document))
+        .route("/api/v1/status", get(crate::api::status))
+        .route("/api/v1/entities", get(crate::api::entities))
+        .route(
+            "/api/v1/entities/{kind}/{namespace}/{name}",
+            get(crate::api::entity),
+        )
+        .route("/api/v1/rank", get(crate::api::rank))
+        .route(
+            "/api/v1/whatif",
+            get(crate::api::whatif_get).post(crate::api::whatif_post),
+        )
+        .route("/api/v1/findings", get(crate::api::findings))
+        .route("/api/v1/history", get(crate::api::history))
+        .route(
+            "/api/v1/requests",
+            get(crate::api::requests).post(crate::api::create_request),
+        )
+        .route(
+            "/api/v1/requests/{id}",
+            get(crate::api::request).patch(crate::api::update_request),
+        )
+        .merge(uploads)
+        .layer(DefaultBodyLimit::max(256 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .with_state(state)
+}
+
+/// Builds the shared state.
+pub fn shared(settings: Settings, db: Db, auth_required: bool) -> AppState {
+    Arc::new(Shared {
+        settings,
+        db,
+        snapshot: RwLock::new(None),
+        rejected: RwLock::new(None),
+        auth_required: AtomicBool::new(auth_required),
+        report_html: RwLock::new(None),
+    })
+}

@@ -1,0 +1,855 @@
+//! Persistence: SQLite by default, PostgreSQL for teams, through one code
+//! path (sqlx's `Any` driver, `$N` placeholders, which both understand).
+//! Every change runs in a transaction together with its audit entry.
+//!
+//! Migrations are numbered; each has its SQLite and its PostgreSQL text
+//! where the two dialects differ (identity columns, blobs). A database of
+//! a newer schema than this build knows is refused with a clear message.
+
+use sha2::{Digest, Sha256};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use std::time::Duration;
+
+/// Which database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The database.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A failure of the database, said for a person.
+#[derive(Debug)]
+pub struct DbError(pub String);
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DbError {}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> DbError {
+        DbError(explain(&e))
+    }
+}
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+fn explain(e: &sqlx::Error) -> String {
+    let text = e.to_string();
+    if text.contains("database is locked") || text.contains("database table is locked") {
+        "the database is locked by another process; stop the other Linchpin server or wait and retry".to_owned()
+    } else if text.contains("file is not a database") || text.contains("malformed") {
+        format!("the database file is damaged or not a SQLite database ({text}); restore it from a backup or start with a new file")
+    } else {
+        text
+    }
+}
+
+/// Who did something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The token's name (or `local` when no authentication is configured).
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+}
+
+/// Roles, each allowing what the one before allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Reads everything.
+    Viewer,
+    /// Also runs the workflow: requests, comments, uploads, reviews.
+    Editor,
+    /// Also manages tokens.
+    Admin,
+}
+
+impl Role {
+    /// Every role as written.
+    pub const NAMES: &'static [&'static str] = &["viewer", "editor", "admin"];
+
+    /// Parses `viewer`, `editor` or `admin`.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "viewer" => Some(Role::Viewer),
+            "editor" => Some(Role::Editor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    /// The role as written.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// One loaded landscape version with its analysis in numbers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VersionRow {
+    /// Content hash.
+    pub version: String,
+    /// Git commit, when known.
+    pub commit: Option<String>,
+    /// When it was loaded (seconds since the epoch).
+    pub loaded_at: i64,
+    /// Entities.
+    pub entities: i64,
+    /// Suppliers.
+    pub suppliers: i64,
+    /// Suppliers per tier 1–4.
+    pub tiers: [i64; 4],
+    /// Findings that are errors.
+    pub findings_errors: i64,
+    /// Findings that are warnings.
+    pub findings_warnings: i64,
+    /// All findings.
+    pub findings_total: i64,
+    /// Tier 1–2 suppliers whose readiness is in order.
+    pub ready: i64,
+    /// Tier 1–2 suppliers.
+    pub ready_of: i64,
+    /// Functions breaching tolerance in the landscape's scenarios.
+    pub breaches: i64,
+}
+
+/// A continuity request to a supplier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Id.
+    pub id: i64,
+    /// The supplier's ref.
+    pub supplier: String,
+    /// `statement`, `escrow-verification`, `exit-test` or `renewal`.
+    pub kind: String,
+    /// Due date (`YYYY-MM-DD`).
+    pub due: String,
+    /// Owning team's ref.
+    pub team: Option<String>,
+    /// `open`, `sent`, `received` or `reviewed`.
+    pub status: String,
+    /// Created (seconds since the epoch).
+    pub created_at: i64,
+    /// Last changed.
+    pub updated_at: i64,
+    /// Who created it.
+    pub created_by: String,
+    /// The review of a received statement (JSON), once reviewed.
+    pub review: Option<String>,
+}
+
+/// Request kinds.
+pub const REQUEST_KINDS: &[&str] = &["statement", "escrow-verification", "exit-test", "renewal"];
+/// Stored request statuses (`overdue` is derived from the due date).
+pub const REQUEST_STATUSES: &[&str] = &["open", "sent", "received", "reviewed"];
+
+/// A comment on a request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    /// Who wrote it.
+    pub author: String,
+    /// The text.
+    pub body: String,
+    /// When.
+    pub created_at: i64,
+}
+
+/// An uploaded evidence file (without its bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    /// Id.
+    pub id: i64,
+    /// The request it belongs to.
+    pub request_id: i64,
+    /// The name it was uploaded with (shown, never used as a path).
+    pub filename: String,
+    /// The checked content type.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256 of the content.
+    pub sha256: String,
+    /// Who uploaded it.
+    pub author: String,
+    /// When.
+    pub created_at: i64,
+}
+
+/// An audit entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audit {
+    /// When.
+    pub at: i64,
+    /// Who.
+    pub actor: String,
+    /// What (`request.create`, `token.create`, …).
+    pub action: String,
+    /// About what.
+    pub subject: String,
+    /// Details.
+    pub detail: String,
+}
+
+struct Migration {
+    version: i64,
+    sqlite: &'static [&'static str],
+    postgres: &'static [&'static str],
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    sqlite: &[
+        "CREATE TABLE versions (id INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL, git_commit TEXT, loaded_at BIGINT NOT NULL, entities BIGINT NOT NULL, suppliers BIGINT NOT NULL, tier1 BIGINT NOT NULL, tier2 BIGINT NOT NULL, tier3 BIGINT NOT NULL, tier4 BIGINT NOT NULL, findings_errors BIGINT NOT NULL, findings_warnings BIGINT NOT NULL, findings_total BIGINT NOT NULL, ready BIGINT NOT NULL, ready_of BIGINT NOT NULL, breaches BIGINT NOT NULL)",
+        "CREATE TABLE tokens (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked BIGINT NOT NULL DEFAULT 0)",
+        "CREATE TABLE sessions (hash TEXT PRIMARY KEY, token_id BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+        "CREATE TABLE requests (id INTEGER PRIMARY KEY AUTOINCREMENT, supplier TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL, team TEXT, status TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, created_by TEXT NOT NULL, review TEXT)",
+        "CREATE TABLE comments (id INTEGER PRIMARY KEY AUTOINCREMENT, request_id BIGINT NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE TABLE uploads (id INTEGER PRIMARY KEY AUTOINCREMENT, request_id BIGINT NOT NULL, filename TEXT NOT NULL, content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL)",
+    ],
+    postgres: &[
+        "CREATE TABLE versions (id BIGSERIAL PRIMARY KEY, version TEXT NOT NULL, git_commit TEXT, loaded_at BIGINT NOT NULL, entities BIGINT NOT NULL, suppliers BIGINT NOT NULL, tier1 BIGINT NOT NULL, tier2 BIGINT NOT NULL, tier3 BIGINT NOT NULL, tier4 BIGINT NOT NULL, findings_errors BIGINT NOT NULL, findings_warnings BIGINT NOT NULL, findings_total BIGINT NOT NULL, ready BIGINT NOT NULL, ready_of BIGINT NOT NULL, breaches BIGINT NOT NULL)",
+        "CREATE TABLE tokens (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked BIGINT NOT NULL DEFAULT 0)",
+        "CREATE TABLE sessions (hash TEXT PRIMARY KEY, token_id BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+        "CREATE TABLE requests (id BIGSERIAL PRIMARY KEY, supplier TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL, team TEXT, status TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, created_by TEXT NOT NULL, review TEXT)",
+        "CREATE TABLE comments (id BIGSERIAL PRIMARY KEY, request_id BIGINT NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE TABLE uploads (id BIGSERIAL PRIMARY KEY, request_id BIGINT NOT NULL, filename TEXT NOT NULL, content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, data BYTEA NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE TABLE audit (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL)",
+    ],
+}];
+
+/// SHA-256 in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A random secret: 32 bytes as hex.
+pub fn secret() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn request_of(r: &AnyRow) -> Result<Request, sqlx::Error> {
+    Ok(Request {
+        id: r.try_get("id")?,
+        supplier: r.try_get("supplier")?,
+        kind: r.try_get("kind")?,
+        due: r.try_get("due")?,
+        team: r.try_get("team")?,
+        status: r.try_get("status")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        created_by: r.try_get("created_by")?,
+        review: r.try_get("review")?,
+    })
+}
+
+macro_rules! request_columns {
+    () => {
+        "id, supplier, kind, due, team, status, created_at, updated_at, created_by, review"
+    };
+}
+
+impl Db {
+    /// Opens (and creates, for SQLite) the database and brings its schema up
+    /// to date.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(DbError(format!(
+                "`{url}` is not a database URL Linchpin knows: use `sqlite://PATH` or `postgres://USER@HOST/DB`"
+            )));
+        };
+        let url = if backend == Backend::Sqlite && !url.contains("mode=") {
+            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        } else {
+            url.to_owned()
+        };
+        let mut options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL: readers never wait for the writer; FULL: an
+                    // acknowledged write survives a crash of the process
+                    // and of the machine.
+                    for pragma in [
+                        "PRAGMA busy_timeout = 5000",
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA foreign_keys = ON",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|e| DbError(format!("cannot open the database: {}", explain(&e))))?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// SQLite or PostgreSQL.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("CREATE TABLE IF NOT EXISTS linchpin_schema (version BIGINT NOT NULL)")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| DbError(format!("cannot prepare the database: {}", explain(&e))))?;
+        let current: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM linchpin_schema")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("v")?;
+        let current = current.unwrap_or(0);
+        if current > SCHEMA_VERSION {
+            return Err(DbError(format!(
+                "the database has schema version {current}, newer than this Linchpin knows ({SCHEMA_VERSION}); use the newer Linchpin that wrote it, or another database"
+            )));
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+            let statements = match self.backend {
+                Backend::Sqlite => m.sqlite,
+                Backend::Postgres => m.postgres,
+            };
+            for s in statements {
+                sqlx::query(*s).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO linchpin_schema (version) VALUES ($1)")
+                .bind(m.version)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // ---- landscape versions -------------------------------------------
+
+    /// Records a loaded version unless it is the latest one already.
+    pub async fn record_version(&self, v: &VersionRow) -> Result<bool, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let latest: Option<String> =
+            sqlx::query("SELECT version FROM versions ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get("version"))
+                .transpose()?;
+        if latest.as_deref() == Some(v.version.as_str()) {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO versions (version, git_commit, loaded_at, entities, suppliers, tier1, tier2, tier3, tier4, findings_errors, findings_warnings, findings_total, ready, ready_of, breaches) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
+            .bind(&v.version)
+            .bind(v.commit.clone())
+            .bind(v.loaded_at)
+            .bind(v.entities)
+            .bind(v.suppliers)
+            .bind(v.tiers[0])
+            .bind(v.tiers[1])
+            .bind(v.tiers[2])
+            .bind(v.tiers[3])
+            .bind(v.findings_errors)
+            .bind(v.findings_warnings)
+            .bind(v.findings_total)
+            .bind(v.ready)
+            .bind(v.ready_of)
+            .bind(v.breaches)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            v.loaded_at,
+            "server",
+            "landscape.load",
+            &v.version,
+            v.commit.as_deref().unwrap_or(""),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The latest `limit` versions, oldest first.
+    pub async fn versions(&self, limit: i64) -> Result<Vec<VersionRow>, DbError> {
+        let rows = sqlx::query("SELECT version, git_commit, loaded_at, entities, suppliers, tier1, tier2, tier3, tier4, findings_errors, findings_warnings, findings_total, ready, ready_of, breaches FROM versions ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(VersionRow {
+                    version: r.try_get("version")?,
+                    commit: r.try_get("git_commit")?,
+                    loaded_at: r.try_get("loaded_at")?,
+                    entities: r.try_get("entities")?,
+                    suppliers: r.try_get("suppliers")?,
+                    tiers: [
+                        r.try_get("tier1")?,
+                        r.try_get("tier2")?,
+                        r.try_get("tier3")?,
+                        r.try_get("tier4")?,
+                    ],
+                    findings_errors: r.try_get("findings_errors")?,
+                    findings_warnings: r.try_get("findings_warnings")?,
+                    findings_total: r.try_get("findings_total")?,
+                    ready: r.try_get("ready")?,
+                    ready_of: r.try_get("ready_of")?,
+                    breaches: r.try_get("breaches")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
+    // ---- tokens and sessions ------------------------------------------
+
+    /// Whether any usable token exists (authentication is configured).
+    pub async fn has_tokens(&self) -> Result<bool, DbError> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM tokens WHERE revoked = 0")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(n > 0)
+    }
+
+    /// Creates a token; returns its secret, shown once and stored hashed.
+    pub async fn create_token(
+        &self,
+        actor: &str,
+        name: &str,
+        role: Role,
+        now: i64,
+    ) -> Result<String, DbError> {
+        let token = format!("lp_{}", secret());
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO tokens (name, role, hash, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(name)
+            .bind(role.as_str())
+            .bind(sha256_hex(token.as_bytes()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, now, actor, "token.create", name, role.as_str()).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The principal a token secret belongs to.
+    pub async fn principal_of_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<(i64, Principal)>, DbError> {
+        let row = sqlx::query("SELECT id, name, role FROM tokens WHERE hash = $1 AND revoked = 0")
+            .bind(sha256_hex(token.as_bytes()))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => {
+                let role: String = r.try_get("role")?;
+                Some((
+                    r.try_get("id")?,
+                    Principal {
+                        name: r.try_get("name")?,
+                        role: Role::parse(&role).unwrap_or(Role::Viewer),
+                    },
+                ))
+            }
+            None => None,
+        })
+    }
+
+    /// Starts a browser session for a token; returns the session secret.
+    pub async fn create_session(
+        &self,
+        token_id: i64,
+        name: &str,
+        now: i64,
+        ttl: i64,
+    ) -> Result<String, DbError> {
+        let session = secret();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO sessions (hash, token_id, expires_at) VALUES ($1, $2, $3)")
+            .bind(sha256_hex(session.as_bytes()))
+            .bind(token_id)
+            .bind(now + ttl)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, now, name, "session.start", name, "").await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// The principal of a live session.
+    pub async fn principal_of_session(
+        &self,
+        session: &str,
+        now: i64,
+    ) -> Result<Option<Principal>, DbError> {
+        let row = sqlx::query("SELECT t.name AS name, t.role AS role FROM sessions s JOIN tokens t ON t.id = s.token_id WHERE s.hash = $1 AND s.expires_at >= $2 AND t.revoked = 0")
+            .bind(sha256_hex(session.as_bytes()))
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => {
+                let role: String = r.try_get("role")?;
+                Some(Principal {
+                    name: r.try_get("name")?,
+                    role: Role::parse(&role).unwrap_or(Role::Viewer),
+                })
+            }
+            None => None,
+        })
+    }
+
+    /// Ends a session.
+    pub async fn end_session(&self, session: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM sessions WHERE hash = $1")
+            .bind(sha256_hex(session.as_bytes()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ---- the continuity workflow --------------------------------------
+
+    /// Creates a request.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_request(
+        &self,
+        actor: &str,
+        supplier: &str,
+        kind: &str,
+        due: &str,
+        team: Option<&str>,
+        now: i64,
+    ) -> Result<i64, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query("INSERT INTO requests (supplier, kind, due, team, status, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, 'open', $5, $5, $6) RETURNING id")
+            .bind(supplier)
+            .bind(kind)
+            .bind(due)
+            .bind(team.map(str::to_owned))
+            .bind(now)
+            .bind(actor)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "request.create",
+            &format!("request:{id}"),
+            &format!("{kind} from {supplier}, due {due}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// One request.
+    pub async fn request(&self, id: i64) -> Result<Option<Request>, DbError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            request_columns!(),
+            " FROM requests WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(request_of).transpose()?)
+    }
+
+    /// Requests, by due date; for one supplier when given.
+    pub async fn requests(&self, supplier: Option<&str>) -> Result<Vec<Request>, DbError> {
+        let rows = match supplier {
+            Some(s) => {
+                sqlx::query(concat!(
+                    "SELECT ",
+                    request_columns!(),
+                    " FROM requests WHERE supplier = $1 ORDER BY due, id"
+                ))
+                .bind(s)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(concat!(
+                    "SELECT ",
+                    request_columns!(),
+                    " FROM requests ORDER BY due, id"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        Ok(rows.iter().map(request_of).collect::<Result<_, _>>()?)
+    }
+
+    /// Changes a request's status (and stores a review).
+    pub async fn set_status(
+        &self,
+        actor: &str,
+        id: i64,
+        status: &str,
+        review: Option<&str>,
+        now: i64,
+    ) -> Result<bool, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE requests SET status = $1, review = COALESCE($2, review), updated_at = $3 WHERE id = $4")
+            .bind(status)
+            .bind(review.map(str::to_owned))
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if done {
+            audit(
+                &mut tx,
+                now,
+                actor,
+                "request.status",
+                &format!("request:{id}"),
+                status,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Adds a comment.
+    pub async fn add_comment(
+        &self,
+        actor: &str,
+        id: i64,
+        body: &str,
+        now: i64,
+    ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO comments (request_id, author, body, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(actor)
+        .bind(body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE requests SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "request.comment",
+            &format!("request:{id}"),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A request's comments, oldest first.
+    pub async fn comments(&self, id: i64) -> Result<Vec<Comment>, DbError> {
+        let rows = sqlx::query(
+            "SELECT author, body, created_at FROM comments WHERE request_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(Comment {
+                    author: r.try_get("author")?,
+                    body: r.try_get("body")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+
+    /// Stores an evidence file.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_upload(
+        &self,
+        actor: &str,
+        id: i64,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        now: i64,
+    ) -> Result<i64, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let sha = sha256_hex(data);
+        let uid: i64 = sqlx::query("INSERT INTO uploads (request_id, filename, content_type, size, sha256, data, author, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+            .bind(id)
+            .bind(filename)
+            .bind(content_type)
+            .bind(data.len() as i64)
+            .bind(&sha)
+            .bind(data.to_vec())
+            .bind(actor)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "request.upload",
+            &format!("request:{id}"),
+            &format!("{filename} ({} bytes, sha256 {sha})", data.len()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(uid)
+    }
+
+    /// A request's uploads.
+    pub async fn uploads(&self, id: i64) -> Result<Vec<Upload>, DbError> {
+        let rows = sqlx::query("SELECT id, request_id, filename, content_type, size, sha256, author, created_at FROM uploads WHERE request_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(Upload {
+                    id: r.try_get("id")?,
+                    request_id: r.try_get("request_id")?,
+                    filename: r.try_get("filename")?,
+                    content_type: r.try_get("content_type")?,
+                    size: r.try_get("size")?,
+                    sha256: r.try_get("sha256")?,
+                    author: r.try_get("author")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+
+    /// An upload's bytes.
+    pub async fn upload_data(
+        &self,
+        request: i64,
+        upload: i64,
+    ) -> Result<Option<(Upload, Vec<u8>)>, DbError> {
+        let row = sqlx::query("SELECT id, request_id, filename, content_type, size, sha256, author, created_at, data FROM uploads WHERE id = $1 AND request_id = $2")
+            .bind(upload)
+            .bind(request)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some((
+                Upload {
+                    id: r.try_get("id")?,
+                    request_id: r.try_get("request_id")?,
+                    filename: r.try_get("filename")?,
+                    content_type: r.try_get("content_type")?,
+                    size: r.try_get("size")?,
+                    sha256: r.try_get("sha256")?,
+                    author: r.try_get("author")?,
+                    created_at: r.try_get("created_at")?,
+                },
+                r.try_get("data")?,
+            )),
+            None => None,
+        })
+    }
+
+    /// The latest audit entries, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<Audit>, DbError> {
+        let rows = sqlx::query(
+            "SELECT at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(Audit {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    subject: r.try_get("subject")?,
+                    detail: r.try_get("detail")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+}
+
+async fn audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    at: i64,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,1065 @@
+//! The dashboard's pages: server-rendered HTML, the same analyses as the
+//! report, live.
+
+use crate::app::{check_csrf, AppError, AppResult, AppState, Csrf, SESSION_COOKIE};
+use crate::db::{Principal, Role};
+use crate::html::{csrf_field, datetime, esc, page, url_encode, Frame};
+use crate::snapshot::{ready_count, tier_counts, Snapshot};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use linchpin_diagnostics::Severity;
+use linchpin_engine::whatif::{failure_duration, whatif_with, FailureSpec, Status};
+use linchpin_engine::Propagator;
+use linchpin_model::{Catalog, Criticality, Duration, EntityId, FailureMode, Kind, Spec};
+use serde::Deserialize;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// The served snapshot, or 503.
+pub fn snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
+    state.current().ok_or(AppError::NoLandscape)
+}
+
+fn frame<'a>(
+    principal: Option<&'a Principal>,
+    csrf: &'a Csrf,
+    rejected: Option<&'a crate::snapshot::Rejected>,
+    s: Option<&'a Snapshot>,
+) -> Frame<'a> {
+    Frame {
+        principal,
+        csrf,
+        rejected,
+        version: s.map(|s| s.version.as_str()),
+    }
+}
+
+fn name_of(c: &Catalog, id: EntityId) -> String {
+    esc(c.entity(id).display_name())
+}
+
+/// A link to an entity's page where it has one.
+pub fn link(c: &Catalog, id: EntityId) -> String {
+    let e = c.entity(id);
+    let name = url_encode(&e.entity_ref.name);
+    match e.kind() {
+        Kind::Supplier => format!(
+            "<a href=\"/suppliers/{name}\">{}</a>",
+            esc(e.display_name())
+        ),
+        Kind::BusinessFunction => format!(
+            "<a href=\"/functions/{name}\">{}</a>",
+            esc(e.display_name())
+        ),
+        _ => format!(
+            "<span title=\"{}\">{}</span>",
+            esc(&e.entity_ref.to_string()),
+            esc(e.display_name())
+        ),
+    }
+}
+
+fn chain(c: &Catalog, path: &[EntityId]) -> String {
+    path.iter()
+        .map(|&id| link(c, id))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+fn status_cell(s: Status) -> String {
+    let class = s.as_str();
+    format!("<td class=\"{class}\">{class}</td>")
+}
+
+/// `/`: the overview.
+pub async fn overview(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+) -> AppResult<Html<String>> {
+    let rejected = state.rejected();
+    let Some(s) = state.current() else {
+        let body = "<h1>No landscape yet</h1><p>The landscape has not loaded without errors yet. <a href=\"/status\">See why</a>.</p>";
+        return Ok(page(
+            "Overview",
+            &frame(Some(&p), &csrf, rejected.as_ref(), None),
+            body,
+        ));
+    };
+    let c = &s.loaded.catalog;
+    let tiers = tier_counts(&s);
+    let (ready, of) = ready_count(&s);
+    let functions = c.of_kind(&Kind::BusinessFunction).count();
+    let errors = s
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let today = state.today_date();
+    let requests = state.db.requests(None).await?;
+    let overdue = requests
+        .iter()
+        .filter(|r| crate::workflow::is_overdue(r, today))
+        .count();
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>Overview</h1><p class=\"muted\">Landscape version {} {}· judged on {}</p><div class=\"cards\">\
+<div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">suppliers</div></div>\
+<div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">business functions</div></div>\
+<div class=\"card\"><div class=\"n down\">{}</div><div class=\"l\">tier 1 — linchpins</div></div>\
+<div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">tier 2</div></div>\
+<div class=\"card\"><div class=\"n\">{ready}/{of}</div><div class=\"l\">tier 1–2 ready</div></div>\
+<div class=\"card\"><div class=\"n\">{}</div><div class=\"l\">findings ({errors} errors)</div></div>\
+<div class=\"card\"><div class=\"n{}\">{overdue}</div><div class=\"l\"><a href=\"/requests?view=due\">requests overdue</a></div></div></div>",
+        esc(&s.version),
+        s.commit.as_deref().map(|c| format!("(commit {}) ", esc(&c[..c.len().min(12)]))).unwrap_or_default(),
+        s.today,
+        s.report.ranking.len(),
+        functions,
+        tiers[0],
+        tiers[1],
+        s.report.findings.len(),
+        if overdue > 0 { " error" } else { "" },
+    );
+    b.push_str("<h2>The linchpins</h2><table><thead><tr><th>supplier</th><th>stops</th><th>degrades</th><th>breaches</th><th>statement</th><th>exit</th></tr></thead><tbody>");
+    for r in s.report.ranking.iter().filter(|r| r.tier == 1).take(25) {
+        let mut breaches: Vec<EntityId> = r
+            .outage
+            .breaches
+            .iter()
+            .chain(&r.permanent.breaches)
+            .copied()
+            .collect();
+        breaches.sort();
+        breaches.dedup();
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            link(c, r.id),
+            r.stops
+                .iter()
+                .map(|x| link(c, x.function))
+                .collect::<Vec<_>>()
+                .join(", "),
+            r.degrades
+                .iter()
+                .map(|x| link(c, x.function))
+                .collect::<Vec<_>>()
+                .join(", "),
+            breaches
+                .iter()
+                .map(|&x| link(c, x))
+                .collect::<Vec<_>>()
+                .join(", "),
+            esc(&r.readiness.statement.describe()),
+            esc(&r.readiness.exit.describe()),
+        );
+    }
+    b.push_str("</tbody></table>");
+    b.push_str("<h2>Worst breaches</h2><table><thead><tr><th>scenario</th><th>function</th><th>down</th><th>tolerance</th></tr></thead><tbody>");
+    let mut worst: Vec<_> = s
+        .report
+        .scenarios
+        .iter()
+        .flat_map(|sc| {
+            sc.result
+                .functions
+                .iter()
+                .filter(|f| f.breach)
+                .map(move |f| (sc, f))
+        })
+        .collect();
+    worst.sort_by_key(|(_, f)| (f.criticality, std::cmp::Reverse(f.down)));
+    for (sc, f) in worst.iter().take(10) {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td class=\"down\">{}</td><td>{}</td></tr>",
+            esc(&sc.title),
+            link(c, f.id),
+            f.down,
+            f.tolerance
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "—".into())
+        );
+    }
+    if worst.is_empty() {
+        b.push_str("<tr><td colspan=\"4\">No scenario breaches a tolerance.</td></tr>");
+    }
+    b.push_str("</tbody></table>");
+    b.push_str("<h2>Next 12 months</h2><table><thead><tr><th>date</th><th>what</th><th>supplier</th></tr></thead><tbody>");
+    for t in s.report.timeline.iter().take(15) {
+        let _ = write!(
+            b,
+            "<tr><td class=\"{}\">{}</td><td>{:?}{}</td><td>{}</td></tr>",
+            if t.overdue { "error" } else { "" },
+            t.date,
+            t.kind,
+            t.detail
+                .as_deref()
+                .map(|d| format!(" ({})", esc(d)))
+                .unwrap_or_default(),
+            link(c, t.supplier)
+        );
+    }
+    b.push_str("</tbody></table><p><a href=\"/report\">The full report</a> · <a href=\"/api/v1/openapi.json\">API</a> · <a href=\"/audit\">Audit log</a></p>");
+    Ok(page(
+        "Overview",
+        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        &b,
+    ))
+}
+
+/// `/status`: the served version and the errors of a rejected newer one.
+pub async fn status(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+) -> Html<String> {
+    let s = state.current();
+    let rejected = state.rejected();
+    let mut b = String::from("<h1>Status</h1>");
+    match &s {
+        Some(s) => {
+            let _ = write!(
+                b,
+                "<p>Serving version <strong>{}</strong>{}: {} entities, {} warnings.</p>",
+                esc(&s.version),
+                s.commit
+                    .as_deref()
+                    .map(|c| format!(" (commit {})", esc(c)))
+                    .unwrap_or_default(),
+                s.loaded.catalog.len(),
+                s.warnings
+            );
+        }
+        None => b.push_str("<p>No valid version has been loaded yet.</p>"),
+    }
+    if let Some(r) = &rejected {
+        let _ = write!(
+            b,
+            "<h2 class=\"error\">The newest version{} has {} error(s)</h2><pre>{}</pre>",
+            r.version
+                .as_deref()
+                .map(|v| format!(" ({})", esc(v)))
+                .unwrap_or_default(),
+            r.errors,
+            esc(&r.text)
+        );
+    }
+    page("Status", &frame(Some(&p), &csrf, None, s.as_deref()), &b)
+}
+
+/// `/report`: the full continuity report of the served version.
+pub async fn report(State(state): State<AppState>) -> AppResult<Response> {
+    let s = snapshot(&state)?;
+    let cached = state.report_html.read().ok().and_then(|c| {
+        c.as_ref()
+            .filter(|(v, _)| *v == s.version)
+            .map(|(_, h)| h.clone())
+    });
+    let html = match cached {
+        Some(h) => h,
+        None => {
+            let s2 = s.clone();
+            let h = tokio::task::spawn_blocking(move || {
+                Arc::new(linchpin_report::html(&s2.report, &s2.loaded.catalog))
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+            if let Ok(mut c) = state.report_html.write() {
+                *c = Some((s.version.clone(), h.clone()));
+            }
+            h
+        }
+    };
+    Ok(Html((*html).clone()).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `GET /signin`.
+pub async fn signin_form(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<Csrf>,
+    Query(q): Query<NextQuery>,
+) -> Html<String> {
+    let next = q.next.unwrap_or_else(|| "/".into());
+    let b = format!(
+        "<h1>Sign in</h1><p>Paste an API token (an admin makes one with <code>linchpin serve --create-token NAME --role ROLE</code>).</p>\
+<form method=\"post\" action=\"/signin\" class=\"inline\">{}<input type=\"hidden\" name=\"next\" value=\"{}\"><label>Token<input type=\"password\" name=\"token\" size=\"60\" autocomplete=\"off\" required></label><button>Sign in</button></form>",
+        csrf_field(&csrf),
+        esc(&next)
+    );
+    page(
+        "Sign in",
+        &frame(None, &csrf, state.rejected().as_ref(), None),
+        &b,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SigninForm {
+    token: String,
+    next: Option<String>,
+    csrf: String,
+}
+
+/// `POST /signin`: a session cookie for a valid token.
+pub async fn signin(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<Csrf>,
+    Form(f): Form<SigninForm>,
+) -> AppResult<Response> {
+    check_csrf(&csrf, &f.csrf)?;
+    let Some((id, p)) = state.db.principal_of_token(f.token.trim()).await? else {
+        return Err(AppError::Forbidden(
+            "that token is not valid (or was revoked)".into(),
+        ));
+    };
+    let session = state
+        .db
+        .create_session(id, &p.name, state.now(), 12 * 3600)
+        .await?;
+    let next = f
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let mut r = Redirect::to(&next).into_response();
+    let cookie =
+        format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /signout`.
+pub async fn signout(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<Csrf>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Response> {
+    check_csrf(&csrf, &f.csrf)?;
+    if let Some(s) = crate::app::cookie(&headers, SESSION_COOKIE) {
+        state.db.end_session(&s).await?;
+    }
+    let mut r = Redirect::to("/signin").into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("linchpin_session=; Path=/; Max-Age=0"),
+    );
+    Ok(r)
+}
+
+/// `/suppliers`: the ranking.
+pub async fn suppliers(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+) -> AppResult<Html<String>> {
+    let s = snapshot(&state)?;
+    let c = &s.loaded.catalog;
+    let mut b = String::from("<h1>Suppliers</h1><p class=\"muted\">Most critical first. Click a heading to sort.</p><table><thead><tr><th data-sort>tier</th><th data-sort>supplier</th><th data-sort>score</th><th>stops</th><th>degrades</th><th>statement</th><th>exit</th><th>owner</th></tr></thead><tbody>");
+    for r in &s.report.ranking {
+        let _ = write!(
+            b,
+            "<tr><td data-v=\"{}\">{}</td><td>{}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            r.tier,
+            r.tier,
+            link(c, r.id),
+            r.score,
+            r.stops.len(),
+            r.degrades.len(),
+            esc(&r.readiness.statement.describe()),
+            esc(&r.readiness.exit.describe()),
+            if r.readiness.owner { "yes" } else { "<span class=\"error\">none</span>" }
+        );
+    }
+    b.push_str("</tbody></table>");
+    let rejected = state.rejected();
+    Ok(page(
+        "Suppliers",
+        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        &b,
+    ))
+}
+
+/// `/suppliers/{name}`: one supplier.
+pub async fn supplier(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(name): Path<String>,
+) -> AppResult<Html<String>> {
+    let s = snapshot(&state)?;
+    let c = &s.loaded.catalog;
+    let id = s
+        .find(&Kind::Supplier, &name)
+        .ok_or_else(|| AppError::NotFound(format!("no supplier `{name}`")))?;
+    let e = c.entity(id);
+    let Spec::Supplier(sp) = &e.spec else {
+        return Err(AppError::NotFound(format!("no supplier `{name}`")));
+    };
+    let today = state.today_date();
+    let mut b = String::new();
+    let r = s.rank(id);
+    let _ = write!(
+        b,
+        "<h1>{}</h1><p class=\"muted\">{} · {} · {}{}</p>",
+        esc(e.display_name()),
+        esc(&e.entity_ref.to_string()),
+        sp.supplier_type.as_str(),
+        sp.country
+            .as_ref()
+            .map(|x| esc(&x.value))
+            .unwrap_or_else(|| "country unknown".into()),
+        r.map(|r| format!(
+            " · <span class=\"pill {}\">tier {}</span>",
+            if r.tier == 1 { "down" } else { "" },
+            r.tier
+        ))
+        .unwrap_or_default()
+    );
+    if let Some(d) = &e.metadata.description {
+        let _ = write!(b, "<p>{}</p>", esc(d));
+    }
+    if let Some(r) = r {
+        b.push_str("<h2>What it can stop</h2><table><thead><tr><th>function</th><th>criticality</th><th>effect</th></tr></thead><tbody>");
+        for x in &r.stops {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td class=\"down\">stops</td></tr>",
+                link(c, x.function),
+                x.criticality.as_str()
+            );
+        }
+        for x in &r.degrades {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td class=\"degraded\">degrades</td></tr>",
+                link(c, x.function),
+                x.criticality.as_str()
+            );
+        }
+        if r.stops.is_empty() && r.degrades.is_empty() {
+            b.push_str("<tr><td colspan=\"3\">No business function depends on it.</td></tr>");
+        }
+        let _ = write!(
+            b,
+            "</tbody></table><p>An outage lasts {} ({}); a permanent failure {} ({}).</p>",
+            r.outage.duration,
+            r.outage.source.as_str(),
+            r.permanent.duration,
+            r.permanent.source.as_str()
+        );
+        let _ = write!(
+            b,
+            "<h2>Readiness</h2><table><tbody><tr><th>continuity statement</th><td>{}</td></tr><tr><th>escrow</th><td>{}</td></tr><tr><th>exit plan</th><td>{}</td></tr><tr><th>alternatives</th><td>{}</td></tr><tr><th>owner</th><td>{}</td></tr></tbody></table>",
+            esc(&r.readiness.statement.describe()),
+            esc(&r.readiness.escrow.describe()),
+            esc(&r.readiness.exit.describe()),
+            r.readiness.alternatives,
+            sp.owner.as_ref().map(|o| esc(&o.value.to_string())).unwrap_or_else(|| "<span class=\"error\">none</span>".into())
+        );
+    }
+    let findings: Vec<_> = s.findings_of(id).collect();
+    if !findings.is_empty() {
+        b.push_str("<h2>Findings</h2><ul>");
+        for f in findings {
+            let _ = write!(
+                b,
+                "<li class=\"{}\"><code>{}</code> {}</li>",
+                if f.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                },
+                f.id,
+                esc(&f.message)
+            );
+        }
+        b.push_str("</ul>");
+    }
+    // The picture of its reach.
+    let s2 = s.clone();
+    let svg = tokio::task::spawn_blocking(move || {
+        let mut prop = Propagator::new(&s2.graph);
+        let pic = linchpin_report::reach_picture(&s2.loaded.catalog, &s2.graph, &mut prop, id);
+        if pic.nodes.len() <= 1 {
+            String::new()
+        } else {
+            linchpin_report::html::svg(&pic, &s2.loaded.catalog, "reach")
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    if !svg.is_empty() {
+        let _ = write!(b, "<h2>Its reach</h2>{svg}");
+    }
+    if !sp.contracts.is_empty() {
+        b.push_str("<h2>Contracts</h2><table><thead><tr><th>reference</th><th>start</th><th>end</th><th>notice</th><th>annual cost</th></tr></thead><tbody>");
+        for k in &sp.contracts {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&k.reference),
+                k.start.map(|d| d.to_string()).unwrap_or_default(),
+                k.end.map(|d| d.to_string()).unwrap_or_default(),
+                k.notice_period.map(|d| d.to_string()).unwrap_or_default(),
+                k.annual_cost
+                    .as_ref()
+                    .map(|m| format!("{} {}", m.amount, esc(&m.currency)))
+                    .unwrap_or_default()
+            );
+        }
+        b.push_str("</tbody></table>");
+    }
+    let key = e.entity_ref.to_string();
+    let requests = state.db.requests(Some(&key)).await?;
+    b.push_str("<h2>Requests</h2>");
+    if requests.is_empty() {
+        b.push_str("<p class=\"muted\">No requests.</p>");
+    } else {
+        b.push_str(&crate::workflow::table(&requests, today));
+    }
+    if p.role >= Role::Editor {
+        let _ = write!(
+            b,
+            "<p><a href=\"/requests/new?supplier={}\">New request to this supplier</a></p>",
+            url_encode(&key)
+        );
+    }
+    if !e.metadata.links.is_empty() {
+        b.push_str("<h2>Links</h2><ul>");
+        for l in &e.metadata.links {
+            let safe = l.url.starts_with("https://") || l.url.starts_with("http://");
+            if safe {
+                let _ = write!(
+                    b,
+                    "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></li>",
+                    esc(&l.url),
+                    esc(l.title.as_deref().unwrap_or(&l.url))
+                );
+            }
+        }
+        b.push_str("</ul>");
+    }
+    let rejected = state.rejected();
+    Ok(page(
+        e.display_name(),
+        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        &b,
+    ))
+}
+
+/// `/functions`: every business function.
+pub async fn functions(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+) -> AppResult<Html<String>> {
+    let s = snapshot(&state)?;
+    let c = &s.loaded.catalog;
+    let mut b = String::from("<h1>Business functions</h1><table><thead><tr><th data-sort>function</th><th data-sort>criticality</th><th>tolerance</th><th data-sort>stopped by</th><th data-sort>degraded by</th></tr></thead><tbody>");
+    for &id in &s.report.functions {
+        let Spec::BusinessFunction(f) = &c.entity(id).spec else {
+            continue;
+        };
+        let stopped = s
+            .report
+            .ranking
+            .iter()
+            .filter(|r| r.stops.iter().any(|x| x.function == id))
+            .count();
+        let degraded = s
+            .report
+            .ranking
+            .iter()
+            .filter(|r| r.degrades.iter().any(|x| x.function == id))
+            .count();
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{stopped}</td><td>{degraded}</td></tr>",
+            link(c, id),
+            f.criticality.as_str(),
+            f.max_tolerable_downtime
+                .as_ref()
+                .map(|d| d.value.to_string())
+                .unwrap_or_else(|| "—".into())
+        );
+    }
+    b.push_str("</tbody></table>");
+    let rejected = state.rejected();
+    Ok(page(
+        "Functions",
+        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        &b,
+    ))
+}
+
+/// `/functions/{name}`: one business function.
+pub async fn function(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(name): Path<String>,
+) -> AppResult<Html<String>> {
+    let s = snapshot(&state)?;
+    let c = &s.loaded.catalog;
+    let id = s
+        .find(&Kind::BusinessFunction, &name)
+        .ok_or_else(|| AppError::NotFound(format!("no business function `{name}`")))?;
+    let e = c.entity(id);
+    let Spec::BusinessFunction(f) = &e.spec else {
+        return Err(AppError::NotFound(format!("no business function `{name}`")));
+    };
+    let mut b = format!(
+        "<h1>{}</h1><p class=\"muted\">{} · {}{}</p><table><tbody><tr><th>owner</th><td>{}</td></tr><tr><th>max tolerable downtime</th><td>{}</td></tr><tr><th>RTO / RPO</th><td>{} / {}</td></tr></tbody></table>",
+        esc(e.display_name()),
+        esc(&e.entity_ref.to_string()),
+        f.criticality.as_str(),
+        e.metadata.description.as_deref().map(|d| format!(" · {}", esc(d))).unwrap_or_default(),
+        f.owner.as_ref().map(|o| esc(&o.value.to_string())).unwrap_or_else(|| "<span class=\"error\">none</span>".into()),
+        f.max_tolerable_downtime.as_ref().map(|d| d.value.to_string()).unwrap_or_else(|| "—".into()),
+        f.rto.as_ref().map(|d| d.value.to_string()).unwrap_or_else(|| "—".into()),
+        f.rpo.as_ref().map(|d| d.value.to_string()).unwrap_or_else(|| "—".into()),
+    );
+    b.push_str("<h2>Suppliers that can stop or degrade it</h2><table><thead><tr><th>supplier</th><th>tier</th><th>effect</th><th>outage</th><th>breach</th></tr></thead><tbody>");
+    let mut any = false;
+    for r in &s.report.ranking {
+        let effect = if r.stops.iter().any(|x| x.function == id) {
+            "down"
+        } else if r.degrades.iter().any(|x| x.function == id) {
+            "degraded"
+        } else {
+            continue;
+        };
+        any = true;
+        let breach = r.outage.breaches.contains(&id) || r.permanent.breaches.contains(&id);
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td class=\"{effect}\">{effect}</td><td>{}</td><td>{}</td></tr>",
+            link(c, r.id),
+            r.tier,
+            r.outage.duration,
+            if breach { "<span class=\"error\">yes</span>" } else { "no" }
+        );
+    }
+    if !any {
+        b.push_str("<tr><td colspan=\"5\">No supplier reaches it.</td></tr>");
+    }
+    b.push_str("</tbody></table>");
+    let _ = write!(
+        b,
+        "<p><a href=\"/whatif?fail={}\">What if it fails itself?</a></p>",
+        url_encode(&e.entity_ref.to_string())
+    );
+    let rejected = state.rejected();
+    Ok(page(
+        e.display_name(),
+        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        &b,
+    ))
+}
+
+/// The query of a what-if: `fail` (repeatable or comma-separated), `mode`, `duration`.
+#[derive(Debug, Default, Deserialize)]
+pub struct WhatifQuery {
+    /// Refs that fail.
+    #[serde(default)]
+    pub fail: Vec<String>,
+    /// `outage` or `permanent`.
+    pub mode: Option<String>,
+    /// An outage duration (`4h`).
+    pub duration: Option<String>,
+}
+
+/// Parses a what-if query against the snapshot.
+pub fn failure_spec(s: &Snapshot, q: &WhatifQuery) -> AppResult<FailureSpec> {
+    let c = &s.loaded.catalog;
+    let mut fail = Vec::new();
+    for text in q
+        .fail
+        .iter()
+        .flat_map(|f| f.split(','))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let id = linchpin_model::EntityRef::parse(text, Some(Kind::Supplier), "default")
+            .ok()
+            .and_then(|r| c.lookup(&r))
+            .or_else(|| {
+                c.iter()
+                    .find(|(_, e)| e.entity_ref.name.eq_ignore_ascii_case(text))
+                    .map(|(id, _)| id)
+            })
+            .ok_or_else(|| AppError::BadRequest(format!("no entity `{text}` in the landscape")))?;
+        if !fail.contains(&id) {
+            fail.push(id);
+        }
+    }
+    let mode = match q.mode.as_deref().unwrap_or("outage") {
+        "" | "outage" => FailureMode::Outage,
+        "permanent" => FailureMode::Permanent,
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "mode `{other}` is neither `outage` nor `permanent`"
+            )))
+        }
+    };
+    let duration = match q
+        .duration
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(d) if mode == FailureMode::Outage => Some(
+            Duration::parse(d)
+                .map_err(|e| AppError::BadRequest(format!("invalid duration `{d}`: {e}")))?,
+        ),
+        _ => None,
+    };
+    Ok(FailureSpec {
+        fail,
+        mode,
+        duration,
+    })
+}
+
+/// `/whatif`: choose what fails; see what stops, for how long, and why.
+pub async fn whatif(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    axum_extra_query: axum::extract::RawQuery,
+) -> AppResult<Html<String>> {
+    let s = snapshot(&state)?;
+    let q = parse_whatif_query(axum_extra_query.0.as_deref().unwrap_or(""));
+    let spec = failure_spec(&s, &q)?;
+    let c = &s.loaded.catalog;
+    let mut b = String::from("<h1>What if…</h1><form method=\"get\" action=\"/whatif\" class=\"inline\"><label>Fails (refs, comma-separated)<input name=\"fail\" size=\"50\" list=\"suppliers\" value=\"");
+    b.push_str(&esc(&q.fail.join(",")));
+    let _ = write!(
+        b,
+        "\"></label><label>Mode<select name=\"mode\"><option value=\"outage\"{}>outage</option><option value=\"permanent\"{}>permanent</option></select></label><label>Duration (outage)<input name=\"duration\" size=\"6\" placeholder=\"RTO\" value=\"{}\"></label><button>Simulate</button></form><datalist id=\"suppliers\">",
+        if spec.mode == FailureMode::Outage { " selected" } else { "" },
+        if spec.mode == FailureMode::Permanent { " selected" } else { "" },
+        esc(q.duration.as_deref().unwrap_or(""))
+    );
+    for r in &s.report.ranking {
+        let _ = write!(
+            b,
+            "<option value=\"{}\">",
+            esc(&c.entity(r.id).entity_ref.name)
+        );
+    }
+    b.push_str("</datalist>");
+    if spec.fail.is_empty() {
+        b.push_str("<p class=\"muted\">Name one or more suppliers (or any entity) above. The URL of the result can be shared.</p><h2>Suggestions</h2><ul>");
+        for r in s.report.ranking.iter().take(5) {
+            let _ = write!(
+                b,
+                "<li><a href=\"/whatif?fail={}\">{}</a></li>",
+                url_encode(&c.entity(r.id).entity_ref.to_string()),
+                name_of(c, r.id)
+            );
+        }
+        b.push_str("</ul>");
+    } else {
+        let s2 = s.clone();
+        let spec2 = spec.clone();
+        let (result, svg) = tokio::task::spawn_blocking(move || {
+            let c = &s2.loaded.catalog;
+            let mut prop = Propagator::new(&s2.graph);
+            let result = whatif_with(c, &s2.graph, &mut prop, &spec2);
+            let failures: Vec<(u32, linchpin_engine::Dur)> = spec2
+                .fail
+                .iter()
+                .map(|&id| (id.0, failure_duration(c, id, &spec2).0))
+                .collect();
+            prop.run(&s2.graph, &failures);
+            let status = linchpin_report::graph::statuses(Some(&prop));
+            let view = linchpin_report::graph::overview(c, &s2.report.ranking, 12, 12, &status);
+            let svg = linchpin_report::html::svg(&view.picture, c, &view.title);
+            (result, svg)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        b.push_str("<h2>Failing</h2><ul>");
+        for f in &result.failed {
+            let _ = write!(
+                b,
+                "<li>{} for {} ({})</li>",
+                link(c, f.id),
+                f.duration,
+                f.source.as_str()
+            );
+        }
+        b.push_str("</ul><h2>Business functions</h2><table><thead><tr><th>function</th><th>criticality</th><th>status</th><th>down</th><th>impaired</th><th>tolerance</th><th>breach</th><th>why</th></tr></thead><tbody>");
+        for f in result.functions.iter().filter(|f| f.status != Status::Up) {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"chain\">{}</td></tr>",
+                link(c, f.id),
+                f.criticality.as_str(),
+                status_cell(f.status),
+                f.down,
+                f.impaired,
+                f.tolerance.map(|t| t.to_string()).unwrap_or_else(|| "—".into()),
+                if f.breach { "<span class=\"error\">breach</span>" } else { "within" },
+                chain(c, &f.path)
+            );
+        }
+        let up = result
+            .functions
+            .iter()
+            .filter(|f| f.status == Status::Up)
+            .count();
+        let _ = write!(b, "</tbody></table><p class=\"muted\">{up} other functions keep working.</p><h2>The picture</h2>{svg}");
+    }
+    let rejected = state.rejected();
+    Ok(page(
+        "What-if",
+        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        &b,
+    ))
+}
+
+/// `fail=a&fail=b&mode=…` (repeated keys, which serde's form decoding does not take).
+pub fn parse_whatif_query(q: &str) -> WhatifQuery {
+    let mut out = WhatifQuery::default();
+    for pair in q.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = url_decode(v);
+        match k {
+            "fail" => out.fail.push(v),
+            "mode" => out.mode = Some(v),
+            "duration" => out.duration = Some(v),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` and `+`.
+pub fn url_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            x => out.push(x),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[derive(Deserialize)]
+pub struct FindingsQuery {
+    severity: Option<String>,
+    id: Option<String>,
+    q: Option<String>,
+}
+
+/// `/findings`: readiness findings with filters.
+pub async fn findings(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Query(q): Query<FindingsQuery>,
+) -> AppResult<Html<String>> {
+    let s = snapshot(&state)?;
+    let c = &s.loaded.catalog;
+    let severity = q.severity.clone().filter(|x| !x.is_empty());
+    let id = q.id.clone().filter(|x| !x.is_empty());
+    let text = q.q.clone().unwrap_or_default().to_lowercase();
+    let mut ids: Vec<&str> = s.report.findings.iter().map(|f| f.id).collect();
+    ids.sort();
+    ids.dedup();
+    let mut b = String::from("<h1>Findings</h1><form method=\"get\" class=\"inline\"><label>Severity<select name=\"severity\"><option value=\"\">any</option>");
+    for sev in ["error", "warning", "info"] {
+        let _ = write!(
+            b,
+            "<option{}>{sev}</option>",
+            if severity.as_deref() == Some(sev) {
+                " selected"
+            } else {
+                ""
+            }
+        );
+    }
+    b.push_str(
+        "</select></label><label>Finding<select name=\"id\"><option value=\"\">any</option>",
+    );
+    for i in &ids {
+        let _ = write!(
+            b,
+            "<option{}>{i}</option>",
+            if id.as_deref() == Some(*i) {
+                " selected"
+            } else {
+                ""
+            }
+        );
+    }
+    let _ = write!(b, "</select></label><label>Text<input name=\"q\" value=\"{}\"></label><button>Filter</button></form>", esc(&text));
+    b.push_str("<table><thead><tr><th data-sort>severity</th><th data-sort>finding</th><th>entity</th><th>message</th><th>where</th></tr></thead><tbody>");
+    let mut shown = 0;
+    for f in &s.report.findings {
+        let sev = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        if severity.as_deref().is_some_and(|x| x != sev)
+            || id.as_deref().is_some_and(|x| x != f.id)
+            || (!text.is_empty() && !f.message.to_lowercase().contains(&text))
+        {
+            continue;
+        }
+        shown += 1;
+        let e = c.entity(f.entity);
+        let _ = write!(
+            b,
+            "<tr><td class=\"{sev}\">{sev}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"muted\">{}:{}</td></tr>",
+            f.id,
+            link(c, f.entity),
+            esc(&f.message),
+            esc(s.loaded.sources.path(e.span.file)),
+            e.span.line
+        );
+    }
+    let _ = write!(
+        b,
+        "</tbody></table><p class=\"muted\">{shown} of {} findings.</p>",
+        s.report.findings.len()
+    );
+    let rejected = state.rejected();
+    Ok(page(
+        "Findings",
+        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        &b,
+    ))
+}
+
+/// `/trends`: tiers, findings and readiness over the landscape's versions.
+pub async fn trends(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+) -> AppResult<Html<String>> {
+    let versions = state.db.versions(200).await?;
+    let mut b = String::from("<h1>Trends</h1>");
+    if versions.len() < 2 {
+        b.push_str("<p class=\"muted\">Trends appear once the landscape has changed at least once while the server ran (every loaded version is kept).</p>");
+    }
+    let series =
+        |f: &dyn Fn(&crate::db::VersionRow) -> i64| versions.iter().map(f).collect::<Vec<_>>();
+    b.push_str(&crate::charts::lines(
+        "Suppliers per tier",
+        &[
+            ("tier 1", "#b3261e", series(&|v| v.tiers[0])),
+            ("tier 2", "#d97706", series(&|v| v.tiers[1])),
+            ("tier 3", "#2f5bd3", series(&|v| v.tiers[2])),
+            ("tier 4", "#8a94a6", series(&|v| v.tiers[3])),
+        ],
+    ));
+    b.push_str(&crate::charts::lines(
+        "Findings",
+        &[
+            ("errors", "#b3261e", series(&|v| v.findings_errors)),
+            ("warnings", "#d97706", series(&|v| v.findings_warnings)),
+        ],
+    ));
+    b.push_str(&crate::charts::lines(
+        "Tier 1–2 suppliers ready",
+        &[
+            ("ready", "#1f6f43", series(&|v| v.ready)),
+            ("of", "#8a94a6", series(&|v| v.ready_of)),
+        ],
+    ));
+    b.push_str("<h2>Versions</h2><table><thead><tr><th>loaded</th><th>version</th><th>commit</th><th>suppliers</th><th>tier 1</th><th>findings</th><th>breaches</th></tr></thead><tbody>");
+    for v in versions.iter().rev() {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            datetime(v.loaded_at),
+            esc(&v.version),
+            esc(v.commit.as_deref().map(|c| &c[..c.len().min(12)]).unwrap_or("")),
+            v.suppliers,
+            v.tiers[0],
+            v.findings_total,
+            v.breaches
+        );
+    }
+    b.push_str("</tbody></table>");
+    let s = state.current();
+    let rejected = state.rejected();
+    Ok(page(
+        "Trends",
+        &frame(Some(&p), &csrf, rejected.as_ref(), s.as_deref()),
+        &b,
+    ))
+}
+
+/// `/audit`: who changed what.
+pub async fn audit(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+) -> AppResult<Html<String>> {
+    let entries = state.db.audit_log(500).await?;
+    let mut b = String::from("<h1>Audit log</h1><table><thead><tr><th>when</th><th>who</th><th>what</th><th>subject</th><th>detail</th></tr></thead><tbody>");
+    for a in &entries {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            datetime(a.at),
+            esc(&a.actor),
+            esc(&a.action),
+            esc(&a.subject),
+            esc(&a.detail)
+        );
+    }
+    b.push_str("</tbody></table>");
+    let s = state.current();
+    Ok(page(
+        "Audit log",
+        &frame(Some(&p), &csrf, None, s.as_deref()),
+        &b,
+    ))
+}
+
+/// Functions of a snapshot by criticality, for the API.
+pub fn criticality_of(c: &Catalog, id: EntityId) -> Option<Criticality> {
+    match &c.entity(id).spec {
+        Spec::BusinessFunction(f) => Some(f.criticality),
+        _ => None,
+    }
+}

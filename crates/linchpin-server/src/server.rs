@@ -1,0 +1,242 @@
+//! Starting the server: the database, the first load, the watcher that
+//! reloads on change (keeping the last good version when a new one has
+//! errors), and the listener.
+
+use crate::app::{app, shared, AppState, Settings};
+use crate::db::{Db, Role, VersionRow};
+use crate::snapshot::{build, ready_count, tier_counts, Snapshot};
+use linchpin_diagnostics::Severity;
+use linchpin_model::Kind;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Settings shared with the handlers.
+    pub settings: Settings,
+    /// Where to listen.
+    pub bind: SocketAddr,
+    /// The database URL.
+    pub database: String,
+    /// How often to look for changes.
+    pub poll: Duration,
+}
+
+/// A version's numbers for the history.
+pub fn version_row(s: &Snapshot, now: i64) -> VersionRow {
+    let tiers = tier_counts(s);
+    let (ready, of) = ready_count(s);
+    let c = &s.loaded.catalog;
+    VersionRow {
+        version: s.version.clone(),
+        commit: s.commit.clone(),
+        loaded_at: now,
+        entities: c.len() as i64,
+        suppliers: c.of_kind(&Kind::Supplier).count() as i64,
+        tiers: tiers.map(|t| t as i64),
+        findings_errors: s
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count() as i64,
+        findings_warnings: s
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count() as i64,
+        findings_total: s.report.findings.len() as i64,
+        ready: ready as i64,
+        ready_of: of as i64,
+        breaches: s
+            .report
+            .scenarios
+            .iter()
+            .filter(|sc| sc.scenario.is_some())
+            .flat_map(|sc| sc.result.functions.iter())
+            .filter(|f| f.breach)
+            .count() as i64,
+    }
+}
+
+/// Loads the landscape now: a valid version is served and recorded; one
+/// with errors is kept aside (its diagnostics shown) while the last valid
+/// one stays. Returns whether a new version is served.
+pub async fn reload(state: &AppState) -> Result<bool, String> {
+    let dir = state.settings.dir.clone();
+    let today = state.today_date();
+    let threads = state.settings.threads;
+    let built = tokio::task::spawn_blocking(move || build(&dir, today, threads))
+        .await
+        .map_err(|e| e.to_string())?;
+    match built {
+        Ok(s) => {
+            let same = state
+                .current()
+                .is_some_and(|c| c.version == s.version && c.today == s.today);
+            if let Ok(mut r) = state.rejected.write() {
+                *r = None;
+            }
+            if same {
+                return Ok(false);
+            }
+            state
+                .db
+                .record_version(&version_row(&s, state.now()))
+                .await
+                .map_err(|e| e.0)?;
+            if let Ok(mut cur) = state.snapshot.write() {
+                *cur = Some(Arc::new(s));
+            }
+            Ok(true)
+        }
+        Err(rejected) => {
+            eprintln!(
+                "the landscape has {} error(s); still serving the last valid version",
+                rejected.errors
+            );
+            if let Ok(mut r) = state.rejected.write() {
+                *r = Some(rejected);
+            }
+            Ok(false)
+        }
+    }
+}
+
+/// What identifies the files' state: every path with its size and time.
+#[allow(clippy::disallowed_methods)]
+pub fn fingerprint(dir: &Path) -> Vec<(String, u64, u128)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name == "node_modules" || name == "target" {
+                continue;
+            }
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(e.path());
+            } else {
+                let t = meta
+                    .modified()
+                    .ok()
+                    .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                out.push((e.path().to_string_lossy().into_owned(), meta.len(), t));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Looks for changes every `poll` and reloads; also when the date changes.
+pub fn spawn_watcher(state: AppState, poll: Duration) {
+    tokio::spawn(async move {
+        let dir = state.settings.dir.clone();
+        let mut last = {
+            let d = dir.clone();
+            tokio::task::spawn_blocking(move || fingerprint(&d))
+                .await
+                .unwrap_or_default()
+        };
+        let mut last_day = state.today_date();
+        loop {
+            tokio::time::sleep(poll).await;
+            let d = dir.clone();
+            let now = tokio::task::spawn_blocking(move || fingerprint(&d))
+                .await
+                .unwrap_or_default();
+            let day = state.today_date();
+            if now != last || day != last_day {
+                last = now;
+                last_day = day;
+                match reload(&state).await {
+                    Ok(true) => eprintln!("reloaded the landscape"),
+                    Ok(false) => {}
+                    Err(e) => eprintln!("error: cannot reload the landscape: {e}"),
+                }
+            }
+        }
+    });
+}
+
+/// Whether an address is this machine only.
+pub fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+/// Opens the database; refuses to listen beyond this machine without tokens.
+pub async fn prepare(options: &ServeOptions) -> Result<AppState, String> {
+    let db = Db::connect(&options.database).await.map_err(|e| e.0)?;
+    let auth = db.has_tokens().await.map_err(|e| e.0)?;
+    if !auth && !is_loopback(&options.bind) {
+        return Err(format!(
+            "refusing to listen on {} without authentication: anyone on the network could read and change the workflow. Create a token first (`linchpin serve --create-token NAME --role admin`), or bind to 127.0.0.1",
+            options.bind
+        ));
+    }
+    let state = shared(options.settings.clone(), db, auth);
+    reload(&state).await?;
+    Ok(state)
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(options: ServeOptions) -> Result<(), String> {
+    let state = prepare(&options).await?;
+    let listener = tokio::net::TcpListener::bind(options.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let served = state.current();
+    eprintln!(
+        "serving {} at http://{addr}/ ({}; {})",
+        options.settings.dir.display(),
+        match &served {
+            Some(s) => format!("version {}, {} entities", s.version, s.loaded.catalog.len()),
+            None => "no valid version yet: see /status".to_owned(),
+        },
+        if state.auth_required.load(Ordering::Relaxed) {
+            "sign-in required"
+        } else {
+            "no tokens: open to this machine only"
+        }
+    );
+    println!("http://{addr}/");
+    spawn_watcher(state.clone(), options.poll);
+    let db = state.db.clone();
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    db.close().await;
+    Ok(())
+}
+
+/// Creates a token and prints it once.
+pub async fn create_token(
+    database: &str,
+    name: &str,
+    role: Role,
+    now: i64,
+) -> Result<String, String> {
+    let db = Db::connect(database).await.map_err(|e| e.0)?;
+    let token = db
+        .create_token("cli", name, role, now)
+        .await
+        .map_err(|e| e.0)?;
+    db.close().await;
+    Ok(token)
+}

@@ -1,0 +1,955 @@
+//! The continuity workflow: requests to suppliers (statements, escrow
+//! verifications, exit-plan tests, renewals), their comments and evidence,
+//! the due-and-overdue view, CSV, and the YAML change a reviewed statement
+//! makes to the landscape (the files stay the truth).
+
+use crate::app::{check_csrf, require, AppError, AppResult, AppState, Csrf};
+use crate::db::{Principal, Request, Role, REQUEST_KINDS, REQUEST_STATUSES};
+use crate::html::{csrf_field, datetime, esc, page, url_encode, Frame};
+use crate::pages::snapshot;
+use crate::snapshot::Snapshot;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Form, Json};
+use linchpin_model::{Date, Duration, Kind, Spec};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// Whether a request is overdue: not yet received and past its due date.
+pub fn is_overdue(r: &Request, today: Date) -> bool {
+    matches!(r.status.as_str(), "open" | "sent") && Date::parse(&r.due).is_ok_and(|d| d < today)
+}
+
+/// The status shown: the stored one, or `overdue`.
+pub fn shown_status(r: &Request, today: Date) -> &str {
+    if is_overdue(r, today) {
+        "overdue"
+    } else {
+        &r.status
+    }
+}
+
+fn supplier_link(s: Option<&Snapshot>, supplier: &str) -> String {
+    let name = supplier.rsplit('/').next().unwrap_or(supplier);
+    let title = s
+        .and_then(|s| s.find(&Kind::Supplier, name))
+        .map(|id| {
+            s.map(|s| s.loaded.catalog.entity(id).display_name().to_owned())
+                .unwrap_or_default()
+        })
+        .unwrap_or_else(|| supplier.to_owned());
+    format!(
+        "<a href=\"/suppliers/{}\">{}</a>",
+        url_encode(name),
+        esc(&title)
+    )
+}
+
+/// Requests as an HTML table.
+pub fn table(requests: &[Request], today: Date) -> String {
+    let mut b = String::from("<table><thead><tr><th data-sort>#</th><th data-sort>supplier</th><th data-sort>kind</th><th data-sort>due</th><th data-sort>status</th><th>team</th></tr></thead><tbody>");
+    for r in requests {
+        let st = shown_status(r, today);
+        let _ = write!(
+            b,
+            "<tr><td><a href=\"/requests/{0}\">#{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class=\"{4}\">{5}</td><td>{6}</td></tr>",
+            r.id,
+            supplier_link(None, &r.supplier),
+            esc(&r.kind),
+            esc(&r.due),
+            if st == "overdue" { "error" } else { "" },
+            st,
+            esc(r.team.as_deref().unwrap_or(""))
+        );
+    }
+    b.push_str("</tbody></table>");
+    b
+}
+
+fn frame<'a>(p: &'a Principal, csrf: &'a Csrf, s: Option<&'a Snapshot>) -> Frame<'a> {
+    Frame {
+        principal: Some(p),
+        csrf,
+        rejected: None,
+        version: s.map(|s| s.version.as_str()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    view: Option<String>,
+    status: Option<String>,
+}
+
+/// `GET /requests`: every request, or only what is due in 30 days and overdue.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Html<String>> {
+    let today = state.today_date();
+    let all = state.db.requests(None).await?;
+    let due_view = q.view.as_deref() == Some("due");
+    let soon = today.add_days(30);
+    let shown: Vec<Request> = all
+        .into_iter()
+        .filter(|r| {
+            !due_view
+                || (matches!(r.status.as_str(), "open" | "sent")
+                    && Date::parse(&r.due).is_ok_and(|d| d <= soon))
+        })
+        .filter(|r| {
+            q.status
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .is_none_or(|s| shown_status(r, today) == s)
+        })
+        .collect();
+    let overdue = shown.iter().filter(|r| is_overdue(r, today)).count();
+    let mut b = format!(
+        "<h1>{}</h1><p><a href=\"/requests\">All</a> · <a href=\"/requests?view=due\">Due in 30 days and overdue</a> · <a href=\"/requests?status=overdue\">Overdue</a> · <a href=\"/requests.csv\">CSV</a>{}</p><p class=\"muted\">Today is {today}; {overdue} overdue.</p>",
+        if due_view { "Due and overdue" } else { "Requests" },
+        if p.role >= Role::Editor { " · <a href=\"/requests/new\">New request</a>" } else { "" }
+    );
+    b.push_str(&table(&shown, today));
+    let s = state.current();
+    Ok(page("Requests", &frame(&p, &csrf, s.as_deref()), &b))
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    supplier: Option<String>,
+}
+
+/// `GET /requests/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Html<String>> {
+    require(&p, Role::Editor)?;
+    let s = snapshot(&state)?;
+    let c = &s.loaded.catalog;
+    let mut b = format!("<h1>New request</h1><form method=\"post\" action=\"/requests\" class=\"inline\">{}<label>Supplier<select name=\"supplier\" required>", csrf_field(&csrf));
+    for r in &s.report.ranking {
+        let key = c.entity(r.id).entity_ref.to_string();
+        let _ = write!(
+            b,
+            "<option value=\"{}\"{}>{} (tier {})</option>",
+            esc(&key),
+            if q.supplier.as_deref() == Some(key.as_str()) {
+                " selected"
+            } else {
+                ""
+            },
+            esc(c.entity(r.id).display_name()),
+            r.tier
+        );
+    }
+    b.push_str("</select></label><label>Kind<select name=\"kind\">");
+    for k in REQUEST_KINDS {
+        let _ = write!(b, "<option>{k}</option>");
+    }
+    let _ = write!(
+        b,
+        "</select></label><label>Due<input type=\"date\" name=\"due\" required value=\"{}\"></label><label>Owning team<select name=\"team\"><option value=\"\">—</option>",
+        state.today_date().add_days(30)
+    );
+    for (_, g) in c.of_kind(&Kind::Group) {
+        let _ = write!(
+            b,
+            "<option value=\"{0}\">{0}</option>",
+            esc(&g.entity_ref.to_string())
+        );
+    }
+    b.push_str("</select></label><button>Create</button></form>");
+    Ok(page("New request", &frame(&p, &csrf, Some(&s)), &b))
+}
+
+/// A new request as the API and the form give it.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct NewRequest {
+    /// The supplier (`supplier:acme` or `acme`).
+    pub supplier: String,
+    /// One of [`REQUEST_KINDS`].
+    pub kind: String,
+    /// `YYYY-MM-DD`.
+    pub due: String,
+    /// The owning team's ref.
+    #[serde(default)]
+    pub team: Option<String>,
+}
+
+/// Checks a new request against the landscape; returns the supplier's canonical ref.
+pub fn validate_new(s: &Snapshot, r: &NewRequest) -> AppResult<(String, Option<String>)> {
+    let c = &s.loaded.catalog;
+    let name = r.supplier.trim();
+    let id = linchpin_model::EntityRef::parse(name, Some(Kind::Supplier), "default")
+        .ok()
+        .and_then(|x| c.lookup(&x))
+        .filter(|&id| c.entity(id).kind() == &Kind::Supplier)
+        .ok_or_else(|| AppError::BadRequest(format!("no supplier `{name}` in the landscape")))?;
+    if !REQUEST_KINDS.contains(&r.kind.as_str()) {
+        return Err(AppError::BadRequest(format!(
+            "kind `{}` is not one of {}",
+            r.kind,
+            REQUEST_KINDS.join(", ")
+        )));
+    }
+    Date::parse(r.due.trim())
+        .map_err(|e| AppError::BadRequest(format!("due date `{}`: {e}", r.due)))?;
+    let team = match r.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => {
+            let tid = linchpin_model::EntityRef::parse(t, Some(Kind::Group), "default")
+                .ok()
+                .and_then(|x| c.lookup(&x))
+                .ok_or_else(|| AppError::BadRequest(format!("no team `{t}` in the landscape")))?;
+            Some(c.entity(tid).entity_ref.to_string())
+        }
+    };
+    Ok((c.entity(id).entity_ref.to_string(), team))
+}
+
+#[derive(Deserialize)]
+pub struct NewRequestForm {
+    csrf: String,
+    supplier: String,
+    kind: String,
+    due: String,
+    team: Option<String>,
+}
+
+/// `POST /requests`.
+pub async fn create_page(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Form(f): Form<NewRequestForm>,
+) -> AppResult<Response> {
+    check_csrf(&csrf, &f.csrf)?;
+    require(&p, Role::Editor)?;
+    let s = snapshot(&state)?;
+    let new = NewRequest {
+        supplier: f.supplier,
+        kind: f.kind,
+        due: f.due,
+        team: f.team,
+    };
+    let (supplier, team) = validate_new(&s, &new)?;
+    let id = state
+        .db
+        .create_request(
+            &p.name,
+            &supplier,
+            &new.kind,
+            new.due.trim(),
+            team.as_deref(),
+            state.now(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}
+
+/// `GET /requests/{id}`.
+pub async fn detail(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    let r = state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    let today = state.today_date();
+    let s = state.current();
+    let st = shown_status(&r, today);
+    let mut b = format!(
+        "<h1>Request #{} — {}</h1><table><tbody><tr><th>supplier</th><td>{}</td></tr><tr><th>due</th><td>{}</td></tr><tr><th>status</th><td class=\"{}\">{}</td></tr><tr><th>team</th><td>{}</td></tr><tr><th>created</th><td>{} by {}</td></tr><tr><th>updated</th><td>{}</td></tr></tbody></table>",
+        r.id,
+        esc(&r.kind),
+        supplier_link(s.as_deref(), &r.supplier),
+        esc(&r.due),
+        if st == "overdue" { "error" } else { "" },
+        st,
+        esc(r.team.as_deref().unwrap_or("—")),
+        datetime(r.created_at),
+        esc(&r.created_by),
+        datetime(r.updated_at)
+    );
+    let editor = p.role >= Role::Editor;
+    if editor {
+        let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/status\" class=\"inline\">{}<label>Status<select name=\"status\">", r.id, csrf_field(&csrf));
+        for x in REQUEST_STATUSES.iter().filter(|x| **x != "reviewed") {
+            let _ = write!(
+                b,
+                "<option{}>{x}</option>",
+                if *x == r.status { " selected" } else { "" }
+            );
+        }
+        b.push_str("</select></label><button>Set status</button></form>");
+    }
+    if r.kind == "statement" && editor && matches!(r.status.as_str(), "received" | "reviewed") {
+        let _ = write!(
+            b,
+            "<h2>Review the statement</h2><p class=\"muted\">What the supplier committed to. Reviewing produces the change to the landscape's YAML.</p><form method=\"post\" action=\"/requests/{}/review\" class=\"inline\">{}<label>Received<input type=\"date\" name=\"received\" required value=\"{today}\"></label><label>Valid until<input type=\"date\" name=\"valid_until\" required></label><label>RTO<input name=\"rto\" size=\"5\" placeholder=\"4h\"></label><label>RPO<input name=\"rpo\" size=\"5\" placeholder=\"1h\"></label><label>Certifications<input name=\"certifications\" placeholder=\"ISO22301, SOC2-Type2\"></label><button>Mark reviewed</button></form>",
+            r.id,
+            csrf_field(&csrf)
+        );
+    }
+    if r.status == "reviewed" && r.review.is_some() {
+        let _ = write!(b, "<p><a href=\"/requests/{}/patch\">Download the change to the landscape (patch)</a> — apply it with <code>git apply</code> in the landscape's repository.</p>", r.id);
+    }
+    b.push_str("<h2>Evidence</h2>");
+    let uploads = state.db.uploads(id).await?;
+    if uploads.is_empty() {
+        b.push_str("<p class=\"muted\">No files.</p>");
+    } else {
+        b.push_str("<ul>");
+        for u in &uploads {
+            let _ = write!(
+                b,
+                "<li><a href=\"/requests/{}/uploads/{}\">{}</a> ({}, {} bytes, by {} on {}; sha256 <code>{}</code>)</li>",
+                r.id,
+                u.id,
+                esc(&u.filename),
+                esc(&u.content_type),
+                u.size,
+                esc(&u.author),
+                datetime(u.created_at),
+                &u.sha256[..16]
+            );
+        }
+        b.push_str("</ul>");
+    }
+    if editor {
+        let _ = write!(
+            b,
+            "<form method=\"post\" action=\"/requests/{}/uploads\" enctype=\"multipart/form-data\" class=\"inline\">{}<label>File (PDF, Word, Excel, PowerPoint, OpenDocument, text; at most {} MiB)<input type=\"file\" name=\"file\" required></label><button>Upload</button></form>",
+            r.id,
+            csrf_field(&csrf),
+            state.settings.max_upload / (1024 * 1024)
+        );
+    }
+    b.push_str("<h2>Comments</h2>");
+    for c in state.db.comments(id).await? {
+        let _ = write!(
+            b,
+            "<p><strong>{}</strong> <span class=\"muted\">{}</span><br>{}</p>",
+            esc(&c.author),
+            datetime(c.created_at),
+            esc(&c.body).replace('\n', "<br>")
+        );
+    }
+    if editor {
+        let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/comments\">{}<textarea name=\"body\" rows=\"3\" cols=\"70\" required></textarea><br><button>Comment</button></form>", r.id, csrf_field(&csrf));
+    }
+    Ok(page(
+        &format!("Request #{id}"),
+        &frame(&p, &csrf, s.as_deref()),
+        &b,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    csrf: String,
+    status: String,
+}
+
+/// `POST /requests/{id}/status`.
+pub async fn status_page(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    check_csrf(&csrf, &f.csrf)?;
+    require(&p, Role::Editor)?;
+    set_status(&state, &p, id, &f.status).await?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}
+
+/// Changes a request's status (not to `reviewed`: that takes a review).
+pub async fn set_status(state: &AppState, p: &Principal, id: i64, status: &str) -> AppResult<()> {
+    if !REQUEST_STATUSES.contains(&status) || status == "reviewed" {
+        return Err(AppError::BadRequest(format!(
+            "status `{status}` is not one of open, sent, received (a statement becomes reviewed through its review)"
+        )));
+    }
+    if !state
+        .db
+        .set_status(&p.name, id, status, None, state.now())
+        .await?
+    {
+        return Err(AppError::NotFound(format!("no request #{id}")));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    csrf: String,
+    body: String,
+}
+
+/// `POST /requests/{id}/comments`.
+pub async fn comment_page(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> AppResult<Response> {
+    check_csrf(&csrf, &f.csrf)?;
+    require(&p, Role::Editor)?;
+    let body = f.body.trim();
+    if body.is_empty() || body.len() > 20_000 {
+        return Err(AppError::BadRequest(
+            "a comment has 1 to 20,000 characters".into(),
+        ));
+    }
+    state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    state.db.add_comment(&p.name, id, body, state.now()).await?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}
+
+/// The reviewed content of a continuity statement.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct Review {
+    /// When it was received.
+    pub received: String,
+    /// Until when it is valid.
+    #[serde(rename = "validUntil")]
+    pub valid_until: String,
+    /// The committed RTO.
+    #[serde(default)]
+    pub rto: Option<String>,
+    /// The committed RPO.
+    #[serde(default)]
+    pub rpo: Option<String>,
+    /// Certifications.
+    #[serde(default)]
+    pub certifications: Vec<String>,
+}
+
+impl Review {
+    /// Checks dates and durations.
+    pub fn check(&self) -> AppResult<()> {
+        let received = Date::parse(&self.received)
+            .map_err(|e| AppError::BadRequest(format!("received `{}`: {e}", self.received)))?;
+        let until = Date::parse(&self.valid_until).map_err(|e| {
+            AppError::BadRequest(format!("valid until `{}`: {e}", self.valid_until))
+        })?;
+        if until < received {
+            return Err(AppError::BadRequest(
+                "the statement cannot expire before it was received".into(),
+            ));
+        }
+        for d in self.rto.iter().chain(&self.rpo) {
+            Duration::parse(d).map_err(|e| AppError::BadRequest(format!("duration `{d}`: {e}")))?;
+        }
+        for c in &self.certifications {
+            if c.is_empty() || c.contains(['\n', ':', '#', '[', ']', ',', '{', '}', '"', '\'']) {
+                return Err(AppError::BadRequest(format!(
+                    "certification `{c}`: use letters, digits and dashes"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    csrf: String,
+    received: String,
+    valid_until: String,
+    rto: Option<String>,
+    rpo: Option<String>,
+    certifications: Option<String>,
+}
+
+/// `POST /requests/{id}/review`.
+pub async fn review_page(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> AppResult<Response> {
+    check_csrf(&csrf, &f.csrf)?;
+    require(&p, Role::Editor)?;
+    let clean = |v: Option<String>| v.map(|x| x.trim().to_owned()).filter(|x| !x.is_empty());
+    let review = Review {
+        received: f.received.trim().to_owned(),
+        valid_until: f.valid_until.trim().to_owned(),
+        rto: clean(f.rto),
+        rpo: clean(f.rpo),
+        certifications: f
+            .certifications
+            .unwrap_or_default()
+            .split(',')
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect(),
+    };
+    review_request(&state, &p, id, &review).await?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}
+
+/// Marks a received statement reviewed with its content.
+pub async fn review_request(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    review: &Review,
+) -> AppResult<()> {
+    review.check()?;
+    let r = state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    if r.kind != "statement" || !matches!(r.status.as_str(), "received" | "reviewed") {
+        return Err(AppError::BadRequest(
+            "only a received continuity statement can be reviewed".into(),
+        ));
+    }
+    let json = serde_json::to_string(review).map_err(|e| AppError::Internal(e.to_string()))?;
+    state
+        .db
+        .set_status(&p.name, id, "reviewed", Some(&json), state.now())
+        .await?;
+    Ok(())
+}
+
+/// `GET /requests/{id}/patch`: the YAML change of a reviewed statement, as a unified diff.
+pub async fn patch(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
+    let r = state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    let review: Review = r
+        .review
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(|| AppError::BadRequest("the request has no review yet".into()))?;
+    let s = snapshot(&state)?;
+    let diff = statement_patch(&s, &r.supplier, &review)?;
+    let mut resp = (StatusCode::OK, diff).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/x-diff; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"request-{id}-statement.patch\""
+        ))
+        .map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    Ok(resp)
+}
+
+/// The unified diff that writes `review` as the supplier's
+/// `spec.continuity` in its YAML file (keeping `requested`).
+pub fn statement_patch(s: &Snapshot, supplier: &str, review: &Review) -> AppResult<String> {
+    let c = &s.loaded.catalog;
+    let r = linchpin_model::EntityRef::parse(supplier, Some(Kind::Supplier), "default")
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let id = c.lookup(&r).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "the supplier `{supplier}` is no longer in the landscape"
+        ))
+    })?;
+    let e = c.entity(id);
+    let Spec::Supplier(sp) = &e.spec else {
+        return Err(AppError::NotFound(format!(
+            "`{supplier}` is not a supplier"
+        )));
+    };
+    let path = s.loaded.sources.path(e.span.file).to_owned();
+    let text = &s.loaded.sources.get(e.span.file).text;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let at = (e.span.line as usize).saturating_sub(1).min(lines.len());
+    let is_sep = |l: &str| l.trim_end() == "---" || l.starts_with("--- ");
+    let doc_start = (0..at)
+        .rev()
+        .find(|&i| is_sep(lines[i]))
+        .map_or(0, |i| i + 1);
+    let doc_end = (at..lines.len())
+        .find(|&i| is_sep(lines[i]))
+        .unwrap_or(lines.len());
+    let spec = (doc_start..doc_end)
+        .find(|&i| lines[i].trim_end() == "spec:")
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "cannot find `spec:` of `{supplier}` in {path}; edit the file by hand"
+            ))
+        })?;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let blank = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
+    // The end of the spec block: the first line at indent 0 after it.
+    let spec_end = (spec + 1..doc_end)
+        .find(|&i| !blank(lines[i]) && indent(lines[i]) == 0)
+        .unwrap_or(doc_end);
+    let mut last = spec_end;
+    while last > spec + 1 && blank(lines[last - 1]) {
+        last -= 1;
+    }
+    let continuity = (spec + 1..spec_end).find(|&i| lines[i].trim_end() == "  continuity:");
+    let (from, to) = match continuity {
+        Some(start) => {
+            let end = (start + 1..spec_end)
+                .find(|&i| !blank(lines[i]) && indent(lines[i]) <= 2)
+                .unwrap_or(last);
+            (start, end)
+        }
+        None => (last, last),
+    };
+    let mut block = String::from("  continuity:\n");
+    if let Some(req) = sp.continuity.as_ref().and_then(|c| c.requested) {
+        let _ = writeln!(block, "    requested: {req}");
+    }
+    let _ = writeln!(
+        block,
+        "    statement:\n      received: {}\n      validUntil: {}",
+        review.received, review.valid_until
+    );
+    if let Some(rto) = &review.rto {
+        let _ = writeln!(block, "      rto: {rto}");
+    }
+    if let Some(rpo) = &review.rpo {
+        let _ = writeln!(block, "      rpo: {rpo}");
+    }
+    if !review.certifications.is_empty() {
+        let _ = writeln!(
+            block,
+            "      certifications: [{}]",
+            review.certifications.join(", ")
+        );
+    }
+    let mut old: Vec<String> = lines[from..to].iter().map(|l| (*l).to_owned()).collect();
+    if let Some(l) = old.last_mut() {
+        if !l.ends_with('\n') {
+            l.push('\n');
+        }
+    }
+    let new: Vec<String> = block.split_inclusive('\n').map(str::to_owned).collect();
+    Ok(unified_diff(&path, &lines, from, to, &old, &new))
+}
+
+/// One hunk replacing `lines[from..to]` by `new`, with three lines of context.
+fn unified_diff(
+    path: &str,
+    lines: &[&str],
+    from: usize,
+    to: usize,
+    old: &[String],
+    new: &[String],
+) -> String {
+    let ctx_start = from.saturating_sub(3);
+    let ctx_end = (to + 3).min(lines.len());
+    let before = &lines[ctx_start..from];
+    let after = &lines[to..ctx_end];
+    let old_len = before.len() + old.len() + after.len();
+    let new_len = before.len() + new.len() + after.len();
+    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    let start = |len: usize| if len == 0 { ctx_start } else { ctx_start + 1 };
+    let _ = writeln!(
+        out,
+        "@@ -{},{} +{},{} @@",
+        start(old_len),
+        old_len,
+        start(new_len),
+        new_len
+    );
+    let line = |out: &mut String, prefix: char, l: &str| {
+        out.push(prefix);
+        out.push_str(l);
+        if !l.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    };
+    for l in before {
+        line(&mut out, ' ', l);
+    }
+    for l in old {
+        line(&mut out, '-', l);
+    }
+    for l in new {
+        line(&mut out, '+', l);
+    }
+    for l in after {
+        line(&mut out, ' ', l);
+    }
+    out
+}
+
+/// The content type of an evidence file, from its first bytes and name;
+/// `None` for anything else (executables, HTML, images of unknown kinds…).
+pub fn sniff(filename: &str, data: &[u8]) -> Option<&'static str> {
+    let ext = filename
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if data.starts_with(b"%PDF-") {
+        return Some("application/pdf");
+    }
+    if data.starts_with(b"PK\x03\x04") {
+        return match ext.as_str() {
+            "docx" => {
+                Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            }
+            "xlsx" => Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            "pptx" => {
+                Some("application/vnd.openxmlformats-officedocument.presentationml.presentation")
+            }
+            "odt" => Some("application/vnd.oasis.opendocument.text"),
+            "ods" => Some("application/vnd.oasis.opendocument.spreadsheet"),
+            "odp" => Some("application/vnd.oasis.opendocument.presentation"),
+            _ => None,
+        };
+    }
+    if data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return match ext.as_str() {
+            "doc" => Some("application/msword"),
+            "xls" => Some("application/vnd.ms-excel"),
+            "ppt" => Some("application/vnd.ms-powerpoint"),
+            _ => None,
+        };
+    }
+    if matches!(ext.as_str(), "txt" | "csv" | "md")
+        && std::str::from_utf8(data).is_ok()
+        && !data.contains(&0)
+    {
+        return Some(match ext.as_str() {
+            "csv" => "text/csv",
+            "md" => "text/markdown",
+            _ => "text/plain",
+        });
+    }
+    None
+}
+
+/// A safe display name for an uploaded file.
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .take(120)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "evidence".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+/// Reads one file out of a multipart body, with the CSRF field when asked.
+async fn read_upload(mut m: Multipart, max: usize) -> AppResult<(Option<String>, String, Vec<u8>)> {
+    let mut csrf = None;
+    let mut file = None;
+    while let Some(mut field) = m
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("the upload is not a valid form: {e}")))?
+    {
+        match field.name() {
+            Some("csrf") => {
+                csrf = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|e| AppError::BadRequest(e.to_string()))?,
+                );
+            }
+            Some("file") => {
+                let name = clean_name(field.file_name().unwrap_or("evidence"));
+                let mut data = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|e| {
+                    AppError::TooLarge(format!(
+                        "the upload failed or is larger than {} MiB: {e}",
+                        max / (1024 * 1024)
+                    ))
+                })? {
+                    if data.len() + chunk.len() > max {
+                        return Err(AppError::TooLarge(format!(
+                            "files are limited to {} MiB",
+                            max / (1024 * 1024)
+                        )));
+                    }
+                    data.extend_from_slice(&chunk);
+                }
+                file = Some((name, data));
+            }
+            _ => {}
+        }
+    }
+    let (name, data) = file.ok_or_else(|| AppError::BadRequest("the form has no `file`".into()))?;
+    if data.is_empty() {
+        return Err(AppError::BadRequest("the file is empty".into()));
+    }
+    Ok((csrf, name, data))
+}
+
+async fn store_upload(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    name: &str,
+    data: &[u8],
+) -> AppResult<i64> {
+    state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    let ty = sniff(name, data).ok_or_else(|| {
+        AppError::Unsupported(format!(
+            "`{name}` is not a PDF, Word, Excel, PowerPoint, OpenDocument or text file (checked by its content)"
+        ))
+    })?;
+    Ok(state
+        .db
+        .add_upload(&p.name, id, name, ty, data, state.now())
+        .await?)
+}
+
+/// `POST /requests/{id}/uploads` (the page's form).
+pub async fn upload_page(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(id): Path<i64>,
+    m: Multipart,
+) -> AppResult<Response> {
+    require(&p, Role::Editor)?;
+    let (token, name, data) = read_upload(m, state.settings.max_upload).await?;
+    check_csrf(&csrf, token.as_deref().unwrap_or(""))?;
+    store_upload(&state, &p, id, &name, &data).await?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}
+
+/// `POST /api/v1/requests/{id}/uploads`.
+pub async fn upload_api(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(id): Path<i64>,
+    m: Multipart,
+) -> AppResult<Response> {
+    require(&p, Role::Editor)?;
+    let (_, name, data) = read_upload(m, state.settings.max_upload).await?;
+    let uid = store_upload(&state, &p, id, &name, &data).await?;
+    let u = state
+        .db
+        .uploads(id)
+        .await?
+        .into_iter()
+        .find(|u| u.id == uid);
+    Ok((
+        StatusCode::CREATED,
+        Json(u.map(|u| crate::api::upload_json(&u))),
+    )
+        .into_response())
+}
+
+/// `GET /requests/{id}/uploads/{upload}`: always as an attachment.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((id, upload)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let (u, data) = state
+        .db
+        .upload_data(id, upload)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no file {upload} on request #{id}")))?;
+    let mut resp = (StatusCode::OK, data).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&u.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let ascii: String = u
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\""))
+            .unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("sandbox"),
+    );
+    Ok(resp)
+}
+
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// `GET /requests.csv`.
+pub async fn csv(State(state): State<AppState>) -> AppResult<Response> {
+    let today = state.today_date();
+    let mut out = String::from("id,supplier,kind,due,status,team,created,created_by,updated\r\n");
+    for r in state.db.requests(None).await? {
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{},{}\r\n",
+            r.id,
+            csv_cell(&r.supplier),
+            csv_cell(&r.kind),
+            csv_cell(&r.due),
+            shown_status(&r, today),
+            csv_cell(r.team.as_deref().unwrap_or("")),
+            datetime(r.created_at),
+            csv_cell(&r.created_by),
+            datetime(r.updated_at)
+        );
+    }
+    let mut resp = (StatusCode::OK, out).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"linchpin-requests.csv\""),
+    );
+    Ok(resp)
+}
