@@ -248,6 +248,34 @@ pub fn secret() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A SQLite file that exists must start with SQLite's header: anything else
+/// would only time out in the pool, with a confusing message.
+#[allow(clippy::disallowed_methods)] // a look at the database file's first bytes
+fn check_sqlite_file(url: &str) -> Result<(), DbError> {
+    use std::io::Read;
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Ok(()); // created on first run
+    };
+    let mut head = [0u8; 16];
+    match f.read(&mut head) {
+        Ok(0) => Ok(()),
+        Ok(n) if n == 16 && &head == b"SQLite format 3\0" => Ok(()),
+        Ok(_) => Err(DbError(format!(
+            "`{path}` is damaged or not a SQLite database; restore it from a backup or start with a new file"
+        ))),
+        Err(e) => Err(DbError(format!("cannot read the database `{path}`: {e}"))),
+    }
+}
+
 fn request_of(r: &AnyRow) -> Result<Request, sqlx::Error> {
     Ok(Request {
         id: r.try_get("id")?,
@@ -283,6 +311,9 @@ impl Db {
                 "`{url}` is not a database URL Linchpin knows: use `sqlite://PATH` or `postgres://USER@HOST/DB`"
             )));
         };
+        if backend == Backend::Sqlite {
+            check_sqlite_file(url)?;
+        }
         let url = if backend == Backend::Sqlite && !url.contains("mode=") {
             format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
         } else {

@@ -765,11 +765,13 @@ fn clean_name(name: &str) -> String {
 async fn read_upload(mut m: Multipart, max: usize) -> AppResult<(Option<String>, String, Vec<u8>)> {
     let mut csrf = None;
     let mut file = None;
-    while let Some(mut field) = m
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("the upload is not a valid form: {e}")))?
-    {
+    while let Some(mut field) = m.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("files are limited to {} MiB", max / (1024 * 1024)))
+        } else {
+            AppError::BadRequest(format!("the upload is not a valid form: {e}"))
+        }
+    })? {
         match field.name() {
             Some("csrf") => {
                 csrf = Some(

@@ -1,0 +1,946 @@
+//! The server's handlers through `app()` with `oneshot`, against a real
+//! database: SQLite always, PostgreSQL too when `LINCHPIN_TEST_POSTGRES`
+//! names one (CI starts a server and sets it).
+#![allow(clippy::disallowed_methods)] // tests write landscapes, read the environment
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use linchpin_model::Date;
+use linchpin_server::db::{Db, Role};
+use linchpin_server::{app, prepare, reload, AppState, ServeOptions, Settings, Today};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tower::ServiceExt;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The databases to run on: a fresh SQLite file, and PostgreSQL when configured.
+fn databases(dir: &Path) -> Vec<String> {
+    let mut out = vec![format!("sqlite://{}", dir.join("test.db").display())];
+    if let Ok(url) = std::env::var("LINCHPIN_TEST_POSTGRES") {
+        out.push(url);
+    }
+    out
+}
+
+/// Empties the PostgreSQL test database so every test starts clean.
+async fn reset(url: &str) {
+    if url.starts_with("postgres") {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url)
+            .await
+            .expect("PostgreSQL for the tests");
+        for t in [
+            "versions",
+            "tokens",
+            "sessions",
+            "requests",
+            "comments",
+            "uploads",
+            "audit",
+            "linchpin_schema",
+        ] {
+            let sql = match t {
+                "versions" => "DROP TABLE IF EXISTS versions",
+                "tokens" => "DROP TABLE IF EXISTS tokens",
+                "sessions" => "DROP TABLE IF EXISTS sessions",
+                "requests" => "DROP TABLE IF EXISTS requests",
+                "comments" => "DROP TABLE IF EXISTS comments",
+                "uploads" => "DROP TABLE IF EXISTS uploads",
+                "audit" => "DROP TABLE IF EXISTS audit",
+                _ => "DROP TABLE IF EXISTS linchpin_schema",
+            };
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+}
+
+async fn start(dir: &Path, database: &str, today: Today) -> AppState {
+    reset(database).await;
+    prepare(&ServeOptions {
+        settings: Settings {
+            dir: dir.to_path_buf(),
+            today,
+            threads: 2,
+            max_upload: 64 * 1024,
+        },
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database: database.to_owned(),
+        poll: Duration::from_secs(1),
+    })
+    .await
+    .unwrap()
+}
+
+fn today() -> Today {
+    Today::Fixed(Date::parse("2026-11-26").unwrap())
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+async fn call(state: &AppState, req: Request<Body>) -> Reply {
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get(state: &AppState, uri: &str) -> Reply {
+    call(state, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn send_json(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    body: Value,
+    token: Option<&str>,
+) -> Reply {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    call(state, b.body(Body::from(body.to_string())).unwrap()).await
+}
+
+fn multipart(name: &str, data: &[u8], csrf: Option<&str>) -> (String, Vec<u8>) {
+    let boundary = "----linchpin-test-boundary";
+    let mut body = Vec::new();
+    if let Some(c) = csrf {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{c}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+// ---- a JSON Schema check of the subset the OpenAPI document uses ----------
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap();
+            &doc["components"]["schemas"][name]
+        }
+        None => schema,
+    }
+}
+
+fn type_ok(t: &str, v: &Value) -> bool {
+    match t {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "null" => v.is_null(),
+        _ => false,
+    }
+}
+
+fn check(doc: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+    let schema = resolve(doc, schema);
+    if let Some(t) = schema.get("type") {
+        let ok = match t {
+            Value::String(t) => type_ok(t, v),
+            Value::Array(ts) => ts.iter().any(|t| type_ok(t.as_str().unwrap(), v)),
+            _ => true,
+        };
+        if !ok {
+            errors.push(format!("{at}: {v} is not {t}"));
+            return;
+        }
+    }
+    if v.is_null() {
+        return;
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+        if !e.contains(v) {
+            errors.push(format!("{at}: {v} is not one of {e:?}"));
+        }
+    }
+    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_f64), v.as_f64()) {
+        if n < min {
+            errors.push(format!("{at}: {n} < {min}"));
+        }
+    }
+    if let (Some(max), Some(n)) = (schema.get("maximum").and_then(Value::as_f64), v.as_f64()) {
+        if n > max {
+            errors.push(format!("{at}: {n} > {max}"));
+        }
+    }
+    if let Some(obj) = v.as_object() {
+        for r in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if !obj.contains_key(r.as_str().unwrap()) {
+                errors.push(format!("{at}: `{r}` is missing"));
+            }
+        }
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (k, s) in props {
+                if let Some(x) = obj.get(k) {
+                    check(doc, s, x, &format!("{at}.{k}"), errors);
+                }
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
+        for (i, x) in arr.iter().enumerate() {
+            check(doc, items, x, &format!("{at}[{i}]"), errors);
+        }
+    }
+}
+
+/// Checks a reply against the document's schema for that path, method and status.
+fn conforms(doc: &Value, path: &str, method: &str, reply: &Reply) {
+    let op = &doc["paths"][path][method];
+    assert!(op.is_object(), "the document lacks {method} {path}");
+    let code = reply.status.as_u16().to_string();
+    let schema = &op["responses"][&code]["content"]["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "the document lacks status {code} for {method} {path}: {}",
+        reply.text()
+    );
+    let mut errors = Vec::new();
+    check(doc, schema, &reply.json(), "$", &mut errors);
+    assert!(
+        errors.is_empty(),
+        "{method} {path} ({code}) breaks its schema:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn api_responses_follow_the_openapi_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    for database in databases(tmp.path()) {
+        let state = start(&repo().join("examples/webshop"), &database, today()).await;
+        let doc = get(&state, "/api/v1/openapi.json").await.json();
+        assert_eq!(doc["openapi"], "3.1.0");
+
+        for (path, uri) in [
+            ("/api/v1/status", "/api/v1/status"),
+            ("/api/v1/entities", "/api/v1/entities?kind=supplier&limit=5"),
+            (
+                "/api/v1/entities/{kind}/{namespace}/{name}",
+                "/api/v1/entities/supplier/default/aws",
+            ),
+            ("/api/v1/rank", "/api/v1/rank"),
+            (
+                "/api/v1/whatif",
+                "/api/v1/whatif?fail=supplier:aws&mode=outage&duration=6h",
+            ),
+            ("/api/v1/findings", "/api/v1/findings?severity=warning"),
+            ("/api/v1/history", "/api/v1/history"),
+            ("/api/v1/requests", "/api/v1/requests"),
+        ] {
+            let r = get(&state, uri).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
+            conforms(&doc, path, "get", &r);
+        }
+        // The rank says the same as the command line's JSON contract.
+        let rank = get(&state, "/api/v1/rank").await.json();
+        assert_eq!(rank["suppliers"][0]["tier"], 1);
+        let whatif = get(&state, "/api/v1/whatif?fail=supplier:aws&duration=6h")
+            .await
+            .json();
+        assert_eq!(whatif["scenario"]["fail"][0]["duration"]["text"], "6h");
+        assert!(whatif["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["status"] == "down"));
+        let posted = send_json(
+            &state,
+            "POST",
+            "/api/v1/whatif",
+            json!({"fail": ["supplier:aws"], "mode": "permanent"}),
+            None,
+        )
+        .await;
+        conforms(&doc, "/api/v1/whatif", "post", &posted);
+        assert_eq!(posted.json()["scenario"]["mode"], "permanent");
+
+        // Errors are documented too.
+        let missing = get(&state, "/api/v1/entities/supplier/default/nobody").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        conforms(
+            &doc,
+            "/api/v1/entities/{kind}/{namespace}/{name}",
+            "get",
+            &missing,
+        );
+        let bad = get(&state, "/api/v1/whatif?fail=supplier:nobody").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        conforms(&doc, "/api/v1/whatif", "get", &bad);
+
+        // The workflow through the API.
+        let created = send_json(&state, "POST", "/api/v1/requests", json!({"supplier": "stripe", "kind": "statement", "due": "2026-12-20", "team": "payments-team"}), None).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        conforms(&doc, "/api/v1/requests", "post", &created);
+        let id = created.json()["id"].as_i64().unwrap();
+        let changed = send_json(
+            &state,
+            "PATCH",
+            &format!("/api/v1/requests/{id}"),
+            json!({"status": "received", "comment": "came by mail"}),
+            None,
+        )
+        .await;
+        conforms(&doc, "/api/v1/requests/{id}", "patch", &changed);
+        assert_eq!(changed.json()["status"], "received");
+        let (ct, body) = multipart("statement.pdf", b"%PDF-1.7\n...", None);
+        let up = call(
+            &state,
+            Request::post(format!("/api/v1/requests/{id}/uploads"))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(up.status, StatusCode::CREATED, "{}", up.text());
+        conforms(&doc, "/api/v1/requests/{id}/uploads", "post", &up);
+        let reviewed = send_json(&state, "PATCH", &format!("/api/v1/requests/{id}"), json!({"review": {"received": "2026-11-20", "validUntil": "2027-11-30", "rto": "2h", "certifications": ["ISO22301"]}}), None).await;
+        assert_eq!(reviewed.status, StatusCode::OK, "{}", reviewed.text());
+        let one = get(&state, &format!("/api/v1/requests/{id}")).await;
+        conforms(&doc, "/api/v1/requests/{id}", "get", &one);
+        let one = one.json();
+        assert_eq!(one["status"], "reviewed");
+        assert_eq!(one["comments"][0]["body"], "came by mail");
+        assert_eq!(one["uploads"][0]["contentType"], "application/pdf");
+        let invalid = send_json(
+            &state,
+            "POST",
+            "/api/v1/requests",
+            json!({"supplier": "nobody", "kind": "statement", "due": "2026-12-20"}),
+            None,
+        )
+        .await;
+        assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
+        conforms(&doc, "/api/v1/requests", "post", &invalid);
+        state.db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn pages_work_without_javascript() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("p.db").display());
+    let state = start(&repo().join("examples/webshop"), &db, today()).await;
+    for (uri, expect) in [
+        ("/", "The linchpins"),
+        ("/suppliers", "Suppliers"),
+        ("/suppliers/aws", "What it can stop"),
+        ("/functions", "Business functions"),
+        (
+            "/functions/checkout",
+            "Suppliers that can stop or degrade it",
+        ),
+        (
+            "/whatif?fail=supplier%3Aaws&mode=outage&duration=8h",
+            "breach",
+        ),
+        ("/findings?severity=error", "findings."),
+        ("/trends", "Suppliers per tier"),
+        ("/requests?view=due", "Due and overdue"),
+        (
+            "/requests/new?supplier=supplier%3Adefault%2Faws",
+            "New request",
+        ),
+        ("/report", "<html"),
+        ("/status", "Serving version"),
+        ("/audit", "landscape.load"),
+    ] {
+        let r = get(&state, uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert!(r.text().contains(expect), "{uri} lacks `{expect}`");
+    }
+    // The what-if picture is drawn in the page itself.
+    assert!(get(&state, "/whatif?fail=supplier:aws")
+        .await
+        .text()
+        .contains("<svg"));
+    // Not found is a 404.
+    assert_eq!(
+        get(&state, "/suppliers/nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// The CSRF cookie a page sets.
+fn csrf_cookie(r: &Reply) -> String {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("linchpin_csrf="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .expect("a CSRF cookie")
+}
+
+#[tokio::test]
+async fn tokens_roles_sessions_and_csrf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("auth.db").display());
+    let viewer = linchpin_server::create_token(&db, "vera", Role::Viewer, 0)
+        .await
+        .unwrap();
+    let editor = linchpin_server::create_token(&db, "ed", Role::Editor, 0)
+        .await
+        .unwrap();
+    let state = prepare(&ServeOptions {
+        settings: Settings {
+            dir: repo().join("examples/webshop"),
+            today: today(),
+            threads: 2,
+            max_upload: 1024,
+        },
+        bind: "0.0.0.0:0".parse().unwrap(),
+        database: db.clone(),
+        poll: Duration::from_secs(1),
+    })
+    .await
+    .expect("with tokens, the server may listen beyond loopback");
+
+    // Without a token: 401 for the API, the sign-in page for people.
+    assert_eq!(
+        get(&state, "/api/v1/rank").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = get(&state, "/suppliers").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("/signin"));
+    // The OpenAPI document is public.
+    assert_eq!(
+        get(&state, "/api/v1/openapi.json").await.status,
+        StatusCode::OK
+    );
+
+    // A viewer reads but does not change.
+    let bearer = |t: &str, uri: &str| {
+        Request::get(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(
+        call(&state, bearer(&viewer, "/api/v1/rank")).await.status,
+        StatusCode::OK
+    );
+    let new = json!({"supplier": "aws", "kind": "exit-test", "due": "2026-12-31"});
+    assert_eq!(
+        send_json(
+            &state,
+            "POST",
+            "/api/v1/requests",
+            new.clone(),
+            Some(&viewer)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send_json(&state, "POST", "/api/v1/requests", new, Some(&editor))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        call(&state, bearer("lp_not-a-token", "/api/v1/rank"))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Signing in: the form needs its CSRF value; then a session cookie works.
+    let form = get(&state, "/signin").await;
+    let csrf = csrf_cookie(&form);
+    let signin = |csrf_field: &str, cookie: &str| {
+        Request::post("/signin")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie.to_owned())
+            .body(Body::from(format!(
+                "token={editor}&next=%2Fsuppliers&csrf={csrf_field}"
+            )))
+            .unwrap()
+    };
+    let forged = call(&state, signin("0000", &format!("linchpin_csrf={csrf}"))).await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a form without the right CSRF value is refused"
+    );
+    let ok = call(&state, signin(&csrf, &format!("linchpin_csrf={csrf}"))).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let session = ok.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let cookies = format!("{session}; linchpin_csrf={csrf}");
+    let page = call(
+        &state,
+        Request::get("/suppliers/aws")
+            .header(header::COOKIE, cookies.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("ed · editor"));
+    // A form post from the session with its CSRF value creates a request.
+    let create = |csrf_field: &str| {
+        Request::post("/requests")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookies.clone())
+            .body(Body::from(format!("csrf={csrf_field}&supplier=supplier%3Adefault%2Faws&kind=renewal&due=2027-01-15&team=")))
+            .unwrap()
+    };
+    assert_eq!(
+        call(&state, create("forged")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let made = call(&state, create(&csrf)).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    // The API from a browser session needs the CSRF header for changes.
+    let api = call(
+        &state,
+        Request::post("/api/v1/requests")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookies.clone())
+            .body(Body::from(
+                json!({"supplier": "aws", "kind": "renewal", "due": "2027-01-15"}).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+
+    // Every change is in the audit log, with who made it.
+    let log = state.db.audit_log(100).await.unwrap();
+    for action in [
+        "token.create",
+        "session.start",
+        "request.create",
+        "landscape.load",
+    ] {
+        assert!(
+            log.iter().any(|a| a.action == action),
+            "no {action} in the audit log"
+        );
+    }
+    assert!(log
+        .iter()
+        .any(|a| a.action == "request.create" && a.actor == "ed"));
+}
+
+#[tokio::test]
+async fn without_tokens_the_server_stays_on_this_machine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("open.db").display());
+    let err = prepare(&ServeOptions {
+        settings: Settings {
+            dir: repo().join("examples/webshop"),
+            today: today(),
+            threads: 1,
+            max_upload: 1024,
+        },
+        bind: "0.0.0.0:7878".parse().unwrap(),
+        database: db,
+        poll: Duration::from_secs(1),
+    })
+    .await
+    .err()
+    .expect("refused");
+    assert!(
+        err.contains("refusing to listen on 0.0.0.0:7878 without authentication"),
+        "{err}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_broken_change_is_shown_while_the_last_good_version_is_served() {
+    let tmp = tempfile::tempdir().unwrap();
+    let land = tmp.path().join("landscape");
+    copy_dir(&repo().join("examples/webshop"), &land);
+    let db = format!("sqlite://{}", tmp.path().join("r.db").display());
+    let state = start(&land, &db, today()).await;
+    let first = state.current().unwrap().version.clone();
+
+    let file = land.join("linchpin/functions.yaml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        good.replacen("criticality: critical", "criticality: super-critical", 1),
+    )
+    .unwrap();
+    assert!(!reload(&state).await.unwrap());
+    assert_eq!(
+        state.current().unwrap().version,
+        first,
+        "the last good version stays"
+    );
+    let status = get(&state, "/api/v1/status").await.json();
+    assert!(status["rejected"]["diagnostics"]
+        .as_str()
+        .unwrap()
+        .contains("super-critical"));
+    assert!(get(&state, "/")
+        .await
+        .text()
+        .contains("the new version has 1 error(s)"));
+
+    std::fs::write(
+        &file,
+        good.replacen("maxTolerableDowntime: 4h", "maxTolerableDowntime: 6h", 1),
+    )
+    .unwrap();
+    assert!(reload(&state).await.unwrap());
+    assert_ne!(state.current().unwrap().version, first);
+    assert!(get(&state, "/api/v1/status").await.json()["rejected"].is_null());
+    let history = get(&state, "/api/v1/history").await.json();
+    assert_eq!(history["versions"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn requests_become_overdue_when_the_clock_moves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = tmp.path().join("today");
+    std::fs::write(&clock, "2026-11-26\n").unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("c.db").display());
+    let state = start(
+        &repo().join("examples/webshop"),
+        &db,
+        Today::File(clock.clone()),
+    )
+    .await;
+    let r = send_json(
+        &state,
+        "POST",
+        "/api/v1/requests",
+        json!({"supplier": "aws", "kind": "escrow-verification", "due": "2026-12-01"}),
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["status"], "open");
+    std::fs::write(&clock, "2026-12-05\n").unwrap();
+    let list = get(&state, "/api/v1/requests?status=overdue").await.json();
+    assert_eq!(list["requests"].as_array().unwrap().len(), 1);
+    assert!(get(&state, "/requests?view=due")
+        .await
+        .text()
+        .contains("overdue"));
+    let csv = get(&state, "/requests.csv").await;
+    assert!(csv.text().contains(",overdue,"), "{}", csv.text());
+}
+
+#[tokio::test]
+async fn uploads_are_limited_and_type_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("u.db").display());
+    let state = start(&repo().join("examples/webshop"), &db, today()).await;
+    let id = send_json(
+        &state,
+        "POST",
+        "/api/v1/requests",
+        json!({"supplier": "aws", "kind": "statement", "due": "2026-12-01"}),
+        None,
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let up = |name: &str, data: Vec<u8>| {
+        let (ct, body) = multipart(name, &data, None);
+        Request::post(format!("/api/v1/requests/{id}/uploads"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(
+        call(
+            &state,
+            up(
+                "big.pdf",
+                [b"%PDF-".to_vec(), vec![b'x'; 200 * 1024]].concat()
+            )
+        )
+        .await
+        .status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert_eq!(
+        call(&state, up("run.pdf", b"MZ\x90\x00 an executable".to_vec()))
+            .await
+            .status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(
+        call(
+            &state,
+            up("page.html", b"<script>alert(1)</script>".to_vec())
+        )
+        .await
+        .status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let ok = call(
+        &state,
+        up("../../etc/minutes.txt", b"meeting minutes".to_vec()),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+    assert_eq!(
+        ok.json()["filename"],
+        "minutes.txt",
+        "no path survives in the name"
+    );
+    let uid = ok.json()["id"].as_i64().unwrap();
+    let dl = get(&state, &format!("/requests/{id}/uploads/{uid}")).await;
+    assert_eq!(dl.body, b"meeting minutes");
+    assert!(dl.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+}
+
+#[tokio::test]
+async fn a_reviewed_statement_becomes_a_patch_to_the_landscape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let land = tmp.path().join("landscape");
+    copy_dir(&repo().join("examples/webshop"), &land);
+    let db = format!("sqlite://{}", tmp.path().join("patch.db").display());
+    let state = start(&land, &db, today()).await;
+    let id = send_json(
+        &state,
+        "POST",
+        "/api/v1/requests",
+        json!({"supplier": "mailchimp", "kind": "statement", "due": "2026-12-01"}),
+        None,
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    send_json(
+        &state,
+        "PATCH",
+        &format!("/api/v1/requests/{id}"),
+        json!({"status": "received"}),
+        None,
+    )
+    .await;
+    let bad = send_json(
+        &state,
+        "PATCH",
+        &format!("/api/v1/requests/{id}"),
+        json!({"review": {"received": "2026-11-20", "validUntil": "2026-01-01"}}),
+        None,
+    )
+    .await;
+    assert_eq!(
+        bad.status,
+        StatusCode::BAD_REQUEST,
+        "a statement cannot expire before it arrived"
+    );
+    send_json(&state, "PATCH", &format!("/api/v1/requests/{id}"), json!({"review": {"received": "2026-11-20", "validUntil": "2027-11-30", "rto": "4h", "rpo": "1h", "certifications": ["ISO27001"]}}), None).await;
+    let patch = get(&state, &format!("/requests/{id}/patch")).await;
+    assert_eq!(patch.status, StatusCode::OK);
+    let diff = patch.text();
+    assert!(diff.starts_with("--- a/linchpin/suppliers/"), "{diff}");
+    assert!(diff.contains("+      validUntil: 2027-11-30"), "{diff}");
+
+    // Apply it the way `patch -p1` would, and the landscape takes the statement.
+    let applied = apply(&land, &diff);
+    assert!(applied, "the patch applies");
+    assert!(reload(&state).await.unwrap());
+    let s = state.current().unwrap();
+    let id = s
+        .find(&linchpin_model::Kind::Supplier, "mailchimp")
+        .unwrap();
+    let linchpin_model::Spec::Supplier(sp) = &s.loaded.catalog.entity(id).spec else {
+        panic!()
+    };
+    let st = sp.continuity.as_ref().unwrap().statement.as_ref().unwrap();
+    assert_eq!(st.valid_until, Some(Date::parse("2027-11-30").unwrap()));
+    assert_eq!(st.rto.unwrap().to_string(), "4h");
+}
+
+/// Applies a one-hunk unified diff (as written by the server) to a folder.
+fn apply(root: &Path, diff: &str) -> bool {
+    let mut lines = diff.lines();
+    let path = lines
+        .next()
+        .unwrap()
+        .trim_start_matches("--- a/")
+        .to_owned();
+    lines.next();
+    let hunk = lines.next().unwrap();
+    let start: usize = hunk.split(['-', ',']).nth(1).unwrap().parse().unwrap();
+    let file = root.join(&path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut old: Vec<&str> = text.lines().collect();
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    let mut context_before = 0;
+    let mut seen_change = false;
+    for l in lines {
+        match l.chars().next() {
+            Some('-') => {
+                removed.push(&l[1..]);
+                seen_change = true;
+            }
+            Some('+') => {
+                added.push(&l[1..]);
+                seen_change = true;
+            }
+            Some(' ') if !seen_change => context_before += 1,
+            _ => {}
+        }
+    }
+    let at = start - 1 + context_before;
+    if old[at..at + removed.len()] != removed[..] {
+        return false;
+    }
+    old.splice(at..at + removed.len(), added);
+    std::fs::write(&file, old.join("\n") + "\n").unwrap();
+    true
+}
+
+#[tokio::test]
+async fn the_database_says_what_is_wrong_and_keeps_what_it_acknowledged() {
+    let tmp = tempfile::tempdir().unwrap();
+    for url in databases(tmp.path()) {
+        reset(&url).await;
+        let db = Db::connect(&url).await.unwrap();
+        let id = db
+            .create_request(
+                "ann",
+                "supplier:default/aws",
+                "statement",
+                "2026-12-01",
+                None,
+                1,
+            )
+            .await
+            .unwrap();
+        db.add_comment("ann", id, "asked by mail", 2).await.unwrap();
+        db.close().await;
+        // Reopened: everything acknowledged is there.
+        let db = Db::connect(&url).await.unwrap();
+        let r = db.request(id).await.unwrap().unwrap();
+        assert_eq!(r.created_by, "ann");
+        assert_eq!(db.comments(id).await.unwrap().len(), 1);
+        assert_eq!(db.audit_log(10).await.unwrap().len(), 2);
+        db.close().await;
+        // A newer schema is refused with a clear message.
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::query("INSERT INTO linchpin_schema (version) VALUES (99)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let err = Db::connect(&url).await.err().expect("refused").0;
+        assert!(
+            err.contains("schema version 99, newer than this Linchpin knows"),
+            "{err}"
+        );
+    }
+    // A file that is not a database.
+    let junk = tmp.path().join("junk.db");
+    std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
+    let err = Db::connect(&format!("sqlite://{}", junk.display()))
+        .await
+        .err()
+        .expect("refused")
+        .0;
+    assert!(err.contains("damaged or not a SQLite database"), "{err}");
+    // A URL of another kind.
+    let err = Db::connect("mysql://x").await.err().expect("refused").0;
+    assert!(err.contains("sqlite://PATH"), "{err}");
+}
+
+#[tokio::test]
+async fn many_users_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("many.db").display());
+    let state = start(&repo().join("examples/webshop"), &db, today()).await;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let state = state.clone();
+        tasks.push(tokio::spawn(async move {
+            let r = send_json(&state, "POST", "/api/v1/requests", json!({"supplier": "aws", "kind": "renewal", "due": format!("2027-01-{:02}", i % 28 + 1)}), None).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            let w = get(&state, "/api/v1/whatif?fail=supplier:aws").await;
+            assert_eq!(w.status, StatusCode::OK);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let all = get(&state, "/api/v1/requests").await.json();
+    assert_eq!(all["requests"].as_array().unwrap().len(), 40);
+}
