@@ -18,50 +18,36 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The databases to run on: a fresh SQLite file, and PostgreSQL when configured.
-fn databases(dir: &Path) -> Vec<String> {
+/// The databases to run on: a fresh SQLite file, and a fresh PostgreSQL
+/// database of its own per test (named after it) when
+/// `LINCHPIN_TEST_POSTGRES` names a server's database.
+async fn databases(dir: &Path, test: &str) -> Vec<String> {
     let mut out = vec![format!("sqlite://{}", dir.join("test.db").display())];
     if let Ok(url) = std::env::var("LINCHPIN_TEST_POSTGRES") {
-        out.push(url);
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url)
+            .await
+            .expect("PostgreSQL for the tests");
+        let (base, _) = url.rsplit_once('/').expect("a database in the URL");
+        let name = format!("linchpin_test_{test}");
+        // Names are the tests' own, never user input.
+        let drop = format!("DROP DATABASE IF EXISTS {name}");
+        let create = format!("CREATE DATABASE {name}");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(create))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        out.push(format!("{base}/{name}"));
     }
     out
 }
 
-/// Empties the PostgreSQL test database so every test starts clean.
-async fn reset(url: &str) {
-    if url.starts_with("postgres") {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(url)
-            .await
-            .expect("PostgreSQL for the tests");
-        for t in [
-            "versions",
-            "tokens",
-            "sessions",
-            "requests",
-            "comments",
-            "uploads",
-            "audit",
-            "linchpin_schema",
-        ] {
-            let sql = match t {
-                "versions" => "DROP TABLE IF EXISTS versions",
-                "tokens" => "DROP TABLE IF EXISTS tokens",
-                "sessions" => "DROP TABLE IF EXISTS sessions",
-                "requests" => "DROP TABLE IF EXISTS requests",
-                "comments" => "DROP TABLE IF EXISTS comments",
-                "uploads" => "DROP TABLE IF EXISTS uploads",
-                "audit" => "DROP TABLE IF EXISTS audit",
-                _ => "DROP TABLE IF EXISTS linchpin_schema",
-            };
-            sqlx::query(sql).execute(&pool).await.unwrap();
-        }
-        pool.close().await;
-    }
-}
-
 async fn start(dir: &Path, database: &str, today: Today) -> AppState {
-    reset(database).await;
     prepare(&ServeOptions {
         settings: Settings {
             dir: dir.to_path_buf(),
@@ -257,7 +243,7 @@ fn conforms(doc: &Value, path: &str, method: &str, reply: &Reply) {
 #[tokio::test]
 async fn api_responses_follow_the_openapi_document() {
     let tmp = tempfile::tempdir().unwrap();
-    for database in databases(tmp.path()) {
+    for database in databases(tmp.path(), "api").await {
         let state = start(&repo().join("examples/webshop"), &database, today()).await;
         let doc = get(&state, "/api/v1/openapi.json").await.json();
         assert_eq!(doc["openapi"], "3.1.0");
@@ -872,8 +858,7 @@ fn apply(root: &Path, diff: &str) -> bool {
 #[tokio::test]
 async fn the_database_says_what_is_wrong_and_keeps_what_it_acknowledged() {
     let tmp = tempfile::tempdir().unwrap();
-    for url in databases(tmp.path()) {
-        reset(&url).await;
+    for url in databases(tmp.path(), "persistence").await {
         let db = Db::connect(&url).await.unwrap();
         let id = db
             .create_request(
