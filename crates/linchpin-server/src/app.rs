@@ -69,20 +69,14 @@ impl Shared {
         self.rejected.read().ok().and_then(|r| r.clone())
     }
 
-    /// Seconds since the epoch.
+    /// Seconds since the epoch, by the system clock: sessions expire and the
+    /// audit log is stamped in real time whatever date the analyses judge by.
     #[allow(clippy::disallowed_methods)] // the server's one reading of the clock
     pub fn now(&self) -> i64 {
-        let system = std::time::SystemTime::now()
+        std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        match self.today() {
-            Some(d) if !matches!(self.settings.today, Today::System) => {
-                let epoch = Date::from_ymd(1970, 1, 1).expect("a real date");
-                i64::from(epoch.days_until(d)) * 86_400 + system % 86_400
-            }
-            _ => system,
-        }
+            .unwrap_or(0)
     }
 
     /// Today's date.

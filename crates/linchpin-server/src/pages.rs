@@ -194,10 +194,10 @@ pub async fn overview(
     for t in s.report.timeline.iter().take(15) {
         let _ = write!(
             b,
-            "<tr><td class=\"{}\">{}</td><td>{:?}{}</td><td>{}</td></tr>",
+            "<tr><td class=\"{}\">{}</td><td>{}{}</td><td>{}</td></tr>",
             if t.overdue { "error" } else { "" },
             t.date,
-            t.kind,
+            words(&format!("{:?}", t.kind)),
             t.detail
                 .as_deref()
                 .map(|d| format!(" ({})", esc(d)))
@@ -1062,4 +1062,16 @@ pub fn criticality_of(c: &Catalog, id: EntityId) -> Option<Criticality> {
         Spec::BusinessFunction(f) => Some(f.criticality),
         _ => None,
     }
+}
+
+/// `StatementExpires` → `statement expires`.
+fn words(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
