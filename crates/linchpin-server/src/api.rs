@@ -128,7 +128,7 @@ pub async fn rank(State(state): State<AppState>) -> AppResult<Json<Value>> {
     })))
 }
 
-async fn run_whatif(state: &AppState, q: WhatifQuery) -> AppResult<Json<Value>> {
+async fn run_whatif(state: &AppState, q: WhatifQuery) -> AppResult<Response> {
     let s = snapshot(state)?;
     let spec = failure_spec(&s, &q)?;
     if spec.fail.is_empty() {
@@ -136,22 +136,31 @@ async fn run_whatif(state: &AppState, q: WhatifQuery) -> AppResult<Json<Value>> 
             "name what fails: `fail=supplier:NAME`".into(),
         ));
     }
-    let value = tokio::task::spawn_blocking(move || {
+    // The same failure of the same version always gives the same answer.
+    let key = format!(
+        "whatif:{:?}:{}:{:?}",
+        spec.fail,
+        spec.mode.as_str(),
+        spec.duration.map(|d| d.seconds())
+    );
+    let body = state.cached(&s.version, &key, || {
         let c = &s.loaded.catalog;
         let mut prop = Propagator::new(&s.graph);
         let result = whatif_with(c, &s.graph, &mut prop, &spec);
-        whatif_json(c, None, None, &spec, &result)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Json(value))
+        whatif_json(c, None, None, &spec, &result).to_string()
+    });
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        (*body).clone(),
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/whatif?fail=REF&fail=REF&mode=outage|permanent&duration=4h`: as `linchpin whatif --format json`.
 pub async fn whatif_get(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Response> {
     run_whatif(&state, parse_whatif_query(q.as_deref().unwrap_or(""))).await
 }
 
@@ -159,7 +168,7 @@ pub async fn whatif_get(
 pub async fn whatif_post(
     State(state): State<AppState>,
     Json(q): Json<WhatifQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Response> {
     run_whatif(&state, q).await
 }
 

@@ -53,6 +53,41 @@ pub struct Shared {
     pub auth_required: AtomicBool,
     /// The full HTML report of the served version, built on first request.
     pub report_html: RwLock<Option<(String, Arc<String>)>>,
+    /// Rendered results of the served version (a version never changes, so
+    /// neither do they): supplier pages' analyses, what-if answers.
+    pub cache: std::sync::Mutex<Cache>,
+}
+
+/// Results computed from one landscape version, dropped when it is replaced.
+#[derive(Default)]
+pub struct Cache {
+    version: String,
+    entries: std::collections::HashMap<String, Arc<String>>,
+}
+
+/// At most this many cached results; beyond, the cache starts again.
+const CACHE_LIMIT: usize = 4096;
+
+impl Shared {
+    /// A cached result of `version`, or `make()` cached.
+    pub fn cached(&self, version: &str, key: &str, make: impl FnOnce() -> String) -> Arc<String> {
+        if let Ok(c) = self.cache.lock() {
+            if c.version == version {
+                if let Some(v) = c.entries.get(key) {
+                    return v.clone();
+                }
+            }
+        }
+        let value = Arc::new(make());
+        if let Ok(mut c) = self.cache.lock() {
+            if c.version != version || c.entries.len() >= CACHE_LIMIT {
+                c.version = version.to_owned();
+                c.entries.clear();
+            }
+            c.entries.insert(key.to_owned(), value.clone());
+        }
+        value
+    }
 }
 
 /// The state handed to handlers.
@@ -394,5 +429,6 @@ pub fn shared(settings: Settings, db: Db, auth_required: bool) -> AppState {
         rejected: RwLock::new(None),
         auth_required: AtomicBool::new(auth_required),
         report_html: RwLock::new(None),
+        cache: std::sync::Mutex::new(Cache::default()),
     })
 }

@@ -494,19 +494,16 @@ pub async fn supplier(
         }
         b.push_str("</ul>");
     }
-    // The picture of its reach.
-    let s2 = s.clone();
-    let svg = tokio::task::spawn_blocking(move || {
-        let mut prop = Propagator::new(&s2.graph);
-        let pic = linchpin_report::reach_picture(&s2.loaded.catalog, &s2.graph, &mut prop, id);
+    // The picture of its reach: computed once per version.
+    let svg = state.cached(&s.version, &format!("reach:{}", id.0), || {
+        let mut prop = Propagator::new(&s.graph);
+        let pic = linchpin_report::reach_picture(c, &s.graph, &mut prop, id);
         if pic.nodes.len() <= 1 {
             String::new()
         } else {
-            linchpin_report::html::svg(&pic, &s2.loaded.catalog, "reach")
+            linchpin_report::html::svg(&pic, c, "reach")
         }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    });
     if !svg.is_empty() {
         let _ = write!(b, "<h2>Its reach</h2>{svg}");
     }

@@ -9,7 +9,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    // Few blocking threads: each keeps its allocator's memory, and the
+    // blocking work (loading, the full report) is rare.
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(4)
         .enable_all()
         .build()
         .context("cannot start the server's runtime")?;
