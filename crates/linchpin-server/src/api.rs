@@ -380,3 +380,97 @@ pub async fn update_request(
     }
     request(State(state), Path(id)).await
 }
+
+/// `GET /api/v1/history/{version}`: the analysis results a version was recorded with.
+pub async fn version(
+    State(state): State<AppState>,
+    Path(version): Path<String>,
+) -> AppResult<Json<Value>> {
+    let results = state
+        .db
+        .version_results(&version)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no recorded version `{version}`")))?;
+    let results: Value =
+        serde_json::from_str(&results).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Json(json!({ "version": version, "results": results })))
+}
+
+/// `GET /api/v1/tokens` (admin): every token, without secrets.
+pub async fn tokens(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> AppResult<Json<Value>> {
+    require(&p, Role::Admin)?;
+    let list = state.db.tokens().await?;
+    Ok(Json(json!({
+        "tokens": list.iter().map(|t| json!({
+            "id": t.id, "name": t.name, "role": t.role, "createdAt": t.created_at, "revoked": t.revoked,
+        })).collect::<Vec<_>>()
+    })))
+}
+
+/// A token to make.
+#[derive(Deserialize)]
+pub struct NewToken {
+    name: String,
+    role: String,
+}
+
+/// Makes a token (admin); the secret is returned once.
+pub async fn make_token(
+    state: &AppState,
+    p: &Principal,
+    name: &str,
+    role: &str,
+) -> AppResult<String> {
+    require(p, Role::Admin)?;
+    let role = Role::parse(role).ok_or_else(|| {
+        AppError::BadRequest(format!("role `{role}` is not one of viewer, editor, admin"))
+    })?;
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
+        return Err(AppError::BadRequest(
+            "a token's name has 1 to 100 printable characters".into(),
+        ));
+    }
+    let token = state
+        .db
+        .create_token(&p.name, name, role, state.now())
+        .await?;
+    state
+        .auth_required
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    Ok(token)
+}
+
+/// `POST /api/v1/tokens` (admin): `{"name", "role"}` → `{"token"}`, shown once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Json(t): Json<NewToken>,
+) -> AppResult<Response> {
+    let token = make_token(&state, &p, &t.name, &t.role).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "name": t.name.trim(), "role": t.role, "token": token })),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/v1/tokens/{id}` (admin).
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    require(&p, Role::Admin)?;
+    if !state.db.revoke_token(&p.name, id, state.now()).await? {
+        return Err(AppError::NotFound(format!("no live token {id}")));
+    }
+    let any = state.db.has_tokens().await?;
+    state
+        .auth_required
+        .store(any, std::sync::atomic::Ordering::Relaxed);
+    Ok(StatusCode::NO_CONTENT)
+}

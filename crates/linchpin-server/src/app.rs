@@ -406,6 +406,20 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/v1/findings", get(crate::api::findings))
         .route("/api/v1/history", get(crate::api::history))
+        .route("/api/v1/history/{version}", get(crate::api::version))
+        .route(
+            "/api/v1/tokens",
+            get(crate::api::tokens).post(crate::api::create_token),
+        )
+        .route(
+            "/api/v1/tokens/{id}",
+            axum::routing::delete(crate::api::revoke_token),
+        )
+        .route(
+            "/tokens",
+            get(crate::pages::tokens).post(crate::pages::create_token),
+        )
+        .route("/tokens/{id}/revoke", post(crate::pages::revoke_token))
         .route(
             "/api/v1/requests",
             get(crate::api::requests).post(crate::api::create_request),

@@ -46,7 +46,7 @@ impl From<sqlx::Error> for DbError {
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 fn explain(e: &sqlx::Error) -> String {
     let text = e.to_string();
@@ -126,6 +126,23 @@ pub struct VersionRow {
     pub ready_of: i64,
     /// Functions breaching tolerance in the landscape's scenarios.
     pub breaches: i64,
+    /// The analysis results as JSON (`{suppliers: [{ref, tier, score}], findings: [{id, entity}]}`).
+    pub results: Option<String>,
+}
+
+/// A token as an admin sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenInfo {
+    /// Id.
+    pub id: i64,
+    /// Whose it is.
+    pub name: String,
+    /// Its role.
+    pub role: String,
+    /// When it was made.
+    pub created_at: i64,
+    /// Whether it was revoked.
+    pub revoked: bool,
 }
 
 /// A continuity request to a supplier.
@@ -211,7 +228,8 @@ struct Migration {
     postgres: &'static [&'static str],
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
+const MIGRATIONS: &[Migration] = &[
+    Migration {
     version: 1,
     sqlite: &[
         "CREATE TABLE versions (id INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL, git_commit TEXT, loaded_at BIGINT NOT NULL, entities BIGINT NOT NULL, suppliers BIGINT NOT NULL, tier1 BIGINT NOT NULL, tier2 BIGINT NOT NULL, tier3 BIGINT NOT NULL, tier4 BIGINT NOT NULL, findings_errors BIGINT NOT NULL, findings_warnings BIGINT NOT NULL, findings_total BIGINT NOT NULL, ready BIGINT NOT NULL, ready_of BIGINT NOT NULL, breaches BIGINT NOT NULL)",
@@ -231,7 +249,16 @@ const MIGRATIONS: &[Migration] = &[Migration {
         "CREATE TABLE uploads (id BIGSERIAL PRIMARY KEY, request_id BIGINT NOT NULL, filename TEXT NOT NULL, content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, data BYTEA NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL)",
         "CREATE TABLE audit (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL)",
     ],
-}];
+    },
+    // 2: each version keeps its analysis results (every supplier's tier and
+    // score, every finding), so that history can be compared supplier by
+    // supplier.
+    Migration {
+        version: 2,
+        sqlite: &["ALTER TABLE versions ADD COLUMN results TEXT"],
+        postgres: &["ALTER TABLE versions ADD COLUMN results TEXT"],
+    },
+];
 
 /// SHA-256 in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -319,6 +346,28 @@ impl Db {
         } else {
             url.to_owned()
         };
+        // One connection first, so that a locked, damaged or unreachable
+        // database says why instead of a pool timing out.
+        {
+            use sqlx::Connection;
+            let mut probe = sqlx::AnyConnection::connect(&url)
+                .await
+                .map_err(|e| DbError(format!("cannot open the database: {}", explain(&e))))?;
+            if backend == Backend::Sqlite {
+                let check = async {
+                    sqlx::query("PRAGMA busy_timeout = 5000")
+                        .execute(&mut probe)
+                        .await?;
+                    sqlx::query("BEGIN IMMEDIATE").execute(&mut probe).await?;
+                    sqlx::query("ROLLBACK").execute(&mut probe).await?;
+                    Ok::<(), sqlx::Error>(())
+                };
+                check
+                    .await
+                    .map_err(|e| DbError(format!("cannot open the database: {}", explain(&e))))?;
+            }
+            let _ = probe.close().await;
+        }
         let mut options = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(10));
@@ -406,7 +455,7 @@ impl Db {
         if latest.as_deref() == Some(v.version.as_str()) {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO versions (version, git_commit, loaded_at, entities, suppliers, tier1, tier2, tier3, tier4, findings_errors, findings_warnings, findings_total, ready, ready_of, breaches) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
+        sqlx::query("INSERT INTO versions (version, git_commit, loaded_at, entities, suppliers, tier1, tier2, tier3, tier4, findings_errors, findings_warnings, findings_total, ready, ready_of, breaches, results) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
             .bind(&v.version)
             .bind(v.commit.clone())
             .bind(v.loaded_at)
@@ -422,6 +471,7 @@ impl Db {
             .bind(v.ready)
             .bind(v.ready_of)
             .bind(v.breaches)
+            .bind(v.results.clone())
             .execute(&mut *tx)
             .await?;
         audit(
@@ -464,11 +514,25 @@ impl Db {
                     ready: r.try_get("ready")?,
                     ready_of: r.try_get("ready_of")?,
                     breaches: r.try_get("breaches")?,
+                    results: None,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         out.reverse();
         Ok(out)
+    }
+
+    /// The analysis results a version was recorded with.
+    pub async fn version_results(&self, version: &str) -> Result<Option<String>, DbError> {
+        let row =
+            sqlx::query("SELECT results FROM versions WHERE version = $1 ORDER BY id DESC LIMIT 1")
+                .bind(version)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<Option<String>, _>("results")?,
+            None => None,
+        })
     }
 
     // ---- tokens and sessions ------------------------------------------
@@ -502,6 +566,54 @@ impl Db {
         audit(&mut tx, now, actor, "token.create", name, role.as_str()).await?;
         tx.commit().await?;
         Ok(token)
+    }
+
+    /// Every token (without secrets).
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, DbError> {
+        let rows =
+            sqlx::query("SELECT id, name, role, created_at, revoked FROM tokens ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    role: r.try_get("role")?,
+                    created_at: r.try_get("created_at")?,
+                    revoked: r.try_get::<i64, _>("revoked")? != 0,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+
+    /// Revokes a token and ends its sessions.
+    pub async fn revoke_token(&self, actor: &str, id: i64, now: i64) -> Result<bool, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE tokens SET revoked = 1 WHERE id = $1 AND revoked = 0")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if done {
+            sqlx::query("DELETE FROM sessions WHERE token_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit(
+                &mut tx,
+                now,
+                actor,
+                "token.revoke",
+                &format!("token:{id}"),
+                "",
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// The principal a token secret belongs to.

@@ -171,6 +171,31 @@ pub fn spec() -> Value {
             }
         },
         "History": { "type": "object", "required": ["versions"], "properties": { "versions": array_of("Version") } },
+        "VersionResults": {
+            "type": "object", "required": ["version", "results"],
+            "properties": {
+                "version": { "type": "string" },
+                "results": { "type": "object", "required": ["suppliers", "findings"], "properties": {
+                    "suppliers": { "type": "array", "items": { "type": "object", "required": ["ref", "tier", "score"],
+                        "properties": { "ref": { "type": "string" }, "tier": { "type": "integer" }, "score": { "type": "number" } } } },
+                    "findings": { "type": "array", "items": { "type": "object", "required": ["id", "entity"],
+                        "properties": { "id": { "type": "string" }, "entity": { "type": "string" } } } }
+                } }
+            }
+        },
+        "Token": {
+            "type": "object", "required": ["id", "name", "role", "createdAt", "revoked"],
+            "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["viewer", "editor", "admin"] }, "createdAt": { "type": "integer" }, "revoked": { "type": "boolean" } }
+        },
+        "Tokens": { "type": "object", "required": ["tokens"], "properties": { "tokens": array_of("Token") } },
+        "NewToken": {
+            "type": "object", "required": ["name", "role"],
+            "properties": { "name": { "type": "string" }, "role": { "type": "string", "enum": ["viewer", "editor", "admin"] } }
+        },
+        "CreatedToken": {
+            "type": "object", "required": ["name", "role", "token"],
+            "properties": { "name": { "type": "string" }, "role": { "type": "string" }, "token": { "type": "string", "description": "shown once; stored only as a hash" } }
+        },
         "Upload": {
             "type": "object", "required": ["id", "requestId", "filename", "contentType", "size", "sha256", "author", "createdAt"],
             "properties": {
@@ -220,6 +245,15 @@ pub fn spec() -> Value {
         json!([path("id")]),
     );
     change["requestBody"] = json_body("RequestChange");
+    let mut new_token = op("Create a token (admin)", "201", "CreatedToken", json!([]));
+    new_token["requestBody"] = json_body("NewToken");
+    let mut revoke = op(
+        "Revoke a token (admin)",
+        "204",
+        "Error",
+        json!([path("id")]),
+    );
+    revoke["responses"]["204"] = json!({ "description": "revoked" });
     let mut upload = op(
         "Upload evidence (multipart field `file`)",
         "201",
@@ -251,6 +285,9 @@ pub fn spec() -> Value {
             },
             "/api/v1/findings": { "get": op("Readiness findings", "200", "Findings", json!([query("severity", "error, warning or info"), query("id", "a finding id"), query("entity", "an entity ref")])) },
             "/api/v1/history": { "get": op("Every landscape version loaded, oldest first", "200", "History", json!([])) },
+            "/api/v1/history/{version}": { "get": op("The analysis results a version was recorded with", "200", "VersionResults", json!([path("version")])) },
+            "/api/v1/tokens": { "get": op("Every token, without secrets (admin)", "200", "Tokens", json!([])), "post": new_token },
+            "/api/v1/tokens/{id}": { "delete": revoke },
             "/api/v1/requests": {
                 "get": op("Continuity requests", "200", "Requests", json!([query("supplier", "a supplier ref"), query("status", "open, sent, received, reviewed or overdue")])),
                 "post": create

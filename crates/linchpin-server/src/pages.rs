@@ -1,7 +1,7 @@
 //! The dashboard's pages: server-rendered HTML, the same analyses as the
 //! report, live.
 
-use crate::app::{check_csrf, AppError, AppResult, AppState, Csrf, SESSION_COOKIE};
+use crate::app::{check_csrf, require, AppError, AppResult, AppState, Csrf, SESSION_COOKIE};
 use crate::db::{Principal, Role};
 use crate::html::{csrf_field, datetime, esc, page, url_encode, Frame};
 use crate::snapshot::{ready_count, tier_counts, Snapshot};
@@ -205,7 +205,7 @@ pub async fn overview(
             link(c, t.supplier)
         );
     }
-    b.push_str("</tbody></table><p><a href=\"/report\">The full report</a> · <a href=\"/api/v1/openapi.json\">API</a> · <a href=\"/audit\">Audit log</a></p>");
+    b.push_str("</tbody></table><p><a href=\"/report\">The full report</a> · <a href=\"/api/v1/openapi.json\">API</a> · <a href=\"/audit\">Audit log</a> · <a href=\"/tokens\">Tokens</a></p>");
     Ok(page(
         "Overview",
         &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
@@ -1031,6 +1031,7 @@ pub async fn audit(
     Extension(p): Extension<Principal>,
     Extension(csrf): Extension<Csrf>,
 ) -> AppResult<Html<String>> {
+    require(&p, Role::Admin)?;
     let entries = state.db.audit_log(500).await?;
     let mut b = String::from("<h1>Audit log</h1><table><thead><tr><th>when</th><th>who</th><th>what</th><th>subject</th><th>detail</th></tr></thead><tbody>");
     for a in &entries {
@@ -1071,4 +1072,91 @@ fn words(camel: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
+}
+
+/// `GET /tokens` (admin): who has access.
+pub async fn tokens(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+) -> AppResult<Html<String>> {
+    require(&p, Role::Admin)?;
+    tokens_page(&state, &p, &csrf, None).await
+}
+
+async fn tokens_page(
+    state: &AppState,
+    p: &Principal,
+    csrf: &Csrf,
+    made: Option<(&str, &str)>,
+) -> AppResult<Html<String>> {
+    let mut b = String::from("<h1>Tokens</h1>");
+    if let Some((name, token)) = made {
+        let _ = write!(b, "<div class=\"banner\">The token of <strong>{}</strong> — shown this once, copy it now:<pre>{}</pre></div>", esc(name), esc(token));
+    }
+    b.push_str("<table><thead><tr><th>#</th><th>name</th><th>role</th><th>created</th><th>state</th><th></th></tr></thead><tbody>");
+    for t in state.db.tokens().await? {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            t.id,
+            esc(&t.name),
+            esc(&t.role),
+            datetime(t.created_at),
+            if t.revoked { "revoked" } else { "live" },
+            if t.revoked {
+                String::new()
+            } else {
+                format!("<form method=\"post\" action=\"/tokens/{}/revoke\">{}<button>Revoke</button></form>", t.id, csrf_field(csrf))
+            }
+        );
+    }
+    let _ = write!(
+        b,
+        "</tbody></table><h2>New token</h2><form method=\"post\" action=\"/tokens\" class=\"inline\">{}<label>Name<input name=\"name\" required></label><label>Role<select name=\"role\"><option>viewer</option><option>editor</option><option>admin</option></select></label><button>Create</button></form><p class=\"muted\">Once a token exists, everyone signs in, and the server may listen beyond this machine.</p>",
+        csrf_field(csrf)
+    );
+    let s = state.current();
+    Ok(page(
+        "Tokens",
+        &frame(Some(p), csrf, None, s.as_deref()),
+        &b,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+    name: String,
+    role: String,
+}
+
+/// `POST /tokens` (admin).
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Form(f): Form<TokenForm>,
+) -> AppResult<Html<String>> {
+    check_csrf(&csrf, &f.csrf)?;
+    let token = crate::api::make_token(&state, &p, &f.name, &f.role).await?;
+    tokens_page(&state, &p, &csrf, Some((f.name.trim(), &token))).await
+}
+
+/// `POST /tokens/{id}/revoke` (admin).
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Response> {
+    check_csrf(&csrf, &f.csrf)?;
+    require(&p, Role::Admin)?;
+    state.db.revoke_token(&p.name, id, state.now()).await?;
+    let any = state.db.has_tokens().await?;
+    state
+        .auth_required
+        .store(any, std::sync::atomic::Ordering::Relaxed);
+    Ok(Redirect::to("/tokens").into_response())
 }

@@ -61,6 +61,20 @@ pub fn version_row(s: &Snapshot, now: i64) -> VersionRow {
             .flat_map(|sc| sc.result.functions.iter())
             .filter(|f| f.breach)
             .count() as i64,
+        results: Some(
+            serde_json::json!({
+                "suppliers": s.report.ranking.iter().map(|r| serde_json::json!({
+                    "ref": c.entity(r.id).entity_ref.to_string(),
+                    "tier": r.tier,
+                    "score": (r.score * 10.0).round() / 10.0,
+                })).collect::<Vec<_>>(),
+                "findings": s.report.findings.iter().map(|f| serde_json::json!({
+                    "id": f.id,
+                    "entity": c.entity(f.entity).entity_ref.to_string(),
+                })).collect::<Vec<_>>(),
+            })
+            .to_string(),
+        ),
     }
 }
 

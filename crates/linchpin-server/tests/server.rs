@@ -291,6 +291,22 @@ async fn api_responses_follow_the_openapi_document() {
         conforms(&doc, "/api/v1/whatif", "post", &posted);
         assert_eq!(posted.json()["scenario"]["mode"], "permanent");
 
+        // Each version keeps its results.
+        let version = get(&state, "/api/v1/status").await.json()["version"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let recorded = get(&state, &format!("/api/v1/history/{version}")).await;
+        assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.text());
+        conforms(&doc, "/api/v1/history/{version}", "get", &recorded);
+        assert_eq!(
+            recorded.json()["results"]["suppliers"]
+                .as_array()
+                .unwrap()
+                .len(),
+            25
+        );
+
         // Errors are documented too.
         let missing = get(&state, "/api/v1/entities/supplier/default/nobody").await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
@@ -893,6 +909,20 @@ async fn the_database_says_what_is_wrong_and_keeps_what_it_acknowledged() {
             err.contains("schema version 99, newer than this Linchpin knows"),
             "{err}"
         );
+    }
+    // A database another process holds locked.
+    let locked = format!("sqlite://{}", tmp.path().join("locked.db").display());
+    Db::connect(&locked).await.unwrap().close().await;
+    {
+        use sqlx::Connection;
+        let mut holder = sqlx::SqliteConnection::connect(&locked).await.unwrap();
+        sqlx::query("BEGIN EXCLUSIVE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let err = Db::connect(&locked).await.err().expect("refused").0;
+        assert!(err.contains("locked by another process"), "{err}");
+        sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
     }
     // A file that is not a database.
     let junk = tmp.path().join("junk.db");

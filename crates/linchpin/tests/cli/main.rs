@@ -823,3 +823,122 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// One HTTP/1.1 exchange on loopback: (status, body).
+fn http(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut text = String::new();
+    s.read_to_string(&mut text)?;
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|x| x.1.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+fn start_server(dir: &Path, db: &str) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_linchpin"))
+        .args([
+            "serve",
+            dir.to_str().unwrap(),
+            "--bind",
+            "127.0.0.1:0",
+            "--database",
+            db,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "the server printed `{line}`"
+    );
+    (child, addr)
+}
+
+#[test]
+fn serve_loses_nothing_it_acknowledged_when_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kill.db").display());
+    let webshop = repo().join("examples/webshop");
+    let (mut child, addr) = start_server(&webshop, &db);
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<i64>::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (acked, stop, addr) = (acked.clone(), stop.clone(), addr.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    i += 1;
+                    let body = format!(
+                        r#"{{"supplier":"aws","kind":"renewal","due":"2027-0{}-{:02}"}}"#,
+                        w + 1,
+                        i % 28 + 1
+                    );
+                    match http(&addr, "POST", "/api/v1/requests", &body) {
+                        Ok((201, text)) => {
+                            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                            acked.lock().unwrap().push(v["id"].as_i64().unwrap());
+                        }
+                        _ => break, // the server is gone
+                    }
+                }
+            })
+        })
+        .collect();
+    while acked.lock().unwrap().len() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL, in the middle of writes
+    child.wait().unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for w in writers {
+        w.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+
+    // Back up on the same database: every acknowledged request is there.
+    let (mut child, addr) = start_server(&webshop, &db);
+    let (status, text) = http(&addr, "GET", "/api/v1/requests", "").unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let stored: std::collections::BTreeSet<i64> = v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    let lost: Vec<_> = acked.iter().filter(|id| !stored.contains(id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged requests lost: {lost:?}",
+        lost.len()
+    );
+    assert!(acked.len() >= 60);
+}
