@@ -122,7 +122,8 @@ pub async fn reload(state: &AppState) -> Result<bool, String> {
     }
 }
 
-/// What identifies the files' state: every path with its size and time.
+/// What identifies the landscape files' state: every YAML file and
+/// `linchpin.toml` with its size and time.
 #[allow(clippy::disallowed_methods)]
 pub fn fingerprint(dir: &Path) -> Vec<(String, u64, u128)> {
     let mut out = Vec::new();
@@ -140,6 +141,13 @@ pub fn fingerprint(dir: &Path) -> Vec<(String, u64, u128)> {
             let Ok(meta) = e.metadata() else { continue };
             if meta.is_dir() {
                 stack.push(e.path());
+            } else if !(name.ends_with(".yaml")
+                || name.ends_with(".yml")
+                || name == "linchpin.toml")
+            {
+                // Only what the loader reads: a database or log beside the
+                // landscape must not look like a change.
+                continue;
             } else {
                 let t = meta
                     .modified()
