@@ -1066,3 +1066,63 @@ pub(crate) fn unsupported_services(catalog: &Catalog, reporting: EntityId) -> Ve
     }
     out
 }
+
+/// Where the rows of a filed package came from, matched by primary key
+/// against the register the landscape exports now: `(file, line)` of the
+/// filed package → origin. Rows of templates without a key, and rows the
+/// landscape no longer has, stay untraced.
+pub fn trace(register: &Register, filed: &Package) -> HashMap<(String, u64), Origin> {
+    let mut out = HashMap::new();
+    let mut ignored = Vec::new();
+    for table in tables() {
+        if table.primary.is_empty() {
+            continue;
+        }
+        let path = format!("reports/{}", table.file);
+        let (Some(ours), Some(theirs)) =
+            (register.package.files.get(&path), filed.files.get(&path))
+        else {
+            continue;
+        };
+        let keyed = |bytes: &[u8], ignored: &mut Vec<crate::validate::Problem>| {
+            let csv = crate::validate::read_csv(&path, bytes, ignored)?;
+            let index = csv.index();
+            let cols: Option<Vec<usize>> = table
+                .primary
+                .iter()
+                .map(|c| index.get(c.as_str()).copied())
+                .collect();
+            let cols = cols?;
+            Some(
+                csv.rows
+                    .iter()
+                    .map(|(line, cells)| {
+                        (
+                            *line,
+                            cols.iter().map(|&i| cells[i].clone()).collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let (Some(ours), Some(theirs)) = (keyed(ours, &mut ignored), keyed(theirs, &mut ignored))
+        else {
+            continue;
+        };
+        let by_key: HashMap<Vec<String>, Origin> = ours
+            .into_iter()
+            .filter_map(|(line, key)| {
+                register
+                    .origins
+                    .get(&(path.clone(), line))
+                    .map(|o| (key, *o))
+            })
+            .collect();
+        for (line, key) in theirs {
+            if let Some(o) = by_key.get(&key) {
+                out.insert((path.clone(), line), *o);
+            }
+        }
+    }
+    out
+}

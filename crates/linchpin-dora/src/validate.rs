@@ -237,14 +237,14 @@ fn parse_name(name: &str) -> Result<PackageName, String> {
 }
 
 /// A parsed CSV file: header and rows with their line numbers.
-struct Csv {
-    header: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
+pub(crate) struct Csv {
+    pub(crate) header: Vec<String>,
+    pub(crate) rows: Vec<(u64, Vec<String>)>,
 }
 
 impl Csv {
     /// Column positions by header name.
-    fn index(&self) -> HashMap<&str, usize> {
+    pub(crate) fn index(&self) -> HashMap<&str, usize> {
         self.header
             .iter()
             .enumerate()
@@ -253,7 +253,7 @@ impl Csv {
     }
 }
 
-fn read_csv(file: &str, bytes: &[u8], out: &mut Vec<Problem>) -> Option<Csv> {
+pub(crate) fn read_csv(file: &str, bytes: &[u8], out: &mut Vec<Problem>) -> Option<Csv> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

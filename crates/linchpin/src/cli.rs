@@ -365,6 +365,10 @@ pub struct ValidateDoraArgs {
     /// Print at most this many problems per rule in human output (0: all).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// The landscape the package was exported from: each problem then names
+    /// the entity and the YAML file and line its row came from.
+    #[arg(long, value_name = "DIR")]
+    pub landscape: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

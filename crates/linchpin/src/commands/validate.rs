@@ -13,14 +13,38 @@ pub fn dora(args: &ValidateDoraArgs) -> anyhow::Result<ExitCode> {
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("cannot read the package `{}`", args.package.display()))?;
     let problems = validate(&package);
+    let origins = match &args.landscape {
+        Some(dir) => match origins(dir, &package)? {
+            Ok(o) => Some(o),
+            Err(code) => return Ok(code),
+        },
+        None => None,
+    };
+    let place = |p: &Problem| -> Option<String> {
+        let (catalog, sources, map) = origins.as_ref()?;
+        let o = map.get(&(p.file.clone(), p.line?))?;
+        Some(format!(
+            "{} at {}:{}",
+            catalog.entity(o.entity).entity_ref,
+            sources.path(o.span.file),
+            o.span.line
+        ))
+    };
     let errors = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .count();
     let warnings = problems.len() - errors;
     let text = match args.format {
-        Format::Json => json(&package.name, &problems, errors, warnings)?,
-        Format::Human => human(&package.name, &problems, errors, warnings, args.limit),
+        Format::Json => json(&package.name, &problems, errors, warnings, &place)?,
+        Format::Human => human(
+            &package.name,
+            &problems,
+            errors,
+            warnings,
+            args.limit,
+            &place,
+        ),
     };
     print_stdout(&text)?;
     Ok(if errors > 0 {
@@ -45,7 +69,70 @@ fn location(p: &Problem) -> String {
     s
 }
 
-fn human(name: &str, problems: &[Problem], errors: usize, warnings: usize, limit: usize) -> String {
+type Place<'a> = dyn Fn(&Problem) -> Option<String> + 'a;
+
+/// The landscape's register, matched row by row to the package.
+#[allow(clippy::type_complexity)]
+fn origins(
+    dir: &std::path::Path,
+    package: &linchpin_dora::package::Package,
+) -> anyhow::Result<
+    Result<
+        (
+            linchpin_model::Catalog,
+            linchpin_diagnostics::SourceMap,
+            std::collections::HashMap<(String, u64), linchpin_dora::export::Origin>,
+        ),
+        ExitCode,
+    >,
+> {
+    use linchpin_dora::export::{export, trace, Consolidation, Options};
+    let analysis = match super::analysis::load_for_analysis(dir)? {
+        Ok(a) => a,
+        Err(code) => return Ok(Err(code)),
+    };
+    let params = String::from_utf8_lossy(
+        package
+            .files
+            .get("reports/parameters.csv")
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+    )
+    .into_owned();
+    let param = |name: &str| {
+        params
+            .lines()
+            .filter_map(|l| l.split_once(','))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let reference_date = param("refPeriod")
+        .and_then(|d| linchpin_model::Date::parse(&d).ok())
+        .unwrap_or_else(|| linchpin_model::Date::from_ymd(2000, 1, 1).expect("a real date"));
+    let consolidation = if param("entityID").is_some_and(|e| e.ends_with(".IND")) {
+        Consolidation::Individual
+    } else {
+        Consolidation::Consolidated
+    };
+    let options = Options {
+        reference_date,
+        consolidation,
+        created: "00000000000000000".to_owned(),
+    };
+    let register = export(&analysis.loaded.catalog, &options).map_err(anyhow::Error::msg)?;
+    let map = trace(&register, package);
+    let loaded = analysis.loaded;
+    Ok(Ok((loaded.catalog, loaded.sources, map)))
+}
+
+fn human(
+    name: &str,
+    problems: &[Problem],
+    errors: usize,
+    warnings: usize,
+    limit: usize,
+    place: &Place<'_>,
+) -> String {
     let mut out = String::new();
     let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
     for p in problems {
@@ -59,6 +146,9 @@ fn human(name: &str, problems: &[Problem], errors: usize, warnings: usize, limit
             Severity::Warning => "warning",
         };
         let _ = writeln!(out, "{level}[{}] {}: {}", p.rule, location(p), p.message);
+        if let Some(from) = place(p) {
+            let _ = writeln!(out, "    from {from}");
+        }
     }
     for (rule, n) in &shown {
         if limit != 0 && *n > limit {
@@ -94,6 +184,7 @@ fn json(
     problems: &[Problem],
     errors: usize,
     warnings: usize,
+    place: &Place<'_>,
 ) -> anyhow::Result<String> {
     let list: Vec<serde_json::Value> = problems
         .iter()
@@ -105,6 +196,7 @@ fn json(
                 "line": p.line,
                 "column": p.column,
                 "message": p.message,
+                "from": place(p),
             })
         })
         .collect();

@@ -791,6 +791,23 @@ fn export_dora_roi_writes_the_banks_register_and_refuses_a_broken_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(target.path().join("register.zip").is_file());
     assert!(stdout(&out).contains("WROTE AN INVALID REGISTER"));
+    // Validated on its own later, with the landscape beside it, each
+    // problem still names the YAML to fix.
+    let out = linchpin(&[
+        "validate",
+        "dora-roi",
+        target.path().join("register.zip").to_str().unwrap(),
+        "--landscape",
+        broken.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains(
+            "error[empty-key] reports/b_01.02.csv:4 [c0010]: a key cell is blank; write `Not Applicable` (or eba_GA:qx2007 for a country) when it does not apply\n    from legalentity:default/nordhafen-invest at linchpin/legal-entities.yaml:42"
+        ),
+        "{}",
+        stdout(&out)
+    );
 
     // And `check` lists the same gaps as findings.
     let out = linchpin(&["check", broken.path().to_str().unwrap(), "--format", "json"]);
