@@ -388,6 +388,11 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/requests/{id}/review", post(crate::workflow::review_page))
         .route("/requests/{id}/patch", get(crate::workflow::patch))
+        .route("/requests/{id}/branch", post(crate::workflow::branch_page))
+        .route(
+            "/api/v1/requests/{id}/branch",
+            post(crate::workflow::branch_api),
+        )
         .route(
             "/requests/{id}/uploads/{upload}",
             get(crate::workflow::download),

@@ -187,6 +187,10 @@ pub fn spec() -> Value {
             "type": "object", "required": ["id", "name", "role", "createdAt", "revoked"],
             "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["viewer", "editor", "admin"] }, "createdAt": { "type": "integer" }, "revoked": { "type": "boolean" } }
         },
+        "BranchCommit": {
+            "type": "object", "required": ["branch", "commit"],
+            "properties": { "branch": { "type": "string" }, "commit": { "type": "string" } }
+        },
         "Tokens": { "type": "object", "required": ["tokens"], "properties": { "tokens": array_of("Token") } },
         "NewToken": {
             "type": "object", "required": ["name", "role"],
@@ -254,6 +258,12 @@ pub fn spec() -> Value {
         json!([path("id")]),
     );
     revoke["responses"]["204"] = json!({ "description": "revoked" });
+    let branch = op(
+        "Commit a reviewed statement's change on a new branch of the landscape's git checkout",
+        "201",
+        "BranchCommit",
+        json!([path("id")]),
+    );
     let mut upload = op(
         "Upload evidence (multipart field `file`)",
         "201",
@@ -296,7 +306,8 @@ pub fn spec() -> Value {
                 "get": op("One request with comments and uploads", "200", "Request", json!([path("id")])),
                 "patch": change
             },
-            "/api/v1/requests/{id}/uploads": { "post": upload }
+            "/api/v1/requests/{id}/uploads": { "post": upload },
+            "/api/v1/requests/{id}/branch": { "post": branch }
         }
     })
 }

@@ -304,6 +304,9 @@ pub async fn detail(
     }
     if r.status == "reviewed" && r.review.is_some() {
         let _ = write!(b, "<p><a href=\"/requests/{}/patch\">Download the change to the landscape (patch)</a> — apply it with <code>git apply</code> in the landscape's repository.</p>", r.id);
+        if editor && s.as_ref().is_some_and(|s| s.commit.is_some()) {
+            let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/branch\" class=\"inline\">{}<button>Commit it on a branch</button><span class=\"muted\">a new branch <code>linchpin/statement-{}</code> from HEAD, for review; the working tree is not touched</span></form>", r.id, csrf_field(&csrf), r.id);
+        }
     }
     b.push_str("<h2>Evidence</h2>");
     let uploads = state.db.uploads(id).await?;
@@ -954,4 +957,188 @@ pub async fn csv(State(state): State<AppState>) -> AppResult<Response> {
         HeaderValue::from_static("attachment; filename=\"linchpin-requests.csv\""),
     );
     Ok(resp)
+}
+
+/// What a branch commit made.
+#[derive(Debug, Clone, Serialize)]
+pub struct BranchCommit {
+    /// The new branch.
+    pub branch: String,
+    /// Its commit.
+    pub commit: String,
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) -> Result<String, String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    } else {
+        Err(format!(
+            "git {} failed: {}",
+            args.first().unwrap_or(&""),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// Commits `diff` on a new branch of the git checkout holding `dir`, from
+/// its HEAD, without touching the working tree (a temporary worktree).
+#[allow(clippy::disallowed_methods)] // the patch file for git, in the temporary worktree
+pub fn commit_on_branch(
+    dir: &std::path::Path,
+    branch: &str,
+    diff: &str,
+    message: &str,
+    author: &str,
+) -> Result<BranchCommit, String> {
+    let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
+        "the landscape is not in a git checkout; download the patch instead".to_owned()
+    })?;
+    let top = std::path::PathBuf::from(top);
+    let prefix = dir
+        .canonicalize()
+        .ok()
+        .and_then(|d| {
+            d.strip_prefix(top.canonicalize().ok()?)
+                .ok()
+                .map(|p| p.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    if git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/heads/{branch}"),
+        ],
+    )
+    .is_ok()
+    {
+        return Err(format!("the branch `{branch}` exists already"));
+    }
+    let tmp = std::env::temp_dir().join(format!("linchpin-worktree-{}", crate::db::secret()));
+    let tmp_s = tmp.to_string_lossy().into_owned();
+    git(
+        &top,
+        &["worktree", "add", "--quiet", "-b", branch, &tmp_s, "HEAD"],
+    )?;
+    let result = (|| {
+        let patch = tmp.join(".linchpin.patch");
+        std::fs::write(&patch, diff).map_err(|e| format!("cannot write the patch: {e}"))?;
+        let patch_s = patch.to_string_lossy().into_owned();
+        let mut apply = vec!["apply"];
+        let dir_arg = format!("--directory={prefix}");
+        if !prefix.is_empty() {
+            apply.push(&dir_arg);
+        }
+        apply.push(&patch_s);
+        git(&tmp, &apply)?;
+        let _ = std::fs::remove_file(&patch);
+        git(&tmp, &["add", "-A"])?;
+        git(
+            &tmp,
+            &[
+                "-c",
+                "user.name=Linchpin",
+                "-c",
+                "user.email=linchpin@localhost",
+                "commit",
+                "--quiet",
+                "--author",
+                &format!("{author} via Linchpin <linchpin@localhost>"),
+                "-m",
+                message,
+            ],
+        )?;
+        git(&tmp, &["rev-parse", "HEAD"])
+    })();
+    let _ = git(&top, &["worktree", "remove", "--force", &tmp_s]);
+    match result {
+        Ok(commit) => Ok(BranchCommit {
+            branch: branch.to_owned(),
+            commit,
+        }),
+        Err(e) => {
+            let _ = git(&top, &["branch", "-D", branch]);
+            Err(e)
+        }
+    }
+}
+
+/// Commits a reviewed statement's change on `linchpin/statement-{id}`.
+pub async fn branch_for(state: &AppState, p: &Principal, id: i64) -> AppResult<BranchCommit> {
+    require(p, Role::Editor)?;
+    let r = state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    let review: Review = r
+        .review
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(|| AppError::BadRequest("the request has no review yet".into()))?;
+    let s = snapshot(state)?;
+    let diff = statement_patch(&s, &r.supplier, &review)?;
+    let dir = state.settings.dir.clone();
+    let branch = format!("linchpin/statement-{id}");
+    let message = format!(
+        "Continuity statement of {} received {}, valid until {}\n\nReviewed by {} in Linchpin (request #{id}).",
+        r.supplier, review.received, review.valid_until, p.name
+    );
+    let author = p.name.clone();
+    let made = tokio::task::spawn_blocking(move || {
+        commit_on_branch(&dir, &branch, &diff, &message, &author)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(AppError::BadRequest)?;
+    state
+        .db
+        .add_comment(
+            &p.name,
+            id,
+            &format!(
+                "committed on branch {} ({})",
+                made.branch,
+                &made.commit[..12.min(made.commit.len())]
+            ),
+            state.now(),
+        )
+        .await?;
+    Ok(made)
+}
+
+#[derive(Deserialize)]
+pub struct BranchForm {
+    csrf: String,
+}
+
+/// `POST /requests/{id}/branch`.
+pub async fn branch_page(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(csrf): Extension<Csrf>,
+    Path(id): Path<i64>,
+    Form(f): Form<BranchForm>,
+) -> AppResult<Response> {
+    check_csrf(&csrf, &f.csrf)?;
+    branch_for(&state, &p, id).await?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}
+
+/// `POST /api/v1/requests/{id}/branch`.
+pub async fn branch_api(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let made = branch_for(&state, &p, id).await?;
+    Ok((StatusCode::CREATED, Json(made)).into_response())
 }

@@ -959,3 +959,118 @@ async fn many_users_at_once() {
     let all = get(&state, "/api/v1/requests").await.json();
     assert_eq!(all["requests"].as_array().unwrap().len(), 40);
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn a_reviewed_statement_can_be_committed_on_a_branch() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let repo_dir = tmp.path().join("repo");
+    let land = repo_dir.join("landscape");
+    copy_dir(&repo().join("examples/webshop"), &land);
+    git(&repo_dir, &["init", "-q", "-b", "main"]);
+    git(&repo_dir, &["add", "-A"]);
+    git(
+        &repo_dir,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-q",
+            "-m",
+            "landscape",
+        ],
+    );
+    let db = format!("sqlite://{}", tmp.path().join("git.db").display());
+    let state = start(&land, &db, today()).await;
+    assert!(
+        state.current().unwrap().commit.is_some(),
+        "the served version knows its commit"
+    );
+    let id = send_json(
+        &state,
+        "POST",
+        "/api/v1/requests",
+        json!({"supplier": "twilio", "kind": "statement", "due": "2026-12-01"}),
+        None,
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    send_json(
+        &state,
+        "PATCH",
+        &format!("/api/v1/requests/{id}"),
+        json!({"status": "received"}),
+        None,
+    )
+    .await;
+    send_json(
+        &state,
+        "PATCH",
+        &format!("/api/v1/requests/{id}"),
+        json!({"review": {"received": "2026-11-20", "validUntil": "2027-12-31", "rto": "8h"}}),
+        None,
+    )
+    .await;
+    let made = call(
+        &state,
+        Request::post(format!("/api/v1/requests/{id}/branch"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let doc = linchpin_server::openapi::spec();
+    conforms(&doc, "/api/v1/requests/{id}/branch", "post", &made);
+    let branch = format!("linchpin/statement-{id}");
+    assert_eq!(made.json()["branch"], branch);
+    let shown = git(&repo_dir, &["show", &branch]);
+    assert!(shown.contains("+      validUntil: 2027-12-31"), "{shown}");
+    assert!(
+        shown.contains("landscape/linchpin/suppliers/"),
+        "the change lands in the landscape's folder: {shown}"
+    );
+    assert!(
+        git(&repo_dir, &["status", "--porcelain"]).trim().is_empty(),
+        "the working tree is untouched"
+    );
+    assert_eq!(
+        git(&repo_dir, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
+        "main"
+    );
+    // Twice is refused, not overwritten.
+    let again = call(
+        &state,
+        Request::post(format!("/api/v1/requests/{id}/branch"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(again.text().contains("exists already"));
+}
