@@ -650,6 +650,17 @@ pub fn export(catalog: &Catalog, options: &Options) -> Result<Register, String> 
                     origin,
                 );
             }
+            // An intra-group provider: the group company providing the services.
+            if let Some(g) = s.group_entity.as_ref().and_then(|g| facts.lookup(&g.value)) {
+                sheet!("B_03.03").row(
+                    &[
+                        ("c0010", c.reference.clone()),
+                        ("c0020", facts.lei_of(g).unwrap_or_default().to_owned()),
+                        ("c0031", "true".to_owned()),
+                    ],
+                    origin,
+                );
+            }
             sheet!("B_03.02").row(
                 &[
                     ("c0010", c.reference.clone()),

@@ -118,6 +118,12 @@ fn the_bank_exports_a_register_that_validates_and_reads_back_as_the_landscape() 
     assert!(providers.len() >= 15, "15+ providers: {providers:?}");
     assert!(direct.is_subset(&providers));
 
+    // The intra-group arrangement names the group company providing it.
+    let intra = rows(files, "b_03.03.csv");
+    assert_eq!(intra.len(), 1);
+    assert_eq!(intra[0]["c0010"], "NHP-2022-001");
+    assert_eq!(intra[0]["c0020"], "529900NORDHAFENBAN26");
+
     // The supply chain comes from dependsOn: Corebank → Hostwerk → Netcarrier.
     let chain = rows(files, "b_05.02.csv");
     let rank_of = |contract: &str, provider: &str| {

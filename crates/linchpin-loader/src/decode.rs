@@ -673,6 +673,7 @@ impl Decoder<'_> {
                 "legalName",
                 "latinName",
                 "personType",
+                "groupEntity",
             ],
             what,
         );
@@ -712,6 +713,7 @@ impl Decoder<'_> {
             legal_name: self.opt_string(f, "legalName"),
             latin_name: self.opt_string(f, "latinName"),
             person_type: self.opt_word(f, "personType", vocabulary::PERSON_TYPE),
+            group_entity: self.opt_ref(f, "groupEntity", Some(Kind::LegalEntity), ns),
         })
     }
 

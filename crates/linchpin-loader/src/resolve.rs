@@ -135,6 +135,9 @@ pub fn resolve(
                         "escrow.maintainer",
                     );
                 }
+                if let Some(g) = &s.group_entity {
+                    r.required(g, &[Kind::LegalEntity], "groupEntity");
+                }
                 for c in &s.contracts {
                     for e in &c.signed_by {
                         r.required(e, &[Kind::LegalEntity], "signedBy");

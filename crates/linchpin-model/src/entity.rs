@@ -466,6 +466,9 @@ pub struct SupplierSpec {
     pub latin_name: Option<Spanned<String>>,
     /// `personType`: [`vocabulary::PERSON_TYPE`].
     pub person_type: Option<Spanned<String>>,
+    /// `groupEntity`: the company of our own group this supplier is (an
+    /// intra-group ICT service provider).
+    pub group_entity: Option<Spanned<EntityRef>>,
 }
 
 /// `continuity`: what we asked for and what the supplier committed to.
