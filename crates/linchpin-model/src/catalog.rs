@@ -161,6 +161,44 @@ impl Catalog {
         self.index.get(key).copied()
     }
 
+    /// Resolves a ref a person typed: `kind:namespace/name`, or a bare name
+    /// that only one entity has. The error says what is wrong, with a
+    /// "did you mean" where a near name exists.
+    pub fn resolve(&self, text: &str) -> Result<EntityId, String> {
+        let text = text.trim();
+        if let Ok(r) = EntityRef::parse(text, None, "default") {
+            return self.lookup(&r).ok_or_else(|| {
+                let names = self
+                    .iter()
+                    .filter(|(_, e)| e.entity_ref.kind == r.kind)
+                    .map(|(_, e)| e.entity_ref.name.as_str());
+                let hint = linchpin_diagnostics::did_you_mean(&r.name, names)
+                    .map(|n| format!("; did you mean `{}:{n}`?", r.kind))
+                    .unwrap_or_default();
+                format!("no entity `{r}` in the landscape{hint}")
+            });
+        }
+        let matches: Vec<EntityId> = self
+            .iter()
+            .filter(|(_, e)| e.entity_ref.name.eq_ignore_ascii_case(text))
+            .map(|(id, _)| id)
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(format!("no entity named `{text}` in the landscape")),
+            many => {
+                let refs: Vec<String> = many
+                    .iter()
+                    .map(|&id| format!("`{}`", self.entity(id).entity_ref))
+                    .collect();
+                Err(format!(
+                    "`{text}` is ambiguous: {}; write the kind too",
+                    refs.join(", ")
+                ))
+            }
+        }
+    }
+
     /// What an entity depends on: declared and implicit edges.
     pub fn dependencies(&self, id: EntityId) -> &[Dependency] {
         &self.dependencies[id.index()]

@@ -696,15 +696,7 @@ pub fn failure_spec(s: &Snapshot, q: &WhatifQuery) -> AppResult<FailureSpec> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let id = linchpin_model::EntityRef::parse(text, Some(Kind::Supplier), "default")
-            .ok()
-            .and_then(|r| c.lookup(&r))
-            .or_else(|| {
-                c.iter()
-                    .find(|(_, e)| e.entity_ref.name.eq_ignore_ascii_case(text))
-                    .map(|(id, _)| id)
-            })
-            .ok_or_else(|| AppError::BadRequest(format!("no entity `{text}` in the landscape")))?;
+        let id = c.resolve(text).map_err(AppError::BadRequest)?;
         if !fail.contains(&id) {
             fail.push(id);
         }

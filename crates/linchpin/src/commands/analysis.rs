@@ -2,11 +2,11 @@
 //! of errors, resolving refs typed by a person, today's date, and JSON for
 //! durations.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use linchpin_diagnostics::{render_human, Counts, RenderOptions};
 use linchpin_engine::ImpactGraph;
 use linchpin_loader::{load, LoadOptions, Loaded};
-use linchpin_model::{Catalog, Date, EntityId, EntityRef};
+use linchpin_model::{Catalog, Date, EntityId};
 use std::io::Write;
 use std::path::Path;
 
@@ -61,46 +61,11 @@ pub fn today(given: Option<&str>) -> anyhow::Result<Date> {
     Ok(epoch.add_days((secs / 86_400) as i32))
 }
 
-/// Resolves a ref typed on the command line: `kind:namespace/name`, or a
-/// bare name that only one entity has.
+/// Resolves a ref typed on the command line (see [`Catalog::resolve`]).
 pub fn resolve_ref(catalog: &Catalog, text: &str) -> anyhow::Result<EntityId> {
-    if let Ok(r) = EntityRef::parse(text, None, "default") {
-        return match catalog.lookup(&r) {
-            Some(id) => Ok(id),
-            None => {
-                let names = catalog
-                    .iter()
-                    .filter(|(_, e)| e.entity_ref.kind == r.kind)
-                    .map(|(_, e)| e.entity_ref.name.as_str());
-                let hint = linchpin_diagnostics::did_you_mean(&r.name, names)
-                    .map(|n| format!("; did you mean `{}:{n}`?", r.kind))
-                    .unwrap_or_default();
-                bail!("no entity `{r}` in the landscape{hint}")
-            }
-        };
-    }
-    let matches: Vec<EntityId> = catalog
-        .iter()
-        .filter(|(_, e)| e.entity_ref.name.eq_ignore_ascii_case(text))
-        .map(|(id, _)| id)
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(*one),
-        [] => bail!("no entity named `{text}` in the landscape"),
-        many => {
-            let refs: Vec<String> = many
-                .iter()
-                .map(|&id| format!("`{}`", catalog.entity(id).entity_ref))
-                .collect();
-            bail!(
-                "`{text}` is ambiguous: {}; write the kind too",
-                refs.join(", ")
-            )
-        }
-    }
+    catalog.resolve(text).map_err(anyhow::Error::msg)
 }
 
-/// A duration in the JSON contract: `{"seconds": N, "text": "4h"}`, or null when unbounded.
 /// The failure that `--fail`, `--duration` and `--permanent` describe.
 pub fn failure_spec(
     catalog: &Catalog,
