@@ -4,7 +4,8 @@
 
 use crate::export::{provider_code, reporting_entity, Gap};
 use crate::tables::tables;
-use linchpin_model::{Catalog, Criticality, EntityId, Kind, Span, Spec};
+use linchpin_engine::Finding;
+use linchpin_model::{Catalog, Config, Criticality, EntityId, Kind, Span, Spec};
 use std::collections::BTreeSet;
 
 struct Collector {
@@ -283,4 +284,37 @@ pub fn gaps(catalog: &Catalog) -> Vec<Gap> {
     out.extend(crate::export::unsupported_services(catalog, reporting));
     out.sort_by_key(|g| (g.entity, g.span.line));
     out
+}
+
+/// The gaps as `register-gap` findings of `linchpin check` (and of the
+/// server): one per entity, listing its missing fields; off or allowed as
+/// `linchpin.toml` and the entity's annotation say.
+pub fn findings(catalog: &Catalog, config: &Config) -> Vec<Finding> {
+    const ID: &str = "register-gap";
+    let Some(severity) = config.severity_of(ID) else {
+        return Vec::new();
+    };
+    let mut by_entity: std::collections::BTreeMap<EntityId, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for gap in gaps(catalog) {
+        by_entity.entry(gap.entity).or_default().push(gap.field);
+    }
+    by_entity
+        .into_iter()
+        .filter(|(entity, _)| !linchpin_engine::findings::allowed(catalog, *entity, ID))
+        .map(|(entity, fields)| {
+            let n = fields.len();
+            Finding {
+                id: ID,
+                severity,
+                entity,
+                message: format!(
+                    "`{}` misses {n} field{} of the DORA register: {}",
+                    catalog.entity(entity).entity_ref,
+                    if n == 1 { "" } else { "s" },
+                    fields.join(", ")
+                ),
+            }
+        })
+        .collect()
 }

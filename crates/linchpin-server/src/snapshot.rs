@@ -101,7 +101,10 @@ pub fn build(dir: &Path, today: Date, threads: usize) -> Result<Snapshot, Reject
     }
     let graph = ImpactGraph::new(&loaded.catalog);
     let mut report = Report::build(&loaded.catalog, &graph, &loaded.config, today, threads);
-    report.findings.extend(register_gaps(&loaded));
+    report.findings.extend(linchpin_dora::gaps::findings(
+        &loaded.catalog,
+        &loaded.config,
+    ));
     report.findings.sort_by_key(|f| (f.entity, f.id));
     let rank_of = report
         .ranking
@@ -119,33 +122,6 @@ pub fn build(dir: &Path, today: Date, threads: usize) -> Result<Snapshot, Reject
         today,
         rank_of,
     })
-}
-
-/// The DORA register's missing fields as findings (as `linchpin check`).
-fn register_gaps(loaded: &Loaded) -> Vec<Finding> {
-    const ID: &str = "register-gap";
-    let Some(severity) = loaded.config.severity_of(ID) else {
-        return Vec::new();
-    };
-    let mut by_entity: std::collections::BTreeMap<EntityId, Vec<String>> = Default::default();
-    for gap in linchpin_dora::gaps::gaps(&loaded.catalog) {
-        by_entity.entry(gap.entity).or_default().push(gap.field);
-    }
-    by_entity
-        .into_iter()
-        .filter(|(e, _)| !linchpin_engine::findings::allowed(&loaded.catalog, *e, ID))
-        .map(|(entity, fields)| Finding {
-            id: ID,
-            severity,
-            entity,
-            message: format!(
-                "`{}` misses {} field(s) of the DORA register: {}",
-                loaded.catalog.entity(entity).entity_ref,
-                fields.len(),
-                fields.join(", ")
-            ),
-        })
-        .collect()
 }
 
 /// The hash of every file the loader read, in order: a version id that

@@ -45,7 +45,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             today,
             threads,
         );
-        found.extend(register_gaps(&loaded));
+        found.extend(linchpin_dora::gaps::findings(
+            &loaded.catalog,
+            &loaded.config,
+        ));
         found.sort_by_key(|f| (f.entity, f.id));
         found
     } else {
@@ -334,36 +337,4 @@ fn read_baseline(path: &std::path::Path) -> anyhow::Result<BTreeSet<(String, Str
         }
     }
     Ok(set)
-}
-
-/// The DORA register's missing fields, one finding per entity, when the
-/// landscape keeps a register.
-fn register_gaps(loaded: &linchpin_loader::Loaded) -> Vec<Finding> {
-    const ID: &str = "register-gap";
-    let Some(severity) = loaded.config.severity_of(ID) else {
-        return Vec::new();
-    };
-    let mut by_entity: std::collections::BTreeMap<linchpin_model::EntityId, Vec<String>> =
-        std::collections::BTreeMap::new();
-    for gap in linchpin_dora::gaps::gaps(&loaded.catalog) {
-        by_entity.entry(gap.entity).or_default().push(gap.field);
-    }
-    by_entity
-        .into_iter()
-        .filter(|(entity, _)| !linchpin_engine::findings::allowed(&loaded.catalog, *entity, ID))
-        .map(|(entity, fields)| {
-            let n = fields.len();
-            Finding {
-                id: ID,
-                severity,
-                entity,
-                message: format!(
-                    "`{}` misses {n} field{} of the DORA register: {}",
-                    loaded.catalog.entity(entity).entity_ref,
-                    if n == 1 { "" } else { "s" },
-                    fields.join(", ")
-                ),
-            }
-        })
-        .collect()
 }
