@@ -190,7 +190,7 @@ pub fn provider_code(s: &SupplierSpec) -> Option<(&str, &'static str)> {
 }
 
 /// The landscape facts the templates are written from, resolved once.
-struct Facts<'c> {
+pub(crate) struct Facts<'c> {
     catalog: &'c Catalog,
     reporting: EntityId,
     /// For every supplier: the business functions it supports directly
@@ -199,7 +199,7 @@ struct Facts<'c> {
 }
 
 impl<'c> Facts<'c> {
-    fn new(catalog: &'c Catalog, reporting: EntityId) -> Facts<'c> {
+    pub(crate) fn new(catalog: &'c Catalog, reporting: EntityId) -> Facts<'c> {
         let mut supported: HashMap<EntityId, BTreeSet<EntityId>> = HashMap::new();
         let mut seen = vec![false; catalog.len()];
         let mut stack = Vec::new();
@@ -423,11 +423,33 @@ pub fn package_name(
 /// reporting entity; missing fields leave cells empty (see [`gaps`]) and
 /// the validator names what that breaks.
 pub fn export(catalog: &Catalog, options: &Options) -> Result<Register, String> {
-    let reporting = reporting_entity(catalog).ok_or_else(|| {
-        "no LegalEntity has `maintainsRegister: true`: the register needs the entity that keeps it"
-            .to_owned()
-    })?;
+    let reporting = reporting_entity(catalog).ok_or_else(no_keeper)?;
+    export_with(catalog, options, &Facts::new(catalog, reporting))
+}
+
+/// [`export`] and [`gaps`](crate::gaps::gaps) together, deriving the
+/// landscape's facts (the functions each supplier supports) once.
+pub fn export_with_gaps(
+    catalog: &Catalog,
+    options: &Options,
+) -> Result<(Register, Vec<Gap>), String> {
+    let reporting = reporting_entity(catalog).ok_or_else(no_keeper)?;
     let facts = Facts::new(catalog, reporting);
+    let register = export_with(catalog, options, &facts)?;
+    Ok((register, crate::gaps::gaps_with(catalog, reporting, &facts)))
+}
+
+fn no_keeper() -> String {
+    "no LegalEntity has `maintainsRegister: true`: the register needs the entity that keeps it"
+        .to_owned()
+}
+
+fn export_with(
+    catalog: &Catalog,
+    options: &Options,
+    facts: &Facts<'_>,
+) -> Result<Register, String> {
+    let reporting = facts.reporting;
     let all = tables();
     let by_code = |code: &str| all.iter().position(|t| t.code == code).unwrap_or(0);
     let mut sheets: Vec<Sheet<'_>> = all.iter().map(Sheet::new).collect();
@@ -1044,8 +1066,7 @@ pub fn export(catalog: &Catalog, options: &Options) -> Result<Register, String> 
 
 /// Services that would give B_02.02 no row: they support no business
 /// function that a company using the contract performs.
-pub(crate) fn unsupported_services(catalog: &Catalog, reporting: EntityId) -> Vec<Gap> {
-    let facts = Facts::new(catalog, reporting);
+pub(crate) fn unsupported_services(catalog: &Catalog, facts: &Facts<'_>) -> Vec<Gap> {
     let mut out = Vec::new();
     for (id, e) in catalog.of_kind(&Kind::Supplier) {
         let Some(s) = supplier(e) else { continue };

@@ -40,6 +40,18 @@ pub fn gaps(catalog: &Catalog) -> Vec<Gap> {
     let Some(reporting) = reporting_entity(catalog) else {
         return Vec::new();
     };
+    gaps_with(
+        catalog,
+        reporting,
+        &crate::export::Facts::new(catalog, reporting),
+    )
+}
+
+pub(crate) fn gaps_with(
+    catalog: &Catalog,
+    reporting: EntityId,
+    facts: &crate::export::Facts<'_>,
+) -> Vec<Gap> {
     let all = tables();
     let allowed = |table: &str, column: &str| -> Vec<String> {
         all.iter()
@@ -281,7 +293,7 @@ pub fn gaps(catalog: &Catalog) -> Vec<Gap> {
         }
     }
     let mut out = c.out;
-    out.extend(crate::export::unsupported_services(catalog, reporting));
+    out.extend(crate::export::unsupported_services(catalog, facts));
     out.sort_by_key(|g| (g.entity, g.span.line));
     out
 }

@@ -5,7 +5,7 @@ use crate::commands::analysis::load_for_analysis;
 use crate::output::{print_stdout, write_atomic_bytes};
 use anyhow::{bail, Context};
 use linchpin_diagnostics::SourceMap;
-use linchpin_dora::export::{export, Consolidation, Gap, Options, Origin, Register};
+use linchpin_dora::export::{export_with_gaps, Consolidation, Gap, Options, Origin, Register};
 use linchpin_dora::validate::{validate, Problem, Severity};
 use linchpin_model::{Catalog, Date};
 use std::collections::BTreeMap;
@@ -39,8 +39,7 @@ pub fn dora(args: &ExportDoraArgs) -> anyhow::Result<ExitCode> {
         },
         created,
     };
-    let register = export(catalog, &options).map_err(anyhow::Error::msg)?;
-    let gaps = linchpin_dora::gaps::gaps(catalog);
+    let (register, gaps) = export_with_gaps(catalog, &options).map_err(anyhow::Error::msg)?;
     let problems = validate(&register.package);
     let errors = problems
         .iter()
