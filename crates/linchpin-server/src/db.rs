@@ -303,6 +303,27 @@ fn check_sqlite_file(url: &str) -> Result<(), DbError> {
     }
 }
 
+fn upload_of(r: &AnyRow) -> Result<Upload, sqlx::Error> {
+    Ok(Upload {
+        id: r.try_get("id")?,
+        request_id: r.try_get("request_id")?,
+        filename: r.try_get("filename")?,
+        content_type: r.try_get("content_type")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+        author: r.try_get("author")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn principal_of(r: &AnyRow) -> Result<Principal, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok(Principal {
+        name: r.try_get("name")?,
+        role: Role::parse(&role).unwrap_or(Role::Viewer),
+    })
+}
+
 fn request_of(r: &AnyRow) -> Result<Request, sqlx::Error> {
     Ok(Request {
         id: r.try_get("id")?,
@@ -626,16 +647,7 @@ impl Db {
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {
-            Some(r) => {
-                let role: String = r.try_get("role")?;
-                Some((
-                    r.try_get("id")?,
-                    Principal {
-                        name: r.try_get("name")?,
-                        role: Role::parse(&role).unwrap_or(Role::Viewer),
-                    },
-                ))
-            }
+            Some(r) => Some((r.try_get("id")?, principal_of(&r)?)),
             None => None,
         })
     }
@@ -677,13 +689,7 @@ impl Db {
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {
-            Some(r) => {
-                let role: String = r.try_get("role")?;
-                Some(Principal {
-                    name: r.try_get("name")?,
-                    role: Role::parse(&role).unwrap_or(Role::Viewer),
-                })
-            }
+            Some(r) => Some(principal_of(&r)?),
             None => None,
         })
     }
@@ -907,21 +913,16 @@ impl Db {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                Ok(Upload {
-                    id: r.try_get("id")?,
-                    request_id: r.try_get("request_id")?,
-                    filename: r.try_get("filename")?,
-                    content_type: r.try_get("content_type")?,
-                    size: r.try_get("size")?,
-                    sha256: r.try_get("sha256")?,
-                    author: r.try_get("author")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?)
+        Ok(rows.iter().map(upload_of).collect::<Result<_, _>>()?)
+    }
+
+    /// The uploads of every request to one supplier, oldest first.
+    pub async fn uploads_for_supplier(&self, supplier: &str) -> Result<Vec<Upload>, DbError> {
+        let rows = sqlx::query("SELECT u.id AS id, u.request_id AS request_id, u.filename AS filename, u.content_type AS content_type, u.size AS size, u.sha256 AS sha256, u.author AS author, u.created_at AS created_at FROM uploads u JOIN requests r ON r.id = u.request_id WHERE r.supplier = $1 ORDER BY u.id")
+            .bind(supplier)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(upload_of).collect::<Result<_, _>>()?)
     }
 
     /// An upload's bytes.
@@ -936,19 +937,7 @@ impl Db {
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {
-            Some(r) => Some((
-                Upload {
-                    id: r.try_get("id")?,
-                    request_id: r.try_get("request_id")?,
-                    filename: r.try_get("filename")?,
-                    content_type: r.try_get("content_type")?,
-                    size: r.try_get("size")?,
-                    sha256: r.try_get("sha256")?,
-                    author: r.try_get("author")?,
-                    created_at: r.try_get("created_at")?,
-                },
-                r.try_get("data")?,
-            )),
+            Some(r) => Some((upload_of(&r)?, r.try_get("data")?)),
             None => None,
         })
     }

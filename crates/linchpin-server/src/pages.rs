@@ -540,6 +540,26 @@ pub async fn supplier(
             url_encode(&key)
         );
     }
+    let uploads = state.db.uploads_for_supplier(&key).await?;
+    if !uploads.is_empty() {
+        b.push_str("<h2>Evidence</h2><ul>");
+        for u in &uploads {
+            let kind = requests
+                .iter()
+                .find(|r| r.id == u.request_id)
+                .map_or("", |r| r.kind.as_str());
+            let _ = write!(
+                b,
+                "<li><a href=\"/requests/{0}/uploads/{1}\">{2}</a> — {3} request #{0}, {4}</li>",
+                u.request_id,
+                u.id,
+                esc(&u.filename),
+                esc(kind),
+                datetime(u.created_at)
+            );
+        }
+        b.push_str("</ul>");
+    }
     if !e.metadata.links.is_empty() {
         b.push_str("<h2>Links</h2><ul>");
         for l in &e.metadata.links {

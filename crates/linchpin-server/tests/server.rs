@@ -354,6 +354,12 @@ async fn api_responses_follow_the_openapi_document() {
         assert_eq!(one["status"], "reviewed");
         assert_eq!(one["comments"][0]["body"], "came by mail");
         assert_eq!(one["uploads"][0]["contentType"], "application/pdf");
+        // The supplier's page lists the evidence.
+        let page = get(&state, "/suppliers/stripe").await.text();
+        assert!(
+            page.contains("<h2>Evidence</h2>") && page.contains("statement.pdf"),
+            "{page}"
+        );
         let invalid = send_json(
             &state,
             "POST",
