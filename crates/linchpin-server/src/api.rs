@@ -5,7 +5,7 @@
 use crate::app::{require, AppError, AppResult, AppState};
 use crate::db::{Principal, Request, Role, Upload};
 use crate::pages::{failure_spec, parse_whatif_query, snapshot, WhatifQuery};
-use crate::workflow::{shown_status, validate_new, NewRequest, Review};
+use crate::workflow::{find_request, shown_status, NewRequest, Review};
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -26,7 +26,7 @@ pub async fn status(State(state): State<AppState>) -> Json<Value> {
         "version": s.as_ref().map(|s| s.version.clone()),
         "commit": s.as_ref().and_then(|s| s.commit.clone()),
         "entities": s.as_ref().map_or(0, |s| s.loaded.catalog.len()),
-        "today": state.today_date().to_string(),
+        "today": state.today().to_string(),
         "rejected": r.map(|r| json!({ "version": r.version, "errors": r.errors, "diagnostics": r.text })),
     }))
 }
@@ -270,7 +270,7 @@ pub async fn requests(
     State(state): State<AppState>,
     Query(q): Query<RequestsQuery>,
 ) -> AppResult<Json<Value>> {
-    let today = state.today_date();
+    let today = state.today();
     let list: Vec<Value> = state
         .db
         .requests(q.supplier.as_deref())
@@ -292,40 +292,19 @@ pub async fn create_request(
     Extension(p): Extension<Principal>,
     Json(new): Json<NewRequest>,
 ) -> AppResult<Response> {
-    require(&p, Role::Editor)?;
-    let s = snapshot(&state)?;
-    let (supplier, team) = validate_new(&s, &new)?;
-    let id = state
-        .db
-        .create_request(
-            &p.name,
-            &supplier,
-            &new.kind,
-            new.due.trim(),
-            team.as_deref(),
-            state.now(),
-        )
-        .await?;
+    let id = crate::workflow::create(&state, &p, &new).await?;
     let r = state
         .db
         .request(id)
         .await?
         .ok_or_else(|| AppError::Internal("a created request vanished".into()))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(request_json(&r, state.today_date())),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(request_json(&r, state.today()))).into_response())
 }
 
 /// `GET /api/v1/requests/{id}`: with comments and uploads.
 pub async fn request(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<Value>> {
-    let r = state
-        .db
-        .request(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
-    let mut v = request_json(&r, state.today_date());
+    let r = find_request(&state, id).await?;
+    let mut v = request_json(&r, state.today());
     v["comments"] = json!(state
         .db
         .comments(id)
@@ -359,11 +338,7 @@ pub async fn update_request(
     Json(change): Json<RequestChange>,
 ) -> AppResult<Json<Value>> {
     require(&p, Role::Editor)?;
-    state
-        .db
-        .request(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    find_request(&state, id).await?;
     if let Some(status) = &change.status {
         crate::workflow::set_status(&state, &p, id, status).await?;
     }

@@ -114,22 +114,18 @@ impl Shared {
             .unwrap_or(0)
     }
 
-    /// Today's date.
+    /// Today's date: fixed, read from the clock file (the system's when
+    /// the file holds no date), or the system's.
     #[allow(clippy::disallowed_methods)] // the injected clock is a file tests write
-    pub fn today(&self) -> Option<Date> {
+    pub fn today(&self) -> Date {
         match &self.settings.today {
-            Today::Fixed(d) => Some(*d),
+            Today::Fixed(d) => *d,
             Today::File(path) => std::fs::read_to_string(path)
                 .ok()
                 .and_then(|t| Date::parse(t.trim()).ok())
-                .or_else(|| Some(system_today())),
-            Today::System => Some(system_today()),
+                .unwrap_or_else(system_today),
+            Today::System => system_today(),
         }
-    }
-
-    /// Today's date, always.
-    pub fn today_date(&self) -> Date {
-        self.today().unwrap_or_else(system_today)
     }
 }
 

@@ -12,7 +12,7 @@ use axum::{Extension, Form};
 use linchpin_diagnostics::Severity;
 use linchpin_engine::whatif::{failure_duration, whatif_with, FailureSpec, Status};
 use linchpin_engine::Propagator;
-use linchpin_model::{Catalog, Criticality, Duration, EntityId, FailureMode, Kind, Spec};
+use linchpin_model::{Catalog, Duration, EntityId, FailureMode, Kind, Spec};
 use serde::Deserialize;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -20,6 +20,19 @@ use std::sync::Arc;
 /// The served snapshot, or 503.
 pub fn snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
     state.current().ok_or(AppError::NoLandscape)
+}
+
+/// A page in the frame, with the banner of a rejected newer version.
+pub fn render(
+    state: &crate::app::Shared,
+    title: &str,
+    principal: Option<&Principal>,
+    csrf: &Csrf,
+    s: Option<&Snapshot>,
+    body: &str,
+) -> Html<String> {
+    let rejected = state.rejected();
+    page(title, &frame(principal, csrf, rejected.as_ref(), s), body)
 }
 
 fn frame<'a>(
@@ -98,7 +111,7 @@ pub async fn overview(
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let today = state.today_date();
+    let today = state.today();
     let requests = state.db.requests(None).await?;
     let overdue = requests
         .iter()
@@ -390,12 +403,7 @@ pub async fn suppliers(
         );
     }
     b.push_str("</tbody></table>");
-    let rejected = state.rejected();
-    Ok(page(
-        "Suppliers",
-        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
-        &b,
-    ))
+    Ok(render(&state, "Suppliers", Some(&p), &csrf, Some(&s), &b))
 }
 
 /// `/suppliers/{name}`: one supplier.
@@ -414,7 +422,7 @@ pub async fn supplier(
     let Spec::Supplier(sp) = &e.spec else {
         return Err(AppError::NotFound(format!("no supplier `{name}`")));
     };
-    let today = state.today_date();
+    let today = state.today();
     let mut b = String::new();
     let r = s.rank(id);
     let _ = write!(
@@ -575,10 +583,12 @@ pub async fn supplier(
         }
         b.push_str("</ul>");
     }
-    let rejected = state.rejected();
-    Ok(page(
+    Ok(render(
+        &state,
         e.display_name(),
-        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        Some(&p),
+        &csrf,
+        Some(&s),
         &b,
     ))
 }
@@ -620,12 +630,7 @@ pub async fn functions(
         );
     }
     b.push_str("</tbody></table>");
-    let rejected = state.rejected();
-    Ok(page(
-        "Functions",
-        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
-        &b,
-    ))
+    Ok(render(&state, "Functions", Some(&p), &csrf, Some(&s), &b))
 }
 
 /// `/functions/{name}`: one business function.
@@ -685,10 +690,12 @@ pub async fn function(
         "<p><a href=\"/whatif?fail={}\">What if it fails itself?</a></p>",
         url_encode(&e.entity_ref.to_string())
     );
-    let rejected = state.rejected();
-    Ok(page(
+    Ok(render(
+        &state,
         e.display_name(),
-        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        Some(&p),
+        &csrf,
+        Some(&s),
         &b,
     ))
 }
@@ -840,12 +847,7 @@ pub async fn whatif(
             .count();
         let _ = write!(b, "</tbody></table><p class=\"muted\">{up} other functions keep working.</p><h2>The picture</h2>{svg}");
     }
-    let rejected = state.rejected();
-    Ok(page(
-        "What-if",
-        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
-        &b,
-    ))
+    Ok(render(&state, "What-if", Some(&p), &csrf, Some(&s), &b))
 }
 
 /// `fail=a&fail=b&mode=…` (repeated keys, which serde's form decoding does not take).
@@ -969,12 +971,7 @@ pub async fn findings(
         "</tbody></table><p class=\"muted\">{shown} of {} findings.</p>",
         s.report.findings.len()
     );
-    let rejected = state.rejected();
-    Ok(page(
-        "Findings",
-        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
-        &b,
-    ))
+    Ok(render(&state, "Findings", Some(&p), &csrf, Some(&s), &b))
 }
 
 /// `/trends`: tiers, findings and readiness over the landscape's versions.
@@ -1029,12 +1026,7 @@ pub async fn trends(
     }
     b.push_str("</tbody></table>");
     let s = state.current();
-    let rejected = state.rejected();
-    Ok(page(
-        "Trends",
-        &frame(Some(&p), &csrf, rejected.as_ref(), s.as_deref()),
-        &b,
-    ))
+    Ok(render(&state, "Trends", Some(&p), &csrf, s.as_deref(), &b))
 }
 
 /// `/audit`: who changed what.
@@ -1064,14 +1056,6 @@ pub async fn audit(
         &frame(Some(&p), &csrf, None, s.as_deref()),
         &b,
     ))
-}
-
-/// Functions of a snapshot by criticality, for the API.
-pub fn criticality_of(c: &Catalog, id: EntityId) -> Option<Criticality> {
-    match &c.entity(id).spec {
-        Spec::BusinessFunction(f) => Some(f.criticality),
-        _ => None,
-    }
 }
 
 /// `StatementExpires` → `statement expires`.

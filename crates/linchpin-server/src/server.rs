@@ -83,7 +83,7 @@ pub fn version_row(s: &Snapshot, now: i64) -> VersionRow {
 /// one stays. Returns whether a new version is served.
 pub async fn reload(state: &AppState) -> Result<bool, String> {
     let dir = state.settings.dir.clone();
-    let today = state.today_date();
+    let today = state.today();
     let threads = state.settings.threads;
     let built = tokio::task::spawn_blocking(move || build(&dir, today, threads))
         .await
@@ -172,14 +172,14 @@ pub fn spawn_watcher(state: AppState, poll: Duration) {
                 .await
                 .unwrap_or_default()
         };
-        let mut last_day = state.today_date();
+        let mut last_day = state.today();
         loop {
             tokio::time::sleep(poll).await;
             let d = dir.clone();
             let now = tokio::task::spawn_blocking(move || fingerprint(&d))
                 .await
                 .unwrap_or_default();
-            let day = state.today_date();
+            let day = state.today();
             if now != last || day != last_day {
                 last = now;
                 last_day = day;

@@ -5,7 +5,7 @@
 
 use crate::app::{check_csrf, require, AppError, AppResult, AppState, Csrf};
 use crate::db::{Principal, Request, Role, REQUEST_KINDS, REQUEST_STATUSES};
-use crate::html::{csrf_field, datetime, esc, page, url_encode, Frame};
+use crate::html::{csrf_field, datetime, esc, url_encode};
 use crate::pages::snapshot;
 use crate::snapshot::Snapshot;
 use axum::extract::{Multipart, Path, Query, State};
@@ -15,6 +15,46 @@ use axum::{Extension, Form, Json};
 use linchpin_model::{Date, Duration, Kind, Spec};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
+
+/// A request by id, or 404.
+pub async fn find_request(state: &crate::app::Shared, id: i64) -> AppResult<Request> {
+    state
+        .db
+        .request(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))
+}
+
+/// Creates a request after checking it against the served landscape.
+pub async fn create(state: &AppState, p: &Principal, new: &NewRequest) -> AppResult<i64> {
+    require(p, Role::Editor)?;
+    let s = snapshot(state)?;
+    let (supplier, team) = validate_new(&s, new)?;
+    Ok(state
+        .db
+        .create_request(
+            &p.name,
+            &supplier,
+            &new.kind,
+            new.due.trim(),
+            team.as_deref(),
+            state.now(),
+        )
+        .await?)
+}
+
+/// A reviewed request, its review, and the patch that writes it.
+async fn reviewed_patch(state: &AppState, id: i64) -> AppResult<(Request, Review, String)> {
+    let r = find_request(state, id).await?;
+    let review: Review = r
+        .review
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(|| AppError::BadRequest("the request has no review yet".into()))?;
+    let s = snapshot(state)?;
+    let diff = statement_patch(&s, &r.supplier, &review)?;
+    Ok((r, review, diff))
+}
 
 /// Whether a request is overdue: not yet received and past its due date.
 pub fn is_overdue(r: &Request, today: Date) -> bool {
@@ -67,15 +107,6 @@ pub fn table(requests: &[Request], today: Date) -> String {
     b
 }
 
-fn frame<'a>(p: &'a Principal, csrf: &'a Csrf, s: Option<&'a Snapshot>) -> Frame<'a> {
-    Frame {
-        principal: Some(p),
-        csrf,
-        rejected: None,
-        version: s.map(|s| s.version.as_str()),
-    }
-}
-
 #[derive(Deserialize)]
 pub struct ListQuery {
     view: Option<String>,
@@ -89,7 +120,7 @@ pub async fn list(
     Extension(csrf): Extension<Csrf>,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Html<String>> {
-    let today = state.today_date();
+    let today = state.today();
     let all = state.db.requests(None).await?;
     let due_view = q.view.as_deref() == Some("due");
     let soon = today.add_days(30);
@@ -115,7 +146,14 @@ pub async fn list(
     );
     b.push_str(&table(&shown, today));
     let s = state.current();
-    Ok(page("Requests", &frame(&p, &csrf, s.as_deref()), &b))
+    Ok(crate::pages::render(
+        &state,
+        "Requests",
+        Some(&p),
+        &csrf,
+        s.as_deref(),
+        &b,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -156,7 +194,7 @@ pub async fn new_form(
     let _ = write!(
         b,
         "</select></label><label>Due<input type=\"date\" name=\"due\" required value=\"{}\"></label><label>Owning team<select name=\"team\"><option value=\"\">—</option>",
-        state.today_date().add_days(30)
+        state.today().add_days(30)
     );
     for (_, g) in c.of_kind(&Kind::Group) {
         let _ = write!(
@@ -166,7 +204,14 @@ pub async fn new_form(
         );
     }
     b.push_str("</select></label><button>Create</button></form>");
-    Ok(page("New request", &frame(&p, &csrf, Some(&s)), &b))
+    Ok(crate::pages::render(
+        &state,
+        "New request",
+        Some(&p),
+        &csrf,
+        Some(&s),
+        &b,
+    ))
 }
 
 /// A new request as the API and the form give it.
@@ -184,7 +229,7 @@ pub struct NewRequest {
 }
 
 /// Checks a new request against the landscape; returns the supplier's canonical ref.
-pub fn validate_new(s: &Snapshot, r: &NewRequest) -> AppResult<(String, Option<String>)> {
+fn validate_new(s: &Snapshot, r: &NewRequest) -> AppResult<(String, Option<String>)> {
     let c = &s.loaded.catalog;
     let name = r.supplier.trim();
     let id = linchpin_model::EntityRef::parse(name, Some(Kind::Supplier), "default")
@@ -231,26 +276,13 @@ pub async fn create_page(
     Form(f): Form<NewRequestForm>,
 ) -> AppResult<Response> {
     check_csrf(&csrf, &f.csrf)?;
-    require(&p, Role::Editor)?;
-    let s = snapshot(&state)?;
     let new = NewRequest {
         supplier: f.supplier,
         kind: f.kind,
         due: f.due,
         team: f.team,
     };
-    let (supplier, team) = validate_new(&s, &new)?;
-    let id = state
-        .db
-        .create_request(
-            &p.name,
-            &supplier,
-            &new.kind,
-            new.due.trim(),
-            team.as_deref(),
-            state.now(),
-        )
-        .await?;
+    let id = create(&state, &p, &new).await?;
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }
 
@@ -261,12 +293,8 @@ pub async fn detail(
     Extension(csrf): Extension<Csrf>,
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
-    let r = state
-        .db
-        .request(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
-    let today = state.today_date();
+    let r = find_request(&state, id).await?;
+    let today = state.today();
     let s = state.current();
     let st = shown_status(&r, today);
     let mut b = format!(
@@ -352,9 +380,12 @@ pub async fn detail(
     if editor {
         let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/comments\">{}<textarea name=\"body\" rows=\"3\" cols=\"70\" required></textarea><br><button>Comment</button></form>", r.id, csrf_field(&csrf));
     }
-    Ok(page(
+    Ok(crate::pages::render(
+        &state,
         &format!("Request #{id}"),
-        &frame(&p, &csrf, s.as_deref()),
+        Some(&p),
+        &csrf,
+        s.as_deref(),
         &b,
     ))
 }
@@ -418,11 +449,7 @@ pub async fn comment_page(
             "a comment has 1 to 20,000 characters".into(),
         ));
     }
-    state
-        .db
-        .request(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    find_request(&state, id).await?;
     state.db.add_comment(&p.name, id, body, state.now()).await?;
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }
@@ -519,11 +546,7 @@ pub async fn review_request(
     review: &Review,
 ) -> AppResult<()> {
     review.check()?;
-    let r = state
-        .db
-        .request(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    let r = find_request(state, id).await?;
     if r.kind != "statement" || !matches!(r.status.as_str(), "received" | "reviewed") {
         return Err(AppError::BadRequest(
             "only a received continuity statement can be reviewed".into(),
@@ -539,18 +562,7 @@ pub async fn review_request(
 
 /// `GET /requests/{id}/patch`: the YAML change of a reviewed statement, as a unified diff.
 pub async fn patch(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
-    let r = state
-        .db
-        .request(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
-    let review: Review = r
-        .review
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok())
-        .ok_or_else(|| AppError::BadRequest("the request has no review yet".into()))?;
-    let s = snapshot(&state)?;
-    let diff = statement_patch(&s, &r.supplier, &review)?;
+    let (_, _, diff) = reviewed_patch(&state, id).await?;
     let mut resp = (StatusCode::OK, diff).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -820,11 +832,7 @@ async fn store_upload(
     name: &str,
     data: &[u8],
 ) -> AppResult<i64> {
-    state
-        .db
-        .request(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
+    find_request(state, id).await?;
     let ty = sniff(name, data).ok_or_else(|| {
         AppError::Unsupported(format!(
             "`{name}` is not a PDF, Word, Excel, PowerPoint, OpenDocument or text file (checked by its content)"
@@ -929,7 +937,7 @@ fn csv_cell(s: &str) -> String {
 
 /// `GET /requests.csv`.
 pub async fn csv(State(state): State<AppState>) -> AppResult<Response> {
-    let today = state.today_date();
+    let today = state.today();
     let mut out = String::from("id,supplier,kind,due,status,team,created,created_by,updated\r\n");
     for r in state.db.requests(None).await? {
         let _ = write!(
@@ -1074,18 +1082,7 @@ pub fn commit_on_branch(
 /// Commits a reviewed statement's change on `linchpin/statement-{id}`.
 pub async fn branch_for(state: &AppState, p: &Principal, id: i64) -> AppResult<BranchCommit> {
     require(p, Role::Editor)?;
-    let r = state
-        .db
-        .request(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no request #{id}")))?;
-    let review: Review = r
-        .review
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok())
-        .ok_or_else(|| AppError::BadRequest("the request has no review yet".into()))?;
-    let s = snapshot(state)?;
-    let diff = statement_patch(&s, &r.supplier, &review)?;
+    let (r, review, diff) = reviewed_patch(state, id).await?;
     let dir = state.settings.dir.clone();
     let branch = format!("linchpin/statement-{id}");
     let message = format!(
