@@ -105,17 +105,16 @@ pub async fn entity(
     Path((kind, namespace, name)): Path<(String, String, String)>,
 ) -> AppResult<Json<Value>> {
     let s = snapshot(&state)?;
-    let key = format!(
-        "{}:{}/{}",
-        Kind::parse(&kind).as_str(),
-        namespace.to_ascii_lowercase(),
-        name.to_ascii_lowercase()
-    );
+    let wanted = linchpin_model::EntityRef {
+        kind: Kind::parse(&kind),
+        namespace: namespace.as_str().into(),
+        name: name.as_str().into(),
+    };
     let id = s
         .loaded
         .catalog
-        .lookup_key(&key)
-        .ok_or_else(|| AppError::NotFound(format!("no entity `{key}`")))?;
+        .lookup(&wanted)
+        .ok_or_else(|| AppError::NotFound(format!("no entity `{wanted}`")))?;
     Ok(Json(entity_json(&s, id, true)))
 }
 

@@ -56,11 +56,7 @@ impl Snapshot {
     pub fn find(&self, kind: &Kind, name: &str) -> Option<EntityId> {
         let catalog = &self.loaded.catalog;
         catalog
-            .lookup_key(&format!(
-                "{}:default/{}",
-                kind.as_str(),
-                name.to_ascii_lowercase()
-            ))
+            .lookup(&linchpin_model::EntityRef::new(kind.clone(), name))
             .or_else(|| {
                 catalog
                     .of_kind(kind)
