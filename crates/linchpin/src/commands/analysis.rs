@@ -19,6 +19,15 @@ pub struct Analysis {
 /// Loads the landscape; refuses (exit 1) when it has errors, since an
 /// analysis of a broken map would mislead.
 pub fn load_for_analysis(dir: &Path) -> anyhow::Result<Result<Analysis, std::process::ExitCode>> {
+    Ok(load_valid(dir)?.map(|loaded| {
+        let graph = ImpactGraph::new(&loaded.catalog);
+        Analysis { loaded, graph }
+    }))
+}
+
+/// Loads a landscape that must be free of errors, without building the
+/// impact graph (for commands that do not propagate failures).
+pub fn load_valid(dir: &Path) -> anyhow::Result<Result<Loaded, std::process::ExitCode>> {
     let loaded = load(dir, &LoadOptions::default()).context("cannot analyse the landscape")?;
     let counts = Counts::of(&loaded.diagnostics);
     if counts.errors > 0 {
@@ -43,8 +52,7 @@ pub fn load_for_analysis(dir: &Path) -> anyhow::Result<Result<Analysis, std::pro
         let _ = std::io::stderr().write_all(text.as_bytes());
         return Ok(Err(std::process::ExitCode::from(1)));
     }
-    let graph = ImpactGraph::new(&loaded.catalog);
-    Ok(Ok(Analysis { loaded, graph }))
+    Ok(Ok(loaded))
 }
 
 /// Today's date, or the one given with `--today`.

@@ -1,7 +1,7 @@
 //! `linchpin export dora-roi [DIR]`.
 
 use crate::cli::{ConsolidationArg, ExportDoraArgs, Format};
-use crate::commands::analysis::load_for_analysis;
+use crate::commands::analysis::load_valid;
 use crate::output::{print_stdout, write_atomic_bytes};
 use anyhow::{bail, Context};
 use linchpin_diagnostics::SourceMap;
@@ -25,12 +25,12 @@ pub fn dora(args: &ExportDoraArgs) -> anyhow::Result<ExitCode> {
         Some(t) => bail!("invalid --timestamp `{t}`: write yyyyMMddHHmmssSSS (17 digits)"),
         None => now_stamp()?,
     };
-    let analysis = match load_for_analysis(&args.dir)? {
-        Ok(a) => a,
+    let loaded = match load_valid(&args.dir)? {
+        Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let catalog = &analysis.loaded.catalog;
-    let sources = &analysis.loaded.sources;
+    let catalog = &loaded.catalog;
+    let sources = &loaded.sources;
     let options = Options {
         reference_date,
         consolidation: match args.consolidation {

@@ -87,8 +87,8 @@ fn origins(
     >,
 > {
     use linchpin_dora::export::{export, trace, Consolidation, Options};
-    let analysis = match super::analysis::load_for_analysis(dir)? {
-        Ok(a) => a,
+    let loaded = match super::analysis::load_valid(dir)? {
+        Ok(l) => l,
         Err(code) => return Ok(Err(code)),
     };
     let params = String::from_utf8_lossy(
@@ -106,22 +106,25 @@ fn origins(
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.trim().to_owned())
     };
+    // A package without a readable period still traces: no key holds it.
     let reference_date = param("refPeriod")
         .and_then(|d| linchpin_model::Date::parse(&d).ok())
-        .unwrap_or_else(|| linchpin_model::Date::from_ymd(2000, 1, 1).expect("a real date"));
+        .unwrap_or_else(|| linchpin_model::Date::from_ymd(1970, 1, 1).expect("a real date"));
     let consolidation = if param("entityID").is_some_and(|e| e.ends_with(".IND")) {
         Consolidation::Individual
     } else {
         Consolidation::Consolidated
     };
+    // This register is only matched row by row against the filed one (by
+    // primary keys, which neither the creation time in the package name nor
+    // the reference date take part in); it is never written.
     let options = Options {
         reference_date,
         consolidation,
-        created: "00000000000000000".to_owned(),
+        created: String::new(),
     };
-    let register = export(&analysis.loaded.catalog, &options).map_err(anyhow::Error::msg)?;
+    let register = export(&loaded.catalog, &options).map_err(anyhow::Error::msg)?;
     let map = trace(&register, package);
-    let loaded = analysis.loaded;
     Ok(Ok((loaded.catalog, loaded.sources, map)))
 }
 
