@@ -14,12 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn dora(args: &ExportDoraArgs) -> anyhow::Result<ExitCode> {
-    let reference_date = Date::parse(&args.reference_date).map_err(|e| {
-        anyhow::anyhow!(
-            "invalid --reference-date `{}`: {e}; write YYYY-MM-DD",
-            args.reference_date
-        )
-    })?;
+    let reference_date = Date::parse(&args.reference_date)
+        .map_err(|e| anyhow::anyhow!("invalid --reference-date `{}`: {e}", args.reference_date))?;
     let created = match &args.timestamp {
         Some(t) if t.len() == 17 && t.bytes().all(|b| b.is_ascii_digit()) => t.clone(),
         Some(t) => bail!("invalid --timestamp `{t}`: write yyyyMMddHHmmssSSS (17 digits)"),
