@@ -970,10 +970,14 @@ fn export_with(
         if let Some(p) = parent {
             pending.push(p);
         }
-        let (pc, pt) = parent
-            .and_then(|p| supplier(catalog.entity(p)))
-            .and_then(provider_code)
-            .unwrap_or(("", ""));
+        // A provider without a parent is its own ultimate parent: the EBA's
+        // rule e23674 wants the column filled in every row.
+        let (pc, pt) = match parent {
+            Some(p) => supplier(catalog.entity(p))
+                .and_then(provider_code)
+                .unwrap_or(("", "")),
+            None => (code, code_type),
+        };
         let legal_name = s
             .legal_name
             .as_ref()

@@ -5,7 +5,7 @@
 use crate::export::{provider_code, reporting_entity, Gap};
 use crate::tables::tables;
 use linchpin_engine::Finding;
-use linchpin_model::{Catalog, Config, Criticality, EntityId, Kind, Span, Spec};
+use linchpin_model::{Catalog, Config, EntityId, Kind, Span, Spec};
 use std::collections::BTreeSet;
 
 struct Collector {
@@ -149,6 +149,20 @@ pub(crate) fn gaps_with(
                 if l.total_assets.is_none() {
                     c.gap(id, at, "spec.totalAssets".into(), "the register gives each entity's total assets with their currency (B_01.02 c0100, c0110)");
                 }
+                if l.last_updated.is_none() {
+                    c.gap(id, at, "spec.lastUpdated".into(), "the register gives the date each entity's information was last updated (B_01.02 c0070, EBA rule e23676)");
+                }
+                if l.in_register_since.is_none() {
+                    c.gap(id, at, "spec.inRegisterSince".into(), "the register gives the date each entity entered it (B_01.02 c0080, EBA rule e23676)");
+                }
+                for (i, b) in l.branches.iter().enumerate() {
+                    if b.name.is_none() {
+                        c.gap(id, b.code.span, format!("spec.branches[{i}].name"), "the register gives each branch's name (B_01.03 c0030, EBA rule e23675)");
+                    }
+                    if b.country.is_none() {
+                        c.gap(id, b.code.span, format!("spec.branches[{i}].country"), "the register gives each branch's country (B_01.03 c0040, EBA rule e23675)");
+                    }
+                }
                 if id == reporting && l.competent_authority.is_none() {
                     c.gap(id, at, "spec.competentAuthority".into(), "the entity keeping the register names its competent authority (B_01.01 c0050)");
                 }
@@ -174,13 +188,11 @@ pub(crate) fn gaps_with(
                 if r.discontinuation_impact.is_none() {
                     c.gap(id, at, "spec.discontinuationImpact".into(), "the register gives the impact of discontinuing the function (B_06.01 c0100)");
                 }
-                if f.criticality != Criticality::Standard {
-                    if f.rto.is_none() {
-                        c.gap(id, at, "spec.rto".into(), "a critical or important function has a recovery time objective (B_06.01 c0080)");
-                    }
-                    if f.rpo.is_none() {
-                        c.gap(id, at, "spec.rpo".into(), "a critical or important function has a recovery point objective (B_06.01 c0090)");
-                    }
+                if f.rto.is_none() {
+                    c.gap(id, at, "spec.rto".into(), "the register gives every function's recovery time objective (B_06.01 c0080, EBA rule e23682)");
+                }
+                if f.rpo.is_none() {
+                    c.gap(id, at, "spec.rpo".into(), "the register gives every function's recovery point objective (B_06.01 c0090, EBA rule e23682)");
                 }
             }
             Spec::Supplier(s) if named.contains(&id) => {
@@ -284,6 +296,7 @@ pub(crate) fn gaps_with(
                                 }),
                             "a service that is hard to substitute gives the reason (B_07.01 c0060)",
                         );
+                        need("lastAudit", v.last_audit.is_none(), "the assessment gives the date of the service's last audit (B_07.01 c0070, EBA rule e23681)");
                         need("reintegration", v.reintegration.is_none(), "the assessment gives whether the service could be brought in-house (B_07.01 c0090)");
                         need("discontinuationImpact", v.discontinuation_impact.is_none(), "the assessment gives the impact of discontinuing the service (B_07.01 c0100)");
                     }

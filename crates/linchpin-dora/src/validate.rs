@@ -99,49 +99,158 @@ pub const RULES: &[(&str, &str)] = &[
     ("lei-format", "LEIs are 20 characters [A-Z0-9]{18}[0-9]{2} with valid ISO 17442 check digits"),
     ("negative-amount", "amounts are not negative"),
     ("conditional", "a cell that another cell makes necessary is filled (see CONDITIONS)"),
+    ("existence", "the columns the EBA makes mandatory in a template are filled in every row (see EXISTENCE)"),
+    ("date-order", "a contract's end date comes after its start date (see DATE_ORDER)"),
 ];
 
-/// A conditional rule: when `when` holds one of `values` (any value when
-/// empty), `then` must not be blank.
+/// A conditional rule: when `when` is filled and holds one of `values` (any
+/// value when empty) and none of `except`, `then` must not be blank.
 pub struct Condition {
+    /// The EBA's id of the rule.
+    pub id: &'static str,
     /// The template.
     pub table: &'static str,
     /// The column that decides.
     pub when: &'static str,
     /// The values that make `then` necessary (empty: any non-blank value).
     pub values: &'static [&'static str],
+    /// Values that do not make `then` necessary.
+    pub except: &'static [&'static str],
     /// The column that must then be filled.
     pub then: &'static str,
     /// What the rule says, for the message.
     pub says: &'static str,
 }
 
-/// The conditional business rules of the DPM that need no outside data.
-/// Column meanings from ITS 2024/2956; keep this list in step with the EBA's
-/// validation rules when they change.
+/// The conditional business rules of the DPM that need no outside data
+/// (the EBA's DORA validation rules, by id; column meanings from ITS
+/// 2024/2956). Keep this list in step with the EBA's rules when they change.
 pub const CONDITIONS: &[Condition] = &[
     Condition {
+        id: "v8805",
         table: "B_02.01",
         when: "c0020",
         values: &["eba_CO:x3"],
+        except: &[],
         then: "c0030",
         says: "a subsequent arrangement (eba_CO:x3) names its overarching arrangement",
     },
     Condition {
+        id: "v8825",
         table: "B_07.01",
         when: "c0050",
         values: &["eba_ZZ:x959", "eba_ZZ:x960"],
+        except: &[],
         then: "c0060",
         says: "a service that is not easily substitutable (x959/x960) gives the reason",
     },
     Condition {
+        id: "v8803",
         table: "B_01.02",
         when: "c0110",
         values: &[],
+        except: &[],
         then: "c0100",
         says: "total assets come with their currency",
     },
+    Condition {
+        id: "v8804",
+        table: "B_01.02",
+        when: "c0040",
+        values: &[],
+        except: &["eba_CT:x317", "eba_CT:x318"],
+        then: "c0110",
+        says: "every entity type but eba_CT:x317 and eba_CT:x318 reports its total assets",
+    },
+    Condition {
+        id: "v8823",
+        table: "B_05.01",
+        when: "c0030",
+        values: &[],
+        except: &[],
+        then: "c0040",
+        says: "an additional identification code comes with its type",
+    },
+    Condition {
+        id: "v8824",
+        table: "B_05.01",
+        when: "c0100",
+        values: &[],
+        except: &[],
+        then: "c0090",
+        says: "a total annual expense comes with its currency",
+    },
 ];
+
+/// An existence rule of the DPM: every row of `table` fills `columns`
+/// (every column of the template when empty).
+pub struct Existence {
+    /// The EBA's id of the rule.
+    pub id: &'static str,
+    /// The template.
+    pub table: &'static str,
+    /// The columns no row may leave blank.
+    pub columns: &'static [&'static str],
+}
+
+/// The EBA's existence rules for the DORA 4.0 templates (which non-key
+/// columns are mandatory). Every column named here is checked against the
+/// table definitions by a test.
+pub const EXISTENCE: &[Existence] = &[
+    Existence {
+        id: "e23677",
+        table: "B_01.01",
+        columns: &[],
+    },
+    Existence {
+        id: "e23676",
+        table: "B_01.02",
+        columns: &[
+            "c0020", "c0030", "c0040", "c0050", "c0060", "c0070", "c0080", "c0090",
+        ],
+    },
+    Existence {
+        id: "e23675",
+        table: "B_01.03",
+        columns: &[],
+    },
+    Existence {
+        id: "e23792",
+        table: "B_02.01",
+        columns: &["c0020", "c0040", "c0050"],
+    },
+    Existence {
+        id: "e23680",
+        table: "B_02.02",
+        columns: &["c0040", "c0050", "c0060", "c0070", "c0080"],
+    },
+    Existence {
+        id: "e23683",
+        table: "B_04.01",
+        columns: &["c0030"],
+    },
+    Existence {
+        id: "e23674",
+        table: "B_05.01",
+        columns: &["c0020", "c0050", "c0060", "c0070", "c0080", "c0110"],
+    },
+    Existence {
+        id: "e23682",
+        table: "B_06.01",
+        columns: &[
+            "c0020", "c0030", "c0050", "c0070", "c0080", "c0090", "c0100",
+        ],
+    },
+    Existence {
+        id: "e23681",
+        table: "B_07.01",
+        columns: &["c0050", "c0070", "c0080", "c0090", "c0100", "c0110"],
+    },
+];
+
+/// Date-order rules: in every row where both are filled, `later` comes
+/// after `earlier`.
+pub const DATE_ORDER: &[(&str, &str, &str, &str)] = &[("v8816", "B_02.02", "c0070", "c0080")];
 
 /// True when `s` is an LEI: `[A-Z0-9]{18}[0-9]{2}` and ISO 7064 MOD 97-10 gives 1.
 pub fn is_lei(s: &str) -> bool {
@@ -769,6 +878,40 @@ fn check_template(
         }
     }
     let index = csv.index();
+    if !csv.rows.is_empty() {
+        for rule in EXISTENCE.iter().filter(|e| e.table == table.code) {
+            let absent: Vec<&str> = if rule.columns.is_empty() {
+                table
+                    .columns
+                    .iter()
+                    .map(|c| c.code.as_str())
+                    .filter(|c| !index.contains_key(c))
+                    .collect()
+            } else {
+                rule.columns
+                    .iter()
+                    .copied()
+                    .filter(|c| !index.contains_key(c))
+                    .collect()
+            };
+            for code in absent {
+                if !table.primary.iter().any(|k| k == code) {
+                    out.push(
+                        Problem::error(
+                            "existence",
+                            path,
+                            Some(1),
+                            format!(
+                                "the file has no column {code}; every row of {} fills it (EBA rule {})",
+                                table.code, rule.id
+                            ),
+                        )
+                        .in_column(code),
+                    );
+                }
+            }
+        }
+    }
     let key_cols: Option<Vec<usize>> = table
         .primary
         .iter()
@@ -835,8 +978,10 @@ fn check_template(
             let (Some(&w), Some(&t)) = (index.get(rule.when), index.get(rule.then)) else {
                 continue;
             };
-            let decides = !cells[w].is_empty()
-                && (rule.values.is_empty() || rule.values.contains(&cells[w].as_str()));
+            let value = cells[w].as_str();
+            let decides = !value.is_empty()
+                && (rule.values.is_empty() || rule.values.contains(&value))
+                && !rule.except.contains(&value);
             if decides && cells[t].is_empty() {
                 out.push(
                     Problem::error(
@@ -844,11 +989,54 @@ fn check_template(
                         path,
                         Some(*line),
                         format!(
-                            "{} is blank, but {} is `{}`: {}",
-                            rule.then, rule.when, cells[w], rule.says
+                            "{} is blank, but {} is `{value}`: {} (EBA rule {})",
+                            rule.then, rule.when, rule.says, rule.id
                         ),
                     )
                     .in_column(rule.then),
+                );
+            }
+        }
+        for rule in EXISTENCE.iter().filter(|e| e.table == table.code) {
+            for (i, cell) in cells.iter().enumerate() {
+                let code = csv.header[i].as_str();
+                let named = if rule.columns.is_empty() {
+                    table.column(code).is_some()
+                } else {
+                    rule.columns.contains(&code)
+                };
+                if named && cell.is_empty() && !table.primary.iter().any(|k| k == code) {
+                    out.push(
+                        Problem::error(
+                            "existence",
+                            path,
+                            Some(*line),
+                            format!(
+                                "{code} is blank; every row of {} fills it (EBA rule {})",
+                                table.code, rule.id
+                            ),
+                        )
+                        .in_column(code),
+                    );
+                }
+            }
+        }
+        for &(id, t, earlier, later) in DATE_ORDER.iter().filter(|r| r.1 == table.code) {
+            let (Some(&a), Some(&b)) = (index.get(earlier), index.get(later)) else {
+                continue;
+            };
+            let (start, end) = (cells[a].as_str(), cells[b].as_str());
+            if is_date(start) && is_date(end) && end <= start {
+                out.push(
+                    Problem::error(
+                        "date-order",
+                        path,
+                        Some(*line),
+                        format!(
+                            "{later} `{end}` is not after {earlier} `{start}` in {t}: a contract ends after it starts (EBA rule {id})"
+                        ),
+                    )
+                    .in_column(later),
                 );
             }
         }

@@ -225,6 +225,8 @@ spec:
   entityType: eba_CT:x12
   hierarchy: ultimate-parent
   competentAuthority: BaFin
+  inRegisterSince: 2025-01-17
+  lastUpdated: 2026-06-30
   totalAssets: { amount: 1000, currency: EUR }
 ";
 
@@ -237,6 +239,8 @@ spec:
   entityType: eba_CT:x300
   hierarchy: subsidiary
   parent: bank
+  inRegisterSince: 2025-01-17
+  lastUpdated: 2026-06-30
   totalAssets: { amount: 10, currency: EUR }
 ";
 
@@ -306,6 +310,11 @@ fn gaps_name_each_missing_field_at_its_entity() {
                 "supplier.yaml".to_owned(),
                 "spec.contracts[0].governingLaw".to_owned(),
                 11
+            ),
+            (
+                "supplier.yaml".to_owned(),
+                "spec.contracts[0].services[0].lastAudit".to_owned(),
+                17
             ),
         ]
     );

@@ -5,7 +5,7 @@
 
 use linchpin_dora::package::Package;
 use linchpin_dora::tables::{tables, ColumnType, Table};
-use linchpin_dora::validate::{validate, Problem, Severity};
+use linchpin_dora::validate::{validate, Problem, Severity, CONDITIONS, DATE_ORDER, EXISTENCE};
 use std::path::Path;
 
 const LEI: &str = "506700GE1G29325QX363";
@@ -77,6 +77,9 @@ fn valid() -> Package {
             "B_03.02" => vec![row(table, &[("c0010", "C-1"), ("c0020", "P-1")])],
             "B_05.01" => vec![row(table, &[("c0010", "P-1"), ("c0110", "P-1")])],
             "B_06.01" => vec![row(table, &[("c0010", "F-1"), ("c0040", LEI)])],
+            "B_01.03" => vec![row(table, &[("c0010", "BR-1"), ("c0020", LEI)])],
+            "B_04.01" => vec![row(table, &[("c0010", "C-1"), ("c0020", LEI)])],
+            "B_07.01" => vec![row(table, &[("c0010", "C-1"), ("c0020", "P-1")])],
             "B_02.02" => vec![row(
                 table,
                 &[
@@ -84,6 +87,7 @@ fn valid() -> Package {
                     ("c0020", LEI),
                     ("c0030", "P-1"),
                     ("c0050", "F-1"),
+                    ("c0080", "2027-12-31"),
                 ],
             )],
             _ => vec![],
@@ -277,6 +281,180 @@ fn the_eba_sample_package() {
 }
 
 /// Columns are read by name, quoted cells may hold commas and line breaks,
+/// Sets one cell of the first data row of a template's file.
+fn set_cell(pkg: &mut Package, table: &str, column: &str, value: &str) {
+    let file = format!("reports/{}.csv", table.to_lowercase());
+    edit(pkg, &file, |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+        let at = lines[0].split(',').position(|c| c == column).unwrap();
+        let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+        cells[at] = value.to_owned();
+        lines[1] = cells.join(",");
+        lines.join("\r\n") + "\r\n"
+    });
+}
+
+/// The DPM business rules: every conditional, existence and date-order rule
+/// fails on a row that breaks it, at the cell that is wrong, and passes once
+/// the cell is right.
+#[test]
+fn business_rules_fail_and_pass() {
+    let all = tables();
+    let table = |code: &str| all.iter().find(|t| t.code == code).unwrap();
+    for rule in CONDITIONS {
+        let t = table(rule.table);
+        let decider = rule.values.first().map(|v| (*v).to_owned()).or_else(|| {
+            let c = t.column(rule.when).unwrap();
+            c.allowed
+                .iter()
+                .find(|a| !rule.except.contains(&a.as_str()))
+                .cloned()
+        });
+        let mut pkg = valid();
+        if let Some(v) = &decider {
+            set_cell(&mut pkg, rule.table, rule.when, v);
+        }
+        set_cell(&mut pkg, rule.table, rule.then, "");
+        let p = validate(&pkg);
+        assert_eq!(rules(&p), ["conditional"], "{}: {p:#?}", rule.id);
+        assert_eq!(
+            (p[0].line, p[0].column.as_deref()),
+            (Some(2), Some(rule.then)),
+            "{}",
+            rule.id
+        );
+        assert!(p[0].message.contains(rule.id));
+        // The same blank cell is fine when the deciding cell does not ask for it.
+        let mut pkg = valid();
+        let quiet = rule.except.first().copied().or_else(|| {
+            rule.values.first().and_then(|_| {
+                t.column(rule.when)
+                    .unwrap()
+                    .allowed
+                    .iter()
+                    .map(String::as_str)
+                    .find(|a| !rule.values.contains(a))
+            })
+        });
+        match quiet {
+            Some(v) => set_cell(&mut pkg, rule.table, rule.when, v),
+            None => set_cell(&mut pkg, rule.table, rule.when, ""),
+        }
+        set_cell(&mut pkg, rule.table, rule.then, "");
+        let p = validate(&pkg);
+        assert!(
+            p.iter().all(|x| !x.message.contains(rule.id)),
+            "{}: {p:#?}",
+            rule.id
+        );
+    }
+
+    for rule in EXISTENCE {
+        let t = table(rule.table);
+        let columns: Vec<&str> = if rule.columns.is_empty() {
+            t.columns.iter().map(|c| c.code.as_str()).collect()
+        } else {
+            rule.columns.to_vec()
+        };
+        for column in columns {
+            if t.primary.iter().any(|k| k == column) {
+                continue;
+            }
+            let mut pkg = valid();
+            set_cell(&mut pkg, rule.table, column, "");
+            let p: Vec<_> = validate(&pkg)
+                .into_iter()
+                .filter(|x| x.rule == "existence")
+                .collect();
+            assert_eq!(p.len(), 1, "{} {column}: {p:#?}", rule.id);
+            assert_eq!((p[0].line, p[0].column.as_deref()), (Some(2), Some(column)));
+        }
+        // A file without one of the mandatory columns says so once, on its header.
+        let column = if rule.columns.is_empty() {
+            t.columns
+                .iter()
+                .map(|c| c.code.as_str())
+                .find(|c| !t.primary.iter().any(|k| k == c))
+                .unwrap()
+        } else {
+            rule.columns[0]
+        };
+        let mut pkg = valid();
+        let file = format!("reports/{}", t.file);
+        edit(&mut pkg, &file, |text| {
+            let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+            let at = rows[0].iter().position(|c| *c == column).unwrap();
+            rows.iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    r.remove(at);
+                    r.join(",") + "\r\n"
+                })
+                .collect()
+        });
+        let p: Vec<_> = validate(&pkg)
+            .into_iter()
+            .filter(|x| x.rule == "existence")
+            .collect();
+        assert_eq!(p.len(), 1, "{}: {p:#?}", rule.id);
+        assert_eq!((p[0].line, p[0].column.as_deref()), (Some(1), Some(column)));
+    }
+    // Optional columns may stay blank.
+    let mut pkg = valid();
+    set_cell(&mut pkg, "B_05.01", "c0030", "");
+    set_cell(&mut pkg, "B_05.01", "c0040", "");
+    assert!(validate(&pkg).is_empty());
+
+    for &(id, t, earlier, later) in DATE_ORDER {
+        let mut pkg = valid();
+        set_cell(&mut pkg, t, earlier, "2027-01-01");
+        set_cell(&mut pkg, t, later, "2026-12-31");
+        let p = validate(&pkg);
+        assert_eq!(rules(&p), ["date-order"], "{id}: {p:#?}");
+        assert_eq!(p[0].column.as_deref(), Some(later));
+        let mut pkg = valid();
+        set_cell(&mut pkg, t, earlier, "2027-01-01");
+        set_cell(&mut pkg, t, later, "2027-01-02");
+        assert!(validate(&pkg).is_empty(), "{id}");
+    }
+}
+
+/// Every column a business rule names is a column of its template.
+#[test]
+fn the_rules_name_real_columns() {
+    let all = tables();
+    let column = |table: &str, c: &str| {
+        all.iter()
+            .find(|t| t.code == table)
+            .is_some_and(|t| t.column(c).is_some())
+    };
+    for r in CONDITIONS {
+        assert!(
+            column(r.table, r.when) && column(r.table, r.then),
+            "{}",
+            r.id
+        );
+        let when = all
+            .iter()
+            .find(|t| t.code == r.table)
+            .unwrap()
+            .column(r.when)
+            .unwrap();
+        for v in r.values.iter().chain(r.except) {
+            assert!(when.allowed.iter().any(|a| a == v), "{}: {v}", r.id);
+        }
+    }
+    for r in EXISTENCE {
+        assert!(all.iter().any(|t| t.code == r.table), "{}", r.id);
+        for c in r.columns {
+            assert!(column(r.table, c), "{} {c}", r.id);
+        }
+    }
+    for &(id, t, a, b) in DATE_ORDER {
+        assert!(column(t, a) && column(t, b), "{id}");
+    }
+}
+
 /// LF and CRLF both work, a UTF-8 BOM is accepted — and a row with a stray
 /// comma is a structure error on its own line.
 #[test]

@@ -52,7 +52,7 @@ pub fn generate(arrangements: usize, services: usize) -> Vec<File> {
     {
         let _ = write!(
             text,
-            "{HEADER}kind: LegalEntity\nmetadata:\n  name: {name}\nspec:\n  lei: {}\n  country: {country}\n  entityType: {ty}\n  hierarchy: {hierarchy}\n  competentAuthority: Authority\n  totalAssets: {{ amount: {}, currency: EUR }}\n  inRegisterSince: 2025-01-01\n",
+            "{HEADER}kind: LegalEntity\nmetadata:\n  name: {name}\nspec:\n  lei: {}\n  country: {country}\n  entityType: {ty}\n  hierarchy: {hierarchy}\n  competentAuthority: Authority\n  totalAssets: {{ amount: {}, currency: EUR }}\n  inRegisterSince: 2025-01-01\n  lastUpdated: 2026-06-30\n",
             lei(i as u64 + 1),
             1_000_000 * (i + 1)
         );
@@ -124,7 +124,7 @@ pub fn generate(arrangements: usize, services: usize) -> Vec<File> {
             for k in 0..services {
                 let _ = write!(
                     text,
-                    "        - type: {}\n          providedFrom: {country}\n          dataStorage: true\n          dataAtRest: {country}\n          dataProcessing: {country}\n          dataSensitiveness: medium\n          reliance: material\n          substitutability: medium\n          reintegration: difficult\n          discontinuationImpact: medium\n",
+                    "        - type: {}\n          providedFrom: {country}\n          dataStorage: true\n          dataAtRest: {country}\n          dataProcessing: {country}\n          dataSensitiveness: medium\n          reliance: material\n          substitutability: medium\n          lastAudit: 2026-03-31\n          reintegration: difficult\n          discontinuationImpact: medium\n",
                     TYPES[(s + k) % TYPES.len()]
                 );
             }
