@@ -115,6 +115,8 @@ pub struct Gap {
     pub field: String,
     /// What is missing and why the register needs it.
     pub message: String,
+    /// True when the field is missing; false when it is there but wrong.
+    pub missing: bool,
 }
 
 /// The entity keeping the register: the LegalEntity with `maintainsRegister: true`.
@@ -614,7 +616,7 @@ fn export_with(
         }
     }
 
-    // The contracts: B_02.01, B_02.02, B_03.01, B_03.02, B_04.01, B_05.02, B_07.01.
+    // The contracts: B_02.01, B_02.03, B_02.02, B_03.01, B_03.02, B_04.01, B_05.02, B_07.01.
     let mut providers: BTreeMap<EntityId, ()> = BTreeMap::new();
     let mut expense: HashMap<EntityId, (String, f64)> = HashMap::new();
     for (id, e) in catalog.of_kind(&Kind::Supplier) {
@@ -662,6 +664,17 @@ fn export_with(
                 ],
                 origin,
             );
+            // B_02.03: the outside contracts an intra-group contract passes on.
+            for linked in &c.linked_to {
+                sheet!("B_02.03").row(
+                    &[
+                        ("c0010", c.reference.clone()),
+                        ("c0020", linked.value.clone()),
+                        ("c0030", "true".to_owned()),
+                    ],
+                    at(id, linked.span),
+                );
+            }
             for signer in facts.signers(c) {
                 sheet!("B_03.01").row(
                     &[
@@ -1095,6 +1108,7 @@ pub(crate) fn unsupported_services(catalog: &Catalog, facts: &Facts<'_>) -> Vec<
                         span: service.span,
                         field,
                         message,
+                        missing: functions.is_empty(),
                     });
                 }
             }

@@ -20,6 +20,7 @@ impl Collector {
             span,
             field,
             message,
+            missing: true,
         });
     }
 
@@ -29,6 +30,7 @@ impl Collector {
             span,
             field,
             message,
+            missing: false,
         });
     }
 }
@@ -90,6 +92,14 @@ pub(crate) fn gaps_with(
         }
     }
 
+    let references: BTreeSet<&str> = catalog
+        .of_kind(&Kind::Supplier)
+        .filter_map(|(_, e)| match &e.spec {
+            Spec::Supplier(s) => Some(s.contracts.iter().map(|c| c.reference.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     for (id, e) in catalog.iter() {
         let at = e.span;
         match &e.spec {
@@ -210,6 +220,23 @@ pub(crate) fn gaps_with(
                 for (i, k) in s.contracts.iter().enumerate() {
                     let path = format!("spec.contracts[{i}]");
                     let cs = k.span;
+                    let linked = k.overarching.iter().map(|o| (o, "overarching".to_owned()));
+                    let linked = linked.chain(
+                        k.linked_to
+                            .iter()
+                            .enumerate()
+                            .map(|(j, l)| (l, format!("linkedTo[{j}]"))),
+                    );
+                    for (target, field) in linked {
+                        if !references.contains(target.value.as_str()) {
+                            c.wrong(
+                                id,
+                                target.span,
+                                format!("{path}.{field}"),
+                                format!("`{path}.{field}` names contract `{}`, which no supplier of the landscape has; name the `reference` of one of its contracts", target.value),
+                            );
+                        }
+                    }
                     if k.start.is_none() {
                         c.gap(
                             id,
@@ -319,25 +346,37 @@ pub fn findings(catalog: &Catalog, config: &Config) -> Vec<Finding> {
     let Some(severity) = config.severity_of(ID) else {
         return Vec::new();
     };
-    let mut by_entity: std::collections::BTreeMap<EntityId, Vec<String>> =
+    let mut by_entity: std::collections::BTreeMap<EntityId, Vec<Gap>> =
         std::collections::BTreeMap::new();
     for gap in gaps(catalog) {
-        by_entity.entry(gap.entity).or_default().push(gap.field);
+        by_entity.entry(gap.entity).or_default().push(gap);
     }
     by_entity
         .into_iter()
         .filter(|(entity, _)| !linchpin_engine::findings::allowed(catalog, *entity, ID))
-        .map(|(entity, fields)| {
-            let n = fields.len();
+        .map(|(entity, gaps)| {
+            let (missing, wrong): (Vec<Gap>, Vec<Gap>) = gaps.into_iter().partition(|g| g.missing);
+            let mut parts = Vec::new();
+            let missing_any = !missing.is_empty();
+            if missing_any {
+                let n = missing.len();
+                let fields: Vec<&str> = missing.iter().map(|g| g.field.as_str()).collect();
+                parts.push(format!(
+                    "misses {n} field{} of the DORA register: {}",
+                    if n == 1 { "" } else { "s" },
+                    fields.join(", ")
+                ));
+            }
+            parts.extend(wrong.into_iter().map(|g| g.message));
             Finding {
                 id: ID,
                 severity,
                 entity,
                 message: format!(
-                    "`{}` misses {n} field{} of the DORA register: {}",
+                    "`{}`{} {}",
                     catalog.entity(entity).entity_ref,
-                    if n == 1 { "" } else { "s" },
-                    fields.join(", ")
+                    if missing_any { "" } else { ":" },
+                    parts.join("; ")
                 ),
             }
         })

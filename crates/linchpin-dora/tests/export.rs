@@ -123,6 +123,17 @@ fn the_bank_exports_a_register_that_validates_and_reads_back_as_the_landscape() 
     assert_eq!(intra.len(), 1);
     assert_eq!(intra[0]["c0010"], "NHP-2022-001");
     assert_eq!(intra[0]["c0020"], "529900NORDHAFENBAN26");
+    // … and the outside contract it passes on (`linkedTo`).
+    let links = rows(files, "b_02.03.csv");
+    assert_eq!(links.len(), 1);
+    assert_eq!(
+        (
+            links[0]["c0010"].as_str(),
+            links[0]["c0020"].as_str(),
+            links[0]["c0030"].as_str()
+        ),
+        ("NHP-2022-001", "NHB-2022-101", "true")
+    );
 
     // The supply chain comes from dependsOn: Corebank → Hostwerk → Netcarrier.
     let chain = rows(files, "b_05.02.csv");
@@ -378,4 +389,35 @@ fn a_landscape_without_a_register_keeper_has_no_gaps_and_no_export() {
     // The webshop is a retailer: it keeps no register.
     let webshop = loaded(&repo().join("examples/webshop"));
     assert!(webshop.catalog.of_kind(&Kind::LegalEntity).next().is_none());
+}
+
+/// A contract that names another contract (`overarching`, `linkedTo`) by a
+/// reference no supplier has is reported at that reference, as wrong rather
+/// than missing.
+#[test]
+fn a_link_to_an_unknown_contract_is_a_gap_at_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let linked = SUPPLIER.replace(
+        "      start: 2025-01-01\n",
+        "      start: 2025-01-01\n      linkedTo: [C-1, C-9]\n      governingLaw: DE\n",
+    );
+    write(
+        dir.path(),
+        &[
+            ("entity.yaml", ENTITY),
+            ("sub.yaml", SUBSIDIARY_WITHOUT_LEI),
+            ("function.yaml", FUNCTION),
+            ("supplier.yaml", &linked),
+        ],
+    );
+    let l = loaded(dir.path());
+    let wrong: Vec<(String, u32, bool)> = gaps(&l.catalog)
+        .into_iter()
+        .filter(|g| g.field.contains("linkedTo"))
+        .map(|g| (g.field, g.span.line, g.missing))
+        .collect();
+    assert_eq!(
+        wrong,
+        [("spec.contracts[0].linkedTo[1]".to_owned(), 13, false)]
+    );
 }

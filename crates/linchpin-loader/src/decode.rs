@@ -1077,6 +1077,7 @@ impl Decoder<'_> {
                 "annualCost",
                 "type",
                 "overarching",
+                "linkedTo",
                 "terminationReason",
                 "providerNoticePeriod",
                 "governingLaw",
@@ -1164,6 +1165,7 @@ impl Decoder<'_> {
             annual_cost: self.money(&f, "annualCost"),
             arrangement_type,
             overarching,
+            linked_to: self.string_list(&f, "linkedTo"),
             termination_reason: self.opt_word(
                 &f,
                 "terminationReason",

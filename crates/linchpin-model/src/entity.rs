@@ -628,6 +628,9 @@ pub struct Contract {
     pub arrangement_type: Option<Spanned<String>>,
     /// `overarching`: the reference of the overarching contract.
     pub overarching: Option<Spanned<String>>,
+    /// `linkedTo`: for a contract with a company of our own group, the
+    /// references of the contracts it passes on (DORA B_02.03).
+    pub linked_to: Vec<Spanned<String>>,
     /// `terminationReason`: [`vocabulary::TERMINATION_REASON`].
     pub termination_reason: Option<Spanned<String>>,
     /// `providerNoticePeriod`: the supplier's notice period.
