@@ -45,7 +45,7 @@ pub fn esc(text: &str) -> String {
 }
 
 /// Escapes a message and shows its `quoted` parts as code.
-fn message(text: &str) -> String {
+pub fn message(text: &str) -> String {
     let escaped = esc(text);
     let mut out = String::with_capacity(escaped.len());
     for (i, part) in escaped.split('`').enumerate() {

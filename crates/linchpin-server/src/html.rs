@@ -5,7 +5,7 @@ use crate::app::Csrf;
 use crate::db::Principal;
 use crate::snapshot::Rejected;
 use axum::response::Html;
-pub use linchpin_report::html::esc;
+pub use linchpin_report::html::{esc, message};
 use std::fmt::Write as _;
 
 const STYLE: &str = r#"

@@ -3,7 +3,7 @@
 
 use crate::app::{check_csrf, require, AppError, AppResult, AppState, Csrf, SESSION_COOKIE};
 use crate::db::{Principal, Role};
-use crate::html::{csrf_field, datetime, esc, page, url_encode, Frame};
+use crate::html::{csrf_field, datetime, esc, message, page, url_encode, Frame};
 use crate::snapshot::{ready_count, tier_counts, Snapshot};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -497,7 +497,7 @@ pub async fn supplier(
                     "warning"
                 },
                 f.id,
-                esc(&f.message)
+                message(&f.message)
             );
         }
         b.push_str("</ul>");
@@ -961,7 +961,7 @@ pub async fn findings(
             "<tr><td class=\"{sev}\">{sev}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"muted\">{}:{}</td></tr>",
             f.id,
             link(c, f.entity),
-            esc(&f.message),
+            message(&f.message),
             esc(s.loaded.sources.path(e.span.file)),
             e.span.line
         );

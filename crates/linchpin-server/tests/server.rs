@@ -407,6 +407,12 @@ async fn pages_work_without_javascript() {
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         assert!(r.text().contains(expect), "{uri} lacks `{expect}`");
     }
+    // Quoted names in finding messages are shown as code, not as backticks.
+    let page = get(&state, "/suppliers/aws").await.text();
+    assert!(
+        page.contains("<code>supplier:default/aws</code>") && !page.contains("`supplier:"),
+        "{page}"
+    );
     // The what-if picture is drawn in the page itself.
     assert!(get(&state, "/whatif?fail=supplier:aws")
         .await
