@@ -539,7 +539,7 @@ pub async fn supplier(
     if requests.is_empty() {
         b.push_str("<p class=\"muted\">No requests.</p>");
     } else {
-        b.push_str(&crate::workflow::table(&requests, today));
+        b.push_str(&crate::workflow::table(Some(&s), &requests, today));
     }
     if p.role >= Role::Editor {
         let _ = write!(

@@ -86,8 +86,21 @@ fn supplier_link(s: Option<&Snapshot>, supplier: &str) -> String {
     )
 }
 
+/// A team's display name (its ref when the landscape no longer has it).
+fn team_name(s: Option<&Snapshot>, team: Option<&str>) -> String {
+    let Some(team) = team else {
+        return String::new();
+    };
+    let name = team.rsplit('/').next().unwrap_or(team);
+    s.and_then(|s| {
+        s.find(&Kind::Group, name)
+            .map(|id| s.loaded.catalog.entity(id).display_name().to_owned())
+    })
+    .unwrap_or_else(|| team.to_owned())
+}
+
 /// Requests as an HTML table.
-pub fn table(requests: &[Request], today: Date) -> String {
+pub fn table(s: Option<&Snapshot>, requests: &[Request], today: Date) -> String {
     let mut b = String::from("<table><thead><tr><th data-sort>#</th><th data-sort>supplier</th><th data-sort>kind</th><th data-sort>due</th><th data-sort>status</th><th>team</th></tr></thead><tbody>");
     for r in requests {
         let st = shown_status(r, today);
@@ -95,12 +108,12 @@ pub fn table(requests: &[Request], today: Date) -> String {
             b,
             "<tr><td><a href=\"/requests/{0}\">#{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class=\"{4}\">{5}</td><td>{6}</td></tr>",
             r.id,
-            supplier_link(None, &r.supplier),
+            supplier_link(s, &r.supplier),
             esc(&r.kind),
             esc(&r.due),
             if st == "overdue" { "error" } else { "" },
             st,
-            esc(r.team.as_deref().unwrap_or(""))
+            esc(&team_name(s, r.team.as_deref()))
         );
     }
     b.push_str("</tbody></table>");
@@ -144,8 +157,8 @@ pub async fn list(
         if due_view { "Due and overdue" } else { "Requests" },
         if p.role >= Role::Editor { " · <a href=\"/requests/new\">New request</a>" } else { "" }
     );
-    b.push_str(&table(&shown, today));
     let s = state.current();
+    b.push_str(&table(s.as_deref(), &shown, today));
     Ok(crate::pages::render(
         &state,
         "Requests",
@@ -247,7 +260,13 @@ fn validate_new(s: &Snapshot, r: &NewRequest) -> AppResult<(String, Option<Strin
     Date::parse(r.due.trim())
         .map_err(|e| AppError::BadRequest(format!("due date `{}`: {e}", r.due)))?;
     let team = match r.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => None,
+        // Without a team, the request goes to the team owning the supplier.
+        None => c
+            .entity(id)
+            .owner()
+            .and_then(|o| c.lookup(&o.value))
+            .filter(|&t| c.entity(t).kind() == &Kind::Group)
+            .map(|t| c.entity(t).entity_ref.to_string()),
         Some(t) => {
             let tid = linchpin_model::EntityRef::parse(t, Some(Kind::Group), "default")
                 .ok()

@@ -370,6 +370,29 @@ async fn api_responses_follow_the_openapi_document() {
         .await;
         assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
         conforms(&doc, "/api/v1/requests", "post", &invalid);
+        // Without a team, the request goes to the team owning the supplier,
+        // and the lists show names, not refs.
+        let untargeted = send_json(
+            &state,
+            "POST",
+            "/api/v1/requests",
+            json!({"supplier": "stripe", "kind": "exit-test", "due": "2026-12-22"}),
+            None,
+        )
+        .await;
+        assert_eq!(
+            untargeted.status,
+            StatusCode::CREATED,
+            "{}",
+            untargeted.text()
+        );
+        assert_eq!(untargeted.json()["team"], "group:default/payments-team");
+        let list = get(&state, "/requests").await.text();
+        assert!(
+            list.contains("Stripe Payments Europe, Ltd.")
+                && !list.contains(">supplier:default/stripe<"),
+            "{list}"
+        );
         state.db.close().await;
     }
 }
