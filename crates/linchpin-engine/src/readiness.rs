@@ -107,6 +107,22 @@ pub struct Readiness {
     pub tightest_tolerance: Option<Dur>,
 }
 
+impl Readiness {
+    /// Ready for the supplier to stop delivering: a valid continuity
+    /// statement whose RTO the business can live with, escrow where it is
+    /// needed, an exit plan tested within the last year, and an owner.
+    /// (How long the exit takes against tolerance and how many alternatives
+    /// there are are shown on their own; an exit slower than tolerance is a
+    /// finding, not a lack of preparation.)
+    pub fn is_ready(&self) -> bool {
+        matches!(self.statement, StatementState::Valid(_))
+            && self.rto_adequate != Some(false)
+            && self.escrow != EscrowState::Missing
+            && matches!(self.exit, ExitState::Tested(_))
+            && self.owner
+    }
+}
+
 /// Assesses one supplier.
 pub fn readiness(
     catalog: &Catalog,
@@ -181,5 +197,70 @@ pub fn readiness(
         alternatives: s.exit.as_ref().map_or(0, |e| e.alternatives.len()),
         owner: s.owner.is_some(),
         tightest_tolerance: tightest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn ready() -> Readiness {
+        Readiness {
+            statement: StatementState::Valid(Some(date("2027-06-30"))),
+            rto_adequate: Some(true),
+            escrow: EscrowState::NotNeeded,
+            exit: ExitState::Tested(date("2026-05-01")),
+            exit_within_tolerance: Some(false),
+            alternatives: 0,
+            owner: true,
+            tightest_tolerance: None,
+        }
+    }
+
+    #[test]
+    fn ready_means_statement_escrow_tested_exit_and_owner() {
+        assert!(ready().is_ready());
+        let not = [
+            Readiness {
+                statement: StatementState::Expired(date("2026-01-01")),
+                ..ready()
+            },
+            Readiness {
+                statement: StatementState::Requested(date("2026-01-01")),
+                ..ready()
+            },
+            Readiness {
+                rto_adequate: Some(false),
+                ..ready()
+            },
+            Readiness {
+                escrow: EscrowState::Missing,
+                ..ready()
+            },
+            Readiness {
+                exit: ExitState::Untested,
+                ..ready()
+            },
+            Readiness {
+                exit: ExitState::Stale(date("2024-01-01")),
+                ..ready()
+            },
+            Readiness {
+                owner: false,
+                ..ready()
+            },
+        ];
+        for r in not {
+            assert!(!r.is_ready(), "{r:?}");
+        }
+        let escrowed = Readiness {
+            escrow: EscrowState::Present(Some(EscrowVerification::Build), None),
+            ..ready()
+        };
+        assert!(escrowed.is_ready());
     }
 }

@@ -173,15 +173,6 @@ pub fn tier_counts(s: &Snapshot) -> [usize; 4] {
 /// and owner are all in order.
 pub fn ready_count(s: &Snapshot) -> (usize, usize) {
     let important: Vec<_> = s.report.ranking.iter().filter(|r| r.tier <= 2).collect();
-    let ready = important
-        .iter()
-        .filter(|r| {
-            let f = s
-                .findings_of(r.id)
-                .filter(|f| f.severity == Severity::Error)
-                .count();
-            f == 0 && r.readiness.owner
-        })
-        .count();
+    let ready = important.iter().filter(|r| r.readiness.is_ready()).count();
     (ready, important.len())
 }
