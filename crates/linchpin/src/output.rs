@@ -16,6 +16,18 @@ pub fn print_stdout(text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Writes a value to stdout as pretty JSON as it is serialized, without
+/// holding the whole text in memory.
+pub fn print_json_stdout<T: serde::Serialize>(value: &T) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::from(kind),
+        None => std::io::Error::other(e),
+    })?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// Prints a fatal error and its causes to stderr.
 pub fn print_error(error: &anyhow::Error) {
     let mut text = format!("error: {error}\n");

@@ -2,13 +2,12 @@
 
 use super::analysis::{load_for_analysis, today};
 use crate::cli::{RankArgs, TableFormat};
-use crate::output::print_stdout;
+use crate::output::{print_json_stdout, print_stdout};
 use linchpin_engine::rank::{ModeImpact, Reach};
 use linchpin_engine::readiness::{EscrowState, ExitState, StatementState};
 use linchpin_engine::{rank, Dur, SupplierRank};
 use linchpin_model::{Catalog, Spec};
 use linchpin_report::contract::supplier_json;
-use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
@@ -29,16 +28,46 @@ pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
             text
         }
         TableFormat::Json => {
-            let doc = json!({ "suppliers": ranking.iter().map(|r| supplier_json(catalog, r)).collect::<Vec<_>>() });
-            let mut t = serde_json::to_string_pretty(&doc)?;
-            t.push('\n');
-            t
+            // Streamed: one supplier's JSON at a time (a large landscape's
+            // ranking runs to hundreds of megabytes).
+            print_json_stdout(&RankDoc {
+                catalog,
+                ranking: &ranking,
+            })?;
+            std::mem::forget(analysis);
+            return Ok(ExitCode::SUCCESS);
         }
         TableFormat::Csv => csv(catalog, &ranking),
     };
     print_stdout(&text)?;
     std::mem::forget(analysis);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `{"suppliers": [...]}`, each supplier made when it is written.
+struct RankDoc<'a> {
+    catalog: &'a Catalog,
+    ranking: &'a [SupplierRank],
+}
+
+impl serde::Serialize for RankDoc<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Suppliers<'a>(&'a RankDoc<'a>);
+        impl serde::Serialize for Suppliers<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(
+                    self.0
+                        .ranking
+                        .iter()
+                        .map(|r| supplier_json(self.0.catalog, r)),
+                )
+            }
+        }
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("suppliers", &Suppliers(self))?;
+        map.end()
+    }
 }
 
 fn short(catalog: &Catalog, reach: &[Reach]) -> String {
