@@ -182,6 +182,47 @@ pub const CONDITIONS: &[Condition] = &[
     },
 ];
 
+/// A restriction: when `when` holds one of `values`, a filled `then` holds
+/// one of `allowed`.
+pub struct Restriction {
+    /// The EBA's id of the rule.
+    pub id: &'static str,
+    /// The template.
+    pub table: &'static str,
+    /// The column that decides.
+    pub when: &'static str,
+    /// The values that restrict `then`.
+    pub values: &'static [&'static str],
+    /// The restricted column.
+    pub then: &'static str,
+    /// What `then` may hold.
+    pub allowed: &'static [&'static str],
+    /// What the rule says, for the message.
+    pub says: &'static str,
+}
+
+/// The EBA's restrictions that need no outside data.
+pub const RESTRICTIONS: &[Restriction] = &[
+    Restriction {
+        id: "v8817",
+        table: "B_05.01",
+        when: "c0070",
+        values: &["eba_CT:x212"],
+        then: "c0020",
+        allowed: &["eba_qCO:qx2000", "eba_qCO:qx2002"],
+        says: "a legal person is identified by its LEI or its EUID",
+    },
+    Restriction {
+        id: "v8818",
+        table: "B_05.01",
+        when: "c0070",
+        values: &["eba_CT:x212"],
+        then: "c0040",
+        allowed: &["eba_qCO:qx2000", "eba_qCO:qx2002"],
+        says: "a legal person's additional code is its LEI or its EUID",
+    },
+];
+
 /// An existence rule of the DPM: every row of `table` fills `columns`
 /// (every column of the template when empty).
 pub struct Existence {
@@ -991,6 +1032,33 @@ fn check_template(
                         format!(
                             "{} is blank, but {} is `{value}`: {} (EBA rule {})",
                             rule.then, rule.when, rule.says, rule.id
+                        ),
+                    )
+                    .in_column(rule.then),
+                );
+            }
+        }
+        for rule in RESTRICTIONS.iter().filter(|c| c.table == table.code) {
+            let (Some(&w), Some(&t)) = (index.get(rule.when), index.get(rule.then)) else {
+                continue;
+            };
+            let (value, restricted) = (cells[w].as_str(), cells[t].as_str());
+            if rule.values.contains(&value)
+                && !restricted.is_empty()
+                && !rule.allowed.contains(&restricted)
+            {
+                out.push(
+                    Problem::error(
+                        "conditional",
+                        path,
+                        Some(*line),
+                        format!(
+                            "{} is `{restricted}`, but {} is `{value}`: {} ({}; EBA rule {})",
+                            rule.then,
+                            rule.when,
+                            rule.says,
+                            rule.allowed.join(" or "),
+                            rule.id
                         ),
                     )
                     .in_column(rule.then),

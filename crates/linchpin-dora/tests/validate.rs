@@ -5,7 +5,9 @@
 
 use linchpin_dora::package::Package;
 use linchpin_dora::tables::{tables, ColumnType, Table};
-use linchpin_dora::validate::{validate, Problem, Severity, CONDITIONS, DATE_ORDER, EXISTENCE};
+use linchpin_dora::validate::{
+    validate, Problem, Severity, CONDITIONS, DATE_ORDER, EXISTENCE, RESTRICTIONS,
+};
 use std::path::Path;
 
 const LEI: &str = "506700GE1G29325QX363";
@@ -349,6 +351,42 @@ fn business_rules_fail_and_pass() {
         );
     }
 
+    for rule in RESTRICTIONS {
+        let t = table(rule.table);
+        let other = t
+            .column(rule.then)
+            .unwrap()
+            .allowed
+            .iter()
+            .find(|a| !rule.allowed.contains(&a.as_str()))
+            .unwrap();
+        let mut pkg = valid();
+        set_cell(&mut pkg, rule.table, rule.when, rule.values[0]);
+        set_cell(&mut pkg, rule.table, rule.then, other);
+        let p = validate(&pkg);
+        assert_eq!(rules(&p), ["conditional"], "{}: {p:#?}", rule.id);
+        assert_eq!(p[0].column.as_deref(), Some(rule.then), "{}", rule.id);
+        assert!(p[0].message.contains(rule.id));
+        for ok in rule.allowed {
+            let mut pkg = valid();
+            set_cell(&mut pkg, rule.table, rule.when, rule.values[0]);
+            set_cell(&mut pkg, rule.table, rule.then, ok);
+            assert!(validate(&pkg).is_empty(), "{}: {ok}", rule.id);
+        }
+        // The restriction holds only for the values that decide.
+        let free = t
+            .column(rule.when)
+            .unwrap()
+            .allowed
+            .iter()
+            .find(|a| !rule.values.contains(&a.as_str()))
+            .unwrap();
+        let mut pkg = valid();
+        set_cell(&mut pkg, rule.table, rule.when, free);
+        set_cell(&mut pkg, rule.table, rule.then, other);
+        assert!(validate(&pkg).is_empty(), "{}", rule.id);
+    }
+
     for rule in EXISTENCE {
         let t = table(rule.table);
         let columns: Vec<&str> = if rule.columns.is_empty() {
@@ -452,6 +490,15 @@ fn the_rules_name_real_columns() {
     }
     for &(id, t, a, b) in DATE_ORDER {
         assert!(column(t, a) && column(t, b), "{id}");
+    }
+    for r in RESTRICTIONS {
+        let t = all.iter().find(|t| t.code == r.table).unwrap();
+        for (c, values) in [(r.when, r.values), (r.then, r.allowed)] {
+            let c = t.column(c).unwrap();
+            for v in values {
+                assert!(c.allowed.iter().any(|a| a == v), "{}: {v}", r.id);
+            }
+        }
     }
 }
 
