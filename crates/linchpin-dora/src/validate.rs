@@ -855,6 +855,10 @@ fn parameters(pkg: &Package, name: Option<&PackageName>, out: &mut Vec<Problem>)
 
 /// Columns that hold an LEI by definition: the register's own entities, and
 /// every reference to them.
+fn qnames_lei() -> &'static str {
+    "eba_qCO:qx2000"
+}
+
 fn lei_columns(table: &Table) -> Vec<&str> {
     let mut cols: Vec<&str> = table
         .references
@@ -959,6 +963,23 @@ fn check_template(
         .map(|k| index.get(k.as_str()).copied())
         .collect();
     let leis = lei_columns(table);
+    // Codes whose type column says they are LEIs: each `eba_qCO` type
+    // column follows the code it types.
+    let typed: Vec<(usize, usize)> = table
+        .columns
+        .windows(2)
+        .filter(|w| {
+            w[1].allowed
+                .first()
+                .is_some_and(|a| a.starts_with("eba_qCO:"))
+        })
+        .filter_map(|w| {
+            Some((
+                *index.get(w[0].code.as_str())?,
+                *index.get(w[1].code.as_str())?,
+            ))
+        })
+        .collect();
     let mut keys: HashMap<Vec<String>, u64> = HashMap::new();
     for (line, cells) in &csv.rows {
         for (i, cell) in cells.iter().enumerate() {
@@ -1013,6 +1034,17 @@ fn check_template(
             }
             if leis.contains(&code) && cell != "Not Applicable" && !is_lei(cell) {
                 out.push(Problem::error("lei-format", path, Some(*line), format!("`{cell}` is not a valid LEI (20 characters, ISO 17442 check digits); Linchpin checks the format only, not whether GLEIF knows it")).in_column(code));
+            }
+        }
+        for &(code, ty) in &typed {
+            let cell = cells[code].as_str();
+            if cells[ty] == qnames_lei()
+                && !cell.is_empty()
+                && cell != "Not Applicable"
+                && !is_lei(cell)
+            {
+                let (column, ty_column) = (csv.header[code].as_str(), csv.header[ty].as_str());
+                out.push(Problem::error("lei-format", path, Some(*line), format!("`{cell}` is typed as an LEI ({ty_column} is eba_qCO:qx2000) but is not a valid one (20 characters, ISO 17442 check digits)")).in_column(column));
             }
         }
         for rule in CONDITIONS.iter().filter(|c| c.table == table.code) {

@@ -11,6 +11,8 @@ use linchpin_dora::validate::{
 use std::path::Path;
 
 const LEI: &str = "506700GE1G29325QX363";
+/// The provider's code: typed as an LEI, so it is one.
+const PROVIDER: &str = "529900TESTPROVIDER26";
 const NAME: &str = "506700GE1G29325QX363.CON_NL_DORA010100_DORA_2026-12-31_20270115093000123";
 
 /// A row of well-formed values, with some columns set.
@@ -76,18 +78,21 @@ fn valid() -> Package {
             "B_01.01" => vec![row(table, &[("c0010", LEI)])],
             "B_01.02" => vec![row(table, &[("c0010", LEI), ("c0060", LEI)])],
             "B_02.01" => vec![row(table, &[("c0010", "C-1"), ("c0030", "C-1")])],
-            "B_03.02" => vec![row(table, &[("c0010", "C-1"), ("c0020", "P-1")])],
-            "B_05.01" => vec![row(table, &[("c0010", "P-1"), ("c0110", "P-1")])],
+            "B_03.02" => vec![row(table, &[("c0010", "C-1"), ("c0020", PROVIDER)])],
+            "B_05.01" => vec![row(
+                table,
+                &[("c0010", PROVIDER), ("c0030", LEI), ("c0110", PROVIDER)],
+            )],
             "B_06.01" => vec![row(table, &[("c0010", "F-1"), ("c0040", LEI)])],
             "B_01.03" => vec![row(table, &[("c0010", "BR-1"), ("c0020", LEI)])],
             "B_04.01" => vec![row(table, &[("c0010", "C-1"), ("c0020", LEI)])],
-            "B_07.01" => vec![row(table, &[("c0010", "C-1"), ("c0020", "P-1")])],
+            "B_07.01" => vec![row(table, &[("c0010", "C-1"), ("c0020", PROVIDER)])],
             "B_02.02" => vec![row(
                 table,
                 &[
                     ("c0010", "C-1"),
                     ("c0020", LEI),
-                    ("c0030", "P-1"),
+                    ("c0030", PROVIDER),
                     ("c0050", "F-1"),
                     ("c0080", "2027-12-31"),
                 ],
@@ -136,7 +141,7 @@ fn each_break_is_found_where_it_is() {
     let mut pkg = valid();
     edit(&mut pkg, "reports/b_05.01.csv", |t| {
         let line = t.lines().nth(1).unwrap().to_owned();
-        let blank = line.replacen("P-1", "", 1);
+        let blank = line.replacen(PROVIDER, "", 1);
         format!("{t}{line}\r\n{blank}\r\n")
     });
     let p = validate(&pkg);
@@ -280,6 +285,10 @@ fn the_eba_sample_package() {
         .iter()
         .any(|p| p.file.is_empty() && p.rule == "lei-format"));
     assert!(from_zip.iter().filter(|p| p.rule == "foreign-key").count() > 20);
+    // Provider codes typed as LEIs (eba_qCO:qx2000) that are not LEIs.
+    assert!(from_zip.iter().any(|p| p.rule == "lei-format"
+        && p.file == "reports/b_05.01.csv"
+        && p.column.as_deref() == Some("c0010")));
 }
 
 /// Columns are read by name, quoted cells may hold commas and line breaks,
@@ -437,6 +446,15 @@ fn business_rules_fail_and_pass() {
         assert_eq!(p.len(), 1, "{}: {p:#?}", rule.id);
         assert_eq!((p[0].line, p[0].column.as_deref()), (Some(1), Some(column)));
     }
+    // A code typed as an LEI must be one; typed otherwise, it is free text.
+    let mut pkg = valid();
+    set_cell(&mut pkg, "B_05.01", "c0030", "HRB-12345");
+    let p = validate(&pkg);
+    assert_eq!(rules(&p), ["lei-format"], "{p:#?}");
+    assert_eq!(p[0].column.as_deref(), Some("c0030"));
+    set_cell(&mut pkg, "B_05.01", "c0040", "eba_qCO:qx2002");
+    assert!(validate(&pkg).is_empty());
+
     // Optional columns may stay blank.
     let mut pkg = valid();
     set_cell(&mut pkg, "B_05.01", "c0030", "");
