@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Side by side: the same generated landscape through Backstage's own parser
 # and validators (js-yaml + @backstage/catalog-model on Node), PyYAML's C
-# loader, and `linchpin check`. Prints wall times and the ratio.
+# loader, and `linchpin check --no-findings` (parse, decode, resolve and
+# validate: what Backstage does, and more). Prints wall times and the ratio,
+# then the time of a full `linchpin check`, which also runs every supplier's
+# failure for the readiness findings.
 #
 # usage: bench/compare.sh [ENTITIES...]      (default: 10000 100000)
 set -euo pipefail
@@ -19,7 +22,7 @@ for n in "${sizes[@]}"; do
   [ -d "$dir" ] || ./target/release/linchpin-synth --entities "$n" "$dir"
   ./target/release/linchpin check "$dir" >/dev/null   # warm the page cache
 
-  t0=$(now); ./target/release/linchpin check "$dir" >/dev/null; t1=$(now)
+  t0=$(now); ./target/release/linchpin check --no-findings "$dir" >/dev/null; t1=$(now)
   node bench/backstage/validate.cjs "$dir" >/dev/null; t2=$(now)
   python3 - "$dir" <<'PY'; t3=$(now)
 import sys, pathlib, yaml
@@ -27,6 +30,7 @@ loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 for p in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
     list(yaml.load_all(p.read_text(), Loader=loader))
 PY
-  awk -v n="$n" -v l="$(echo "$t1 - $t0" | bc)" -v b="$(echo "$t2 - $t1" | bc)" -v p="$(echo "$t3 - $t2" | bc)" 'BEGIN {
-    printf "%7d entities: linchpin check %.2f s | backstage parse+validate %.2f s (%.1fx) | pyyaml parse only %.2f s (%.1fx)\n", n, l, b, b / l, p, p / l }'
+  ./target/release/linchpin check "$dir" >/dev/null; t4=$(now)
+  awk -v n="$n" -v l="$(echo "$t1 - $t0" | bc)" -v b="$(echo "$t2 - $t1" | bc)" -v p="$(echo "$t3 - $t2" | bc)" -v f="$(echo "$t4 - $t3" | bc)" 'BEGIN {
+    printf "%7d entities: linchpin check --no-findings %.2f s | backstage parse+validate %.2f s (%.1fx) | pyyaml parse only %.2f s (%.1fx) | linchpin check with findings %.2f s\n", n, l, b, b / l, p, p / l, f }'
 done
