@@ -20,11 +20,7 @@ pub fn print_stdout(text: &str) -> std::io::Result<()> {
 /// holding the whole text in memory.
 pub fn print_json_stdout<T: serde::Serialize>(value: &T) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| match e.io_error_kind() {
-        Some(kind) => std::io::Error::from(kind),
-        None => std::io::Error::other(e),
-    })?;
-    out.write_all(b"\n")?;
+    write_json(&mut out, value)?;
     out.flush()
 }
 
@@ -68,6 +64,44 @@ pub fn write_atomic_bytes(path: &std::path::Path, contents: &[u8]) -> std::io::R
     std::fs::rename(&temp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temp);
     })
+}
+
+/// [`write_atomic`] for what is written piece by piece: `write` fills a
+/// temporary file beside `path`, which replaces `path` only when all of it
+/// was written.
+#[allow(clippy::disallowed_methods)] // the binary's one writer of files
+pub fn write_atomic_with(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&temp).and_then(|file| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()
+    });
+    written
+        .and_then(|()| std::fs::rename(&temp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temp);
+        })
+}
+
+/// Writes `value` as pretty JSON and a final newline.
+pub fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::from(kind),
+        None => std::io::Error::other(e),
+    })?;
+    out.write_all(b"\n")
 }
 
 /// Reads a text file the user named on the command line.

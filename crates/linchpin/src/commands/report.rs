@@ -2,7 +2,7 @@
 
 use super::analysis::{load_for_analysis, today};
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::output::{print_stdout, write_atomic};
+use crate::output::{print_json_stdout, print_stdout, write_atomic, write_atomic_with, write_json};
 use anyhow::Context;
 use linchpin_report::Report;
 use std::path::PathBuf;
@@ -26,11 +26,8 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         ReportFormat::Html => linchpin_report::html(&report, catalog),
         ReportFormat::Markdown => linchpin_report::markdown(&report, catalog),
-        ReportFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&linchpin_report::json(&report, catalog))?;
-            t.push('\n');
-            t
-        }
+        // Streamed below, straight into the file.
+        ReportFormat::Json => String::new(),
         ReportFormat::Csv => linchpin_report::register_csv(&report, catalog),
     };
     let output = args.output.clone().unwrap_or_else(|| {
@@ -41,11 +38,22 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             ReportFormat::Csv => "linchpin-register.csv",
         })
     });
+    let json = matches!(args.format, ReportFormat::Json);
     if output.as_os_str() == "-" {
-        print_stdout(&text)?;
+        if json {
+            print_json_stdout(&linchpin_report::json(&report, catalog))?;
+        } else {
+            print_stdout(&text)?;
+        }
     } else {
-        write_atomic(&output, &text)
-            .with_context(|| format!("cannot write the report to `{}`", output.display()))?;
+        if json {
+            write_atomic_with(&output, |out| {
+                write_json(out, &linchpin_report::json(&report, catalog))
+            })
+        } else {
+            write_atomic(&output, &text)
+        }
+        .with_context(|| format!("cannot write the report to `{}`", output.display()))?;
         let linchpins: Vec<&str> = report
             .ranking
             .iter()

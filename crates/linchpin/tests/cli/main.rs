@@ -503,6 +503,63 @@ fn report_of_the_example_reads_right() {
         }
     }
     snapshot("report-structure.txt", &structure);
+
+    // The JSON behind it, written to a file and to stdout alike, says what
+    // the ranking says.
+    let json_path = dir.path().join("report.json");
+    let out = linchpin(&[
+        "report",
+        webshop.to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        json_path.to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let file = std::fs::read_to_string(&json_path).unwrap();
+    let piped = linchpin(&[
+        "report",
+        webshop.to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(stdout(&piped), file);
+    let doc: serde_json::Value = serde_json::from_str(&file).unwrap();
+    let keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "actions",
+            "concentration",
+            "functions",
+            "pictures",
+            "scenarios",
+            "suppliers",
+            "timeline",
+            "today"
+        ]
+    );
+    assert_eq!(doc["today"], "2026-11-26");
+    assert_eq!(doc["suppliers"][0]["ref"], "supplier:default/aws");
+    assert_eq!(doc["suppliers"][0]["tier"], 1);
+    assert!(doc["scenarios"].as_array().unwrap().len() >= 3);
+    // Nothing but the report is left beside it.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
 }
 
 #[test]
