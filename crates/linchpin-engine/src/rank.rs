@@ -111,8 +111,21 @@ pub fn rank(
             });
         }
     }
-    let mut ranking = Vec::with_capacity(suppliers.len());
-    for (&node, reach) in suppliers.iter().zip(reaches) {
+    // Functions by name, once, so that sorting compares numbers.
+    let mut by_name: Vec<u32> = (0..functions.len() as u32)
+        .filter(|&i| functions[i as usize].is_some())
+        .collect();
+    by_name.sort_by(|&a, &b| {
+        catalog
+            .entity(EntityId(a))
+            .entity_ref
+            .cmp(&catalog.entity(EntityId(b)).entity_ref)
+    });
+    let mut name_order = vec![0u32; functions.len()];
+    for (i, &f) in by_name.iter().enumerate() {
+        name_order[f as usize] = i as u32;
+    }
+    let one = |node: u32, reach: Vec<Reach>| -> SupplierRank {
         let id = EntityId(node);
         let (mut stops, mut degrades): (Vec<Reach>, Vec<Reach>) =
             reach.into_iter().partition(|r| r.down_cap.is_positive());
@@ -120,12 +133,7 @@ pub fn rank(
             a.criticality
                 .cmp(&b.criticality)
                 .then(b.down_cap.cmp(&a.down_cap))
-                .then_with(|| {
-                    catalog
-                        .entity(a.function)
-                        .entity_ref
-                        .cmp(&catalog.entity(b.function).entity_ref)
-                })
+                .then(name_order[a.function.index()].cmp(&name_order[b.function.index()]))
         };
         stops.sort_by(by_criticality);
         degrades.sort_by(by_criticality);
@@ -178,7 +186,7 @@ pub fn rank(
                 .sum::<u64>();
         let score = tenths as f64 / 10.0;
         let readiness = readiness(catalog, id, tier, &stops, &degrades, today);
-        ranking.push(SupplierRank {
+        SupplierRank {
             id,
             tier,
             score,
@@ -187,8 +195,39 @@ pub fn rank(
             outage,
             permanent,
             readiness,
-        });
-    }
+        }
+    };
+    // Each supplier's summary on its own: spread over the threads.
+    let work: Vec<(u32, Vec<Reach>)> = suppliers.iter().copied().zip(reaches).collect();
+    let threads = threads.clamp(1, work.len().max(1));
+    let mut ranking: Vec<SupplierRank> = if threads == 1 {
+        work.into_iter().map(|(n, r)| one(n, r)).collect()
+    } else {
+        let per_thread = work.len().div_ceil(threads);
+        let mut parts: Vec<Vec<(u32, Vec<Reach>)>> = Vec::new();
+        let mut work = work.into_iter();
+        loop {
+            let part: Vec<_> = work.by_ref().take(per_thread).collect();
+            if part.is_empty() {
+                break;
+            }
+            parts.push(part);
+        }
+        let one = &one;
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = parts
+                .into_iter()
+                .map(|part| {
+                    scope
+                        .spawn(move || part.into_iter().map(|(n, r)| one(n, r)).collect::<Vec<_>>())
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a ranking worker panicked"))
+                .collect()
+        })
+    };
     ranking.sort_by(|a, b| {
         a.tier
             .cmp(&b.tier)
