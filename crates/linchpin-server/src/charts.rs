@@ -3,9 +3,11 @@
 use crate::html::esc;
 use std::fmt::Write as _;
 
-/// A chart of several series over the same x (the landscape versions).
-pub fn lines(title: &str, series: &[(&str, &str, Vec<i64>)]) -> String {
-    let (w, h, pad) = (720.0f64, 220.0f64, 36.0f64);
+/// A chart of several series over the same x (the landscape versions),
+/// each x labelled (at most eight labels are written; every point keeps its
+/// label in its tooltip).
+pub fn lines(title: &str, labels: &[String], series: &[(&str, &str, Vec<i64>)]) -> String {
+    let (w, h, pad) = (720.0f64, 236.0f64, 36.0f64);
     let n = series.iter().map(|s| s.2.len()).max().unwrap_or(0);
     let max = series
         .iter()
@@ -36,6 +38,25 @@ pub fn lines(title: &str, series: &[(&str, &str, Vec<i64>)]) -> String {
         max as i64,
         h - pad
     );
+    let step = labels.len().div_ceil(8).max(1);
+    for (i, label) in labels.iter().enumerate() {
+        let last = i + 1 == labels.len();
+        if i % step != 0 && !last {
+            continue;
+        }
+        let anchor = match (i, last) {
+            (0, false) => "start",
+            (_, true) if labels.len() > 1 => "end",
+            _ => "middle",
+        };
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" fill=\"#5b6478\" text-anchor=\"{anchor}\">{}</text>",
+            x(i),
+            h - pad + 14.0,
+            esc(label)
+        );
+    }
     for (k, (name, colour, values)) in series.iter().enumerate() {
         if values.is_empty() {
             continue;
@@ -53,10 +74,11 @@ pub fn lines(title: &str, series: &[(&str, &str, Vec<i64>)]) -> String {
         for (i, &v) in values.iter().enumerate() {
             let _ = write!(
                 s,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{colour}\"><title>{}: {v}</title></circle>",
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{colour}\"><title>{}: {v} ({})</title></circle>",
                 x(i),
                 y(v),
-                esc(name)
+                esc(name),
+                esc(labels.get(i).map_or("", String::as_str))
             );
         }
         let _ = write!(

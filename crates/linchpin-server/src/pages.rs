@@ -987,8 +987,18 @@ pub async fn trends(
     }
     let series =
         |f: &dyn Fn(&crate::db::VersionRow) -> i64| versions.iter().map(f).collect::<Vec<_>>();
+    // Each version by when it was loaded (minutes: the date alone would
+    // repeat when the files change more than once a day).
+    let labels: Vec<String> = versions
+        .iter()
+        .map(|v| {
+            let t = datetime(v.loaded_at);
+            t.trim_end_matches(" UTC").to_owned()
+        })
+        .collect();
     b.push_str(&crate::charts::lines(
         "Suppliers per tier",
+        &labels,
         &[
             ("tier 1", "#b3261e", series(&|v| v.tiers[0])),
             ("tier 2", "#d97706", series(&|v| v.tiers[1])),
@@ -998,13 +1008,20 @@ pub async fn trends(
     ));
     b.push_str(&crate::charts::lines(
         "Findings",
+        &labels,
         &[
             ("errors", "#b3261e", series(&|v| v.findings_errors)),
             ("warnings", "#d97706", series(&|v| v.findings_warnings)),
+            (
+                "notes",
+                "#2f5bd3",
+                series(&|v| v.findings_total - v.findings_errors - v.findings_warnings),
+            ),
         ],
     ));
     b.push_str(&crate::charts::lines(
         "Tier 1–2 suppliers ready",
+        &labels,
         &[
             ("ready", "#1f6f43", series(&|v| v.ready)),
             ("of", "#8a94a6", series(&|v| v.ready_of)),

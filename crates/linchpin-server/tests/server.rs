@@ -430,6 +430,12 @@ async fn pages_work_without_javascript() {
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         assert!(r.text().contains(expect), "{uri} lacks `{expect}`");
     }
+    // The trends name each version on the x axis, and count notes too.
+    let trends = get(&state, "/trends").await.text();
+    assert!(
+        trends.contains("text-anchor=\"middle\"") && trends.contains("notes ("),
+        "{trends}"
+    );
     // Quoted names in finding messages are shown as code, not as backticks.
     let page = get(&state, "/suppliers/aws").await.text();
     assert!(
