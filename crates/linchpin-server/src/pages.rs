@@ -660,25 +660,32 @@ pub async fn function(
         f.rto.as_ref().map(|d| d.value.to_string()).unwrap_or_else(|| "—".into()),
         f.rpo.as_ref().map(|d| d.value.to_string()).unwrap_or_else(|| "—".into()),
     );
-    b.push_str("<h2>Suppliers that can stop or degrade it</h2><table><thead><tr><th>supplier</th><th>tier</th><th>effect</th><th>outage</th><th>breach</th></tr></thead><tbody>");
+    b.push_str("<h2>Suppliers that can stop or degrade it</h2><p class=\"muted\">Each supplier failing alone: for as long as its committed RTO (outage), and for good until its exit plan is carried out (permanent).</p><table><thead><tr><th data-sort>supplier</th><th data-sort>tier</th><th data-sort>effect</th><th>outage</th><th>permanent</th></tr></thead><tbody>");
     let mut any = false;
     for r in &s.report.ranking {
-        let effect = if r.stops.iter().any(|x| x.function == id) {
-            "down"
-        } else if r.degrades.iter().any(|x| x.function == id) {
-            "degraded"
+        let (effect, reach) = if let Some(x) = r.stops.iter().find(|x| x.function == id) {
+            ("down", x.down_cap)
+        } else if let Some(x) = r.degrades.iter().find(|x| x.function == id) {
+            ("degraded", x.impaired_cap)
         } else {
             continue;
         };
         any = true;
-        let breach = r.outage.breaches.contains(&id) || r.permanent.breaches.contains(&id);
+        let cell = |m: &linchpin_engine::rank::ModeImpact| {
+            let shown = m.duration.min(reach);
+            if m.breaches.contains(&id) {
+                format!("{shown} <span class=\"error\">— breach</span>")
+            } else {
+                shown.to_string()
+            }
+        };
         let _ = write!(
             b,
             "<tr><td>{}</td><td>{}</td><td class=\"{effect}\">{effect}</td><td>{}</td><td>{}</td></tr>",
             link(c, r.id),
             r.tier,
-            r.outage.duration,
-            if breach { "<span class=\"error\">yes</span>" } else { "no" }
+            cell(&r.outage),
+            cell(&r.permanent)
         );
     }
     if !any {

@@ -430,6 +430,15 @@ async fn pages_work_without_javascript() {
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         assert!(r.text().contains(expect), "{uri} lacks `{expect}`");
     }
+    // A function's page gives its own downtime per supplier and mode: Stripe
+    // stops checkout only for the switchover to the fallback; AWS for good
+    // breaches its tolerance.
+    let checkout = get(&state, "/functions/checkout").await.text();
+    assert!(
+        checkout.contains("Stripe Payments Europe, Ltd.</a></td><td>1</td><td class=\"down\">down</td><td>30m</td>")
+            && checkout.contains("— breach"),
+        "{checkout}"
+    );
     // The trends name each version on the x axis, and count notes too.
     let trends = get(&state, "/trends").await.text();
     assert!(
