@@ -454,15 +454,17 @@ points at it. That is expected for services (carriers, consultancies) and
 for code that was not scanned; it can also mean the supplier is no longer
 used and its entry can go.";
 
-    "register-gap", Warning, "a field the DORA register of information needs is missing",
+    "register-gap", Warning, "a field the DORA register of information needs is missing or wrong",
 "The landscape keeps a DORA register of information (a LegalEntity has
 `maintainsRegister: true`), and this entity lacks fields the register
 needs: an LEI, a country, a contract's governing law or notice periods, a
-service's type or data locations, a function's licensed activity, an
-assessment of substitutability, and so on. The finding lists the missing
-fields; `linchpin export dora-roi` names each with the template column it
-fills. Fill them in the YAML (docs/dora.md shows every field) so that the
-register passes on filing day.
+service's type, last audit or data locations, a function's licensed
+activity or RTO, an assessment of substitutability, and so on — or names
+something the register cannot take, such as a `linkedTo` or `overarching`
+contract reference that no supplier has. The finding lists the fields;
+`linchpin export dora-roi` names each with the template column it fills and
+the EBA rule that needs it. Fix them in the YAML (docs/dora.md shows every
+field) so that the register passes on filing day.
 
 Example:
     contracts:

@@ -264,8 +264,10 @@ pub enum ValidateCommand {
     /// Takes the `.zip` or its unzipped folder. Checks the package name,
     /// layout and entry point, parameters, filing indicators, headers, CSV
     /// structure, empty and duplicate keys, foreign keys across templates,
-    /// value formats and closed lists, LEI format with check digits, and
-    /// negative amounts. Whether an LEI is live at GLEIF needs the internet
+    /// value formats and closed lists, LEI format with check digits,
+    /// negative amounts, and the EBA's business rules: mandatory columns,
+    /// conditional cells and the contract date order (each message names
+    /// the EBA rule id). Whether an LEI is live at GLEIF needs the internet
     /// and is not checked. Exit 1 when there is an error.
     DoraRoi(ValidateDoraArgs),
 }
