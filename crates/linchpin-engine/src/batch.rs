@@ -94,15 +94,37 @@ impl Job<'_> {
         let mut arena: Vec<Finite> = Vec::new();
         let mut source_mask = vec![0u64; n];
         let bound = graph.total_switchover;
-        for &(batch_index, batch) in batches {
+        // Only what the pass's failures can reach is evaluated: the nodes
+        // that depend on them, directly or not. Every other node keeps
+        // default lanes (unaffected), which is its exact value.
+        let mut mark = vec![u32::MAX; n];
+        let mut stack: Vec<u32> = Vec::new();
+        let mut active: Vec<u32> = Vec::new();
+        let mut previous: Vec<u32> = Vec::new();
+        for (k, &(batch_index, batch)) in batches.iter().enumerate() {
             let used = if batch.len() >= 64 {
                 !0u64
             } else {
                 (1u64 << batch.len()) - 1
             };
-            for &v in self.nodes {
+            for &v in &previous {
                 lanes[v as usize] = Lanes::default();
             }
+            let stamp = k as u32;
+            stack.extend(batch.iter().chain(self.common));
+            while let Some(v) = stack.pop() {
+                if mark[v as usize] != stamp {
+                    mark[v as usize] = stamp;
+                    stack.extend_from_slice(graph.dependents(v));
+                }
+            }
+            active.clear();
+            active.extend(
+                self.nodes
+                    .iter()
+                    .copied()
+                    .filter(|&v| mark[v as usize] == stamp),
+            );
             arena.clear();
             for &c in self.common {
                 source_mask[c as usize] = used;
@@ -110,7 +132,7 @@ impl Job<'_> {
             for (bit, &s) in batch.iter().enumerate() {
                 source_mask[s as usize] |= 1 << bit;
             }
-            let order = self.nodes;
+            let order = &active[..];
             let mut i = 0;
             while i < order.len() {
                 let c = graph.component(order[i]);
@@ -147,7 +169,7 @@ impl Job<'_> {
                 }
                 i = j;
             }
-            for &node in self.nodes {
+            for &node in &active {
                 let l = &lanes[node as usize];
                 if l.iz & used == 0 || !self.is_target[node as usize] {
                     continue;
@@ -163,6 +185,7 @@ impl Job<'_> {
             for &s in batch.iter().chain(self.common) {
                 source_mask[s as usize] = 0;
             }
+            std::mem::swap(&mut previous, &mut active);
         }
         found
     }

@@ -37,6 +37,19 @@ fn graph() -> impl Strategy<Value = G> {
     })
 }
 
+/// Graphs of more than 64 nodes, sparse, so that single failures run in
+/// several passes and each pass reaches only part of the graph.
+fn large_graph() -> impl Strategy<Value = G> {
+    (65usize..200).prop_flat_map(|n| {
+        let edge = prop_oneof![
+            4 => (0..n, impact()).prop_map(|(t, i)| E::One(t, i)),
+            1 => (proptest::collection::vec(0..n, 2..4), prop_oneof![Just(0u64), Just(900), Just(3600)], impact())
+                .prop_map(|(o, w, i)| E::AnyOf(o, w, i)),
+        ];
+        proptest::collection::vec(proptest::collection::vec(edge, 0..2), n).prop_map(move |edges| G { n, edges })
+    })
+}
+
 fn catalog(g: &G, order: &[usize]) -> Catalog {
     // `order[i]` is the node stored at position i.
     let mut position = vec![0; g.n];
@@ -197,6 +210,31 @@ proptest! {
                     impaired: unbounded[n].impaired.min(Dur::from_seconds(5400)),
                 };
                 prop_assert_eq!(p.state(n as u32), expected, "source {}, node {} at 1h30m", s, n);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Several passes of 64 on one and on two threads: each pass evaluates
+    /// only what its failures reach and leaves nothing behind for the next.
+    #[test]
+    fn passes_of_64_match_the_scalar_engine(g in large_graph(), threads in 1usize..3) {
+        let c = catalog(&g, &(0..g.n).collect::<Vec<_>>());
+        let graph = ImpactGraph::new(&c);
+        let sources: Vec<u32> = (0..g.n as u32).collect();
+        let all = vec![true; g.n];
+        let mut batch = vec![vec![State::default(); g.n]; g.n];
+        for (s, node, state) in single_failures(&graph, &sources, &all, threads) {
+            batch[s as usize][node as usize] = state;
+        }
+        let mut p = Propagator::new(&graph);
+        for s in 0..g.n {
+            p.run(&graph, &[(s as u32, Dur::INF)]);
+            for n in 0..g.n {
+                prop_assert_eq!(batch[s][n], p.state(n as u32), "source {}, node {}", s, n);
             }
         }
     }
