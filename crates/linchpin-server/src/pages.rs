@@ -446,25 +446,44 @@ pub async fn supplier(
         let _ = write!(b, "<p>{}</p>", esc(d));
     }
     if let Some(r) = r {
-        b.push_str("<h2>What it can stop</h2><table><thead><tr><th>function</th><th>criticality</th><th>effect</th></tr></thead><tbody>");
-        for x in &r.stops {
-            let _ = write!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td class=\"down\">stops</td></tr>",
-                link(c, x.function),
-                x.criticality.as_str()
+        b.push_str("<h2>What it can stop</h2><table><thead><tr><th data-sort>function</th><th data-sort>criticality</th><th data-sort>effect</th><th>tolerates</th><th>outage</th><th>permanent</th></tr></thead><tbody>");
+        let rows = r
+            .stops
+            .iter()
+            .map(|x| (x, "down", "stops", x.down_cap))
+            .chain(
+                r.degrades
+                    .iter()
+                    .map(|x| (x, "degraded", "degrades", x.impaired_cap)),
             );
-        }
-        for x in &r.degrades {
+        for (x, class, effect, cap) in rows {
+            let f = x.function;
+            let cell = |m: &linchpin_engine::rank::ModeImpact| {
+                let shown = m.duration.min(cap);
+                if m.breaches.contains(&f) {
+                    format!("{shown} <span class=\"error\">— breach</span>")
+                } else {
+                    shown.to_string()
+                }
+            };
+            let tolerance = match &c.entity(f).spec {
+                Spec::BusinessFunction(bf) => bf
+                    .max_tolerable_downtime
+                    .as_ref()
+                    .map_or_else(|| "—".to_owned(), |d| d.value.to_string()),
+                _ => "—".to_owned(),
+            };
             let _ = write!(
                 b,
-                "<tr><td>{}</td><td>{}</td><td class=\"degraded\">degrades</td></tr>",
-                link(c, x.function),
-                x.criticality.as_str()
+                "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{effect}</td><td>{tolerance}</td><td>{}</td><td>{}</td></tr>",
+                link(c, f),
+                x.criticality.as_str(),
+                cell(&r.outage),
+                cell(&r.permanent)
             );
         }
         if r.stops.is_empty() && r.degrades.is_empty() {
-            b.push_str("<tr><td colspan=\"3\">No business function depends on it.</td></tr>");
+            b.push_str("<tr><td colspan=\"6\">No business function depends on it.</td></tr>");
         }
         let _ = write!(
             b,

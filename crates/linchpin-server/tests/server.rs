@@ -439,6 +439,12 @@ async fn pages_work_without_javascript() {
             && checkout.contains("— breach"),
         "{checkout}"
     );
+    // A supplier's page gives the same per function, against its tolerance.
+    let stripe = get(&state, "/suppliers/stripe").await.text();
+    assert!(
+        stripe.contains("<td class=\"down\">stops</td><td>4h</td><td>30m</td><td>30m</td>"),
+        "{stripe}"
+    );
     // The trends name each version on the x axis, and count notes too.
     let trends = get(&state, "/trends").await.text();
     assert!(
