@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use linchpin_diagnostics::Severity;
 use linchpin_engine::whatif::{failure_duration, whatif_with, FailureSpec, Status};
-use linchpin_engine::Propagator;
+use linchpin_engine::{Dur, Propagator};
 use linchpin_model::{Catalog, Duration, EntityId, FailureMode, Kind, Spec};
 use serde::Deserialize;
 use std::fmt::Write as _;
@@ -458,14 +458,7 @@ pub async fn supplier(
             );
         for (x, class, effect, cap) in rows {
             let f = x.function;
-            let cell = |m: &linchpin_engine::rank::ModeImpact| {
-                let shown = m.duration.min(cap);
-                if m.breaches.contains(&f) {
-                    format!("{shown} <span class=\"error\">— breach</span>")
-                } else {
-                    shown.to_string()
-                }
-            };
+            let cell = |m| mode_cell(m, f, cap);
             let tolerance = match &c.entity(f).spec {
                 Spec::BusinessFunction(bf) => bf
                     .max_tolerable_downtime
@@ -690,14 +683,7 @@ pub async fn function(
             continue;
         };
         any = true;
-        let cell = |m: &linchpin_engine::rank::ModeImpact| {
-            let shown = m.duration.min(reach);
-            if m.breaches.contains(&id) {
-                format!("{shown} <span class=\"error\">— breach</span>")
-            } else {
-                shown.to_string()
-            }
-        };
+        let cell = |m| mode_cell(m, id, reach);
         let _ = write!(
             b,
             "<tr><td>{}</td><td>{}</td><td class=\"{effect}\">{effect}</td><td>{}</td><td>{}</td></tr>",
@@ -1198,4 +1184,16 @@ pub async fn revoke_token(
         .auth_required
         .store(any, std::sync::atomic::Ordering::Relaxed);
     Ok(Redirect::to("/tokens").into_response())
+}
+
+/// One mode of a supplier's failure as a function sees it: how long it is
+/// down (or impaired, with `cap` the reach's cap), and whether that breaches
+/// its tolerance.
+fn mode_cell(m: &linchpin_engine::rank::ModeImpact, function: EntityId, cap: Dur) -> String {
+    let shown = m.duration.min(cap);
+    if m.breaches.contains(&function) {
+        format!("{shown} <span class=\"error\">— breach</span>")
+    } else {
+        shown.to_string()
+    }
 }
