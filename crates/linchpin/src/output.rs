@@ -11,17 +11,22 @@ pub fn stdout_color() -> bool {
 
 /// Writes data to stdout.
 pub fn print_stdout(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to stdout through `write`, buffered, as the data is made.
+pub fn print_with(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    write(&mut out)?;
     out.flush()
 }
 
 /// Writes a value to stdout as pretty JSON as it is serialized, without
 /// holding the whole text in memory.
 pub fn print_json_stdout<T: serde::Serialize>(value: &T) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    write_json(&mut out, value)?;
-    out.flush()
+    print_with(|out| write_json(out, value))
 }
 
 /// Prints a fatal error and its causes to stderr.
@@ -49,21 +54,8 @@ pub fn write_atomic(path: &std::path::Path, contents: &str) -> std::io::Result<(
 }
 
 /// [`write_atomic`] for bytes.
-#[allow(clippy::disallowed_methods)] // the binary's one writer of files
 pub fn write_atomic_bytes(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, contents)?;
-    std::fs::rename(&temp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temp);
-    })
+    write_atomic_with(path, |out| out.write_all(contents))
 }
 
 /// [`write_atomic`] for what is written piece by piece: `write` fills a

@@ -2,9 +2,10 @@
 
 use super::analysis::{load_for_analysis, today};
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::output::{print_json_stdout, print_stdout, write_atomic, write_atomic_with, write_json};
+use crate::output::{print_stdout, print_with, write_atomic_with, write_json};
 use anyhow::Context;
 use linchpin_report::Report;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,12 +24,17 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         today,
         threads,
     );
-    let text = match args.format {
-        ReportFormat::Html => linchpin_report::html(&report, catalog),
-        ReportFormat::Markdown => linchpin_report::markdown(&report, catalog),
-        // Streamed below, straight into the file.
-        ReportFormat::Json => String::new(),
-        ReportFormat::Csv => linchpin_report::register_csv(&report, catalog),
+    // Each format is written as it is made: the JSON of a large landscape
+    // runs to hundreds of megabytes and is never held whole.
+    let body = |out: &mut dyn Write| match args.format {
+        ReportFormat::Html => out.write_all(linchpin_report::html(&report, catalog).as_bytes()),
+        ReportFormat::Markdown => {
+            out.write_all(linchpin_report::markdown(&report, catalog).as_bytes())
+        }
+        ReportFormat::Json => write_json(out, &linchpin_report::json(&report, catalog)),
+        ReportFormat::Csv => {
+            out.write_all(linchpin_report::register_csv(&report, catalog).as_bytes())
+        }
     };
     let output = args.output.clone().unwrap_or_else(|| {
         PathBuf::from(match args.format {
@@ -38,22 +44,11 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             ReportFormat::Csv => "linchpin-register.csv",
         })
     });
-    let json = matches!(args.format, ReportFormat::Json);
     if output.as_os_str() == "-" {
-        if json {
-            print_json_stdout(&linchpin_report::json(&report, catalog))?;
-        } else {
-            print_stdout(&text)?;
-        }
+        print_with(body)?;
     } else {
-        if json {
-            write_atomic_with(&output, |out| {
-                write_json(out, &linchpin_report::json(&report, catalog))
-            })
-        } else {
-            write_atomic(&output, &text)
-        }
-        .with_context(|| format!("cannot write the report to `{}`", output.display()))?;
+        write_atomic_with(&output, body)
+            .with_context(|| format!("cannot write the report to `{}`", output.display()))?;
         let linchpins: Vec<&str> = report
             .ranking
             .iter()
