@@ -8,7 +8,6 @@ use linchpin_diagnostics::SourceMap;
 use linchpin_dora::export::{export_with_gaps, Consolidation, Gap, Options, Origin, Register};
 use linchpin_dora::validate::{validate, Problem, Severity};
 use linchpin_model::{Catalog, Date};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -160,39 +159,9 @@ impl Report<'_> {
                 self.gaps.len() - limit * 5
             );
         }
-        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
-        for p in self.problems {
-            let n = shown.entry(p.rule).or_default();
-            *n += 1;
-            if limit != 0 && *n > limit {
-                continue;
-            }
-            let level = match p.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            let mut place = p.file.clone();
-            if let Some(line) = p.line {
-                let _ = write!(place, ":{line}");
-            }
-            if let Some(column) = &p.column {
-                let _ = write!(place, " [{column}]");
-            }
-            let _ = write!(out, "{level}[{}] {place}: {}", p.rule, p.message);
-            if let Some(o) = self.origin(p) {
-                let _ = write!(out, "\n    from {}", self.place(o));
-            }
-            out.push('\n');
-        }
-        for (rule, n) in &shown {
-            if limit != 0 && *n > limit {
-                let _ = writeln!(
-                    out,
-                    "… and {} more {rule} problems (--limit 0 shows all)",
-                    n - limit
-                );
-            }
-        }
+        super::validate::problem_lines(&mut out, self.problems, limit, &|p| {
+            self.origin(p).map(|o| self.place(o))
+        });
         let name = &self.register.package.name;
         let valid = self.errors == 0 && self.gaps.is_empty();
         match (valid, self.written) {

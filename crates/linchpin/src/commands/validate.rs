@@ -69,7 +69,45 @@ fn location(p: &Problem) -> String {
     s
 }
 
-type Place<'a> = dyn Fn(&Problem) -> Option<String> + 'a;
+pub(super) type Place<'a> = dyn Fn(&Problem) -> Option<String> + 'a;
+
+/// Writes each problem as `level[rule] file:line [column]: message`, with
+/// the landscape place it came from when `place` knows it; at most `limit`
+/// per rule (0: all), then how many more each rule has. Returns the count
+/// of problems per rule.
+pub(super) fn problem_lines(
+    out: &mut String,
+    problems: &[Problem],
+    limit: usize,
+    place: &Place<'_>,
+) -> BTreeMap<&'static str, usize> {
+    let mut shown: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for p in problems {
+        let n = shown.entry(p.rule).or_default();
+        *n += 1;
+        if limit != 0 && *n > limit {
+            continue;
+        }
+        let level = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{level}[{}] {}: {}", p.rule, location(p), p.message);
+        if let Some(from) = place(p) {
+            let _ = writeln!(out, "    from {from}");
+        }
+    }
+    for (rule, n) in &shown {
+        if limit != 0 && *n > limit {
+            let _ = writeln!(
+                out,
+                "… and {} more {rule} problems (--limit 0 shows all)",
+                n - limit
+            );
+        }
+    }
+    shown
+}
 
 /// The landscape's register, matched row by row to the package.
 #[allow(clippy::type_complexity)]
@@ -137,31 +175,7 @@ fn human(
     place: &Place<'_>,
 ) -> String {
     let mut out = String::new();
-    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
-    for p in problems {
-        let n = shown.entry(p.rule).or_default();
-        *n += 1;
-        if limit != 0 && *n > limit {
-            continue;
-        }
-        let level = match p.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let _ = writeln!(out, "{level}[{}] {}: {}", p.rule, location(p), p.message);
-        if let Some(from) = place(p) {
-            let _ = writeln!(out, "    from {from}");
-        }
-    }
-    for (rule, n) in &shown {
-        if limit != 0 && *n > limit {
-            let _ = writeln!(
-                out,
-                "… and {} more {rule} problems (--limit 0 shows all)",
-                n - limit
-            );
-        }
-    }
+    let shown = problem_lines(&mut out, problems, limit, place);
     let verdict = if errors == 0 {
         "passes the offline intake checks"
     } else {
