@@ -176,7 +176,7 @@ impl Report<'_> {
             (false, Some(path)) => {
                 let _ = writeln!(
                     out,
-                    "WROTE AN INVALID REGISTER to {} (--allow-invalid): {} missing fields, {} errors, {} warnings — a supervisor would reject it",
+                    "WROTE AN INVALID REGISTER to {} (--allow-invalid): {} register gaps, {} errors, {} warnings — a supervisor would reject it",
                     path.display(),
                     self.gaps.len(),
                     self.errors,
@@ -186,7 +186,7 @@ impl Report<'_> {
             (_, None) => {
                 let _ = writeln!(
                     out,
-                    "{name}: not written — {} missing fields, {} errors, {} warnings; fix the landscape where each points (or --allow-invalid to write it anyway)",
+                    "{name}: not written — {} register gaps, {} errors, {} warnings; fix the landscape where each points (or --allow-invalid to write it anyway)",
                     self.gaps.len(),
                     self.errors,
                     self.warnings
