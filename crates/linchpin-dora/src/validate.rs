@@ -104,7 +104,8 @@ pub const RULES: &[(&str, &str)] = &[
 ];
 
 /// A conditional rule: when `when` is filled and holds one of `values` (any
-/// value when empty) and none of `except`, `then` must not be blank.
+/// value when empty) and none of `except`, `then` must not be blank — or,
+/// with `allowed`, must hold one of those values when it is filled.
 pub struct Condition {
     /// The EBA's id of the rule.
     pub id: &'static str,
@@ -116,8 +117,11 @@ pub struct Condition {
     pub values: &'static [&'static str],
     /// Values that do not make `then` necessary.
     pub except: &'static [&'static str],
-    /// The column that must then be filled.
+    /// The column the rule is about.
     pub then: &'static str,
+    /// Empty: `then` must be filled. Otherwise: a filled `then` holds one
+    /// of these.
+    pub allowed: &'static [&'static str],
     /// What the rule says, for the message.
     pub says: &'static str,
 }
@@ -133,6 +137,7 @@ pub const CONDITIONS: &[Condition] = &[
         values: &["eba_CO:x3"],
         except: &[],
         then: "c0030",
+        allowed: &[],
         says: "a subsequent arrangement (eba_CO:x3) names its overarching arrangement",
     },
     Condition {
@@ -142,6 +147,7 @@ pub const CONDITIONS: &[Condition] = &[
         values: &["eba_ZZ:x959", "eba_ZZ:x960"],
         except: &[],
         then: "c0060",
+        allowed: &[],
         says: "a service that is not easily substitutable (x959/x960) gives the reason",
     },
     Condition {
@@ -151,6 +157,7 @@ pub const CONDITIONS: &[Condition] = &[
         values: &[],
         except: &[],
         then: "c0100",
+        allowed: &[],
         says: "total assets come with their currency",
     },
     Condition {
@@ -160,6 +167,7 @@ pub const CONDITIONS: &[Condition] = &[
         values: &[],
         except: &["eba_CT:x317", "eba_CT:x318"],
         then: "c0110",
+        allowed: &[],
         says: "every entity type but eba_CT:x317 and eba_CT:x318 reports its total assets",
     },
     Condition {
@@ -169,6 +177,7 @@ pub const CONDITIONS: &[Condition] = &[
         values: &[],
         except: &[],
         then: "c0040",
+        allowed: &[],
         says: "an additional identification code comes with its type",
     },
     Condition {
@@ -178,45 +187,25 @@ pub const CONDITIONS: &[Condition] = &[
         values: &[],
         except: &[],
         then: "c0090",
+        allowed: &[],
         says: "a total annual expense comes with its currency",
     },
-];
-
-/// A restriction: when `when` holds one of `values`, a filled `then` holds
-/// one of `allowed`.
-pub struct Restriction {
-    /// The EBA's id of the rule.
-    pub id: &'static str,
-    /// The template.
-    pub table: &'static str,
-    /// The column that decides.
-    pub when: &'static str,
-    /// The values that restrict `then`.
-    pub values: &'static [&'static str],
-    /// The restricted column.
-    pub then: &'static str,
-    /// What `then` may hold.
-    pub allowed: &'static [&'static str],
-    /// What the rule says, for the message.
-    pub says: &'static str,
-}
-
-/// The EBA's restrictions that need no outside data.
-pub const RESTRICTIONS: &[Restriction] = &[
-    Restriction {
+    Condition {
         id: "v8817",
         table: "B_05.01",
         when: "c0070",
         values: &["eba_CT:x212"],
+        except: &[],
         then: "c0020",
         allowed: &["eba_qCO:qx2000", "eba_qCO:qx2002"],
         says: "a legal person is identified by its LEI or its EUID",
     },
-    Restriction {
+    Condition {
         id: "v8818",
         table: "B_05.01",
         when: "c0070",
         values: &["eba_CT:x212"],
+        except: &[],
         then: "c0040",
         allowed: &["eba_qCO:qx2000", "eba_qCO:qx2002"],
         says: "a legal person's additional code is its LEI or its EUID",
@@ -1055,45 +1044,29 @@ fn check_template(
             let decides = !value.is_empty()
                 && (rule.values.is_empty() || rule.values.contains(&value))
                 && !rule.except.contains(&value);
-            if decides && cells[t].is_empty() {
-                out.push(
-                    Problem::error(
-                        "conditional",
-                        path,
-                        Some(*line),
-                        format!(
-                            "{} is blank, but {} is `{value}`: {} (EBA rule {})",
-                            rule.then, rule.when, rule.says, rule.id
-                        ),
+            let cell = cells[t].as_str();
+            let wrong = if rule.allowed.is_empty() {
+                cell.is_empty().then(|| {
+                    format!(
+                        "{} is blank, but {} is `{value}`: {} (EBA rule {})",
+                        rule.then, rule.when, rule.says, rule.id
                     )
-                    .in_column(rule.then),
-                );
-            }
-        }
-        for rule in RESTRICTIONS.iter().filter(|c| c.table == table.code) {
-            let (Some(&w), Some(&t)) = (index.get(rule.when), index.get(rule.then)) else {
-                continue;
+                })
+            } else {
+                (!cell.is_empty() && !rule.allowed.contains(&cell)).then(|| {
+                    format!(
+                        "{} is `{cell}`, but {} is `{value}`: {} ({}; EBA rule {})",
+                        rule.then,
+                        rule.when,
+                        rule.says,
+                        rule.allowed.join(" or "),
+                        rule.id
+                    )
+                })
             };
-            let (value, restricted) = (cells[w].as_str(), cells[t].as_str());
-            if rule.values.contains(&value)
-                && !restricted.is_empty()
-                && !rule.allowed.contains(&restricted)
-            {
+            if let Some(message) = wrong.filter(|_| decides) {
                 out.push(
-                    Problem::error(
-                        "conditional",
-                        path,
-                        Some(*line),
-                        format!(
-                            "{} is `{restricted}`, but {} is `{value}`: {} ({}; EBA rule {})",
-                            rule.then,
-                            rule.when,
-                            rule.says,
-                            rule.allowed.join(" or "),
-                            rule.id
-                        ),
-                    )
-                    .in_column(rule.then),
+                    Problem::error("conditional", path, Some(*line), message).in_column(rule.then),
                 );
             }
         }
