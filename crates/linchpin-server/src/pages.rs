@@ -415,10 +415,7 @@ pub async fn supplier(
 ) -> AppResult<Html<String>> {
     let s = snapshot(&state)?;
     let c = &s.loaded.catalog;
-    let id = s
-        .find(&Kind::Supplier, &name)
-        .ok_or_else(|| AppError::NotFound(format!("no supplier `{name}`")))?;
-    let e = c.entity(id);
+    let (id, e) = found(&s, Kind::Supplier, &name, "supplier")?;
     let Spec::Supplier(sp) = &e.spec else {
         return Err(AppError::NotFound(format!("no supplier `{name}`")));
     };
@@ -460,11 +457,8 @@ pub async fn supplier(
             let f = x.function;
             let cell = |m| mode_cell(m, f, cap);
             let tolerance = match &c.entity(f).spec {
-                Spec::BusinessFunction(bf) => bf
-                    .max_tolerable_downtime
-                    .as_ref()
-                    .map_or_else(|| "—".to_owned(), |d| d.value.to_string()),
-                _ => "—".to_owned(),
+                Spec::BusinessFunction(bf) => duration_text(bf.max_tolerable_downtime.as_ref()),
+                _ => duration_text(None),
             };
             let _ = write!(
                 b,
@@ -635,10 +629,7 @@ pub async fn functions(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{stopped}</td><td>{degraded}</td></tr>",
             link(c, id),
             f.criticality.as_str(),
-            f.max_tolerable_downtime
-                .as_ref()
-                .map(|d| d.value.to_string())
-                .unwrap_or_else(|| "—".into())
+            duration_text(f.max_tolerable_downtime.as_ref())
         );
     }
     b.push_str("</tbody></table>");
@@ -654,10 +645,7 @@ pub async fn function(
 ) -> AppResult<Html<String>> {
     let s = snapshot(&state)?;
     let c = &s.loaded.catalog;
-    let id = s
-        .find(&Kind::BusinessFunction, &name)
-        .ok_or_else(|| AppError::NotFound(format!("no business function `{name}`")))?;
-    let e = c.entity(id);
+    let (id, e) = found(&s, Kind::BusinessFunction, &name, "business function")?;
     let Spec::BusinessFunction(f) = &e.spec else {
         return Err(AppError::NotFound(format!("no business function `{name}`")));
     };
@@ -668,9 +656,9 @@ pub async fn function(
         f.criticality.as_str(),
         e.metadata.description.as_deref().map(|d| format!(" · {}", esc(d))).unwrap_or_default(),
         f.owner.as_ref().map(|o| esc(&o.value.to_string())).unwrap_or_else(|| "<span class=\"error\">none</span>".into()),
-        f.max_tolerable_downtime.as_ref().map(|d| d.value.to_string()).unwrap_or_else(|| "—".into()),
-        f.rto.as_ref().map(|d| d.value.to_string()).unwrap_or_else(|| "—".into()),
-        f.rpo.as_ref().map(|d| d.value.to_string()).unwrap_or_else(|| "—".into()),
+        duration_text(f.max_tolerable_downtime.as_ref()),
+        duration_text(f.rto.as_ref()),
+        duration_text(f.rpo.as_ref()),
     );
     b.push_str("<h2>Suppliers that can stop or degrade it</h2><p class=\"muted\">Each supplier failing alone: for as long as its committed RTO (outage), and for good until its exit plan is carried out (permanent).</p><table><thead><tr><th data-sort>supplier</th><th data-sort>tier</th><th data-sort>effect</th><th>outage</th><th>permanent</th></tr></thead><tbody>");
     let mut any = false;
@@ -1196,4 +1184,22 @@ fn mode_cell(m: &linchpin_engine::rank::ModeImpact, function: EntityId, cap: Dur
     } else {
         shown.to_string()
     }
+}
+
+/// A duration as the pages show it: `—` when there is none.
+fn duration_text(d: Option<&linchpin_model::Spanned<Duration>>) -> String {
+    d.map_or_else(|| "—".to_owned(), |d| d.value.to_string())
+}
+
+/// The entity of `kind` a page's URL names, or a 404 that says what is missing.
+fn found<'s>(
+    s: &'s Snapshot,
+    kind: Kind,
+    name: &str,
+    what: &str,
+) -> AppResult<(EntityId, &'s linchpin_model::Entity)> {
+    let id = s
+        .find(&kind, name)
+        .ok_or_else(|| AppError::NotFound(format!("no {what} `{name}`")))?;
+    Ok((id, s.loaded.catalog.entity(id)))
 }
