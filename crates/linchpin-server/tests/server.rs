@@ -832,25 +832,7 @@ async fn a_reviewed_statement_becomes_a_patch_to_the_landscape() {
     copy_dir(&repo().join("examples/webshop"), &land);
     let db = format!("sqlite://{}", tmp.path().join("patch.db").display());
     let state = start(&land, &db, today()).await;
-    let id = send_json(
-        &state,
-        "POST",
-        "/api/v1/requests",
-        json!({"supplier": "mailchimp", "kind": "statement", "due": "2026-12-01"}),
-        None,
-    )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    send_json(
-        &state,
-        "PATCH",
-        &format!("/api/v1/requests/{id}"),
-        json!({"status": "received"}),
-        None,
-    )
-    .await;
+    let id = received_statement(&state, "mailchimp").await;
     let bad = send_json(
         &state,
         "PATCH",
@@ -888,6 +870,30 @@ async fn a_reviewed_statement_becomes_a_patch_to_the_landscape() {
 }
 
 /// Applies a one-hunk unified diff (as written by the server) to a folder.
+/// A statement request to `supplier`, marked received; its id.
+async fn received_statement(state: &AppState, supplier: &str) -> i64 {
+    let id = send_json(
+        state,
+        "POST",
+        "/api/v1/requests",
+        json!({"supplier": supplier, "kind": "statement", "due": "2026-12-01"}),
+        None,
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    send_json(
+        state,
+        "PATCH",
+        &format!("/api/v1/requests/{id}"),
+        json!({"status": "received"}),
+        None,
+    )
+    .await;
+    id
+}
+
 fn apply(root: &Path, diff: &str) -> bool {
     let mut lines = diff.lines();
     let path = lines
@@ -1066,25 +1072,7 @@ async fn a_reviewed_statement_can_be_committed_on_a_branch() {
         state.current().unwrap().commit.is_some(),
         "the served version knows its commit"
     );
-    let id = send_json(
-        &state,
-        "POST",
-        "/api/v1/requests",
-        json!({"supplier": "twilio", "kind": "statement", "due": "2026-12-01"}),
-        None,
-    )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    send_json(
-        &state,
-        "PATCH",
-        &format!("/api/v1/requests/{id}"),
-        json!({"status": "received"}),
-        None,
-    )
-    .await;
+    let id = received_statement(&state, "twilio").await;
     send_json(
         &state,
         "PATCH",
