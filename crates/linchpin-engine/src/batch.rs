@@ -8,6 +8,7 @@
 //! values are computed one bit at a time, with exactly the equations of
 //! [`crate::Propagator`] (which the tests use as the oracle).
 
+use crate::cycle::{CycleSolver, Pass};
 use crate::graph::ImpactGraph;
 use crate::propagate::State;
 use crate::Dur;
@@ -31,8 +32,6 @@ struct Finite {
     bit: u8,
     state: State,
 }
-
-const MAX_ROUNDS: usize = 10_000;
 
 /// Runs single unbounded failures of `sources` and returns, for every
 /// node marked in `is_target` that a failure affects, `(index into
@@ -93,7 +92,12 @@ impl Job<'_> {
         let mut lanes = vec![Lanes::default(); n];
         let mut arena: Vec<Finite> = Vec::new();
         let mut source_mask = vec![0u64; n];
-        let bound = graph.total_switchover;
+        let mut cycles = Cycles {
+            solver: CycleSolver::new(n),
+            down: Vec::new(),
+            impaired: Vec::new(),
+            found: Vec::new(),
+        };
         // Only what the pass's failures can reach is evaluated: the nodes
         // that depend on them, directly or not. Every other node keeps
         // default lanes (unaffected), which is its exact value.
@@ -143,29 +147,17 @@ impl Job<'_> {
                 let nodes = &order[i..j];
                 if nodes.len() == 1 && !graph.is_cyclic(nodes[0]) {
                     let v = nodes[0];
-                    let l = evaluate(graph, &lanes, &mut arena, &source_mask, v, bound);
+                    let l = evaluate(graph, &lanes, &mut arena, &source_mask, v);
                     lanes[v as usize] = l;
                 } else {
-                    for round in 0.. {
-                        let mut changed = false;
-                        for &v in nodes {
-                            let mut l = evaluate(graph, &lanes, &mut arena, &source_mask, v, bound);
-                            let old = lanes[v as usize];
-                            if !same(&l, &old, &arena) {
-                                if round >= MAX_ROUNDS {
-                                    // Still rising: take what rises as unbounded.
-                                    l.dinf |= l.dz;
-                                    l.iinf |= l.iz;
-                                    l.len = 0;
-                                }
-                                lanes[v as usize] = l;
-                                changed = true;
-                            }
-                        }
-                        if !changed {
-                            break;
-                        }
-                    }
+                    settle_cycle(
+                        graph,
+                        nodes,
+                        &mut lanes,
+                        &mut arena,
+                        &source_mask,
+                        &mut cycles,
+                    );
                 }
                 i = j;
             }
@@ -191,16 +183,106 @@ impl Job<'_> {
     }
 }
 
-fn same(a: &Lanes, b: &Lanes, arena: &[Finite]) -> bool {
-    if (a.dz, a.dinf, a.iz, a.iinf) != (b.dz, b.dinf, b.iz, b.iinf) {
-        return false;
+/// Scratch space for the exact solution of cycles, one per worker.
+struct Cycles {
+    solver: CycleSolver,
+    down: Vec<Dur>,
+    impaired: Vec<Dur>,
+    /// (node index in the cycle, bit, state) of every affected lane.
+    found: Vec<(u32, u8, State)>,
+}
+
+/// A cycle's lanes: each failure that reaches the cycle (from outside, or
+/// failing one of its nodes) solved exactly with the scalar solver, then
+/// gathered into masks and finite values.
+fn settle_cycle(
+    graph: &ImpactGraph,
+    nodes: &[u32],
+    lanes: &mut [Lanes],
+    arena: &mut Vec<Finite>,
+    source_mask: &[u64],
+    cycles: &mut Cycles,
+) {
+    let mut reaching = 0u64;
+    for &v in nodes {
+        reaching |= source_mask[v as usize];
+        for edge in graph.edges(v) {
+            if edge.impact != Impact::None {
+                for &t in graph.targets(edge) {
+                    reaching |= lanes[t as usize].iz;
+                }
+            }
+        }
     }
-    let fa = &arena[a.start as usize..(a.start + a.len) as usize];
-    let fb = &arena[b.start as usize..(b.start + b.len) as usize];
-    fa.len() == fb.len()
-        && fa
-            .iter()
-            .all(|x| fb.iter().any(|y| y.bit == x.bit && y.state == x.state))
+    cycles.found.clear();
+    let mut bits = reaching;
+    while bits != 0 {
+        let bit = bits.trailing_zeros();
+        bits &= bits - 1;
+        let m = 1u64 << bit;
+        let own = |i: usize| {
+            if source_mask[nodes[i] as usize] & m != 0 {
+                Dur::INF
+            } else {
+                Dur::ZERO
+            }
+        };
+        let lanes_now: &[Lanes] = lanes;
+        cycles.solver.solve(
+            graph,
+            nodes,
+            Pass::Down,
+            own,
+            |t| value(&lanes_now[t as usize], arena, bit).down,
+            &mut cycles.down,
+        );
+        let down = &cycles.down;
+        cycles.solver.solve(
+            graph,
+            nodes,
+            Pass::Impaired,
+            |i| own(i).max(down[i]),
+            |t| value(&lanes_now[t as usize], arena, bit).impaired,
+            &mut cycles.impaired,
+        );
+        for i in 0..nodes.len() {
+            let state = State {
+                down: cycles.down[i],
+                impaired: cycles.impaired[i],
+            };
+            if state.is_affected() {
+                cycles.found.push((i as u32, bit as u8, state));
+            }
+        }
+    }
+    cycles.found.sort_unstable_by_key(|&(i, bit, _)| (i, bit));
+    let mut k = 0;
+    for (i, &v) in nodes.iter().enumerate() {
+        let mut l = Lanes {
+            start: arena.len() as u32,
+            ..Lanes::default()
+        };
+        while k < cycles.found.len() && cycles.found[k].0 == i as u32 {
+            let (_, bit, state) = cycles.found[k];
+            let m = 1u64 << bit;
+            if state.down.is_positive() {
+                l.dz |= m;
+            }
+            if state.down.is_inf() {
+                l.dinf |= m;
+            }
+            l.iz |= m;
+            if state.impaired.is_inf() {
+                l.iinf |= m;
+            }
+            if !state.down.is_inf() && state.down.is_positive() || !state.impaired.is_inf() {
+                arena.push(Finite { bit, state });
+            }
+            k += 1;
+        }
+        l.len = arena.len() as u32 - l.start;
+        lanes[v as usize] = l;
+    }
 }
 
 /// The exact state of one bit at a node.
@@ -236,7 +318,6 @@ fn evaluate(
     arena: &mut Vec<Finite>,
     source_mask: &[u64],
     v: u32,
-    bound: Dur,
 ) -> Lanes {
     let base = source_mask[v as usize];
     let mut out = Lanes {
@@ -323,12 +404,6 @@ fn evaluate(
             impaired = impaired.max(imp);
         }
         impaired = impaired.max(down);
-        if !down.is_inf() && down > bound {
-            down = Dur::INF;
-        }
-        if !impaired.is_inf() && impaired > bound {
-            impaired = Dur::INF;
-        }
         // Keep the masks exact.
         if down.is_inf() {
             out.dinf |= m;

@@ -36,9 +36,6 @@ pub struct ImpactGraph {
     /// Whether the node's component is a cycle (more than one node, or a
     /// node depending on itself).
     cyclic: Vec<bool>,
-    /// The sum of every `anyOf` switchover: no finite result can exceed it
-    /// plus the longest finite failure.
-    pub(crate) total_switchover: Dur,
 }
 
 impl ImpactGraph {
@@ -55,7 +52,6 @@ impl ImpactGraph {
         let mut edge_start = Vec::with_capacity(n + 1);
         let mut edges = Vec::new();
         let mut options = Vec::new();
-        let mut total_switchover = Dur::ZERO;
         let mut indegree = vec![0u32; n + 1];
         for (id, _) in catalog.iter() {
             edge_start.push(edges.len() as u32);
@@ -70,7 +66,6 @@ impl ImpactGraph {
                         switchover,
                     } => (options.as_slice(), Dur::from(*switchover)),
                 };
-                total_switchover = total_switchover.plus(switchover);
                 edges.push(Edge {
                     impact: dep.impact,
                     switchover,
@@ -112,7 +107,6 @@ impl ImpactGraph {
             order: Vec::new(),
             component: Vec::new(),
             cyclic: Vec::new(),
-            total_switchover,
         };
         graph.components();
         graph

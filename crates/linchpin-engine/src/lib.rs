@@ -19,6 +19,7 @@
 pub mod batch;
 pub mod concentration;
 pub mod cutsets;
+mod cycle;
 mod dur;
 pub mod findings;
 mod graph;

@@ -1,6 +1,9 @@
 //! Failure propagation (DESIGN §2.4): the least fixpoint of the
-//! down/impaired equations, computed only over the failures' reach.
+//! down/impaired equations, computed only over the failures' reach — node
+//! by node in evaluation order, and each cycle exactly by
+//! [`crate::cycle`], in time that does not depend on the durations.
 
+use crate::cycle::{CycleSolver, Pass};
 use crate::graph::ImpactGraph;
 use crate::Dur;
 use linchpin_model::Impact;
@@ -23,11 +26,6 @@ impl State {
     }
 }
 
-/// When a cycle of `anyOf` switchovers would need more rounds than this to
-/// settle, the values still rising are taken as unbounded: never an
-/// underestimate (see docs/engine.md).
-const MAX_ROUNDS: usize = 10_000;
-
 /// A reusable propagation: scratch space sized to the graph, reset after
 /// each run in time proportional to what the run touched.
 #[derive(Debug, Clone)]
@@ -37,6 +35,9 @@ pub struct Propagator {
     mark: Vec<u32>,
     generation: u32,
     reach: Vec<u32>,
+    solver: CycleSolver,
+    down: Vec<Dur>,
+    impaired: Vec<Dur>,
 }
 
 impl Propagator {
@@ -48,6 +49,9 @@ impl Propagator {
             mark: vec![0; graph.len()],
             generation: 0,
             reach: Vec::new(),
+            solver: CycleSolver::new(graph.len()),
+            down: Vec::new(),
+            impaired: Vec::new(),
         }
     }
 
@@ -69,19 +73,14 @@ impl Propagator {
 
         // The reach: everything that depends, transitively, on a failure.
         let mut queue = VecDeque::new();
-        let mut bound = Dur::ZERO;
         for &(node, duration) in failures {
             self.failed[node as usize] = self.failed[node as usize].max(duration);
-            if !duration.is_inf() {
-                bound = bound.max(duration);
-            }
             if self.mark[node as usize] != self.generation {
                 self.mark[node as usize] = self.generation;
                 self.reach.push(node);
                 queue.push_back(node);
             }
         }
-        let bound = bound.plus(graph.total_switchover);
         while let Some(n) = queue.pop_front() {
             for &d in graph.dependents(n) {
                 if self.mark[d as usize] != self.generation {
@@ -106,7 +105,7 @@ impl Propagator {
                 let n = reach[i];
                 self.values[n as usize] = self.evaluate(graph, n);
             } else {
-                self.settle_cycle(graph, &reach[i..j], bound);
+                self.settle_cycle(graph, &reach[i..j]);
             }
             i = j;
         }
@@ -155,38 +154,36 @@ impl Propagator {
         }
     }
 
-    /// Iterates a cycle's nodes to their least fixpoint. Values only rise;
-    /// a finite value above `bound` can only come from a cycle of
-    /// switchovers feeding itself, whose least fixpoint is unbounded.
-    fn settle_cycle(&mut self, graph: &ImpactGraph, nodes: &[u32], bound: Dur) {
-        for round in 0.. {
-            let mut changed = false;
-            for &n in nodes {
-                let mut v = self.evaluate(graph, n);
-                if !v.down.is_inf() && v.down > bound {
-                    v.down = Dur::INF;
-                }
-                if !v.impaired.is_inf() && v.impaired > bound {
-                    v.impaired = Dur::INF;
-                }
-                if v != self.values[n as usize] {
-                    if round >= MAX_ROUNDS {
-                        v = State {
-                            down: if v.down.is_positive() {
-                                Dur::INF
-                            } else {
-                                v.down
-                            },
-                            impaired: Dur::INF,
-                        };
-                    }
-                    self.values[n as usize] = v;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
+    /// Solves a cycle's nodes exactly (see [`crate::cycle`]): down first,
+    /// then impaired, which is at least down.
+    fn settle_cycle(&mut self, graph: &ImpactGraph, nodes: &[u32]) {
+        let mut down = std::mem::take(&mut self.down);
+        let mut impaired = std::mem::take(&mut self.impaired);
+        let failed = &self.failed;
+        let values = &self.values;
+        self.solver.solve(
+            graph,
+            nodes,
+            Pass::Down,
+            |i| failed[nodes[i] as usize],
+            |t| values[t as usize].down,
+            &mut down,
+        );
+        self.solver.solve(
+            graph,
+            nodes,
+            Pass::Impaired,
+            |i| failed[nodes[i] as usize].max(down[i]),
+            |t| values[t as usize].impaired,
+            &mut impaired,
+        );
+        for (i, &n) in nodes.iter().enumerate() {
+            self.values[n as usize] = State {
+                down: down[i],
+                impaired: impaired[i],
+            };
         }
+        self.down = down;
+        self.impaired = impaired;
     }
 }

@@ -142,12 +142,16 @@ async fn run_whatif(state: &AppState, q: WhatifQuery) -> AppResult<Response> {
         spec.mode.as_str(),
         spec.duration.map(|d| d.seconds())
     );
-    let body = state.cached(&s.version, &key, || {
-        let c = &s.loaded.catalog;
-        let mut prop = Propagator::new(&s.graph);
-        let result = whatif_with(c, &s.graph, &mut prop, &spec);
-        whatif_json(c, None, None, &spec, &result).to_string()
-    });
+    let shared = state.clone();
+    let body = crate::app::analysis(move || {
+        shared.cached(&s.version, &key, || {
+            let c = &s.loaded.catalog;
+            let mut prop = Propagator::new(&s.graph);
+            let result = whatif_with(c, &s.graph, &mut prop, &spec);
+            whatif_json(c, None, None, &spec, &result).to_string()
+        })
+    })
+    .await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         (*body).clone(),

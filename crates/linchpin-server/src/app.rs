@@ -158,6 +158,8 @@ pub enum AppError {
     Unsupported(String),
     /// 503: no version of the landscape could be loaded yet.
     NoLandscape,
+    /// 503: an analysis ran past [`ANALYSIS_LIMIT`].
+    TooSlow,
     /// 500: logged with an id; the user sees only the id.
     Internal(String),
 }
@@ -184,6 +186,13 @@ impl IntoResponse for AppError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "no valid version of the landscape has been loaded yet; see /status".to_owned(),
             ),
+            AppError::TooSlow => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the analysis took longer than {} s and was given up; try fewer failures",
+                    ANALYSIS_LIMIT.as_secs()
+                ),
+            ),
             AppError::Internal(detail) => {
                 let id = &crate::db::secret()[..12];
                 eprintln!("error {id}: {detail}");
@@ -200,6 +209,23 @@ impl IntoResponse for AppError {
 
 /// Handler result.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The longest a request waits for one analysis (a what-if). The engine's
+/// work does not depend on durations and a what-if on 100k entities takes
+/// well under a second, so only a pathological request comes near it; the
+/// limit keeps such a request from holding its client for good.
+pub const ANALYSIS_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Runs an analysis on the blocking pool, giving up after [`ANALYSIS_LIMIT`].
+pub async fn analysis<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    match tokio::time::timeout(ANALYSIS_LIMIT, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(AppError::Internal(format!("an analysis failed: {e}"))),
+        Err(_) => Err(AppError::TooSlow),
+    }
+}
 
 /// Refuses unless the principal has at least `role`.
 pub fn require(p: &Principal, role: Role) -> AppResult<()> {

@@ -798,7 +798,7 @@ pub async fn whatif(
     } else {
         let s2 = s.clone();
         let spec2 = spec.clone();
-        let (result, svg) = tokio::task::spawn_blocking(move || {
+        let (result, svg) = crate::app::analysis(move || {
             let c = &s2.loaded.catalog;
             let mut prop = Propagator::new(&s2.graph);
             let result = whatif_with(c, &s2.graph, &mut prop, &spec2);
@@ -813,8 +813,7 @@ pub async fn whatif(
             let svg = linchpin_report::html::svg(&view.picture, c, &view.title);
             (result, svg)
         })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .await?;
         b.push_str("<h2>Failing</h2><ul>");
         for f in &result.failed {
             let _ = write!(

@@ -1118,3 +1118,35 @@ async fn a_reviewed_statement_can_be_committed_on_a_branch() {
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
     assert!(again.text().contains("exists already"));
 }
+
+/// A 90-day failure behind a 10-minute mutual fallback once never
+/// returned (the propagation climbed one switchover per round); through
+/// the API and the page it answers at once, in every mode.
+#[tokio::test]
+async fn a_whatif_through_mutual_fallbacks_answers_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo().join("crates/linchpin-engine/tests/data/fallback-cycle/landscape"),
+        dir.path(),
+    );
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", db.path().join("test.db").display());
+    let state = start(dir.path(), &url, today()).await;
+    for query in ["mode=permanent", "duration=100d", "mode=outage"] {
+        let started = std::time::Instant::now();
+        let r = get(&state, &format!("/api/v1/whatif?fail=supplier:s1&{query}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text());
+        assert!(started.elapsed() < Duration::from_secs(2), "{query}");
+        let f = &r.json()["functions"][0];
+        assert_eq!(f["ref"], "businessfunction:default/f");
+        assert_eq!(f["status"], "down");
+        let expected = match query {
+            "mode=permanent" => json!(90 * 86_400),
+            "duration=100d" => json!(100 * 86_400),
+            _ => Value::Null,
+        };
+        assert_eq!(f["down"]["seconds"], expected, "{query}");
+        let page = get(&state, &format!("/whatif?fail=supplier:s1&{query}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{query}");
+    }
+}

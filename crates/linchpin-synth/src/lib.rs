@@ -141,6 +141,9 @@ pub fn generate(config: &Config) -> Vec<File> {
             }
         }
     }
+    // Fallbacks between components of one layer, which make cycles through
+    // `anyOf` (see `fallbacks`).
+    let fallback = fallbacks(&mut rng, c.components, layer_size, &mut component_deps);
     let platform = (c.resources / 5).max(1);
     for (i, targets) in component_deps.iter().enumerate() {
         let mut deps: Vec<String> = targets
@@ -174,12 +177,15 @@ pub fn generate(config: &Config) -> Vec<File> {
             rng.below(c.groups),
             (i * c.systems / c.components).min(c.systems - 1)
         );
-        let overlay = overlay(&mut rng, &mut deps, |rng| {
-            format!(
-                "resource:resource-{}",
-                platform + rng.below(c.resources - platform)
-            )
-        });
+        let overlay = match fallback[i] {
+            Some(j) => fallback_overlay(&mut rng, &mut deps, format!("component:component-{j}")),
+            None => overlay(&mut rng, &mut deps, |rng| {
+                format!(
+                    "resource:resource-{}",
+                    platform + rng.below(c.resources - platform)
+                )
+            }),
+        };
         push_deps(&mut text, &deps, &overlay);
         docs.push(("components", text));
     }
@@ -319,6 +325,65 @@ pub fn generate(config: &Config) -> Vec<File> {
         });
     }
     files
+}
+
+/// Which component each component fails over to, if any. Per thousand
+/// components of a layer: 20 in active/active pairs that fail over to each
+/// other (two regions), 10 in active/passive pairs where the passive one
+/// also needs the active one (`a` falls back to `b`, `b` depends on `a`),
+/// and 15 in rings of three that each fail over to the next — cycles
+/// through `anyOf` as real landscapes have them, small and local.
+fn fallbacks(
+    rng: &mut Rng,
+    components: usize,
+    layer_size: usize,
+    deps: &mut [Vec<usize>],
+) -> Vec<Option<usize>> {
+    let mut fallback = vec![None; components];
+    let mut i = 0;
+    while i + 3 <= components {
+        let room = layer_size - i % layer_size;
+        let roll = rng.below(1000);
+        if roll < 10 && room >= 2 {
+            fallback[i] = Some(i + 1);
+            fallback[i + 1] = Some(i);
+            i += 2;
+        } else if roll < 15 && room >= 2 {
+            fallback[i] = Some(i + 1);
+            deps[i + 1].push(i);
+            i += 2;
+        } else if roll < 20 && room >= 3 {
+            fallback[i] = Some(i + 1);
+            fallback[i + 1] = Some(i + 2);
+            fallback[i + 2] = Some(i);
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    fallback
+}
+
+/// The overlay of a component that fails over to `other`: its last
+/// dependency or `other`, after a switchover of 5 minutes to 4 hours; a
+/// fifth of the other edges degraded.
+fn fallback_overlay(rng: &mut Rng, deps: &mut Vec<String>, other: String) -> Vec<String> {
+    deps.retain(|d| *d != other);
+    deps.sort();
+    deps.dedup();
+    let first = deps.len() - 1;
+    let mut entries = vec![format!(
+        "    - anyOf: [{}, {other}]\n      switchover: {}m\n",
+        deps[first],
+        [5, 15, 30, 60, 240][rng.below(5)]
+    )];
+    for d in &deps[..first] {
+        if rng.chance(20) {
+            entries.push(format!("    - ref: {d}\n      impact: degraded\n"));
+        }
+    }
+    deps.push(other);
+    entries
 }
 
 /// Adds overlay entries: a fifth of the edges degraded, an `anyOf` group on

@@ -30,10 +30,11 @@ fn graph() -> impl Strategy<Value = G> {
     (2usize..14).prop_flat_map(|n| {
         let edge = prop_oneof![
             3 => (0..n, impact()).prop_map(|(t, i)| E::One(t, i)),
-            1 => (proptest::collection::vec(0..n, 2..4), prop_oneof![Just(0u64), Just(900), Just(3600)], impact())
+            1 => (proptest::collection::vec(0..n, 2..4), switchover(), impact())
                 .prop_map(|(o, w, i)| E::AnyOf(o, w, i)),
         ];
-        proptest::collection::vec(proptest::collection::vec(edge, 0..4), n).prop_map(move |edges| G { n, edges })
+        proptest::collection::vec(proptest::collection::vec(edge, 0..4), n)
+            .prop_map(move |edges| G { n, edges })
     })
 }
 
@@ -48,6 +49,105 @@ fn large_graph() -> impl Strategy<Value = G> {
         ];
         proptest::collection::vec(proptest::collection::vec(edge, 0..2), n).prop_map(move |edges| G { n, edges })
     })
+}
+
+/// Switchovers from none to days, as landscapes have them.
+fn switchover() -> impl Strategy<Value = u64> {
+    prop_oneof![Just(0u64), Just(1), Just(900), Just(3600), Just(3 * 86_400)]
+}
+
+/// Small graphs dense in `anyOf` groups, so that most have cycles through
+/// alternatives (mutual fallbacks, rings), with every duration a multiple
+/// of one unit — a second, a minute or a day — so the oracle stays quick.
+fn fallback_graph() -> impl Strategy<Value = (G, u64)> {
+    let unit = prop_oneof![Just(1u64), Just(60), Just(86_400)];
+    ((2usize..10), unit).prop_flat_map(|(n, unit)| {
+        let edge = prop_oneof![
+            2 => (0..n, impact()).prop_map(|(t, i)| E::One(t, i)),
+            3 => (proptest::collection::vec(0..n, 2..4), prop_oneof![Just(0u64), Just(1), Just(2), Just(5)], impact())
+                .prop_map(move |(o, w, i)| E::AnyOf(o, w * unit, i)),
+        ];
+        proptest::collection::vec(proptest::collection::vec(edge, 0..3), n)
+            .prop_map(move |edges| (G { n, edges }, unit))
+    })
+}
+
+/// The plainest reading of DESIGN §2.4, as the oracle: iterate the
+/// equations from zero until nothing changes. A finite value can only be a
+/// failure's duration plus switchovers along a path, so one above the
+/// longest finite failure plus every switchover is rising without end and
+/// is taken as unbounded; that keeps the iteration finite (it is slow when
+/// durations are long against switchovers, which is why the engine does
+/// not work this way).
+fn oracle(g: &G, failures: &[(usize, Dur)]) -> Vec<State> {
+    let inf = u64::MAX;
+    let add = |a: u64, b: u64| if a == inf || b == inf { inf } else { a + b };
+    let mut failed = vec![0u64; g.n];
+    for &(n, d) in failures {
+        failed[n] = failed[n].max(d.seconds().unwrap_or(inf));
+    }
+    let mut bound = failed
+        .iter()
+        .filter(|&&d| d != inf)
+        .max()
+        .copied()
+        .unwrap_or(0);
+    for edges in &g.edges {
+        for e in edges {
+            if let E::AnyOf(_, w, _) = e {
+                bound += w;
+            }
+        }
+    }
+    let mut value = vec![(0u64, 0u64); g.n];
+    loop {
+        let mut changed = false;
+        for v in 0..g.n {
+            let (mut down, mut impaired) = (failed[v], failed[v]);
+            for e in &g.edges[v] {
+                let (targets, w, impact) = match e {
+                    E::One(t, i) => (std::slice::from_ref(t), 0, *i),
+                    E::AnyOf(o, w, i) => (o.as_slice(), *w, *i),
+                };
+                if impact == Impact::None {
+                    continue;
+                }
+                let (mut d, mut i) = value[targets[0]];
+                for &t in &targets[1..] {
+                    d = d.min(add(w, value[t].0));
+                    i = i.min(add(w, value[t].1));
+                }
+                if impact == Impact::Down {
+                    down = down.max(d);
+                }
+                impaired = impaired.max(i);
+            }
+            impaired = impaired.max(down);
+            let cap = |x: u64| if x != inf && x > bound { inf } else { x };
+            let next = (cap(down), cap(impaired));
+            if next != value[v] {
+                value[v] = next;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let dur = |x: u64| {
+        if x == inf {
+            Dur::INF
+        } else {
+            Dur::from_seconds(x)
+        }
+    };
+    value
+        .into_iter()
+        .map(|(d, i)| State {
+            down: dur(d),
+            impaired: dur(i),
+        })
+        .collect()
 }
 
 fn catalog(g: &G, order: &[usize]) -> Catalog {
@@ -210,6 +310,46 @@ proptest! {
                     impaired: unbounded[n].impaired.min(Dur::from_seconds(5400)),
                 };
                 prop_assert_eq!(p.state(n as u32), expected, "source {}, node {} at 1h30m", s, n);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The engine's propagation is exactly the least fixpoint, on graphs
+    /// full of cycles through alternatives, for failures from one unit to
+    /// unbounded: against the iteration from zero.
+    #[test]
+    fn propagation_is_the_least_fixpoint((g, unit) in fallback_graph(), a in 0usize..10, b in 0usize..10, da in 0usize..5, db in 0usize..5) {
+        let length = |k: usize| [Dur::from_seconds(unit), Dur::from_seconds(3 * unit), Dur::from_seconds(10 * unit), Dur::from_seconds(40 * unit), Dur::INF][k];
+        let failures = [(a % g.n, length(da)), (b % g.n, length(db))];
+        let order: Vec<usize> = (0..g.n).collect();
+        let engine = states(&g, &order, &failures);
+        let expected = oracle(&g, &failures);
+        for n in 0..g.n {
+            prop_assert_eq!(engine[n], expected[n], "node {}", n);
+        }
+    }
+
+    /// Single failures on all cores match the scalar propagation on the
+    /// same fallback-dense graphs.
+    #[test]
+    fn bit_parallel_single_failures_match_on_fallback_cycles((g, _unit) in fallback_graph()) {
+        let c = catalog(&g, &(0..g.n).collect::<Vec<_>>());
+        let graph = ImpactGraph::new(&c);
+        let sources: Vec<u32> = (0..g.n as u32).collect();
+        let all = vec![true; g.n];
+        let mut batch = vec![vec![State::default(); g.n]; g.n];
+        for (s, node, state) in single_failures(&graph, &sources, &all, 2) {
+            batch[s as usize][node as usize] = state;
+        }
+        let mut p = Propagator::new(&graph);
+        for s in 0..g.n {
+            p.run(&graph, &[(s as u32, Dur::INF)]);
+            for n in 0..g.n {
+                prop_assert_eq!(batch[s][n], p.state(n as u32), "source {}, node {}", s, n);
             }
         }
     }

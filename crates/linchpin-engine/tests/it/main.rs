@@ -2,5 +2,6 @@
 //! engine's laws as properties, and the example landscape.
 #![allow(clippy::disallowed_methods)] // tests read their data from disk
 
+mod bounded;
 mod cases;
 mod laws;
