@@ -29,6 +29,17 @@ fn more(o: &mut String, shown: usize, total: usize, what: &str) {
 }
 
 /// Escapes text for HTML.
+/// A link target the project may write into HTML or Markdown: `http`,
+/// `https` or `mailto` only. A landscape is input like any other, and a
+/// `javascript:` or `data:` link in it must never become a live link.
+pub fn safe_href(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+    let allowed = matches!(scheme.as_str(), "http" | "https" | "mailto");
+    let clean = !url.chars().any(|c| c.is_control() || c.is_whitespace());
+    (allowed && clean).then_some(url)
+}
+
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -131,7 +142,9 @@ footer { color: var(--muted); font-size: 13px; padding: 16px 32px; border-top: 1
 @media print { nav { display: none; } header { background: #fff; color: #000; } header p { color: #333; } section { break-inside: avoid-page; } a { color: inherit; text-decoration: none; } }
 "#;
 
-const SCRIPT: &str = r#"
+/// The report's one script: sortable tables (a server names it by its
+/// hash in its Content-Security-Policy).
+pub const SCRIPT: &str = r#"
 document.querySelectorAll('table.sortable').forEach(function (table) {
   table.querySelectorAll('th').forEach(function (th, column) {
     th.setAttribute('tabindex', '0');

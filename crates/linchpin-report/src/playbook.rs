@@ -454,7 +454,17 @@ pub fn playbook_markdown(p: &Playbook, c: &Catalog) -> String {
     if !k.links.is_empty() {
         o.push_str("## Contacts and links\n\n");
         for (t, u) in &k.links {
-            let _ = writeln!(o, "- [{t}]({u})");
+            match crate::html::safe_href(u) {
+                Some(u) => {
+                    let _ = writeln!(o, "- [{t}]({u})");
+                }
+                None => {
+                    let _ = writeln!(
+                        o,
+                        "- {t}: `{u}` (not linked: only http, https and mailto links are)"
+                    );
+                }
+            }
         }
         o.push('\n');
     }
@@ -556,7 +566,24 @@ pub fn playbook_html_fragment(p: &Playbook, c: &Catalog, heading: &str, max_rows
     if !k.links.is_empty() {
         o.push_str("<h4>Contacts and links</h4>\n<ul>\n");
         for (t, u) in &k.links {
-            let _ = writeln!(o, "<li><a href=\"{}\">{}</a></li>", esc(u), esc(t));
+            match crate::html::safe_href(u) {
+                Some(u) => {
+                    let _ = writeln!(
+                        o,
+                        "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></li>",
+                        esc(u),
+                        esc(t)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        o,
+                        "<li>{} <code>{}</code> (not linked: only http, https and mailto links are)</li>",
+                        esc(t),
+                        esc(u)
+                    );
+                }
+            }
         }
         o.push_str("</ul>\n");
     }

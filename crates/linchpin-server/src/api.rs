@@ -416,9 +416,6 @@ pub async fn make_token(
         .db
         .create_token(&p.name, name, role, state.now())
         .await?;
-    state
-        .auth_required
-        .store(true, std::sync::atomic::Ordering::Relaxed);
     Ok(token)
 }
 
@@ -446,9 +443,5 @@ pub async fn revoke_token(
     if !state.db.revoke_token(&p.name, id, state.now()).await? {
         return Err(AppError::NotFound(format!("no live token {id}")));
     }
-    let any = state.db.has_tokens().await?;
-    state
-        .auth_required
-        .store(any, std::sync::atomic::Ordering::Relaxed);
     Ok(StatusCode::NO_CONTENT)
 }

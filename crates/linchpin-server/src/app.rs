@@ -2,6 +2,7 @@
 //! protection and error handling. Handlers live in `pages`, `api` and
 //! `workflow`.
 
+use crate::access::{check_request, content_security_policy, cookie_attributes, Access, PublicUrl};
 use crate::db::{Db, DbError, Principal, Role};
 use crate::snapshot::{Rejected, Snapshot};
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -12,7 +13,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use linchpin_model::Date;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// Where "today" comes from.
@@ -37,6 +37,10 @@ pub struct Settings {
     pub threads: usize,
     /// The largest evidence upload, in bytes.
     pub max_upload: usize,
+    /// Where the server listens.
+    pub bind: std::net::SocketAddr,
+    /// The address users reach it at, if not the one it listens on.
+    pub public_url: Option<PublicUrl>,
 }
 
 /// Everything the handlers share.
@@ -49,8 +53,8 @@ pub struct Shared {
     pub snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// The last version that could not be served, if it is newer than the served one.
     pub rejected: RwLock<Option<Rejected>>,
-    /// Whether tokens exist (then everything needs signing in).
-    pub auth_required: AtomicBool,
+    /// Whether signing in is required: fixed when the server starts.
+    pub access: Access,
     /// The full HTML report of the served version, built on first request.
     pub report_html: RwLock<Option<(String, Arc<String>)>>,
     /// Rendered results of the served version (a version never changes, so
@@ -289,12 +293,23 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     };
     req.extensions_mut().insert(Csrf(csrf.clone()));
 
-    let principal = if state.auth_required.load(Ordering::Relaxed) {
-        let bearer = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+    let settings = &state.settings;
+    if let Err(refusal) = check_request(
+        state.access,
+        &settings.bind,
+        settings.public_url.as_ref(),
+        req.method(),
+        &headers,
+    ) {
+        return secured(AppError::Forbidden(refusal.message()).into_response(), None);
+    }
+
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let principal = if state.access == Access::SignIn {
         let now = state.now();
         let found = match bearer {
             Some(token) => match state.db.principal_of_token(token).await {
@@ -340,25 +355,51 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
             }
         }
     } else {
-        // No tokens: a single user on this machine (the server only listens
-        // on loopback then).
-        Some(Principal {
-            name: "local".to_owned(),
-            role: Role::Admin,
-        })
+        // The open local mode: everyone on this machine is its admin; a
+        // bearer token, where one is sent, must be valid and names its
+        // holder (an API client's changes are audited under its name).
+        match bearer {
+            Some(token) => match state.db.principal_of_token(token).await {
+                Ok(Some((_, p))) => Some(p),
+                Ok(None) => return AppError::Unauthorized.into_response(),
+                Err(e) => return AppError::from(e).into_response(),
+            },
+            None => Some(Principal {
+                name: "local".to_owned(),
+                role: Role::Admin,
+            }),
+        }
     };
     if let Some(p) = principal {
         req.extensions_mut().insert(p);
     }
-    let mut response = next.run(req).await;
-    if new_csrf {
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "{CSRF_COOKIE}={csrf}; Path=/; SameSite=Strict; HttpOnly"
-        )) {
-            response.headers_mut().append(header::SET_COOKIE, v);
-        }
+    let response = next.run(req).await;
+    let csrf_cookie = new_csrf.then(|| {
+        format!(
+            "{CSRF_COOKIE}={csrf}; {}",
+            cookie_attributes(settings.public_url.as_ref())
+        )
+    });
+    secured(response, csrf_cookie)
+}
+
+/// The headers every response carries: no sniffing, no framing, no
+/// referrer to other sites, and on HTML the Content-Security-Policy.
+fn secured(mut response: Response, cookie: Option<String>) -> Response {
+    if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, v);
     }
     let h = response.headers_mut();
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(content_security_policy()),
+        );
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -462,13 +503,13 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Builds the shared state.
-pub fn shared(settings: Settings, db: Db, auth_required: bool) -> AppState {
+pub fn shared(settings: Settings, db: Db, access: Access) -> AppState {
     Arc::new(Shared {
         settings,
         db,
         snapshot: RwLock::new(None),
         rejected: RwLock::new(None),
-        auth_required: AtomicBool::new(auth_required),
+        access,
         report_html: RwLock::new(None),
         cache: std::sync::Mutex::new(Cache::default()),
     })

@@ -39,7 +39,8 @@ svg { max-width:100%; height:auto; }
 @media print { header { display:none; } }
 "#;
 
-const SORT_SCRIPT: &str = r#"
+/// The pages' one script: sortable tables (named by its hash in the CSP).
+pub const SORT_SCRIPT: &str = r#"
 document.querySelectorAll('th[data-sort]').forEach(function (th) {
   th.addEventListener('click', function () {
     var table = th.closest('table'), i = Array.prototype.indexOf.call(th.parentNode.children, th);

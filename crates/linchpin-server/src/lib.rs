@@ -8,6 +8,7 @@
 #![deny(clippy::disallowed_methods)]
 #![recursion_limit = "512"]
 
+pub mod access;
 pub mod api;
 pub mod app;
 pub mod charts;

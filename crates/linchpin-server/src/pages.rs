@@ -303,7 +303,12 @@ pub async fn signin_form(
     Extension(csrf): Extension<Csrf>,
     Query(q): Query<NextQuery>,
 ) -> Html<String> {
-    let next = q.next.unwrap_or_else(|| "/".into());
+    let next = q
+        .next
+        .as_deref()
+        .and_then(crate::access::safe_next)
+        .unwrap_or("/")
+        .to_owned();
     let b = format!(
         "<h1>Sign in</h1><p>Paste an API token (an admin makes one with <code>linchpin serve --create-token NAME --role ROLE</code>).</p>\
 <form method=\"post\" action=\"/signin\" class=\"inline\">{}<input type=\"hidden\" name=\"next\" value=\"{}\"><label>Token<input type=\"password\" name=\"token\" size=\"60\" autocomplete=\"off\" required></label><button>Sign in</button></form>",
@@ -331,6 +336,14 @@ pub async fn signin(
     Form(f): Form<SigninForm>,
 ) -> AppResult<Response> {
     check_csrf(&csrf, &f.csrf)?;
+    // Where to go next is settled before anything is stored: a value that
+    // could leave this server, or not fit a header, sends to the overview.
+    let next = f
+        .next
+        .as_deref()
+        .and_then(crate::access::safe_next)
+        .unwrap_or("/")
+        .to_owned();
     let Some((id, p)) = state.db.principal_of_token(f.token.trim()).await? else {
         return Err(AppError::Forbidden(
             "that token is not valid (or was revoked)".into(),
@@ -340,13 +353,11 @@ pub async fn signin(
         .db
         .create_session(id, &p.name, state.now(), 12 * 3600)
         .await?;
-    let next = f
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/".into());
     let mut r = Redirect::to(&next).into_response();
-    let cookie =
-        format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
+    let cookie = format!(
+        "{SESSION_COOKIE}={session}; {}; Max-Age=43200",
+        crate::access::cookie_attributes(state.settings.public_url.as_ref())
+    );
     r.headers_mut().append(
         header::SET_COOKIE,
         HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?,
@@ -373,7 +384,11 @@ pub async fn signout(
     let mut r = Redirect::to("/signin").into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
-        HeaderValue::from_static("linchpin_session=; Path=/; Max-Age=0"),
+        HeaderValue::from_str(&format!(
+            "{SESSION_COOKIE}=; {}; Max-Age=0",
+            crate::access::cookie_attributes(state.settings.public_url.as_ref())
+        ))
+        .map_err(|e| AppError::Internal(e.to_string()))?,
     );
     Ok(r)
 }
@@ -577,13 +592,12 @@ pub async fn supplier(
     if !e.metadata.links.is_empty() {
         b.push_str("<h2>Links</h2><ul>");
         for l in &e.metadata.links {
-            let safe = l.url.starts_with("https://") || l.url.starts_with("http://");
-            if safe {
+            if let Some(url) = linchpin_report::html::safe_href(&l.url) {
                 let _ = write!(
                     b,
                     "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></li>",
-                    esc(&l.url),
-                    esc(l.title.as_deref().unwrap_or(&l.url))
+                    esc(url),
+                    esc(l.title.as_deref().unwrap_or(url))
                 );
             }
         }
@@ -1166,10 +1180,6 @@ pub async fn revoke_token(
     check_csrf(&csrf, &f.csrf)?;
     require(&p, Role::Admin)?;
     state.db.revoke_token(&p.name, id, state.now()).await?;
-    let any = state.db.has_tokens().await?;
-    state
-        .auth_required
-        .store(any, std::sync::atomic::Ordering::Relaxed);
     Ok(Redirect::to("/tokens").into_response())
 }
 

@@ -2,14 +2,13 @@
 //! reloads on change (keeping the last good version when a new one has
 //! errors), and the listener.
 
+use crate::access::Access;
 use crate::app::{app, shared, AppState, Settings};
 use crate::db::{Db, Role, VersionRow};
 use crate::snapshot::{build, ready_count, tier_counts, Snapshot};
 use linchpin_diagnostics::Severity;
 use linchpin_model::Kind;
-use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -18,8 +17,6 @@ use std::time::{Duration, SystemTime};
 pub struct ServeOptions {
     /// Settings shared with the handlers.
     pub settings: Settings,
-    /// Where to listen.
-    pub bind: SocketAddr,
     /// The database URL.
     pub database: String,
     /// How often to look for changes.
@@ -193,22 +190,12 @@ pub fn spawn_watcher(state: AppState, poll: Duration) {
     });
 }
 
-/// Whether an address is this machine only.
-pub fn is_loopback(addr: &SocketAddr) -> bool {
-    addr.ip().is_loopback()
-}
-
 /// Opens the database; refuses to listen beyond this machine without tokens.
 pub async fn prepare(options: &ServeOptions) -> Result<AppState, String> {
     let db = Db::connect(&options.database).await.map_err(|e| e.0)?;
-    let auth = db.has_tokens().await.map_err(|e| e.0)?;
-    if !auth && !is_loopback(&options.bind) {
-        return Err(format!(
-            "refusing to listen on {} without authentication: anyone on the network could read and change the workflow. Create a token first (`linchpin serve --create-token NAME --role admin`), or bind to 127.0.0.1",
-            options.bind
-        ));
-    }
-    let state = shared(options.settings.clone(), db, auth);
+    let tokens = db.has_tokens().await.map_err(|e| e.0)?;
+    let access = Access::at_start(&options.settings.bind, tokens)?;
+    let state = shared(options.settings.clone(), db, access);
     reload(&state).await?;
     Ok(state)
 }
@@ -216,9 +203,10 @@ pub async fn prepare(options: &ServeOptions) -> Result<AppState, String> {
 /// Serves until Ctrl-C.
 pub async fn serve(options: ServeOptions) -> Result<(), String> {
     let state = prepare(&options).await?;
-    let listener = tokio::net::TcpListener::bind(options.bind)
+    let bind = options.settings.bind;
+    let listener = tokio::net::TcpListener::bind(bind)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let served = state.current();
     eprintln!(
@@ -228,10 +216,9 @@ pub async fn serve(options: ServeOptions) -> Result<(), String> {
             Some(s) => format!("version {}, {} entities", s.version, s.loaded.catalog.len()),
             None => "no valid version yet: see /status".to_owned(),
         },
-        if state.auth_required.load(Ordering::Relaxed) {
-            "sign-in required"
-        } else {
-            "no tokens: open to this machine only"
+        match state.access {
+            Access::SignIn => "sign-in required",
+            Access::Local => "no tokens when it started: open to this machine only",
         }
     );
     println!("http://{addr}/");

@@ -54,8 +54,9 @@ async fn start(dir: &Path, database: &str, today: Today) -> AppState {
             today,
             threads: 2,
             max_upload: 64 * 1024,
+            bind: "127.0.0.1:0".parse().unwrap(),
+            public_url: None,
         },
-        bind: "127.0.0.1:0".parse().unwrap(),
         database: database.to_owned(),
         poll: Duration::from_secs(1),
     })
@@ -496,8 +497,9 @@ async fn tokens_roles_sessions_and_csrf() {
             today: today(),
             threads: 2,
             max_upload: 1024,
+            bind: "0.0.0.0:0".parse().unwrap(),
+            public_url: None,
         },
-        bind: "0.0.0.0:0".parse().unwrap(),
         database: db.clone(),
         poll: Duration::from_secs(1),
     })
@@ -652,8 +654,9 @@ async fn without_tokens_the_server_stays_on_this_machine() {
             today: today(),
             threads: 1,
             max_upload: 1024,
+            bind: "0.0.0.0:7878".parse().unwrap(),
+            public_url: None,
         },
-        bind: "0.0.0.0:7878".parse().unwrap(),
         database: db,
         poll: Duration::from_secs(1),
     })
@@ -1149,4 +1152,298 @@ async fn a_whatif_through_mutual_fallbacks_answers_at_once() {
         let page = get(&state, &format!("/whatif?fail=supplier:s1&{query}")).await;
         assert_eq!(page.status, StatusCode::OK, "{query}");
     }
+}
+
+// ---- doors an attacker tries (issue: a team server you can trust) --------
+
+async fn start_with(dir: &Path, database: &str, bind: &str, public_url: Option<&str>) -> AppState {
+    prepare(&ServeOptions {
+        settings: Settings {
+            dir: dir.to_path_buf(),
+            today: today(),
+            threads: 1,
+            max_upload: 64 * 1024,
+            bind: bind.parse().unwrap(),
+            public_url: public_url.map(|u| linchpin_server::access::PublicUrl::parse(u).unwrap()),
+        },
+        database: database.to_owned(),
+        poll: Duration::from_secs(1),
+    })
+    .await
+    .unwrap()
+}
+
+/// Revoking the last token once switched sign-in off: from then on anyone
+/// could mint an admin token. Whether sign-in is required is fixed at start.
+#[tokio::test]
+async fn revoking_the_last_token_leaves_the_server_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("t.db").display());
+    let admin = linchpin_server::create_token(&db, "root", Role::Admin, 0)
+        .await
+        .unwrap();
+    let state = start_with(&repo().join("examples/webshop"), &db, "0.0.0.0:0", None).await;
+    let tokens = call(
+        &state,
+        Request::get("/api/v1/tokens")
+            .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    let id = tokens["tokens"][0]["id"].as_i64().unwrap();
+    let revoke = call(
+        &state,
+        Request::delete(format!("/api/v1/tokens/{id}"))
+            .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(revoke.status, StatusCode::NO_CONTENT);
+    let mint = send_json(
+        &state,
+        "POST",
+        "/api/v1/tokens",
+        json!({"name": "mallory", "role": "admin"}),
+        None,
+    )
+    .await;
+    assert_eq!(mint.status, StatusCode::UNAUTHORIZED, "{}", mint.text());
+    assert_eq!(
+        get(&state, "/api/v1/rank").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&state, "/suppliers").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The revoked token is dead too; an admin recovers with --create-token.
+    let old = send_json(
+        &state,
+        "POST",
+        "/api/v1/tokens",
+        json!({"name": "x", "role": "viewer"}),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Tokens made in the open local mode do not lock its user out, and a
+/// wrong bearer token is refused rather than ignored.
+#[tokio::test]
+async fn the_open_mode_stays_open_and_checks_tokens_that_are_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("o.db").display());
+    let state = start(&repo().join("examples/webshop"), &db, today()).await;
+    let made = send_json(
+        &state,
+        "POST",
+        "/api/v1/tokens",
+        json!({"name": "ci", "role": "viewer"}),
+        None,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let token = made.json()["token"].as_str().unwrap().to_owned();
+    assert_eq!(get(&state, "/api/v1/rank").await.status, StatusCode::OK);
+    // The token names its holder, with its role.
+    let as_viewer = send_json(
+        &state,
+        "POST",
+        "/api/v1/requests",
+        json!({"supplier": "aws", "kind": "renewal", "due": "2027-01-15"}),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(as_viewer.status, StatusCode::FORBIDDEN);
+    let bad = send_json(
+        &state,
+        "POST",
+        "/api/v1/requests",
+        json!({"supplier": "aws", "kind": "renewal", "due": "2027-01-15"}),
+        Some("lp_wrong"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+}
+
+/// A page on another site could post forms and multipart bodies to the
+/// tokenless local server, and a rebound host name was answered.
+#[tokio::test]
+async fn other_sites_cannot_change_or_read_the_local_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("x.db").display());
+    let state = start(&repo().join("examples/webshop"), &db, today()).await;
+    let before = get(&state, "/api/v1/requests").await.json();
+    let from = |origin: &'static str, site: &'static str| {
+        Request::post("/api/v1/requests")
+            .header(header::HOST, "127.0.0.1:7878")
+            .header(header::ORIGIN, origin)
+            .header("sec-fetch-site", site)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                json!({"supplier": "aws", "kind": "renewal", "due": "2027-01-15"}).to_string(),
+            ))
+            .unwrap()
+    };
+    let forged = call(&state, from("http://evil.example", "cross-site")).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.text());
+    assert!(forged.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("another site"));
+    // A form post, as a foreign page's <form> sends it.
+    let form = call(
+        &state,
+        Request::post("/requests")
+            .header(header::HOST, "127.0.0.1:7878")
+            .header(header::ORIGIN, "http://evil.example")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(
+                "csrf=x&supplier=supplier%3Adefault%2Faws&kind=renewal&due=2027-01-15&team=",
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN);
+    // A multipart upload, as a foreign page's fetch() sends it.
+    let (ct, body) = multipart("x.txt", b"planted", None);
+    let upload = call(
+        &state,
+        Request::post("/api/v1/requests/1/uploads")
+            .header(header::HOST, "127.0.0.1:7878")
+            .header("sec-fetch-site", "cross-site")
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(upload.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&state, "/api/v1/requests").await.json(),
+        before,
+        "nothing changed"
+    );
+    // The server's own pages post with their own origin.
+    let own = call(&state, from("http://127.0.0.1:7878", "same-origin")).await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.text());
+    // DNS rebinding: a foreign name resolving to 127.0.0.1.
+    let rebound = call(
+        &state,
+        Request::get("/api/v1/rank")
+            .header(header::HOST, "evil.example:7878")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(rebound.status, StatusCode::FORBIDDEN);
+    let local = call(
+        &state,
+        Request::get("/api/v1/rank")
+            .header(header::HOST, "localhost:7878")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(local.status, StatusCode::OK);
+}
+
+/// A `javascript:` link in the landscape was a live link on /report, which
+/// had no Content-Security-Policy.
+#[tokio::test]
+async fn links_from_the_landscape_never_run_script() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/webshop"), dir.path());
+    let file = dir
+        .path()
+        .join("linchpin/suppliers/payments-and-commerce.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let hostile = text.replacen(
+        "    - url: https://status.stripe.com",
+        "    - url: 'javascript:alert(document.cookie)'\n      title: Evil\n    - url: ' JavaScript:alert(1)'\n    - url: https://status.stripe.com",
+        1,
+    );
+    assert_ne!(hostile, text);
+    std::fs::write(&file, hostile).unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", db.path().join("l.db").display());
+    let state = start(dir.path(), &url, today()).await;
+    for page in [
+        "/report",
+        "/suppliers/stripe",
+        "/",
+        "/suppliers",
+        "/whatif?fail=supplier:stripe",
+    ] {
+        let r = get(&state, page).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        let html = r.text().to_ascii_lowercase();
+        assert!(!html.contains("href=\"javascript:"), "{page} links script");
+        assert!(!html.contains("href=\" javascript:"), "{page} links script");
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'sha256-"),
+            "{page}: {csp}"
+        );
+        assert!(!csp.contains("script-src 'unsafe-inline'"));
+    }
+    assert!(get(&state, "/report")
+        .await
+        .text()
+        .contains("https://status.stripe.com"));
+}
+
+/// After signing in, `next` could send the browser to another host, and a
+/// line break in it gave a 500 after the session had been made.
+#[tokio::test]
+async fn sign_in_never_redirects_off_the_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("r.db").display());
+    let token = linchpin_server::create_token(&db, "ann", Role::Viewer, 0)
+        .await
+        .unwrap();
+    let state = start_with(
+        &repo().join("examples/webshop"),
+        &db,
+        "127.0.0.1:0",
+        Some("https://linchpin.example.com"),
+    )
+    .await;
+    let form = get(&state, "/signin").await;
+    let csrf = csrf_cookie(&form);
+    assert!(form.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+    for (next, expected) in [
+        ("%2Fsuppliers", "/suppliers"),
+        ("%2F%5Cevil.example", "/"),
+        ("%2F%09%2Fevil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("%2Fx%0D%0ASet-Cookie%3A%20a%3Db", "/"),
+        ("https%3A%2F%2Fevil.example", "/"),
+    ] {
+        let r = call(
+            &state,
+            Request::post("/signin")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("linchpin_csrf={csrf}"))
+                .body(Body::from(format!("token={token}&next={next}&csrf={csrf}")))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}: {}", r.text());
+        assert_eq!(r.headers[header::LOCATION], expected, "{next}");
+        let cookie = r.headers[header::SET_COOKIE].to_str().unwrap();
+        assert!(
+            cookie.contains("Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+    }
+    // The form does not carry a hostile `next` either.
+    let shown = get(&state, "/signin?next=%2F%5Cevil.example").await.text();
+    assert!(!shown.contains("evil.example"));
 }

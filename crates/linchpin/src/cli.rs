@@ -280,6 +280,11 @@ pub struct ServeArgs {
     /// Where to listen. Beyond 127.0.0.1 only with tokens.
     #[arg(long, default_value = "127.0.0.1:7878")]
     pub bind: std::net::SocketAddr,
+    /// The address users reach the server at, when it is not the one it
+    /// listens on (behind a TLS-terminating proxy): changes are accepted
+    /// only from pages of this origin, and with https cookies are `Secure`.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
     /// The database: `sqlite://PATH` (created on first run) or `postgres://USER@HOST/DB`.
     #[arg(long, value_name = "URL", default_value = "sqlite://linchpin.db")]
     pub database: String,

@@ -3,6 +3,7 @@
 use crate::cli::ServeArgs;
 use anyhow::{anyhow, bail, Context};
 use linchpin_model::Date;
+use linchpin_server::access::PublicUrl;
 use linchpin_server::db::Role;
 use linchpin_server::{ServeOptions, Settings, Today};
 use std::process::ExitCode;
@@ -54,8 +55,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             today,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             max_upload: args.max_upload.max(1) * 1024 * 1024,
+            bind: args.bind,
+            public_url: args
+                .public_url
+                .as_deref()
+                .map(PublicUrl::parse)
+                .transpose()
+                .map_err(|e| anyhow!(e))?,
         },
-        bind: args.bind,
         database: args.database.clone(),
         poll: Duration::from_secs(args.poll.max(1)),
     };
