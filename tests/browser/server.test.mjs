@@ -57,6 +57,9 @@ test('sign in, supplier, what-if, request, evidence, overdue', async () => {
   const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // The Content-Security-Policy must let the pages' own script run and
+  // block nothing they need.
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
 
   // Everything asks for sign-in; a token opens it.
   await page.goto(`${base}/`);
@@ -66,6 +69,13 @@ test('sign in, supplier, what-if, request, evidence, overdue', async () => {
   await page.waitForSelector('h1:has-text("Overview")');
   assert.ok(await page.locator('text=e2e · editor').count());
   await page.screenshot({ path: join(out, 'server-overview.png'), fullPage: true });
+
+  // The sort script runs under the CSP: a click on a column sorts it.
+  await page.goto(`${base}/suppliers`);
+  const header = page.locator('th[data-sort]').first();
+  await header.click();
+  assert.equal(await header.getAttribute('data-dir'), 'asc');
+  await page.goto(`${base}/`);
 
   // A supplier's page, from the ranking.
   await page.click('header a:has-text("Suppliers")');
