@@ -340,22 +340,12 @@ pub async fn update_request(
     Path(id): Path<i64>,
     Json(change): Json<RequestChange>,
 ) -> AppResult<Json<Value>> {
-    require(&p, Role::Editor)?;
-    find_request(&state, id).await?;
-    if let Some(status) = &change.status {
-        crate::workflow::set_status(&state, &p, id, status).await?;
-    }
-    if let Some(body) = change
-        .comment
-        .as_deref()
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-    {
-        state.db.add_comment(&p.name, id, body, state.now()).await?;
-    }
-    if let Some(review) = &change.review {
-        crate::workflow::review_request(&state, &p, id, review).await?;
-    }
+    let change = crate::workflow::Change {
+        status: change.status,
+        comment: change.comment,
+        review: change.review,
+    };
+    crate::workflow::change_request(&state, &p, id, &change).await?;
     request(State(state), Path(id)).await
 }
 

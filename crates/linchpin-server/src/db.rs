@@ -779,38 +779,62 @@ impl Db {
         Ok(rows.iter().map(request_of).collect::<Result<_, _>>()?)
     }
 
-    /// Changes a request's status (and stores a review).
-    pub async fn set_status(
+    /// Applies one change of a request — a new status, a review (which
+    /// makes it `reviewed`), a comment, or several — in one transaction,
+    /// each with its audit entry saying what changed. Returns false, having
+    /// changed nothing, when there is no such request.
+    pub async fn change_request(
         &self,
         actor: &str,
         id: i64,
-        status: &str,
-        review: Option<&str>,
+        change: &RequestUpdate<'_>,
         now: i64,
     ) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("UPDATE requests SET status = $1, review = COALESCE($2, review), updated_at = $3 WHERE id = $4")
-            .bind(status)
-            .bind(review.map(str::to_owned))
+        let previous: Option<(String,)> =
+            sqlx::query_as("SELECT status FROM requests WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((previous,)) = previous else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        let subject = format!("request:{id}");
+        let status = if change.review.is_some() {
+            Some("reviewed")
+        } else {
+            change.status
+        };
+        sqlx::query("UPDATE requests SET status = COALESCE($1, status), review = COALESCE($2, review), updated_at = $3 WHERE id = $4")
+            .bind(status.map(str::to_owned))
+            .bind(change.review.map(str::to_owned))
             .bind(now)
             .bind(id)
             .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            > 0;
-        if done {
-            audit(
-                &mut tx,
-                now,
-                actor,
-                "request.status",
-                &format!("request:{id}"),
-                status,
-            )
             .await?;
+        if let Some(status) = status {
+            let detail = format!("{previous} → {status}");
+            audit(&mut tx, now, actor, "request.status", &subject, &detail).await?;
+        }
+        if let Some(review) = change.review {
+            audit(&mut tx, now, actor, "request.review", &subject, review).await?;
+        }
+        if let Some(body) = change.comment {
+            sqlx::query(
+                "INSERT INTO comments (request_id, author, body, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(actor)
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let shown: String = body.chars().take(500).collect();
+            audit(&mut tx, now, actor, "request.comment", &subject, &shown).await?;
         }
         tx.commit().await?;
-        Ok(done)
+        Ok(true)
     }
 
     /// Adds a comment.
@@ -963,6 +987,17 @@ impl Db {
             })
             .collect::<Result<_, sqlx::Error>>()?)
     }
+}
+
+/// What one change of a request sets; what is `None` stays.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RequestUpdate<'a> {
+    /// A new status (not `reviewed`: that takes a review).
+    pub status: Option<&'a str>,
+    /// A review of the received statement, as JSON.
+    pub review: Option<&'a str>,
+    /// A comment.
+    pub comment: Option<&'a str>,
 }
 
 async fn audit(

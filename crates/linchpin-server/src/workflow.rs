@@ -424,21 +424,81 @@ pub async fn status_page(
     Form(f): Form<StatusForm>,
 ) -> AppResult<Response> {
     check_csrf(&csrf, &f.csrf)?;
-    require(&p, Role::Editor)?;
-    set_status(&state, &p, id, &f.status).await?;
+    let change = Change {
+        status: Some(f.status),
+        ..Change::default()
+    };
+    change_request(&state, &p, id, &change).await?;
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }
 
-/// Changes a request's status (not to `reviewed`: that takes a review).
-pub async fn set_status(state: &AppState, p: &Principal, id: i64, status: &str) -> AppResult<()> {
-    if !REQUEST_STATUSES.contains(&status) || status == "reviewed" {
-        return Err(AppError::BadRequest(format!(
-            "status `{status}` is not one of open, sent, received (a statement becomes reviewed through its review)"
-        )));
+/// The longest comment, through the forms and the API alike.
+pub const COMMENT_LIMIT: usize = 20_000;
+
+/// One change of a request, as the forms and the API send it.
+#[derive(Debug, Default)]
+pub struct Change {
+    /// A new status.
+    pub status: Option<String>,
+    /// A comment.
+    pub comment: Option<String>,
+    /// A review of a received statement.
+    pub review: Option<Review>,
+}
+
+/// Checks every part of a change first, then applies it in one
+/// transaction: a refused change stores nothing.
+pub async fn change_request(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    change: &Change,
+) -> AppResult<()> {
+    require(p, Role::Editor)?;
+    let r = find_request(state, id).await?;
+    if let Some(status) = &change.status {
+        if !REQUEST_STATUSES.contains(&status.as_str()) || status == "reviewed" {
+            return Err(AppError::BadRequest(format!(
+                "status `{status}` is not one of open, sent, received (a statement becomes reviewed through its review)"
+            )));
+        }
     }
+    let comment = match change.comment.as_deref().map(str::trim) {
+        None => None,
+        Some("") => None,
+        Some(body) if body.chars().count() > COMMENT_LIMIT => {
+            return Err(AppError::BadRequest(format!(
+                "a comment has 1 to {COMMENT_LIMIT} characters; this one has {}",
+                body.chars().count()
+            )))
+        }
+        Some(body) => Some(body),
+    };
+    let review = match &change.review {
+        None => None,
+        Some(review) => {
+            review.check()?;
+            if change.status.is_some() {
+                return Err(AppError::BadRequest(
+                    "a review makes the request reviewed; send it without a status".into(),
+                ));
+            }
+            if r.kind != "statement" || !matches!(r.status.as_str(), "received" | "reviewed") {
+                return Err(AppError::BadRequest(
+                    "only a received continuity statement can be reviewed".into(),
+                ));
+            }
+            Some(serde_json::to_string(review).map_err(|e| AppError::Internal(e.to_string()))?)
+        }
+    };
+    let update = crate::db::RequestUpdate {
+        status: change.status.as_deref(),
+        review: review.as_deref(),
+        comment,
+    };
     if !state
         .db
-        .set_status(&p.name, id, status, None, state.now())
+        .change_request(&p.name, id, &update, state.now())
         .await?
     {
         return Err(AppError::NotFound(format!("no request #{id}")));
@@ -461,15 +521,16 @@ pub async fn comment_page(
     Form(f): Form<CommentForm>,
 ) -> AppResult<Response> {
     check_csrf(&csrf, &f.csrf)?;
-    require(&p, Role::Editor)?;
-    let body = f.body.trim();
-    if body.is_empty() || body.len() > 20_000 {
-        return Err(AppError::BadRequest(
-            "a comment has 1 to 20,000 characters".into(),
-        ));
+    if f.body.trim().is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "a comment has 1 to {COMMENT_LIMIT} characters"
+        )));
     }
-    find_request(&state, id).await?;
-    state.db.add_comment(&p.name, id, body, state.now()).await?;
+    let change = Change {
+        comment: Some(f.body),
+        ..Change::default()
+    };
+    change_request(&state, &p, id, &change).await?;
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }
 
@@ -508,10 +569,16 @@ impl Review {
         for d in self.rto.iter().chain(&self.rpo) {
             Duration::parse(d).map_err(|e| AppError::BadRequest(format!("duration `{d}`: {e}")))?;
         }
+        if self.certifications.len() > 50 {
+            return Err(AppError::BadRequest(
+                "at most 50 certifications per statement".into(),
+            ));
+        }
         for c in &self.certifications {
-            if c.is_empty() || c.contains(['\n', ':', '#', '[', ']', ',', '{', '}', '"', '\'']) {
+            if c.trim().is_empty() || c.chars().count() > 200 || c.chars().any(char::is_control) {
                 return Err(AppError::BadRequest(format!(
-                    "certification `{c}`: use letters, digits and dashes"
+                    "certification `{}`: 1 to 200 characters on one line",
+                    c.escape_debug()
                 )));
             }
         }
@@ -553,30 +620,12 @@ pub async fn review_page(
             .filter(|c| !c.is_empty())
             .collect(),
     };
-    review_request(&state, &p, id, &review).await?;
+    let change = Change {
+        review: Some(review),
+        ..Change::default()
+    };
+    change_request(&state, &p, id, &change).await?;
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
-}
-
-/// Marks a received statement reviewed with its content.
-pub async fn review_request(
-    state: &AppState,
-    p: &Principal,
-    id: i64,
-    review: &Review,
-) -> AppResult<()> {
-    review.check()?;
-    let r = find_request(state, id).await?;
-    if r.kind != "statement" || !matches!(r.status.as_str(), "received" | "reviewed") {
-        return Err(AppError::BadRequest(
-            "only a received continuity statement can be reviewed".into(),
-        ));
-    }
-    let json = serde_json::to_string(review).map_err(|e| AppError::Internal(e.to_string()))?;
-    state
-        .db
-        .set_status(&p.name, id, "reviewed", Some(&json), state.now())
-        .await?;
-    Ok(())
 }
 
 /// `GET /requests/{id}/patch`: the YAML change of a reviewed statement, as a unified diff.
@@ -654,6 +703,11 @@ pub fn statement_patch(s: &Snapshot, supplier: &str, review: &Review) -> AppResu
         }
         None => (last, last),
     };
+    // Dates and durations are written from their parsed values, in
+    // canonical form; free text through the YAML scalar emitter.
+    review.check()?;
+    let date = |s: &str| Date::parse(s).map_err(|e| AppError::BadRequest(e.to_string()));
+    let duration = |s: &str| Duration::parse(s).map_err(|e| AppError::BadRequest(e.to_string()));
     let mut block = String::from("  continuity:\n");
     if let Some(req) = sp.continuity.as_ref().and_then(|c| c.requested) {
         let _ = writeln!(block, "    requested: {req}");
@@ -661,20 +715,22 @@ pub fn statement_patch(s: &Snapshot, supplier: &str, review: &Review) -> AppResu
     let _ = writeln!(
         block,
         "    statement:\n      received: {}\n      validUntil: {}",
-        review.received, review.valid_until
+        date(&review.received)?,
+        date(&review.valid_until)?
     );
     if let Some(rto) = &review.rto {
-        let _ = writeln!(block, "      rto: {rto}");
+        let _ = writeln!(block, "      rto: {}", duration(rto)?);
     }
     if let Some(rpo) = &review.rpo {
-        let _ = writeln!(block, "      rpo: {rpo}");
+        let _ = writeln!(block, "      rpo: {}", duration(rpo)?);
     }
     if !review.certifications.is_empty() {
-        let _ = writeln!(
-            block,
-            "      certifications: [{}]",
-            review.certifications.join(", ")
-        );
+        let items: Vec<String> = review
+            .certifications
+            .iter()
+            .map(|c| yaml_scalar(c.trim()))
+            .collect();
+        let _ = writeln!(block, "      certifications: [{}]", items.join(", "));
     }
     let mut old: Vec<String> = lines[from..to].iter().map(|l| (*l).to_owned()).collect();
     if let Some(l) = old.last_mut() {
@@ -684,6 +740,34 @@ pub fn statement_patch(s: &Snapshot, supplier: &str, review: &Review) -> AppResu
     }
     let new: Vec<String> = block.split_inclusive('\n').map(str::to_owned).collect();
     Ok(unified_diff(&path, &lines, from, to, &old, &new))
+}
+
+/// A string as a YAML scalar that reads back as exactly that string, in a
+/// block or a flow collection: plain when it is a simple word that YAML
+/// cannot take for anything else (`ISO22301`, `SOC2-Type2`), otherwise
+/// double-quoted. A JSON string is a valid YAML double-quoted scalar (YAML
+/// 1.2 is a superset of JSON), so the quoting is serde_json's, which
+/// escapes quotes, backslashes and control characters.
+pub fn yaml_scalar(text: &str) -> String {
+    let simple = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '+'));
+    let special = matches!(
+        text.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "nan" | "inf"
+    ) || text.parse::<f64>().is_ok()
+        || text.starts_with("0x")
+        || text.starts_with("0o")
+        || Date::parse(text).is_ok();
+    if simple && !special {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+    }
 }
 
 /// One hunk replacing `lines[from..to]` by `new`, with three lines of context.

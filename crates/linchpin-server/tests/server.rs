@@ -1447,3 +1447,157 @@ async fn sign_in_never_redirects_off_the_server() {
     let shown = get(&state, "/signin?next=%2F%5Cevil.example").await.text();
     assert!(!shown.contains("evil.example"));
 }
+
+// ---- values written into the landscape --------------------------------------
+
+fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just("*boom".to_owned()),
+        Just("!!binary".to_owned()),
+        Just("&x".to_owned()),
+        Just("# not a comment".to_owned()),
+        Just("a: b".to_owned()),
+        Just("- item".to_owned()),
+        Just("[x, y]".to_owned()),
+        Just("{a: 1}".to_owned()),
+        Just("'quoted'".to_owned()),
+        Just("\"dq\" \\ back".to_owned()),
+        Just("true".to_owned()),
+        Just("null".to_owned()),
+        Just("0x1F".to_owned()),
+        Just("1e3".to_owned()),
+        Just("2026-01-01".to_owned()),
+        Just("---".to_owned()),
+        Just("...".to_owned()),
+        Just("%TAG".to_owned()),
+        Just("@at".to_owned()),
+        Just("`tick`".to_owned()),
+        Just("ISO 22301 — Zertifikat für Österreich 日本".to_owned()),
+        Just("x".repeat(200)),
+        "[ -~]{1,40}".prop_filter("not blank", |s| !s.trim().is_empty()),
+        "\\PC{1,30}".prop_filter("not blank", |s| !s.trim().is_empty()),
+    ]
+}
+
+/// Review values such as `*boom`, `!!binary` or `&x` were committed
+/// verbatim and the landscape no longer loaded. Whatever a reviewer types,
+/// the patched landscape checks with no new error and reads back the
+/// exact values.
+#[test]
+fn any_review_value_patches_into_a_landscape_that_still_loads() {
+    use proptest::prelude::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let land = tmp.path().join("landscape");
+    copy_dir(&repo().join("examples/webshop"), &land);
+    let snapshot = linchpin_server::snapshot::build(&land, Date::parse("2026-11-26").unwrap(), 1)
+        .unwrap_or_else(|_| panic!("the example loads"));
+    let baseline = linchpin_loader::load(&land, &Default::default())
+        .unwrap()
+        .diagnostics
+        .len();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
+    runner
+        .run(
+            &proptest::collection::vec(hostile_text(), 1..4),
+            |certifications| {
+                let review = linchpin_server::workflow::Review {
+                    received: "2026-11-20".into(),
+                    valid_until: "2027-11-30".into(),
+                    rto: Some("4h".into()),
+                    rpo: None,
+                    certifications: certifications.clone(),
+                };
+                let diff =
+                    linchpin_server::workflow::statement_patch(&snapshot, "mailchimp", &review)
+                        .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                let copy = tempfile::tempdir().unwrap();
+                copy_dir(&land, copy.path());
+                prop_assert!(apply(copy.path(), &diff), "{diff}");
+                let loaded = linchpin_loader::load(copy.path(), &Default::default()).unwrap();
+                prop_assert_eq!(
+                    loaded.diagnostics.len(),
+                    baseline,
+                    "{:#?}\n{}",
+                    loaded.diagnostics,
+                    diff
+                );
+                let c = &loaded.catalog;
+                let id = c
+                    .lookup(&linchpin_model::EntityRef::new(
+                        linchpin_model::Kind::Supplier,
+                        "mailchimp",
+                    ))
+                    .unwrap();
+                let linchpin_model::Spec::Supplier(sp) = &c.entity(id).spec else {
+                    panic!()
+                };
+                let st = sp.continuity.as_ref().unwrap().statement.as_ref().unwrap();
+                let expected: Vec<String> =
+                    certifications.iter().map(|s| s.trim().to_owned()).collect();
+                prop_assert_eq!(&st.certifications, &expected);
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+/// A PATCH with a valid status and comment but an invalid review answered
+/// 400 — having stored the status and the comment.
+#[tokio::test]
+async fn a_refused_change_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    for url in databases(tmp.path(), "atomic").await {
+        let state = start(&repo().join("examples/webshop"), &url, today()).await;
+        let id = received_statement(&state, "mailchimp").await;
+        let before = get(&state, &format!("/api/v1/requests/{id}")).await.json();
+        let audit_before = state.db.audit_log(1000).await.unwrap().len();
+        for change in [
+            json!({"status": "sent", "comment": "chased", "review": {"received": "2026-11-20", "validUntil": "2027-11-30", "rto": "soon"}}),
+            json!({"status": "sent", "comment": "chased", "review": {"received": "2026-11-20", "validUntil": "2025-01-01"}}),
+            json!({"status": "nonsense", "comment": "chased"}),
+            json!({"status": "sent", "comment": "x".repeat(20_001)}),
+            json!({"comment": "chased", "review": {"received": "2026-11-20", "validUntil": "2027-11-30", "certifications": ["a\nb"]}}),
+        ] {
+            let r = send_json(
+                &state,
+                "PATCH",
+                &format!("/api/v1/requests/{id}"),
+                change.clone(),
+                None,
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{change}: {}", r.text());
+            assert_eq!(
+                get(&state, &format!("/api/v1/requests/{id}")).await.json(),
+                before,
+                "{url}: {change}"
+            );
+            assert_eq!(state.db.audit_log(1000).await.unwrap().len(), audit_before);
+        }
+        // The same limit through the API as through the forms.
+        let ok = send_json(
+            &state,
+            "PATCH",
+            &format!("/api/v1/requests/{id}"),
+            json!({"comment": "x".repeat(20_000)}),
+            None,
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::OK);
+        // A valid change is applied whole, and the audit says what changed.
+        let ok = send_json(&state, "PATCH", &format!("/api/v1/requests/{id}"), json!({"comment": "reviewed it", "review": {"received": "2026-11-20", "validUntil": "2027-11-30", "certifications": ["*boom"]}}), None).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+        assert_eq!(ok.json()["status"], "reviewed");
+        let log = state.db.audit_log(1000).await.unwrap();
+        assert!(log
+            .iter()
+            .any(|a| a.action == "request.comment" && a.detail == "reviewed it"));
+        assert!(log
+            .iter()
+            .any(|a| a.action == "request.review" && a.detail.contains("*boom")));
+        assert!(log
+            .iter()
+            .any(|a| a.action == "request.status" && a.detail == "received → reviewed"));
+    }
+}
