@@ -383,6 +383,57 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     secured(response, csrf_cookie)
 }
 
+/// A path nothing answers.
+async fn not_found(uri: axum::http::Uri) -> AppError {
+    AppError::NotFound(format!("nothing at `{}`", uri.path()))
+}
+
+/// Every error under `/api/` is JSON with a message, also those the
+/// framework answers itself: 405 for a wrong method, and the extractors'
+/// 400, 413, 415 and 422 (their plain-text reason becomes the message).
+async fn api_errors(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let message = if !text.is_empty() {
+        text
+    } else if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = parts
+            .headers
+            .get(header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        format!("{method} is not allowed here; allowed: {allowed}")
+    } else {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    };
+    let body = serde_json::json!({ "error": message, "status": status.as_u16() });
+    let mut out = (status, axum::Json(body)).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
 /// The headers every response carries: no sniffing, no framing, no
 /// referrer to other sites, and on HTML the Content-Security-Policy.
 fn secured(mut response: Response, cookie: Option<String>) -> Response {
@@ -496,8 +547,19 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/requests/{id}",
             get(crate::api::request).patch(crate::api::update_request),
         )
+        .route(
+            "/api/v1",
+            get(|| async {
+                axum::Json(serde_json::json!({
+                    "openapi": "/api/v1/openapi.json",
+                    "message": "Linchpin's API; the OpenAPI document describes every path",
+                }))
+            }),
+        )
         .merge(uploads)
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(256 * 1024))
+        .layer(middleware::from_fn(api_errors))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .with_state(state)
 }

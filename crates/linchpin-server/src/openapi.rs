@@ -38,7 +38,11 @@ fn errors() -> Value {
         "401": response("Error", "not signed in"),
         "403": response("Error", "the role does not allow it"),
         "404": response("Error", "not found"),
-        "503": response("Error", "no valid landscape loaded yet")
+        "405": response("Error", "the method is not allowed on this path"),
+        "413": response("Error", "the body is too large"),
+        "415": response("Error", "the body is not of a type this path takes"),
+        "422": response("Error", "the body does not have the fields this path takes"),
+        "503": response("Error", "no valid landscape loaded yet, or an analysis ran past its time limit")
     })
 }
 
@@ -59,6 +63,10 @@ fn path(name: &str) -> Value {
 /// The document.
 pub fn spec() -> Value {
     let schemas = json!({
+        "Index": {
+            "type": "object", "required": ["openapi", "message"],
+            "properties": { "openapi": { "type": "string" }, "message": { "type": "string" } }
+        },
         "Error": {
             "type": "object", "required": ["error", "status"],
             "properties": { "error": { "type": "string" }, "status": { "type": "integer" } }
@@ -285,6 +293,7 @@ pub fn spec() -> Value {
         },
         "security": [{ "token": [] }],
         "paths": {
+            "/api/v1": { "get": op("Where the API is described", "200", "Index", json!([])) },
             "/api/v1/status": { "get": op("The served version and a rejected newer one", "200", "Status", json!([])) },
             "/api/v1/entities": { "get": op("Entities, paged", "200", "EntityList", json!([query("kind", "only this kind"), query("offset", "skip"), query("limit", "at most (1,000 by default)")])) },
             "/api/v1/entities/{kind}/{namespace}/{name}": { "get": op("One entity with its dependencies, rank and findings", "200", "Entity", json!([path("kind"), path("namespace"), path("name")])) },

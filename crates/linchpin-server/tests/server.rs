@@ -1601,3 +1601,81 @@ async fn a_refused_change_changes_nothing() {
             .any(|a| a.action == "request.status" && a.detail == "received → reviewed"));
     }
 }
+
+/// Some API errors were plain text (the framework's own), and `/api/v1`
+/// was an empty 404.
+#[tokio::test]
+async fn every_api_error_is_json_with_a_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("e.db").display());
+    let state = start(&repo().join("examples/webshop"), &db, today()).await;
+    let index = get(&state, "/api/v1").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert_eq!(index.json()["openapi"], "/api/v1/openapi.json");
+    let raw = |method: &str, uri: &str, ct: &str, body: Vec<u8>| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    for (req, status) in [
+        (
+            raw("GET", "/api/v1/nope", "text/plain", vec![]),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            raw("DELETE", "/api/v1/rank", "text/plain", vec![]),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            raw("POST", "/api/v1/requests", "text/plain", b"hello".to_vec()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            raw(
+                "POST",
+                "/api/v1/requests",
+                "application/json",
+                b"{not json".to_vec(),
+            ),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            raw(
+                "POST",
+                "/api/v1/requests",
+                "application/json",
+                b"{\"kind\": 3}".to_vec(),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            raw(
+                "POST",
+                "/api/v1/requests",
+                "application/json",
+                format!("{{\"supplier\": \"{}\"}}", "x".repeat(300 * 1024)).into_bytes(),
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ] {
+        let what = format!("{} {}", req.method(), req.uri());
+        let r = call(&state, req).await;
+        assert_eq!(r.status, status, "{what}: {}", r.text());
+        assert!(
+            r.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{what}"
+        );
+        let body = r.json();
+        assert!(
+            !body["error"].as_str().unwrap().is_empty(),
+            "{what}: {body}"
+        );
+        assert_eq!(body["status"], status.as_u16(), "{what}");
+    }
+}
