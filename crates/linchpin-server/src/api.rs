@@ -28,6 +28,10 @@ pub async fn status(State(state): State<AppState>) -> Json<Value> {
         "entities": s.as_ref().map_or(0, |s| s.loaded.catalog.len()),
         "today": state.today().to_string(),
         "rejected": r.map(|r| json!({ "version": r.version, "errors": r.errors, "diagnostics": r.text })),
+        "database": state.database_problem().map_or_else(
+            || json!({ "ok": true }),
+            |problem| json!({ "ok": false, "problem": problem }),
+        ),
     }))
 }
 

@@ -55,6 +55,9 @@ pub struct Shared {
     pub rejected: RwLock<Option<Rejected>>,
     /// Whether signing in is required: fixed when the server starts.
     pub access: Access,
+    /// Why the database cannot be written, when the last check or write
+    /// failed; cleared when a check succeeds.
+    pub database: RwLock<Option<String>>,
     /// The full HTML report of the served version, built on first request.
     pub report_html: RwLock<Option<(String, Arc<String>)>>,
     /// Rendered results of the served version (a version never changes, so
@@ -101,6 +104,31 @@ impl Shared {
     /// The version being served.
     pub fn current(&self) -> Option<Arc<Snapshot>> {
         self.snapshot.read().ok().and_then(|s| s.clone())
+    }
+
+    /// Why the database cannot be written, if it cannot.
+    pub fn database_problem(&self) -> Option<String> {
+        self.database.read().ok().and_then(|d| d.clone())
+    }
+
+    /// Records the outcome of a database check or write.
+    pub fn database_checked(&self, outcome: Result<(), String>) {
+        if let Ok(mut d) = self.database.write() {
+            match outcome {
+                Ok(()) => {
+                    if d.is_some() {
+                        eprintln!("the database can be written again");
+                    }
+                    *d = None;
+                }
+                Err(e) => {
+                    if d.is_none() {
+                        eprintln!("error: the database cannot be written: {e}");
+                    }
+                    *d = Some(e);
+                }
+            }
+        }
     }
 
     /// The rejected newer version, if any.
@@ -383,6 +411,22 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     secured(response, csrf_cookie)
 }
 
+/// `/healthz`: `ok`, or 503 with why when the database cannot be written
+/// (a load balancer then stops sending changes to this replica).
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.database_problem() {
+        None => "ok".into_response(),
+        Some(problem) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({
+                "error": format!("the database cannot be written: {problem}"),
+                "status": 503,
+            })),
+        )
+            .into_response(),
+    }
+}
+
 /// A path nothing answers.
 async fn not_found(uri: axum::http::Uri) -> AppError {
     AppError::NotFound(format!("nothing at `{}`", uri.path()))
@@ -472,7 +516,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(max_upload + 64 * 1024));
     Router::new()
         .route("/", get(crate::pages::overview))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .route("/status", get(crate::pages::status))
         .route("/report", get(crate::pages::report))
         .route(
@@ -572,6 +616,7 @@ pub fn shared(settings: Settings, db: Db, access: Access) -> AppState {
         snapshot: RwLock::new(None),
         rejected: RwLock::new(None),
         access,
+        database: RwLock::new(None),
         report_html: RwLock::new(None),
         cache: std::sync::Mutex::new(Cache::default()),
     })

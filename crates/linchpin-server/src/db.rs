@@ -779,6 +779,21 @@ impl Db {
         Ok(rows.iter().map(request_of).collect::<Result<_, _>>()?)
     }
 
+    /// Whether the database takes a write: one row written and rolled
+    /// back. A read-only file, a full disk or a read-only PostgreSQL
+    /// (a standby, `default_transaction_read_only`) all fail here.
+    pub async fn check_writable(&self) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (0, 'server', 'health', '', '')",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| DbError(explain(&e)))?;
+        tx.rollback().await?;
+        Ok(())
+    }
+
     /// Applies one change of a request — a new status, a review (which
     /// makes it `reviewed`), a comment, or several — in one transaction,
     /// each with its audit entry saying what changed. Returns false, having

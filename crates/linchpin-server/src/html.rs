@@ -67,6 +67,8 @@ pub struct Frame<'a> {
     pub rejected: Option<&'a Rejected>,
     /// The version served.
     pub version: Option<&'a str>,
+    /// Why the database cannot be written, if it cannot.
+    pub database_problem: Option<String>,
 }
 
 /// A hidden CSRF field.
@@ -110,6 +112,13 @@ pub fn page(title: &str, frame: &Frame<'_>, body: &str) -> Html<String> {
             s,
             "<div class=\"banner\"><strong>The landscape changed, but the new version has {} error(s)</strong>; the last valid version is still served. <a href=\"/status\">See the errors</a>.</div>",
             r.errors
+        );
+    }
+    if let Some(problem) = &frame.database_problem {
+        let _ = write!(
+            s,
+            "<div class=\"banner error\"><strong>The database cannot be written</strong>: {}. Changes are refused until it can; the landscape is still served. <a href=\"/status\">Status</a>.</div>",
+            esc(problem)
         );
     }
     s.push_str(body);

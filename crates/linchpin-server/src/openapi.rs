@@ -74,6 +74,7 @@ pub fn spec() -> Value {
         "Status": {
             "type": "object", "required": ["version", "entities", "today", "rejected"],
             "properties": {
+                "database": { "type": "object", "required": ["ok"], "properties": { "ok": { "type": "boolean" }, "problem": { "type": "string" } } },
                 "version": nullable("string"), "commit": nullable("string"),
                 "entities": { "type": "integer" }, "today": { "type": "string" },
                 "rejected": {

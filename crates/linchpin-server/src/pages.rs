@@ -32,10 +32,15 @@ pub fn render(
     body: &str,
 ) -> Html<String> {
     let rejected = state.rejected();
-    page(title, &frame(principal, csrf, rejected.as_ref(), s), body)
+    page(
+        title,
+        &frame(state, principal, csrf, rejected.as_ref(), s),
+        body,
+    )
 }
 
 fn frame<'a>(
+    state: &crate::app::Shared,
     principal: Option<&'a Principal>,
     csrf: &'a Csrf,
     rejected: Option<&'a crate::snapshot::Rejected>,
@@ -46,6 +51,7 @@ fn frame<'a>(
         csrf,
         rejected,
         version: s.map(|s| s.version.as_str()),
+        database_problem: state.database_problem(),
     }
 }
 
@@ -97,7 +103,7 @@ pub async fn overview(
         let body = "<h1>No landscape yet</h1><p>The landscape has not loaded without errors yet. <a href=\"/status\">See why</a>.</p>";
         return Ok(page(
             "Overview",
-            &frame(Some(&p), &csrf, rejected.as_ref(), None),
+            &frame(&state, Some(&p), &csrf, rejected.as_ref(), None),
             body,
         ));
     };
@@ -221,7 +227,7 @@ pub async fn overview(
     b.push_str("</tbody></table><p><a href=\"/report\">The full report</a> · <a href=\"/api/v1/openapi.json\">API</a> · <a href=\"/audit\">Audit log</a> · <a href=\"/tokens\">Tokens</a></p>");
     Ok(page(
         "Overview",
-        &frame(Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        &frame(&state, Some(&p), &csrf, rejected.as_ref(), Some(&s)),
         &b,
     ))
 }
@@ -235,6 +241,16 @@ pub async fn status(
     let s = state.current();
     let rejected = state.rejected();
     let mut b = String::from("<h1>Status</h1>");
+    match state.database_problem() {
+        None => b.push_str("<p>The database takes writes.</p>"),
+        Some(problem) => {
+            let _ = write!(
+                b,
+                "<h2 class=\"error\">The database cannot be written</h2><p>{}</p>",
+                esc(&problem)
+            );
+        }
+    }
     match &s {
         Some(s) => {
             let _ = write!(
@@ -263,7 +279,11 @@ pub async fn status(
             esc(&r.text)
         );
     }
-    page("Status", &frame(Some(&p), &csrf, None, s.as_deref()), &b)
+    page(
+        "Status",
+        &frame(&state, Some(&p), &csrf, None, s.as_deref()),
+        &b,
+    )
 }
 
 /// `/report`: the full continuity report of the served version.
@@ -317,7 +337,7 @@ pub async fn signin_form(
     );
     page(
         "Sign in",
-        &frame(None, &csrf, state.rejected().as_ref(), None),
+        &frame(&state, None, &csrf, state.rejected().as_ref(), None),
         &b,
     )
 }
@@ -1083,7 +1103,7 @@ pub async fn audit(
     let s = state.current();
     Ok(page(
         "Audit log",
-        &frame(Some(&p), &csrf, None, s.as_deref()),
+        &frame(&state, Some(&p), &csrf, None, s.as_deref()),
         &b,
     ))
 }
@@ -1139,13 +1159,13 @@ async fn tokens_page(
     }
     let _ = write!(
         b,
-        "</tbody></table><h2>New token</h2><form method=\"post\" action=\"/tokens\" class=\"inline\">{}<label>Name<input name=\"name\" required></label><label>Role<select name=\"role\"><option>viewer</option><option>editor</option><option>admin</option></select></label><button>Create</button></form><p class=\"muted\">Once a token exists, everyone signs in, and the server may listen beyond this machine.</p>",
+        "</tbody></table><h2>New token</h2><form method=\"post\" action=\"/tokens\" class=\"inline\">{}<label>Name<input name=\"name\" required></label><label>Role<select name=\"role\"><option>viewer</option><option>editor</option><option>admin</option></select></label><button>Create</button></form><p class=\"muted\">A server that has tokens when it starts requires everyone to sign in, and may listen beyond this machine; one started on this machine without tokens stays open to this machine until it restarts.</p>",
         csrf_field(csrf)
     );
     let s = state.current();
     Ok(page(
         "Tokens",
-        &frame(Some(p), csrf, None, s.as_deref()),
+        &frame(state, Some(p), csrf, None, s.as_deref()),
         &b,
     ))
 }

@@ -96,11 +96,12 @@ pub async fn reload(state: &AppState) -> Result<bool, String> {
             if same {
                 return Ok(false);
             }
-            state
-                .db
-                .record_version(&version_row(&s, state.now()))
-                .await
-                .map_err(|e| e.0)?;
+            // A valid version is served even when the history cannot take
+            // it; the failing database is then shown on every page.
+            let recorded = state.db.record_version(&version_row(&s, state.now())).await;
+            if let Err(e) = &recorded {
+                state.database_checked(Err(e.0.clone()));
+            }
             if let Ok(mut cur) = state.snapshot.write() {
                 *cur = Some(Arc::new(s));
             }
@@ -159,6 +160,14 @@ pub fn fingerprint(dir: &Path) -> Vec<(String, u64, u128)> {
     out
 }
 
+/// Checks that the database takes writes and records the outcome for
+/// `/healthz`, `/status` and every page's banner (the watcher does it at
+/// each look for changes).
+pub async fn check_database(state: &AppState) {
+    let checked = state.db.check_writable().await.map_err(|e| e.0);
+    state.database_checked(checked);
+}
+
 /// Looks for changes every `poll` and reloads; also when the date changes.
 pub fn spawn_watcher(state: AppState, poll: Duration) {
     tokio::spawn(async move {
@@ -172,6 +181,7 @@ pub fn spawn_watcher(state: AppState, poll: Duration) {
         let mut last_day = state.today();
         loop {
             tokio::time::sleep(poll).await;
+            check_database(&state).await;
             let d = dir.clone();
             let now = tokio::task::spawn_blocking(move || fingerprint(&d))
                 .await
@@ -193,6 +203,12 @@ pub fn spawn_watcher(state: AppState, poll: Duration) {
 /// Opens the database; refuses to listen beyond this machine without tokens.
 pub async fn prepare(options: &ServeOptions) -> Result<AppState, String> {
     let db = Db::connect(&options.database).await.map_err(|e| e.0)?;
+    db.check_writable().await.map_err(|e| {
+        format!(
+            "the database cannot be written ({}); the server needs to store requests, sessions and history — give it a writable database",
+            e.0
+        )
+    })?;
     let tokens = db.has_tokens().await.map_err(|e| e.0)?;
     let access = Access::at_start(&options.settings.bind, tokens)?;
     let state = shared(options.settings.clone(), db, access);

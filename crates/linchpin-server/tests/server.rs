@@ -1679,3 +1679,67 @@ async fn every_api_error_is_json_with_a_message() {
         assert_eq!(body["status"], status.as_u16(), "{what}");
     }
 }
+
+/// A read-only database let the server start with `/healthz` ok and every
+/// write a 500; one that failed later did so silently.
+#[tokio::test]
+async fn a_database_that_cannot_be_written_is_refused_then_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("ro.db");
+    let db = format!("sqlite://{}", file.display());
+    // Make the database, then open it read-only.
+    drop(start(&repo().join("examples/webshop"), &db, today()).await);
+    let err = prepare(&ServeOptions {
+        settings: Settings {
+            dir: repo().join("examples/webshop"),
+            today: today(),
+            threads: 1,
+            max_upload: 1024,
+            bind: "127.0.0.1:0".parse().unwrap(),
+            public_url: None,
+        },
+        database: format!("{db}?mode=ro"),
+        poll: Duration::from_secs(1),
+    })
+    .await
+    .err()
+    .expect("a read-only database is refused");
+    assert!(err.contains("the database cannot be written"), "{err}");
+
+    // It fails while the server runs: every write is refused from now on.
+    let state = start(&repo().join("examples/webshop"), &db, today()).await;
+    assert_eq!(get(&state, "/healthz").await.text(), "ok");
+    sqlx::any::install_default_drivers();
+    let other = sqlx::AnyPool::connect(&db).await.unwrap();
+    sqlx::raw_sql("CREATE TRIGGER full_disk BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;")
+        .execute(&other)
+        .await
+        .unwrap();
+    linchpin_server::server::check_database(&state).await;
+    let health = get(&state, "/healthz").await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(health.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("disk is full"));
+    let status = get(&state, "/api/v1/status").await.json();
+    assert_eq!(status["database"]["ok"], false);
+    for page in ["/", "/suppliers", "/status"] {
+        assert!(
+            get(&state, page)
+                .await
+                .text()
+                .contains("The database cannot be written"),
+            "{page}"
+        );
+    }
+    // And recovers when it can be written again.
+    sqlx::raw_sql("DROP TRIGGER full_disk")
+        .execute(&other)
+        .await
+        .unwrap();
+    linchpin_server::server::check_database(&state).await;
+    assert_eq!(get(&state, "/healthz").await.text(), "ok");
+    assert!(!get(&state, "/").await.text().contains("cannot be written"));
+    other.close().await;
+}
