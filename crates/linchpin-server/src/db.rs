@@ -45,6 +45,16 @@ impl From<sqlx::Error> for DbError {
     }
 }
 
+/// What replicas take turns at on PostgreSQL (advisory lock keys).
+#[derive(Debug, Clone, Copy)]
+#[repr(i64)]
+enum Lock {
+    /// Migrating the schema.
+    Migrations = 0x6c69_6e63_0001,
+    /// Recording a landscape version.
+    Versions = 0x6c69_6e63_0002,
+}
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 2;
 
@@ -424,8 +434,29 @@ impl Db {
         self.backend
     }
 
+    /// Serializes this transaction against every other replica's doing
+    /// the same `what` on PostgreSQL (an advisory lock, released at commit
+    /// or rollback). On SQLite the first write of a transaction takes the
+    /// database's one write lock, which serializes writers already.
+    async fn exclusive(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        what: Lock,
+    ) -> Result<(), DbError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(what as i64)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn migrate(&self) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
+        // Replicas started together on an empty database: one migrates,
+        // the others wait and then find nothing to do.
+        self.exclusive(&mut tx, Lock::Migrations).await?;
         sqlx::query("CREATE TABLE IF NOT EXISTS linchpin_schema (version BIGINT NOT NULL)")
             .execute(&mut *tx)
             .await
@@ -467,16 +498,11 @@ impl Db {
     /// Records a loaded version unless it is the latest one already.
     pub async fn record_version(&self, v: &VersionRow) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
-        let latest: Option<String> =
-            sqlx::query("SELECT version FROM versions ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get("version"))
-                .transpose()?;
-        if latest.as_deref() == Some(v.version.as_str()) {
-            return Ok(false);
-        }
-        sqlx::query("INSERT INTO versions (version, git_commit, loaded_at, entities, suppliers, tier1, tier2, tier3, tier4, findings_errors, findings_warnings, findings_total, ready, ready_of, breaches, results) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+        // Replicas that notice one change together record it once: the
+        // check and the insert are one statement, and on PostgreSQL the
+        // replicas take turns.
+        self.exclusive(&mut tx, Lock::Versions).await?;
+        let inserted = sqlx::query("INSERT INTO versions (version, git_commit, loaded_at, entities, suppliers, tier1, tier2, tier3, tier4, findings_errors, findings_warnings, findings_total, ready, ready_of, breaches, results) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 WHERE NOT EXISTS (SELECT 1 FROM versions WHERE version = $1 AND id = (SELECT MAX(id) FROM versions))")
             .bind(&v.version)
             .bind(v.commit.clone())
             .bind(v.loaded_at)
@@ -494,7 +520,12 @@ impl Db {
             .bind(v.breaches)
             .bind(v.results.clone())
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if inserted == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
         audit(
             &mut tx,
             v.loaded_at,

@@ -1743,3 +1743,78 @@ async fn a_database_that_cannot_be_written_is_refused_then_reported() {
     assert!(!get(&state, "/").await.text().contains("cannot be written"));
     other.close().await;
 }
+
+/// Two replicas started at the same moment on an empty PostgreSQL: one
+/// died in its migrations; and a version was sometimes recorded twice
+/// when both noticed it together.
+#[tokio::test]
+async fn replicas_start_together_share_writes_and_record_each_version_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    for url in databases(tmp.path(), "replicas").await {
+        let dir = repo().join("examples/webshop");
+        let options = ServeOptions {
+            settings: Settings {
+                dir: dir.clone(),
+                today: today(),
+                threads: 1,
+                max_upload: 1024,
+                bind: "127.0.0.1:0".parse().unwrap(),
+                public_url: None,
+            },
+            database: url.clone(),
+            poll: Duration::from_secs(1),
+        };
+        let (a, b) = tokio::join!(prepare(&options), prepare(&options));
+        let (a, b) = (
+            a.unwrap_or_else(|e| panic!("{url}: {e}")),
+            b.unwrap_or_else(|e| panic!("{url}: {e}")),
+        );
+        // Writes through both at once; each readable through the other.
+        let new = |n: usize| json!({"supplier": "aws", "kind": "renewal", "due": format!("2027-01-{:02}", n + 1)});
+        let mut made = Vec::new();
+        for round in 0..5 {
+            let (x, y) = tokio::join!(
+                send_json(&a, "POST", "/api/v1/requests", new(2 * round), None),
+                send_json(&b, "POST", "/api/v1/requests", new(2 * round + 1), None)
+            );
+            assert_eq!(x.status, StatusCode::CREATED, "{url}: {}", x.text());
+            assert_eq!(y.status, StatusCode::CREATED, "{url}: {}", y.text());
+            made.push((x.json()["id"].as_i64().unwrap(), &b));
+            made.push((y.json()["id"].as_i64().unwrap(), &a));
+        }
+        for (id, other) in made {
+            assert_eq!(
+                get(other, &format!("/api/v1/requests/{id}")).await.status,
+                StatusCode::OK,
+                "{url}: #{id}"
+            );
+        }
+        // Both noticed the same version: it is in the history once.
+        let history = get(&a, "/api/v1/history").await.json();
+        assert_eq!(
+            history["versions"].as_array().map(Vec::len),
+            Some(1),
+            "{url}: {history}"
+        );
+        // Many replicas noticing one new version together record it once.
+        let row = linchpin_server::db::VersionRow {
+            version: "v-next".into(),
+            ..Default::default()
+        };
+        let (r1, r2, r3, r4) = tokio::join!(
+            a.db.record_version(&row),
+            b.db.record_version(&row),
+            a.db.record_version(&row),
+            b.db.record_version(&row)
+        );
+        let results = [r1, r2, r3, r4];
+        let recorded = results.iter().filter(|r| matches!(r, Ok(true))).count();
+        assert_eq!(recorded, 1, "{url}: {results:?}");
+        let history = get(&b, "/api/v1/history").await.json();
+        assert_eq!(
+            history["versions"].as_array().map(Vec::len),
+            Some(2),
+            "{url}: {history}"
+        );
+    }
+}
