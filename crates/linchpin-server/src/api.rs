@@ -270,6 +270,8 @@ pub fn upload_json(u: &Upload) -> Value {
 pub struct RequestsQuery {
     supplier: Option<String>,
     status: Option<String>,
+    limit: Option<usize>,
+    cursor: Option<String>,
 }
 
 /// `GET /api/v1/requests`.
@@ -278,19 +280,21 @@ pub async fn requests(
     Query(q): Query<RequestsQuery>,
 ) -> AppResult<Json<Value>> {
     let today = state.today();
-    let list: Vec<Value> = state
+    let (filter, cursor, limit) = crate::workflow::page_request(
+        q.supplier.as_deref(),
+        q.status.as_deref(),
+        q.limit,
+        q.cursor.as_deref(),
+        today,
+    )?;
+    let (page, next) = state
         .db
-        .requests(q.supplier.as_deref())
-        .await?
-        .iter()
-        .filter(|r| {
-            q.status
-                .as_deref()
-                .is_none_or(|s| shown_status(r, today) == s)
-        })
-        .map(|r| request_json(r, today))
-        .collect();
-    Ok(Json(json!({ "requests": list })))
+        .requests_page(&filter, cursor.as_ref(), limit)
+        .await?;
+    let list: Vec<Value> = page.iter().map(|r| request_json(r, today)).collect();
+    Ok(Json(
+        json!({ "requests": list, "next": next.map(|c| c.encode()) }),
+    ))
 }
 
 /// `POST /api/v1/requests`.
@@ -366,6 +370,43 @@ pub async fn version(
     let results: Value =
         serde_json::from_str(&results).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(Json(json!({ "version": version, "results": results })))
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    limit: Option<usize>,
+    cursor: Option<String>,
+}
+
+/// `GET /api/v1/audit?limit=&cursor=` (admin): the audit log, newest first,
+/// a page at a time.
+pub async fn audit(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Json<Value>> {
+    require(&p, Role::Admin)?;
+    let limit = q.limit.unwrap_or(crate::workflow::PAGE);
+    if !(1..=crate::workflow::MAX_PAGE).contains(&limit) {
+        return Err(AppError::BadRequest(format!(
+            "limit is 1 to {} entries per page",
+            crate::workflow::MAX_PAGE
+        )));
+    }
+    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(c.parse::<i64>().map_err(|_| {
+            AppError::BadRequest(format!("cursor `{c}` is not one this server gave"))
+        })?),
+    };
+    let (entries, next) = state.db.audit_page(before, limit).await?;
+    Ok(Json(json!({
+        "entries": entries.iter().map(|(id, a)| json!({
+            "id": id, "at": a.at, "actor": a.actor, "action": a.action,
+            "subject": a.subject, "detail": a.detail,
+        })).collect::<Vec<_>>(),
+        "next": next.map(|n| n.to_string()),
+    })))
 }
 
 /// `GET /api/v1/tokens` (admin): every token, without secrets.

@@ -568,6 +568,7 @@ pub fn app(state: AppState) -> Router {
             get(crate::api::whatif_get).post(crate::api::whatif_post),
         )
         .route("/api/v1/findings", get(crate::api::findings))
+        .route("/api/v1/audit", get(crate::api::audit))
         .route("/api/v1/history", get(crate::api::history))
         .route("/api/v1/history/{version}", get(crate::api::version))
         .route(

@@ -56,7 +56,7 @@ enum Lock {
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 fn explain(e: &sqlx::Error) -> String {
     let text = e.to_string();
@@ -267,6 +267,25 @@ const MIGRATIONS: &[Migration] = &[
         version: 2,
         sqlite: &["ALTER TABLE versions ADD COLUMN results TEXT"],
         postgres: &["ALTER TABLE versions ADD COLUMN results TEXT"],
+    },
+    // 3: lists are read a page at a time in (due, id) order, per supplier
+    // or per status; comments and uploads by their request.
+    Migration {
+        version: 3,
+        sqlite: &[
+            "CREATE INDEX requests_due ON requests (due, id)",
+            "CREATE INDEX requests_supplier_due ON requests (supplier, due, id)",
+            "CREATE INDEX requests_status_due ON requests (status, due, id)",
+            "CREATE INDEX comments_request ON comments (request_id)",
+            "CREATE INDEX uploads_request ON uploads (request_id)",
+        ],
+        postgres: &[
+            "CREATE INDEX requests_due ON requests (due, id)",
+            "CREATE INDEX requests_supplier_due ON requests (supplier, due, id)",
+            "CREATE INDEX requests_status_due ON requests (status, due, id)",
+            "CREATE INDEX comments_request ON comments (request_id)",
+            "CREATE INDEX uploads_request ON uploads (request_id)",
+        ],
     },
 ];
 
@@ -810,6 +829,133 @@ impl Db {
         Ok(rows.iter().map(request_of).collect::<Result<_, _>>()?)
     }
 
+    /// One page of requests in (due, id) order: at most `limit`, after
+    /// `after`; and where the next page starts, if there is one. Filters
+    /// and order run in the database, on its indexes.
+    pub async fn requests_page(
+        &self,
+        filter: &RequestFilter,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<(Vec<Request>, Option<Cursor>), DbError> {
+        let mut sql = String::from(concat!(
+            "SELECT ",
+            request_columns!(),
+            " FROM requests WHERE 1 = 1"
+        ));
+        let mut binds: Vec<String> = Vec::new();
+        let mut bind = |sql: &mut String, clause: &str, value: String| {
+            binds.push(value);
+            sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(s) = &filter.supplier {
+            bind(&mut sql, " AND supplier = ?", s.clone());
+        }
+        match filter.status.as_deref() {
+            None => {}
+            Some("overdue") => bind(
+                &mut sql,
+                " AND status IN ('open', 'sent') AND due < ?",
+                filter.today.clone(),
+            ),
+            Some(s @ ("open" | "sent")) => {
+                bind(&mut sql, " AND status = ?", s.to_owned());
+                bind(&mut sql, " AND due >= ?", filter.today.clone());
+            }
+            Some(s) => bind(&mut sql, " AND status = ?", s.to_owned()),
+        }
+        if let Some(d) = &filter.due_by {
+            bind(
+                &mut sql,
+                " AND status IN ('open', 'sent') AND due <= ?",
+                d.clone(),
+            );
+        }
+        if let Some(c) = after {
+            bind(&mut sql, " AND (due > ?", c.due.clone());
+            bind(&mut sql, " OR (due = ?", c.due.clone());
+            sql.push_str(&format!(" AND id > {}))", c.id));
+        }
+        // One more than asked tells whether another page follows.
+        sql.push_str(&format!(" ORDER BY due, id LIMIT {}", limit + 1));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            query = query.bind(b);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut list: Vec<Request> = rows.iter().map(request_of).collect::<Result<_, _>>()?;
+        let next = if list.len() > limit {
+            list.truncate(limit);
+            list.last().map(|r| Cursor {
+                due: r.due.clone(),
+                id: r.id,
+            })
+        } else {
+            None
+        };
+        Ok((list, next))
+    }
+
+    /// How many requests a filter selects, counted by the database.
+    pub async fn count_requests(&self, filter: &RequestFilter) -> Result<i64, DbError> {
+        let mut sql = String::from("SELECT COUNT(*) AS n FROM requests WHERE 1 = 1");
+        let mut binds: Vec<String> = Vec::new();
+        if let Some(s) = &filter.supplier {
+            binds.push(s.clone());
+            sql.push_str(&format!(" AND supplier = ${}", binds.len()));
+        }
+        if filter.status.as_deref() == Some("overdue") {
+            binds.push(filter.today.clone());
+            sql.push_str(&format!(
+                " AND status IN ('open', 'sent') AND due < ${}",
+                binds.len()
+            ));
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            query = query.bind(b);
+        }
+        Ok(query.fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
+    /// One page of the audit log, newest first: at most `limit` entries
+    /// older than entry `before`; and the id the next page starts before.
+    pub async fn audit_page(
+        &self,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<(i64, Audit)>, Option<i64>), DbError> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, action, subject, detail FROM audit WHERE id < $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit as i64 + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut list = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    Audit {
+                        at: r.try_get("at")?,
+                        actor: r.try_get("actor")?,
+                        action: r.try_get("action")?,
+                        subject: r.try_get("subject")?,
+                        detail: r.try_get("detail")?,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let next = if list.len() > limit {
+            list.truncate(limit);
+            list.last().map(|(id, _)| *id)
+        } else {
+            None
+        };
+        Ok((list, next))
+    }
+
     /// Whether the database takes a write: one row written and rolled
     /// back. A read-only file, a full disk or a read-only PostgreSQL
     /// (a standby, `default_transaction_read_only`) all fail here.
@@ -1032,6 +1178,49 @@ impl Db {
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?)
+    }
+}
+
+/// Which requests a list shows. Statuses are the shown ones: `overdue` is
+/// `open` or `sent` past its due date, and `open` and `sent` then mean not
+/// overdue.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    /// Only this supplier's (a canonical ref).
+    pub supplier: Option<String>,
+    /// Only this shown status.
+    pub status: Option<String>,
+    /// Only those still to do (`open` or `sent`) and due on or before this
+    /// date (`YYYY-MM-DD`): the "due and overdue" view.
+    pub due_by: Option<String>,
+    /// Today (`YYYY-MM-DD`), which decides what is overdue.
+    pub today: String,
+}
+
+/// Where a page of requests starts: after this (due, id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// The last row's due date.
+    pub due: String,
+    /// The last row's id.
+    pub id: i64,
+}
+
+impl Cursor {
+    /// As written in a URL: `DUE_ID`, e.g. `2026-12-01_42`.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.due, self.id)
+    }
+
+    /// Reads what [`Cursor::encode`] wrote.
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let (due, id) = text.rsplit_once('_')?;
+        let ok = due.len() <= 32 && due.chars().all(|c| c.is_ascii_digit() || c == '-');
+        ok.then_some(())?;
+        Some(Cursor {
+            due: due.to_owned(),
+            id: id.parse().ok()?,
+        })
     }
 }
 

@@ -118,11 +118,14 @@ pub async fn overview(
         .filter(|f| f.severity == Severity::Error)
         .count();
     let today = state.today();
-    let requests = state.db.requests(None).await?;
-    let overdue = requests
-        .iter()
-        .filter(|r| crate::workflow::is_overdue(r, today))
-        .count();
+    let overdue = state
+        .db
+        .count_requests(&crate::db::RequestFilter {
+            status: Some("overdue".into()),
+            today: today.to_string(),
+            ..Default::default()
+        })
+        .await?;
     let mut b = String::new();
     let _ = write!(
         b,
@@ -575,12 +578,25 @@ pub async fn supplier(
         b.push_str("</tbody></table>");
     }
     let key = e.entity_ref.to_string();
-    let requests = state.db.requests(Some(&key)).await?;
+    let filter = crate::db::RequestFilter {
+        supplier: Some(key.clone()),
+        today: today.to_string(),
+        ..Default::default()
+    };
+    let (requests, more) = state.db.requests_page(&filter, None, 50).await?;
     b.push_str("<h2>Requests</h2>");
     if requests.is_empty() {
         b.push_str("<p class=\"muted\">No requests.</p>");
     } else {
         b.push_str(&crate::workflow::table(Some(&s), &requests, today));
+        if more.is_some() {
+            let total = state.db.count_requests(&filter).await?;
+            let _ = write!(
+                b,
+                "<p><a href=\"/requests?supplier={}\">All {total} requests to this supplier</a></p>",
+                url_encode(&key)
+            );
+        }
     }
     if p.role >= Role::Editor {
         let _ = write!(

@@ -56,6 +56,51 @@ async fn reviewed_patch(state: &AppState, id: i64) -> AppResult<(Request, Review
     Ok((r, review, diff))
 }
 
+/// Requests per page when a list does not say.
+pub const PAGE: usize = 100;
+/// The most requests one page may hold.
+pub const MAX_PAGE: usize = 1000;
+
+/// A list's filter and page from query parameters; a status or cursor
+/// that means nothing is refused rather than ignored.
+pub fn page_request(
+    supplier: Option<&str>,
+    status: Option<&str>,
+    limit: Option<usize>,
+    cursor: Option<&str>,
+    today: Date,
+) -> AppResult<(crate::db::RequestFilter, Option<crate::db::Cursor>, usize)> {
+    let status = status.filter(|s| !s.is_empty());
+    if let Some(s) = status {
+        if s != "overdue" && !REQUEST_STATUSES.contains(&s) {
+            return Err(AppError::BadRequest(format!(
+                "status `{s}` is not one of open, sent, received, reviewed, overdue"
+            )));
+        }
+    }
+    let limit = limit.unwrap_or(PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(AppError::BadRequest(format!(
+            "limit is 1 to {MAX_PAGE} requests per page"
+        )));
+    }
+    let cursor = match cursor.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(crate::db::Cursor::decode(c).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "cursor `{c}` is not one this server gave; start again without it"
+            ))
+        })?),
+    };
+    let filter = crate::db::RequestFilter {
+        supplier: supplier.filter(|s| !s.is_empty()).map(str::to_owned),
+        status: status.map(str::to_owned),
+        due_by: None,
+        today: today.to_string(),
+    };
+    Ok((filter, cursor, limit))
+}
+
 /// Whether a request is overdue: not yet received and past its due date.
 pub fn is_overdue(r: &Request, today: Date) -> bool {
     matches!(r.status.as_str(), "open" | "sent") && Date::parse(&r.due).is_ok_and(|d| d < today)
@@ -124,6 +169,8 @@ pub fn table(s: Option<&Snapshot>, requests: &[Request], today: Date) -> String 
 pub struct ListQuery {
     view: Option<String>,
     status: Option<String>,
+    supplier: Option<String>,
+    cursor: Option<String>,
 }
 
 /// `GET /requests`: every request, or only what is due in 30 days and overdue.
@@ -134,31 +181,57 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Html<String>> {
     let today = state.today();
-    let all = state.db.requests(None).await?;
     let due_view = q.view.as_deref() == Some("due");
-    let soon = today.add_days(30);
-    let shown: Vec<Request> = all
-        .into_iter()
-        .filter(|r| {
-            !due_view
-                || (matches!(r.status.as_str(), "open" | "sent")
-                    && Date::parse(&r.due).is_ok_and(|d| d <= soon))
+    let (mut filter, cursor, limit) = page_request(
+        q.supplier.as_deref(),
+        q.status.as_deref(),
+        None,
+        q.cursor.as_deref(),
+        today,
+    )?;
+    if due_view {
+        filter.due_by = Some(today.add_days(30).to_string());
+    }
+    let (shown, next) = state
+        .db
+        .requests_page(&filter, cursor.as_ref(), limit)
+        .await?;
+    let overdue = state
+        .db
+        .count_requests(&crate::db::RequestFilter {
+            status: Some("overdue".into()),
+            ..filter.clone()
         })
-        .filter(|r| {
-            q.status
-                .as_deref()
-                .filter(|s| !s.is_empty())
-                .is_none_or(|s| shown_status(r, today) == s)
-        })
-        .collect();
-    let overdue = shown.iter().filter(|r| is_overdue(r, today)).count();
+        .await?;
     let mut b = format!(
-        "<h1>{}</h1><p><a href=\"/requests\">All</a> · <a href=\"/requests?view=due\">Due in 30 days and overdue</a> · <a href=\"/requests?status=overdue\">Overdue</a> · <a href=\"/requests.csv\">CSV</a>{}</p><p class=\"muted\">Today is {today}; {overdue} overdue.</p>",
+        "<h1>{}</h1><p><a href=\"/requests\">All</a> · <a href=\"/requests?view=due\">Due in 30 days and overdue</a> · <a href=\"/requests?status=overdue\">Overdue</a> · <a href=\"/requests.csv\">CSV</a>{}</p><p class=\"muted\">Today is {today}; {overdue} overdue{}.</p>",
         if due_view { "Due and overdue" } else { "Requests" },
-        if p.role >= Role::Editor { " · <a href=\"/requests/new\">New request</a>" } else { "" }
+        if p.role >= Role::Editor { " · <a href=\"/requests/new\">New request</a>" } else { "" },
+        filter
+            .supplier
+            .as_deref()
+            .map(|s| format!(" at {}", esc(s)))
+            .unwrap_or_default()
     );
     let s = state.current();
     b.push_str(&table(s.as_deref(), &shown, today));
+    if let Some(next) = next {
+        let mut query = format!("cursor={}", url_encode(&next.encode()));
+        for (key, value) in [
+            ("view", q.view.as_deref()),
+            ("status", q.status.as_deref()),
+            ("supplier", q.supplier.as_deref()),
+        ] {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                query.push_str(&format!("&{key}={}", url_encode(v)));
+            }
+        }
+        let _ = write!(
+            b,
+            "<p><a rel=\"next\" href=\"/requests?{}\">Next {limit} requests</a></p>",
+            esc(&query)
+        );
+    }
     Ok(crate::pages::render(
         &state,
         "Requests",

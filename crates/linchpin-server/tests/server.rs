@@ -1818,3 +1818,128 @@ async fn replicas_start_together_share_writes_and_record_each_version_once() {
         );
     }
 }
+
+/// Every list read every row: the overview, the request list and the API
+/// grew with the database. Lists are pages now, in due-date order, with a
+/// cursor; counts come from the database.
+#[tokio::test]
+async fn lists_come_a_page_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    for url in databases(tmp.path(), "paging").await {
+        let state = start(&repo().join("examples/webshop"), &url, today()).await;
+        // 250 requests, some overdue (due before 2026-11-26), on two suppliers.
+        for n in 0..250 {
+            let due = format!("2026-{:02}-{:02}", 10 + n % 3, 1 + n % 28);
+            let supplier = if n % 5 == 0 {
+                "supplier:default/stripe"
+            } else {
+                "supplier:default/aws"
+            };
+            state
+                .db
+                .create_request("ann", supplier, "renewal", &due, None, n as i64)
+                .await
+                .unwrap();
+        }
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let uri = match &cursor {
+                Some(c) => format!("/api/v1/requests?limit=100&cursor={c}"),
+                None => "/api/v1/requests?limit=100".to_owned(),
+            };
+            let page = get(&state, &uri).await;
+            assert_eq!(page.status, StatusCode::OK, "{url}: {}", page.text());
+            let body = page.json();
+            let rows = body["requests"].as_array().unwrap();
+            assert!(rows.len() <= 100);
+            seen.extend(rows.iter().map(|r| {
+                (
+                    r["due"].as_str().unwrap().to_owned(),
+                    r["id"].as_i64().unwrap(),
+                )
+            }));
+            pages += 1;
+            match body["next"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(pages, 3, "{url}");
+        assert_eq!(seen.len(), 250, "{url}: every request once");
+        let mut sorted = seen.clone();
+        sorted.sort();
+        assert_eq!(seen, sorted, "{url}: in due-date order");
+        // Filters run in the database, and agree with the shown status.
+        let overdue = get(&state, "/api/v1/requests?status=overdue&limit=1000")
+            .await
+            .json();
+        let expected = seen
+            .iter()
+            .filter(|(due, _)| due.as_str() < "2026-11-26")
+            .count();
+        assert_eq!(
+            overdue["requests"].as_array().unwrap().len(),
+            expected,
+            "{url}"
+        );
+        assert!(overdue["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "overdue"));
+        let open = get(&state, "/api/v1/requests?status=open&limit=1000")
+            .await
+            .json();
+        assert_eq!(
+            open["requests"].as_array().unwrap().len(),
+            250 - expected,
+            "{url}"
+        );
+        let stripe = get(
+            &state,
+            "/api/v1/requests?supplier=supplier:default/stripe&limit=1000",
+        )
+        .await
+        .json();
+        assert_eq!(stripe["requests"].as_array().unwrap().len(), 50, "{url}");
+        // The overview counts what is overdue without reading the rows.
+        let overview = get(&state, "/").await.text();
+        assert!(
+            overview.contains(&format!(">{expected}</div>")),
+            "{url}: the overdue count"
+        );
+        // The request page shows one page and links the next.
+        let list = get(&state, "/requests").await.text();
+        assert!(list.contains("rel=\"next\""), "{url}");
+        assert_eq!(
+            list.matches("<tr").count(),
+            101,
+            "{url}: a header and 100 rows"
+        );
+        // The supplier page shows the first 50 and links the rest.
+        let aws = get(&state, "/suppliers/aws").await.text();
+        assert!(aws.contains("All 200 requests to this supplier"), "{url}");
+        // Nonsense is refused, not ignored.
+        for bad in ["limit=0", "limit=1001", "cursor=oops", "status=lost"] {
+            let r = get(&state, &format!("/api/v1/requests?{bad}")).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        }
+        // The audit log, a page at a time (admins only).
+        let first = get(&state, "/api/v1/audit?limit=100").await.json();
+        assert_eq!(first["entries"].as_array().unwrap().len(), 100);
+        let next = first["next"].as_str().unwrap().to_owned();
+        let second = get(&state, &format!("/api/v1/audit?limit=1000&cursor={next}"))
+            .await
+            .json();
+        let total = first["entries"].as_array().unwrap().len()
+            + second["entries"].as_array().unwrap().len();
+        assert_eq!(
+            total,
+            state.db.audit_log(10_000).await.unwrap().len(),
+            "{url}"
+        );
+        assert!(second["next"].is_null());
+    }
+}
