@@ -63,6 +63,9 @@ pub struct Shared {
     /// Rendered results of the served version (a version never changes, so
     /// neither do they): supplier pages' analyses, what-if answers.
     pub cache: std::sync::Mutex<Cache>,
+    /// Request counts by filter: the second each was counted in, the
+    /// count, and whether a request is counting it afresh.
+    pub counts: std::sync::Mutex<std::collections::HashMap<String, (i64, i64, bool)>>,
 }
 
 /// Results computed from one landscape version, dropped when it is replaced.
@@ -104,6 +107,48 @@ impl Shared {
     /// The version being served.
     pub fn current(&self) -> Option<Arc<Snapshot>> {
         self.snapshot.read().ok().and_then(|s| s.clone())
+    }
+
+    /// How many requests a filter selects. Counting tens of thousands of
+    /// rows for every view of a busy dashboard would be most of its work,
+    /// so a count is reused for the rest of the second it was made in.
+    /// When it is older, one request counts afresh while the others, for
+    /// up to five seconds, use the last count instead of all counting at
+    /// once. This server's own changes start afresh at once; another
+    /// replica's show within a second or so.
+    pub async fn count_requests(&self, filter: &crate::db::RequestFilter) -> AppResult<i64> {
+        let key = format!("{filter:?}");
+        let now = self.now();
+        if let Ok(mut c) = self.counts.lock() {
+            if let Some((at, n, counting)) = c.get_mut(&key) {
+                if *at == now || (*counting && now - *at <= 5) {
+                    return Ok(*n);
+                }
+                *counting = true;
+            }
+        }
+        let counted = self.db.count_requests(filter).await;
+        if let Ok(mut c) = self.counts.lock() {
+            match &counted {
+                Ok(n) => {
+                    if c.len() >= 1024 {
+                        c.clear();
+                    }
+                    c.insert(key, (now, *n, false));
+                }
+                Err(_) => {
+                    c.remove(&key);
+                }
+            }
+        }
+        Ok(counted?)
+    }
+
+    /// Forgets every count: after this server changed requests.
+    pub fn requests_changed(&self) {
+        if let Ok(mut c) = self.counts.lock() {
+            c.clear();
+        }
     }
 
     /// Why the database cannot be written, if it cannot.
@@ -620,5 +665,6 @@ pub fn shared(settings: Settings, db: Db, access: Access) -> AppState {
         database: RwLock::new(None),
         report_html: RwLock::new(None),
         cache: std::sync::Mutex::new(Cache::default()),
+        counts: std::sync::Mutex::new(std::collections::HashMap::new()),
     })
 }

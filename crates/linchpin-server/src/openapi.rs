@@ -313,9 +313,9 @@ pub fn spec() -> Value {
             "/api/v1/history/{version}": { "get": op("The analysis results a version was recorded with", "200", "VersionResults", json!([path("version")])) },
             "/api/v1/tokens": { "get": op("Every token, without secrets (admin)", "200", "Tokens", json!([])), "post": new_token },
             "/api/v1/tokens/{id}": { "delete": revoke },
-            "/api/v1/audit": { "get": op("The audit log, newest first, a page at a time (admin); each change with what changed", "200", "Audit", json!([query("limit", "at most this many (1 to 1,000; 100 by default)"), query("cursor", "the `next` of the page before")])) },
+            "/api/v1/audit": { "get": op("The audit log, newest first, a page at a time (admin); each change with what changed", "200", "Audit", json!([query("limit", "at most this many (1 to 1,000; 50 by default)"), query("cursor", "the `next` of the page before")])) },
             "/api/v1/requests": {
-                "get": op("Continuity requests in due-date order, a page at a time: pass `next` back as `cursor` for the next page (null: no more)", "200", "Requests", json!([query("supplier", "a supplier ref"), query("status", "open, sent, received, reviewed or overdue"), query("limit", "at most this many (1 to 1,000; 100 by default)"), query("cursor", "where the page starts: the `next` of the page before")])),
+                "get": op("Continuity requests in due-date order, a page at a time: pass `next` back as `cursor` for the next page (null: no more)", "200", "Requests", json!([query("supplier", "a supplier ref"), query("status", "open, sent, received, reviewed or overdue"), query("limit", "at most this many (1 to 1,000; 50 by default)"), query("cursor", "where the page starts: the `next` of the page before")])),
                 "post": create
             },
             "/api/v1/requests/{id}": {

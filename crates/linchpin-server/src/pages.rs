@@ -119,7 +119,6 @@ pub async fn overview(
         .count();
     let today = state.today();
     let overdue = state
-        .db
         .count_requests(&crate::db::RequestFilter {
             status: Some("overdue".into()),
             today: today.to_string(),
@@ -147,87 +146,94 @@ pub async fn overview(
         s.report.findings.len(),
         if overdue > 0 { " error" } else { "" },
     );
-    b.push_str("<h2>The linchpins</h2><table><thead><tr><th>supplier</th><th>stops</th><th>degrades</th><th>breaches</th><th>statement</th><th>exit</th></tr></thead><tbody>");
-    for r in s.report.ranking.iter().filter(|r| r.tier == 1).take(25) {
-        let mut breaches: Vec<EntityId> = r
-            .outage
-            .breaches
+    // Everything below the cards depends on the version and the day only:
+    // rendered once per version and day, then shared.
+    let rest = state.cached(&s.version, &format!("overview:{}", s.today), || {
+        let mut b = String::new();
+        b.push_str("<h2>The linchpins</h2><table><thead><tr><th>supplier</th><th>stops</th><th>degrades</th><th>breaches</th><th>statement</th><th>exit</th></tr></thead><tbody>");
+        for r in s.report.ranking.iter().filter(|r| r.tier == 1).take(25) {
+            let mut breaches: Vec<EntityId> = r
+                .outage
+                .breaches
+                .iter()
+                .chain(&r.permanent.breaches)
+                .copied()
+                .collect();
+            breaches.sort();
+            breaches.dedup();
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                link(c, r.id),
+                r.stops
+                    .iter()
+                    .map(|x| link(c, x.function))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                r.degrades
+                    .iter()
+                    .map(|x| link(c, x.function))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                breaches
+                    .iter()
+                    .map(|&x| link(c, x))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                esc(&r.readiness.statement.describe()),
+                esc(&r.readiness.exit.describe()),
+            );
+        }
+        b.push_str("</tbody></table>");
+        b.push_str("<h2>Worst breaches</h2><table><thead><tr><th>scenario</th><th>function</th><th>down</th><th>tolerance</th></tr></thead><tbody>");
+        let mut worst: Vec<_> = s
+            .report
+            .scenarios
             .iter()
-            .chain(&r.permanent.breaches)
-            .copied()
+            .flat_map(|sc| {
+                sc.result
+                    .functions
+                    .iter()
+                    .filter(|f| f.breach)
+                    .map(move |f| (sc, f))
+            })
             .collect();
-        breaches.sort();
-        breaches.dedup();
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            link(c, r.id),
-            r.stops
-                .iter()
-                .map(|x| link(c, x.function))
-                .collect::<Vec<_>>()
-                .join(", "),
-            r.degrades
-                .iter()
-                .map(|x| link(c, x.function))
-                .collect::<Vec<_>>()
-                .join(", "),
-            breaches
-                .iter()
-                .map(|&x| link(c, x))
-                .collect::<Vec<_>>()
-                .join(", "),
-            esc(&r.readiness.statement.describe()),
-            esc(&r.readiness.exit.describe()),
-        );
-    }
-    b.push_str("</tbody></table>");
-    b.push_str("<h2>Worst breaches</h2><table><thead><tr><th>scenario</th><th>function</th><th>down</th><th>tolerance</th></tr></thead><tbody>");
-    let mut worst: Vec<_> = s
-        .report
-        .scenarios
-        .iter()
-        .flat_map(|sc| {
-            sc.result
-                .functions
-                .iter()
-                .filter(|f| f.breach)
-                .map(move |f| (sc, f))
-        })
-        .collect();
-    worst.sort_by_key(|(_, f)| (f.criticality, std::cmp::Reverse(f.down)));
-    for (sc, f) in worst.iter().take(10) {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td class=\"down\">{}</td><td>{}</td></tr>",
-            esc(&sc.title),
-            link(c, f.id),
-            f.down,
-            f.tolerance
-                .map(|t| t.to_string())
-                .unwrap_or_else(|| "—".into())
-        );
-    }
-    if worst.is_empty() {
-        b.push_str("<tr><td colspan=\"4\">No scenario breaches a tolerance.</td></tr>");
-    }
-    b.push_str("</tbody></table>");
-    b.push_str("<h2>Next 12 months</h2><table><thead><tr><th>date</th><th>what</th><th>supplier</th></tr></thead><tbody>");
-    for t in s.report.timeline.iter().take(15) {
-        let _ = write!(
-            b,
-            "<tr><td class=\"{}\">{}</td><td>{}{}</td><td>{}</td></tr>",
-            if t.overdue { "error" } else { "" },
-            t.date,
-            words(&format!("{:?}", t.kind)),
-            t.detail
-                .as_deref()
-                .map(|d| format!(" ({})", esc(d)))
-                .unwrap_or_default(),
-            link(c, t.supplier)
-        );
-    }
-    b.push_str("</tbody></table><p><a href=\"/report\">The full report</a> · <a href=\"/api/v1/openapi.json\">API</a> · <a href=\"/audit\">Audit log</a> · <a href=\"/tokens\">Tokens</a></p>");
+        worst.sort_by_key(|(_, f)| (f.criticality, std::cmp::Reverse(f.down)));
+        for (sc, f) in worst.iter().take(10) {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td class=\"down\">{}</td><td>{}</td></tr>",
+                esc(&sc.title),
+                link(c, f.id),
+                f.down,
+                f.tolerance
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "—".into())
+            );
+        }
+        if worst.is_empty() {
+            b.push_str("<tr><td colspan=\"4\">No scenario breaches a tolerance.</td></tr>");
+        }
+        b.push_str("</tbody></table>");
+        b.push_str("<h2>Next 12 months</h2><table><thead><tr><th>date</th><th>what</th><th>supplier</th></tr></thead><tbody>");
+        for t in s.report.timeline.iter().take(15) {
+            let _ = write!(
+                b,
+                "<tr><td class=\"{}\">{}</td><td>{}{}</td><td>{}</td></tr>",
+                if t.overdue { "error" } else { "" },
+                t.date,
+                words(&format!("{:?}", t.kind)),
+                t.detail
+                    .as_deref()
+                    .map(|d| format!(" ({})", esc(d)))
+                    .unwrap_or_default(),
+                link(c, t.supplier)
+            );
+        }
+        b.push_str("</tbody></table><p><a href=\"/report\">The full report</a> · <a href=\"/api/v1/openapi.json\">API</a> · <a href=\"/audit\">Audit log</a> · <a href=\"/tokens\">Tokens</a></p>");
+        b
+    });
+    b.push_str(&rest);
     Ok(page(
         "Overview",
         &frame(&state, Some(&p), &csrf, rejected.as_ref(), Some(&s)),
@@ -590,7 +596,7 @@ pub async fn supplier(
     } else {
         b.push_str(&crate::workflow::table(Some(&s), &requests, today));
         if more.is_some() {
-            let total = state.db.count_requests(&filter).await?;
+            let total = state.count_requests(&filter).await?;
             let _ = write!(
                 b,
                 "<p><a href=\"/requests?supplier={}\">All {total} requests to this supplier</a></p>",

@@ -30,7 +30,7 @@ pub async fn create(state: &AppState, p: &Principal, new: &NewRequest) -> AppRes
     require(p, Role::Editor)?;
     let s = snapshot(state)?;
     let (supplier, team) = validate_new(&s, new)?;
-    Ok(state
+    let id = state
         .db
         .create_request(
             &p.name,
@@ -40,7 +40,9 @@ pub async fn create(state: &AppState, p: &Principal, new: &NewRequest) -> AppRes
             team.as_deref(),
             state.now(),
         )
-        .await?)
+        .await?;
+    state.requests_changed();
+    Ok(id)
 }
 
 /// A reviewed request, its review, and the patch that writes it.
@@ -57,7 +59,7 @@ async fn reviewed_patch(state: &AppState, id: i64) -> AppResult<(Request, Review
 }
 
 /// Requests per page when a list does not say.
-pub const PAGE: usize = 100;
+pub const PAGE: usize = 50;
 /// The most requests one page may hold.
 pub const MAX_PAGE: usize = 1000;
 
@@ -197,7 +199,6 @@ pub async fn list(
         .requests_page(&filter, cursor.as_ref(), limit)
         .await?;
     let overdue = state
-        .db
         .count_requests(&crate::db::RequestFilter {
             status: Some("overdue".into()),
             ..filter.clone()
@@ -569,11 +570,12 @@ pub async fn change_request(
         review: review.as_deref(),
         comment,
     };
-    if !state
+    let changed = state
         .db
         .change_request(&p.name, id, &update, state.now())
-        .await?
-    {
+        .await?;
+    state.requests_changed();
+    if !changed {
         return Err(AppError::NotFound(format!("no request #{id}")));
     }
     Ok(())
