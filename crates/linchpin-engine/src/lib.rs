@@ -35,4 +35,4 @@ pub use findings::{findings, Finding};
 pub use graph::{Edge, ImpactGraph};
 pub use propagate::{Propagator, State};
 pub use rank::{rank, SupplierRank};
-pub use whatif::{whatif, FailureSpec, FunctionImpact, Status, WhatIf};
+pub use whatif::{whatif, FailureSpec, Fallback, FunctionImpact, Status, WhatIf};

@@ -106,6 +106,24 @@ pub struct FunctionImpact {
     pub breach: bool,
     /// One shortest chain from the function to a failed entity (empty when up).
     pub path: Vec<EntityId>,
+    /// Where on that chain an alternative takes over (`anyOf`), in chain
+    /// order: what a function's shorter downtime is owed to.
+    pub fallbacks: Vec<Fallback>,
+}
+
+/// An alternative taking over on an explanation chain: `at` depends on
+/// `from` or any of its alternatives, `from` fails, and `at` switches to
+/// `to` after the group's switchover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fallback {
+    /// The entity that switches.
+    pub at: EntityId,
+    /// The option it was on (the active one).
+    pub from: EntityId,
+    /// The alternative it switches to.
+    pub to: EntityId,
+    /// How long the switch takes.
+    pub after: Dur,
 }
 
 /// The outcome of a what-if.
@@ -116,6 +134,21 @@ pub struct WhatIf {
     /// Every business function: down first, then degraded, then up; within
     /// a status by criticality, downtime and name.
     pub functions: Vec<FunctionImpact>,
+}
+
+impl Fallback {
+    /// The one wording every output uses, with entities named by `name`
+    /// (which escapes for its format): "payment-gateway switches from
+    /// stripe-payments to adyen-payments after 30m".
+    pub fn describe(&self, name: impl Fn(EntityId) -> String) -> String {
+        format!(
+            "{} switches from {} to {} after {}",
+            name(self.at),
+            name(self.from),
+            name(self.to),
+            self.after
+        )
+    }
 }
 
 /// The duration of one failed entity under a mode (DESIGN §2.4).
@@ -191,6 +224,12 @@ pub fn whatif_with(
                     .as_ref()
                     .map(|d| Dur::from(d.value));
                 let status = Status::of(state);
+                let path = match status {
+                    Status::Up => Vec::new(),
+                    Status::Down => down_chains.path(id.0),
+                    Status::Degraded => impaired_chains.path(id.0),
+                };
+                let fallbacks = fallbacks(graph, propagator, &path, status == Status::Down);
                 Some(FunctionImpact {
                     id,
                     criticality: f.criticality,
@@ -199,11 +238,8 @@ pub fn whatif_with(
                     impaired: state.impaired,
                     tolerance,
                     breach: tolerance.is_some_and(|t| state.down > t),
-                    path: match status {
-                        Status::Up => Vec::new(),
-                        Status::Down => down_chains.path(id.0),
-                        Status::Degraded => impaired_chains.path(id.0),
-                    },
+                    path,
+                    fallbacks,
                 })
             }
             _ => None,
@@ -223,6 +259,55 @@ pub fn whatif_with(
             })
     });
     WhatIf { failed, functions }
+}
+
+/// The alternatives that take over along a chain: for each step from an
+/// entity to the next, the `anyOf` group it passes through, if any, and
+/// the option that entity ends up on (the least of staying on the active
+/// option and each alternative plus the switchover, by down time for a
+/// chain of a stopped function, by impaired time otherwise).
+fn fallbacks(
+    graph: &ImpactGraph,
+    propagator: &Propagator,
+    path: &[EntityId],
+    down: bool,
+) -> Vec<Fallback> {
+    let value = |n: u32| {
+        let s = propagator.state(n);
+        if down {
+            s.down
+        } else {
+            s.impaired
+        }
+    };
+    let mut out = Vec::new();
+    for step in path.windows(2) {
+        let (at, next) = (step[0].0, step[1].0);
+        let Some(edge) = graph
+            .edges(at)
+            .iter()
+            .find(|e| e.count > 1 && e.impact != Impact::None && graph.targets(e).contains(&next))
+        else {
+            continue;
+        };
+        let targets = graph.targets(edge);
+        let mut best = (value(targets[0]), 0);
+        for (j, &t) in targets.iter().enumerate().skip(1) {
+            let v = edge.switchover.plus(value(t));
+            if v < best.0 {
+                best = (v, j);
+            }
+        }
+        if best.1 != 0 {
+            out.push(Fallback {
+                at: EntityId(at),
+                from: EntityId(targets[0]),
+                to: EntityId(targets[best.1]),
+                after: edge.switchover,
+            });
+        }
+    }
+    out
 }
 
 /// Shortest chains to the failures: one breadth-first search from the

@@ -49,6 +49,12 @@ pub fn whatif_json(
             "tolerance": f.tolerance.map(dur_json),
             "breach": f.breach,
             "path": f.path.iter().map(|&id| ref_of(catalog, id)).collect::<Vec<_>>(),
+            "fallbacks": f.fallbacks.iter().map(|fb| json!({
+                "at": ref_of(catalog, fb.at),
+                "from": ref_of(catalog, fb.from),
+                "to": ref_of(catalog, fb.to),
+                "after": dur_json(fb.after),
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }

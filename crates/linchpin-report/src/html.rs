@@ -589,7 +589,16 @@ fn scenarios(o: &mut String, r: &Report, c: &Catalog) {
             } else {
                 f.impaired
             };
-            let chain: Vec<String> = f.path.iter().map(|&id| name(c, id)).collect();
+            let mut chain = f
+                .path
+                .iter()
+                .map(|&id| name(c, id))
+                .collect::<Vec<_>>()
+                .join(" → ");
+            for fb in &f.fallbacks {
+                chain.push_str("; ");
+                chain.push_str(&fb.describe(|id| name(c, id)));
+            }
             let _ = writeln!(
                 o,
                 "<tr><td>{} <span class=\"legend\">{}</span></td><td class=\"{}\">{}{}</td><td class=\"num\">{how_long}</td><td class=\"num\">{}</td><td>{}</td><td class=\"chain\">{}</td></tr>",
@@ -600,7 +609,7 @@ fn scenarios(o: &mut String, r: &Report, c: &Catalog) {
                 if f.breach { " — <strong>breach</strong>" } else { "" },
                 f.tolerance.map_or("–".to_owned(), |t| t.to_string()),
                 downtime_bar(f.down, f.impaired, f.tolerance, scale),
-                chain.join(" → ")
+                chain
             );
         }
         o.push_str("</tbody>\n</table>\n");

@@ -94,6 +94,7 @@ impl serde::Serialize for ReportJson<'_> {
                     "functions": s.result.functions.iter().map(|f| json!({
                         "ref": r(c, f.id), "status": f.status.as_str(), "down": d(f.down), "impaired": d(f.impaired),
                         "tolerance": f.tolerance.map(d), "breach": f.breach, "path": refs(&f.path),
+                        "fallbacks": f.fallbacks.iter().map(|fb| json!({ "at": r(c, fb.at), "from": r(c, fb.from), "to": r(c, fb.to), "after": d(fb.after) })).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                 }))
             }),

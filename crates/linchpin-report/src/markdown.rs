@@ -231,7 +231,16 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
             } else {
                 f.impaired
             };
-            let chain: Vec<String> = f.path.iter().map(|&id| name(c, id)).collect();
+            let mut chain = f
+                .path
+                .iter()
+                .map(|&id| name(c, id))
+                .collect::<Vec<_>>()
+                .join(" → ");
+            for fb in &f.fallbacks {
+                chain.push_str("; ");
+                chain.push_str(&fb.describe(|id| name(c, id)));
+            }
             let _ = writeln!(
                 o,
                 "| {} ({}) | {}{} | {} | {} | {} |",
@@ -241,7 +250,7 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
                 if f.breach { " — **breach**" } else { "" },
                 dur(how_long),
                 f.tolerance.map_or("–".into(), dur),
-                chain.join(" → ")
+                chain
             );
         }
         o.push('\n');

@@ -893,6 +893,10 @@ pub async fn whatif(
                 f.tolerance.map(|t| t.to_string()).unwrap_or_else(|| "—".into()),
                 if f.breach { "<span class=\"error\">breach</span>" } else { "within" },
                 chain(c, &f.path)
+                    + &f.fallbacks
+                        .iter()
+                        .map(|fb| format!("<br>{}", fb.describe(|id| link(c, id))))
+                        .collect::<String>()
             );
         }
         let up = result

@@ -1152,6 +1152,24 @@ async fn a_whatif_through_mutual_fallbacks_answers_at_once() {
         let page = get(&state, &format!("/whatif?fail=supplier:s1&{query}")).await;
         assert_eq!(page.status, StatusCode::OK, "{query}");
     }
+    // The explanation names the alternative that takes over, and when.
+    let r = get(&state, "/api/v1/whatif?fail=supplier:region-1&duration=2h")
+        .await
+        .json();
+    let g = &r["functions"][0];
+    assert_eq!(g["ref"], "businessfunction:default/g");
+    assert_eq!(g["down"]["seconds"], 900);
+    assert_eq!(
+        g["fallbacks"],
+        json!([{"at": "component:default/p", "from": "supplier:default/region-1", "to": "component:default/q", "after": {"seconds": 900, "text": "15m"}}])
+    );
+    let page = get(&state, "/whatif?fail=supplier:region-1&duration=2h")
+        .await
+        .text();
+    assert!(
+        page.contains("switches from"),
+        "the page names the fallback"
+    );
 }
 
 // ---- doors an attacker tries (issue: a team server you can trust) --------

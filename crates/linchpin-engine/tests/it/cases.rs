@@ -59,6 +59,10 @@ fn run_case(dir: &Path) -> String {
                     format!("via {}", path.join(" > "))
                 }
             );
+            for fb in &f.fallbacks {
+                let name = |id| catalog.entity(id).entity_ref.name.to_string();
+                let _ = writeln!(out, "    fallback: {}", fb.describe(name));
+            }
         }
     }
     out

@@ -155,6 +155,12 @@ fn human(catalog: &Catalog, title: Option<&str>, spec: &FailureSpec, result: &Wh
         ));
         let chain: Vec<String> = f.path.iter().map(|&id| name(catalog, id)).collect();
         out.push_str(&format!("           why: {}\n", chain.join(" → ")));
+        for fb in &f.fallbacks {
+            out.push_str(&format!(
+                "           fallback: {}\n",
+                fb.describe(|id| name(catalog, id))
+            ));
+        }
     }
     let up = result
         .functions

@@ -997,7 +997,7 @@ fn serve_loses_nothing_it_acknowledged_when_killed() {
 
     // Back up on the same database: every acknowledged request is there.
     let (mut child, addr) = start_server(&webshop, &db);
-    let (status, text) = http(&addr, "GET", "/api/v1/requests", "").unwrap();
+    let (status, text) = http(&addr, "GET", "/api/v1/requests?limit=1000", "").unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(status, 200);
