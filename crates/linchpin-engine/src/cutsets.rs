@@ -23,8 +23,107 @@ pub struct FunctionCutSets {
     pub candidates: usize,
 }
 
-/// Cut sets of up to `max_size` suppliers for every critical function.
+/// Cut sets of up to `max_size` suppliers (1 to 4) for every critical
+/// function, bottom-up over the graph (see [`crate::families`]).
 pub fn cut_sets(catalog: &Catalog, graph: &ImpactGraph, max_size: usize) -> Vec<FunctionCutSets> {
+    let k = max_size.clamp(1, 4);
+    let functions: Vec<EntityId> = catalog
+        .iter()
+        .filter(|(_, e)| {
+            matches!(&e.spec, Spec::BusinessFunction(f) if f.criticality == Criticality::Critical)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let starts: Vec<u32> = functions.iter().map(|f| f.0).collect();
+    let nodes = graph.cone_of_all(&starts);
+    let is_supplier: Vec<bool> = (0..graph.len())
+        .map(|n| matches!(catalog.entity(EntityId(n as u32)).spec, Spec::Supplier(_)))
+        .collect();
+    let families = crate::families::families(graph, &nodes, &is_supplier, k);
+    let candidates = suppliers_reached(graph, &nodes, &is_supplier, &functions);
+    functions
+        .into_iter()
+        .zip(candidates)
+        .map(|(f, candidates)| {
+            let found: Vec<Vec<u32>> = families[f.0 as usize]
+                .iter()
+                .map(|s| s.items().to_vec())
+                .collect();
+            FunctionCutSets {
+                function: f,
+                sets: sorted(catalog, found),
+                candidates,
+            }
+        })
+        .collect()
+}
+
+/// How many suppliers each of `functions` depends on, directly or not:
+/// reachability as bit masks, 64 suppliers per pass over `nodes` (closed
+/// under dependencies, in evaluation order) — a cycle's nodes all reach
+/// the same suppliers.
+fn suppliers_reached(
+    graph: &ImpactGraph,
+    nodes: &[u32],
+    is_supplier: &[bool],
+    functions: &[EntityId],
+) -> Vec<usize> {
+    let suppliers: Vec<u32> = nodes
+        .iter()
+        .copied()
+        .filter(|&n| is_supplier[n as usize])
+        .collect();
+    let mut counts = vec![0usize; functions.len()];
+    let mut mask = vec![0u64; graph.len()];
+    let mut own = vec![0u64; graph.len()];
+    for chunk in suppliers.chunks(64) {
+        for (bit, &s) in chunk.iter().enumerate() {
+            own[s as usize] = 1 << bit;
+        }
+        let mut i = 0;
+        while i < nodes.len() {
+            let c = graph.component(nodes[i]);
+            let mut j = i + 1;
+            while j < nodes.len() && graph.component(nodes[j]) == c {
+                j += 1;
+            }
+            let group = &nodes[i..j];
+            for &v in group {
+                mask[v as usize] = 0;
+            }
+            let mut m = 0u64;
+            for &v in group {
+                m |= own[v as usize];
+                for e in graph.edges(v) {
+                    for &t in graph.targets(e) {
+                        m |= mask[t as usize];
+                    }
+                }
+            }
+            for &v in group {
+                mask[v as usize] = m;
+            }
+            i = j;
+        }
+        for (k, f) in functions.iter().enumerate() {
+            counts[k] += mask[f.0 as usize].count_ones() as usize;
+        }
+        for &s in chunk {
+            own[s as usize] = 0;
+        }
+    }
+    counts
+}
+
+/// The same cut sets by growing sets one supplier at a time over each
+/// function's cone and propagating each: the plain method, slow on large
+/// landscapes, kept as the oracle the property tests compare with.
+#[doc(hidden)]
+pub fn cut_sets_by_enumeration(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    max_size: usize,
+) -> Vec<FunctionCutSets> {
     let mut out = Vec::new();
     for (f, entity) in catalog.iter() {
         let Spec::BusinessFunction(spec) = &entity.spec else {
@@ -95,36 +194,50 @@ pub fn cut_sets(catalog: &Catalog, graph: &ImpactGraph, max_size: usize) -> Vec<
             }
             frontier = next;
         }
-        let mut sets: Vec<Vec<EntityId>> = found
-            .into_iter()
-            .map(|s| {
-                let mut ids: Vec<EntityId> = s.into_iter().map(EntityId).collect();
-                ids.sort_by(|a, b| {
-                    catalog
-                        .entity(*a)
-                        .entity_ref
-                        .cmp(&catalog.entity(*b).entity_ref)
-                });
-                ids
-            })
-            .collect();
-        sets.sort_by(|a, b| {
-            a.len().cmp(&b.len()).then_with(|| {
-                let names = |s: &Vec<EntityId>| {
-                    s.iter()
-                        .map(|id| catalog.entity(*id).entity_ref.to_string())
-                        .collect::<Vec<_>>()
-                };
-                names(a).cmp(&names(b))
-            })
-        });
         out.push(FunctionCutSets {
             function: f,
-            sets,
+            sets: sorted(catalog, found),
             candidates: candidates.len(),
         });
     }
     out
+}
+
+/// Each set's members by ref, and the sets smallest first, then by refs
+/// as written — compared through each supplier's precomputed rank in
+/// either order, not by formatting refs for every comparison.
+fn sorted(catalog: &Catalog, found: Vec<Vec<u32>>) -> Vec<Vec<EntityId>> {
+    let mut members: Vec<u32> = found.iter().flatten().copied().collect();
+    members.sort_unstable();
+    members.dedup();
+    let mut by_ref = members.clone();
+    by_ref.sort_by(|a, b| {
+        catalog
+            .entity(EntityId(*a))
+            .entity_ref
+            .cmp(&catalog.entity(EntityId(*b)).entity_ref)
+    });
+    let mut by_text: Vec<(String, u32)> = members
+        .iter()
+        .map(|&m| (catalog.entity(EntityId(m)).entity_ref.to_string(), m))
+        .collect();
+    by_text.sort();
+    let rank = |order: &mut dyn Iterator<Item = u32>| -> std::collections::HashMap<u32, u32> {
+        order.enumerate().map(|(i, m)| (m, i as u32)).collect()
+    };
+    let ref_rank = rank(&mut by_ref.iter().copied());
+    let text_rank = rank(&mut by_text.iter().map(|(_, m)| *m));
+    let mut sets: Vec<(Vec<u32>, Vec<u32>)> = found
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by_key(|m| ref_rank[m]);
+            (s.iter().map(|m| text_rank[m]).collect(), s)
+        })
+        .collect();
+    sets.sort_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| a.0.cmp(&b.0)));
+    sets.into_iter()
+        .map(|(_, s)| s.into_iter().map(EntityId).collect())
+        .collect()
 }
 
 /// Whether `set` or any of its subsets is a found cut set.

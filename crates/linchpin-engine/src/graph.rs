@@ -155,6 +155,33 @@ impl ImpactGraph {
         cone
     }
 
+    /// Every node any of `starts` depends on, transitively, themselves
+    /// included, in evaluation order.
+    pub fn cone_of_all(&self, starts: &[u32]) -> Vec<u32> {
+        let mut seen = vec![false; self.len()];
+        let mut stack: Vec<u32> = Vec::new();
+        for &s in starts {
+            if !seen[s as usize] {
+                seen[s as usize] = true;
+                stack.push(s);
+            }
+        }
+        let mut cone = Vec::new();
+        while let Some(n) = stack.pop() {
+            cone.push(n);
+            for e in self.edges(n) {
+                for &t in self.targets(e) {
+                    if !seen[t as usize] {
+                        seen[t as usize] = true;
+                        stack.push(t);
+                    }
+                }
+            }
+        }
+        cone.sort_unstable_by_key(|&n| self.component(n));
+        cone
+    }
+
     /// The nodes that depend on `node` (each once per edge).
     pub fn dependents(&self, node: u32) -> &[u32] {
         &self.dependents[self.dependent_start[node as usize] as usize

@@ -21,6 +21,7 @@ pub mod concentration;
 pub mod cutsets;
 mod cycle;
 mod dur;
+mod families;
 pub mod findings;
 mod graph;
 mod propagate;

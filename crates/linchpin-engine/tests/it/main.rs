@@ -4,4 +4,5 @@
 
 mod bounded;
 mod cases;
+mod cutsets;
 mod laws;
