@@ -3,7 +3,9 @@
 # ENTITIES entities (default 10,000), 50 concurrent connections from wrk on
 # loopback for DURATION seconds each: a supplier page (HTML) and a what-if
 # API call (JSON). Prints wrk's latency distribution (p50 … p99), errors, and
-# the server's resident memory afterwards.
+# the server's resident memory afterwards. Then the busy-database case:
+# bench/serve-lists.sh with 100,000 requests and 1,000 history versions
+# (the overview, a supplier page and the request lists).
 #
 # usage: bench/serve-load.sh [ENTITIES] [DURATION]
 set -euo pipefail
@@ -46,3 +48,6 @@ echo "== every supplier's what-if in turn"
 wrk -t2 -c50 -d"${duration}s" --latency -s "$work/rotate.lua" "$base/api/v1/whatif?fail=supplier:%s&duration=8h"
 echo "== resident memory of the server"
 grep -E 'VmRSS|VmHWM' "/proc/$pid/status"
+kill "$pid" 2>/dev/null || true
+echo "== a busy database (bench/serve-lists.sh)"
+bench/serve-lists.sh 100000 1000 "$duration" "$entities"
