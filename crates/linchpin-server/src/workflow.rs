@@ -159,7 +159,7 @@ pub fn table(s: Option<&Snapshot>, requests: &[Request], today: Date) -> String 
             esc(&r.kind),
             esc(&r.due),
             if st == "overdue" { "error" } else { "" },
-            st,
+            esc(st),
             esc(&team_name(s, r.team.as_deref()))
         );
     }
@@ -397,7 +397,7 @@ pub async fn detail(
         supplier_link(s.as_deref(), &r.supplier),
         esc(&r.due),
         if st == "overdue" { "error" } else { "" },
-        st,
+        esc(st),
         esc(r.team.as_deref().unwrap_or("—")),
         datetime(r.created_at),
         esc(&r.created_by),
@@ -1125,7 +1125,7 @@ pub async fn csv(State(state): State<AppState>) -> AppResult<Response> {
             csv_cell(&r.supplier),
             csv_cell(&r.kind),
             csv_cell(&r.due),
-            shown_status(&r, today),
+            csv_cell(shown_status(&r, today)),
             csv_cell(r.team.as_deref().unwrap_or("")),
             datetime(r.created_at),
             csv_cell(&r.created_by),
