@@ -136,20 +136,8 @@ impl Job<'_> {
             for (bit, &s) in batch.iter().enumerate() {
                 source_mask[s as usize] |= 1 << bit;
             }
-            let order = &active[..];
-            let mut i = 0;
-            while i < order.len() {
-                let c = graph.component(order[i]);
-                let mut j = i + 1;
-                while j < order.len() && graph.component(order[j]) == c {
-                    j += 1;
-                }
-                let nodes = &order[i..j];
-                if nodes.len() == 1 && !graph.is_cyclic(nodes[0]) {
-                    let v = nodes[0];
-                    let l = evaluate(graph, &lanes, &mut arena, &source_mask, v);
-                    lanes[v as usize] = l;
-                } else {
+            for nodes in graph.component_runs(&active) {
+                if graph.is_cycle(nodes) {
                     settle_cycle(
                         graph,
                         nodes,
@@ -158,8 +146,11 @@ impl Job<'_> {
                         &source_mask,
                         &mut cycles,
                     );
+                } else {
+                    let v = nodes[0];
+                    let l = evaluate(graph, &lanes, &mut arena, &source_mask, v);
+                    lanes[v as usize] = l;
                 }
-                i = j;
             }
             for &node in &active {
                 let l = &lanes[node as usize];

@@ -80,14 +80,7 @@ fn suppliers_reached(
         for (bit, &s) in chunk.iter().enumerate() {
             own[s as usize] = 1 << bit;
         }
-        let mut i = 0;
-        while i < nodes.len() {
-            let c = graph.component(nodes[i]);
-            let mut j = i + 1;
-            while j < nodes.len() && graph.component(nodes[j]) == c {
-                j += 1;
-            }
-            let group = &nodes[i..j];
+        for group in graph.component_runs(nodes) {
             for &v in group {
                 mask[v as usize] = 0;
             }
@@ -103,7 +96,6 @@ fn suppliers_reached(
             for &v in group {
                 mask[v as usize] = m;
             }
-            i = j;
         }
         for (k, f) in functions.iter().enumerate() {
             counts[k] += mask[f.0 as usize].count_ones() as usize;

@@ -148,28 +148,13 @@ pub(crate) fn families(
     k: usize,
 ) -> Vec<Family> {
     let mut out: Vec<Family> = vec![Vec::new(); graph.len()];
-    let mut in_component = vec![false; graph.len()];
-    let mut i = 0;
-    while i < nodes.len() {
-        let c = graph.component(nodes[i]);
-        let mut j = i + 1;
-        while j < nodes.len() && graph.component(nodes[j]) == c {
-            j += 1;
-        }
-        let group = &nodes[i..j];
-        if group.len() == 1 && !graph.is_cyclic(group[0]) {
+    for group in graph.component_runs(nodes) {
+        if graph.is_cycle(group) {
+            solve_cycle(graph, group, is_supplier, k, &mut out);
+        } else {
             let v = group[0];
             out[v as usize] = evaluate(graph, v, is_supplier, k, &|t, _| &out[t as usize]);
-        } else {
-            for &v in group {
-                in_component[v as usize] = true;
-            }
-            solve_cycle(graph, group, is_supplier, k, &in_component, &mut out);
-            for &v in group {
-                in_component[v as usize] = false;
-            }
         }
-        i = j;
     }
     out
 }
@@ -212,14 +197,12 @@ fn solve_cycle(
     group: &[u32],
     is_supplier: &[bool],
     k: usize,
-    in_component: &[bool],
     out: &mut [Family],
 ) {
     // Outer: links with a switchover read `outer`, from "always" down.
     let mut outer: Vec<Family> = vec![always(); group.len()];
     let positions: std::collections::HashMap<u32, usize> =
         group.iter().enumerate().map(|(i, &v)| (v, i)).collect();
-    let index = |v: u32| positions[&v];
     loop {
         // Inner: links without a switchover read `inner`, from "never" up.
         let mut inner: Vec<Family> = vec![Vec::new(); group.len()];
@@ -228,14 +211,10 @@ fn solve_cycle(
             for (gi, &v) in group.iter().enumerate() {
                 let next = {
                     let value = |t: u32, waits: bool| -> &Family {
-                        if in_component[t as usize] {
-                            if waits {
-                                &outer[index(t)]
-                            } else {
-                                &inner[index(t)]
-                            }
-                        } else {
-                            &out[t as usize]
+                        match positions.get(&t) {
+                            Some(&i) if waits => &outer[i],
+                            Some(&i) => &inner[i],
+                            None => &out[t as usize],
                         }
                     };
                     evaluate(graph, v, is_supplier, k, &value)

@@ -136,23 +136,7 @@ impl ImpactGraph {
     /// Every node `start` depends on, transitively, itself included, in
     /// evaluation order: the cone a question about `start` needs.
     pub fn cone(&self, start: u32) -> Vec<u32> {
-        let mut seen = vec![false; self.len()];
-        let mut stack = vec![start];
-        seen[start as usize] = true;
-        let mut cone = Vec::new();
-        while let Some(n) = stack.pop() {
-            cone.push(n);
-            for e in self.edges(n) {
-                for &t in self.targets(e) {
-                    if !seen[t as usize] {
-                        seen[t as usize] = true;
-                        stack.push(t);
-                    }
-                }
-            }
-        }
-        cone.sort_unstable_by_key(|&n| self.component(n));
-        cone
+        self.cone_of_all(&[start])
     }
 
     /// Every node any of `starts` depends on, transitively, themselves
@@ -180,6 +164,17 @@ impl ImpactGraph {
         }
         cone.sort_unstable_by_key(|&n| self.component(n));
         cone
+    }
+
+    /// `nodes` (in evaluation order) cut into their components: each run
+    /// of nodes of one component, a cycle or a single node.
+    pub fn component_runs<'a>(&'a self, nodes: &'a [u32]) -> impl Iterator<Item = &'a [u32]> + 'a {
+        nodes.chunk_by(move |&a, &b| self.component(a) == self.component(b))
+    }
+
+    /// Whether a run of [`ImpactGraph::component_runs`] is a cycle.
+    pub fn is_cycle(&self, run: &[u32]) -> bool {
+        run.len() > 1 || self.is_cyclic(run[0])
     }
 
     /// The nodes that depend on `node` (each once per edge).

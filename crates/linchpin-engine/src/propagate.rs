@@ -94,20 +94,12 @@ impl Propagator {
         reach.sort_unstable_by_key(|&n| graph.component(n));
 
         // Evaluate component by component, dependencies first.
-        let mut i = 0;
-        while i < reach.len() {
-            let c = graph.component(reach[i]);
-            let mut j = i + 1;
-            while j < reach.len() && graph.component(reach[j]) == c {
-                j += 1;
-            }
-            if j == i + 1 && !graph.is_cyclic(reach[i]) {
-                let n = reach[i];
-                self.values[n as usize] = self.evaluate(graph, n);
+        for run in graph.component_runs(&reach) {
+            if graph.is_cycle(run) {
+                self.settle_cycle(graph, run);
             } else {
-                self.settle_cycle(graph, &reach[i..j]);
+                self.values[run[0] as usize] = self.evaluate(graph, run[0]);
             }
-            i = j;
         }
         self.reach = reach;
     }

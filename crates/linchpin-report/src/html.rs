@@ -589,16 +589,7 @@ fn scenarios(o: &mut String, r: &Report, c: &Catalog) {
             } else {
                 f.impaired
             };
-            let mut chain = f
-                .path
-                .iter()
-                .map(|&id| name(c, id))
-                .collect::<Vec<_>>()
-                .join(" → ");
-            for fb in &f.fallbacks {
-                chain.push_str("; ");
-                chain.push_str(&fb.describe(|id| name(c, id)));
-            }
+            let chain = crate::explanation(f, |id| name(c, id));
             let _ = writeln!(
                 o,
                 "<tr><td>{} <span class=\"legend\">{}</span></td><td class=\"{}\">{}{}</td><td class=\"num\">{how_long}</td><td class=\"num\">{}</td><td>{}</td><td class=\"chain\">{}</td></tr>",

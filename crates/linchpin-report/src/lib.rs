@@ -22,3 +22,23 @@ pub use json::json;
 pub use markdown::markdown;
 pub use picture::{layout, reach_picture, Picture, PictureNode};
 pub use register::register_csv;
+
+/// A function's explanation in one line: its chain to a failed entity,
+/// then each fallback on it, entities named by `name` (which escapes for
+/// its format).
+pub fn explanation(
+    f: &linchpin_engine::FunctionImpact,
+    name: impl Fn(linchpin_model::EntityId) -> String,
+) -> String {
+    let mut out = f
+        .path
+        .iter()
+        .map(|&id| name(id))
+        .collect::<Vec<_>>()
+        .join(" → ");
+    for fb in &f.fallbacks {
+        out.push_str("; ");
+        out.push_str(&fb.describe(&name));
+    }
+    out
+}

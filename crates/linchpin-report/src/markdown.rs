@@ -231,16 +231,7 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
             } else {
                 f.impaired
             };
-            let mut chain = f
-                .path
-                .iter()
-                .map(|&id| name(c, id))
-                .collect::<Vec<_>>()
-                .join(" → ");
-            for fb in &f.fallbacks {
-                chain.push_str("; ");
-                chain.push_str(&fb.describe(|id| name(c, id)));
-            }
+            let chain = crate::explanation(f, |id| name(c, id));
             let _ = writeln!(
                 o,
                 "| {} ({}) | {}{} | {} | {} | {} |",

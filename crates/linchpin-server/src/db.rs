@@ -838,44 +838,11 @@ impl Db {
         after: Option<&Cursor>,
         limit: usize,
     ) -> Result<(Vec<Request>, Option<Cursor>), DbError> {
-        let mut sql = String::from(concat!(
-            "SELECT ",
-            request_columns!(),
-            " FROM requests WHERE 1 = 1"
-        ));
-        let mut binds: Vec<String> = Vec::new();
-        let mut bind = |sql: &mut String, clause: &str, value: String| {
-            binds.push(value);
-            sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
-        };
-        if let Some(s) = &filter.supplier {
-            bind(&mut sql, " AND supplier = ?", s.clone());
-        }
-        match filter.status.as_deref() {
-            None => {}
-            Some("overdue") => bind(
-                &mut sql,
-                " AND status IN ('open', 'sent') AND due < ?",
-                filter.today.clone(),
-            ),
-            Some(s @ ("open" | "sent")) => {
-                bind(&mut sql, " AND status = ?", s.to_owned());
-                bind(&mut sql, " AND due >= ?", filter.today.clone());
-            }
-            Some(s) => bind(&mut sql, " AND status = ?", s.to_owned()),
-        }
-        if let Some(d) = &filter.due_by {
-            bind(
-                &mut sql,
-                " AND status IN ('open', 'sent') AND due <= ?",
-                d.clone(),
-            );
-        }
-        if let Some(c) = after {
-            bind(&mut sql, " AND (due > ?", c.due.clone());
-            bind(&mut sql, " OR (due = ?", c.due.clone());
-            sql.push_str(&format!(" AND id > {}))", c.id));
-        }
+        let (clause, binds) = request_filter(filter, after);
+        let mut sql = format!(
+            "SELECT {} FROM requests WHERE 1 = 1{clause}",
+            request_columns!()
+        );
         // One more than asked tells whether another page follows.
         sql.push_str(&format!(" ORDER BY due, id LIMIT {}", limit + 1));
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -898,19 +865,8 @@ impl Db {
 
     /// How many requests a filter selects, counted by the database.
     pub async fn count_requests(&self, filter: &RequestFilter) -> Result<i64, DbError> {
-        let mut sql = String::from("SELECT COUNT(*) AS n FROM requests WHERE 1 = 1");
-        let mut binds: Vec<String> = Vec::new();
-        if let Some(s) = &filter.supplier {
-            binds.push(s.clone());
-            sql.push_str(&format!(" AND supplier = ${}", binds.len()));
-        }
-        if filter.status.as_deref() == Some("overdue") {
-            binds.push(filter.today.clone());
-            sql.push_str(&format!(
-                " AND status IN ('open', 'sent') AND due < ${}",
-                binds.len()
-            ));
-        }
+        let (clause, binds) = request_filter(filter, None);
+        let sql = format!("SELECT COUNT(*) AS n FROM requests WHERE 1 = 1{clause}");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in binds {
             query = query.bind(b);
@@ -1160,24 +1116,8 @@ impl Db {
 
     /// The latest audit entries, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<Audit>, DbError> {
-        let rows = sqlx::query(
-            "SELECT at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                Ok(Audit {
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    subject: r.try_get("subject")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?)
+        let (entries, _) = self.audit_page(None, limit.max(0) as usize).await?;
+        Ok(entries.into_iter().map(|(_, a)| a).collect())
     }
 }
 
@@ -1222,6 +1162,46 @@ impl Cursor {
             id: id.parse().ok()?,
         })
     }
+}
+
+/// The conditions of a filter (and where a page starts) as SQL to append
+/// after `WHERE 1 = 1`, with the values to bind in order.
+fn request_filter(filter: &RequestFilter, after: Option<&Cursor>) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut binds: Vec<String> = Vec::new();
+    let mut bind = |sql: &mut String, clause: &str, value: String| {
+        binds.push(value);
+        sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(s) = &filter.supplier {
+        bind(&mut sql, " AND supplier = ?", s.clone());
+    }
+    match filter.status.as_deref() {
+        None => {}
+        Some("overdue") => bind(
+            &mut sql,
+            " AND status IN ('open', 'sent') AND due < ?",
+            filter.today.clone(),
+        ),
+        Some(s @ ("open" | "sent")) => {
+            bind(&mut sql, " AND status = ?", s.to_owned());
+            bind(&mut sql, " AND due >= ?", filter.today.clone());
+        }
+        Some(s) => bind(&mut sql, " AND status = ?", s.to_owned()),
+    }
+    if let Some(d) = &filter.due_by {
+        bind(
+            &mut sql,
+            " AND status IN ('open', 'sent') AND due <= ?",
+            d.clone(),
+        );
+    }
+    if let Some(c) = after {
+        bind(&mut sql, " AND (due > ?", c.due.clone());
+        bind(&mut sql, " OR (due = ?", c.due.clone());
+        sql.push_str(&format!(" AND id > {}))", c.id));
+    }
+    (sql, binds)
 }
 
 /// What one change of a request sets; what is `None` stays.

@@ -47,21 +47,33 @@ async fn databases(dir: &Path, test: &str) -> Vec<String> {
     out
 }
 
-async fn start(dir: &Path, database: &str, today: Today) -> AppState {
-    prepare(&ServeOptions {
+/// How a test starts a server: two analysis threads, 64 KiB uploads,
+/// polling every second.
+fn options(
+    dir: &Path,
+    today: Today,
+    database: &str,
+    bind: &str,
+    public_url: Option<&str>,
+) -> ServeOptions {
+    ServeOptions {
         settings: Settings {
             dir: dir.to_path_buf(),
             today,
             threads: 2,
             max_upload: 64 * 1024,
-            bind: "127.0.0.1:0".parse().unwrap(),
-            public_url: None,
+            bind: bind.parse().unwrap(),
+            public_url: public_url.map(|u| linchpin_server::access::PublicUrl::parse(u).unwrap()),
         },
         database: database.to_owned(),
         poll: Duration::from_secs(1),
-    })
-    .await
-    .unwrap()
+    }
+}
+
+async fn start(dir: &Path, database: &str, today: Today) -> AppState {
+    prepare(&options(dir, today, database, "127.0.0.1:0", None))
+        .await
+        .unwrap()
 }
 
 fn today() -> Today {
@@ -491,18 +503,13 @@ async fn tokens_roles_sessions_and_csrf() {
     let editor = linchpin_server::create_token(&db, "ed", Role::Editor, 0)
         .await
         .unwrap();
-    let state = prepare(&ServeOptions {
-        settings: Settings {
-            dir: repo().join("examples/webshop"),
-            today: today(),
-            threads: 2,
-            max_upload: 1024,
-            bind: "0.0.0.0:0".parse().unwrap(),
-            public_url: None,
-        },
-        database: db.clone(),
-        poll: Duration::from_secs(1),
-    })
+    let state = prepare(&options(
+        &repo().join("examples/webshop"),
+        today(),
+        &db,
+        "0.0.0.0:0",
+        None,
+    ))
     .await
     .expect("with tokens, the server may listen beyond loopback");
 
@@ -648,18 +655,13 @@ async fn tokens_roles_sessions_and_csrf() {
 async fn without_tokens_the_server_stays_on_this_machine() {
     let tmp = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", tmp.path().join("open.db").display());
-    let err = prepare(&ServeOptions {
-        settings: Settings {
-            dir: repo().join("examples/webshop"),
-            today: today(),
-            threads: 1,
-            max_upload: 1024,
-            bind: "0.0.0.0:7878".parse().unwrap(),
-            public_url: None,
-        },
-        database: db,
-        poll: Duration::from_secs(1),
-    })
+    let err = prepare(&options(
+        &repo().join("examples/webshop"),
+        today(),
+        &db,
+        "0.0.0.0:7878",
+        None,
+    ))
     .await
     .err()
     .expect("refused");
@@ -1175,20 +1177,9 @@ async fn a_whatif_through_mutual_fallbacks_answers_at_once() {
 // ---- doors an attacker tries (issue: a team server you can trust) --------
 
 async fn start_with(dir: &Path, database: &str, bind: &str, public_url: Option<&str>) -> AppState {
-    prepare(&ServeOptions {
-        settings: Settings {
-            dir: dir.to_path_buf(),
-            today: today(),
-            threads: 1,
-            max_upload: 64 * 1024,
-            bind: bind.parse().unwrap(),
-            public_url: public_url.map(|u| linchpin_server::access::PublicUrl::parse(u).unwrap()),
-        },
-        database: database.to_owned(),
-        poll: Duration::from_secs(1),
-    })
-    .await
-    .unwrap()
+    prepare(&options(dir, today(), database, bind, public_url))
+        .await
+        .unwrap()
 }
 
 /// Revoking the last token once switched sign-in off: from then on anyone
@@ -1707,18 +1698,13 @@ async fn a_database_that_cannot_be_written_is_refused_then_reported() {
     let db = format!("sqlite://{}", file.display());
     // Make the database, then open it read-only.
     drop(start(&repo().join("examples/webshop"), &db, today()).await);
-    let err = prepare(&ServeOptions {
-        settings: Settings {
-            dir: repo().join("examples/webshop"),
-            today: today(),
-            threads: 1,
-            max_upload: 1024,
-            bind: "127.0.0.1:0".parse().unwrap(),
-            public_url: None,
-        },
-        database: format!("{db}?mode=ro"),
-        poll: Duration::from_secs(1),
-    })
+    let err = prepare(&options(
+        &repo().join("examples/webshop"),
+        today(),
+        &format!("{db}?mode=ro"),
+        "127.0.0.1:0",
+        None,
+    ))
     .await
     .err()
     .expect("a read-only database is refused");
@@ -1770,18 +1756,7 @@ async fn replicas_start_together_share_writes_and_record_each_version_once() {
     let tmp = tempfile::tempdir().unwrap();
     for url in databases(tmp.path(), "replicas").await {
         let dir = repo().join("examples/webshop");
-        let options = ServeOptions {
-            settings: Settings {
-                dir: dir.clone(),
-                today: today(),
-                threads: 1,
-                max_upload: 1024,
-                bind: "127.0.0.1:0".parse().unwrap(),
-                public_url: None,
-            },
-            database: url.clone(),
-            poll: Duration::from_secs(1),
-        };
+        let options = options(&dir, today(), &url, "127.0.0.1:0", None);
         let (a, b) = tokio::join!(prepare(&options), prepare(&options));
         let (a, b) = (
             a.unwrap_or_else(|e| panic!("{url}: {e}")),

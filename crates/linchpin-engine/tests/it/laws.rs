@@ -150,6 +150,27 @@ fn oracle(g: &G, failures: &[(usize, Dur)]) -> Vec<State> {
         .collect()
 }
 
+/// Every node's single unbounded failure, bit-parallel on `threads`
+/// threads, against the scalar propagation.
+fn batch_matches_scalar(g: &G, threads: usize) -> Result<(), TestCaseError> {
+    let c = catalog(g, &(0..g.n).collect::<Vec<_>>());
+    let graph = ImpactGraph::new(&c);
+    let sources: Vec<u32> = (0..g.n as u32).collect();
+    let all = vec![true; g.n];
+    let mut batch = vec![vec![State::default(); g.n]; g.n];
+    for (s, node, state) in single_failures(&graph, &sources, &all, threads) {
+        batch[s as usize][node as usize] = state;
+    }
+    let mut p = Propagator::new(&graph);
+    for s in 0..g.n {
+        p.run(&graph, &[(s as u32, Dur::INF)]);
+        for n in 0..g.n {
+            prop_assert_eq!(batch[s][n], p.state(n as u32), "source {}, node {}", s, n);
+        }
+    }
+    Ok(())
+}
+
 fn catalog(g: &G, order: &[usize]) -> Catalog {
     // `order[i]` is the node stored at position i.
     let mut position = vec![0; g.n];
@@ -337,21 +358,7 @@ proptest! {
     /// same fallback-dense graphs.
     #[test]
     fn bit_parallel_single_failures_match_on_fallback_cycles((g, _unit) in fallback_graph()) {
-        let c = catalog(&g, &(0..g.n).collect::<Vec<_>>());
-        let graph = ImpactGraph::new(&c);
-        let sources: Vec<u32> = (0..g.n as u32).collect();
-        let all = vec![true; g.n];
-        let mut batch = vec![vec![State::default(); g.n]; g.n];
-        for (s, node, state) in single_failures(&graph, &sources, &all, 2) {
-            batch[s as usize][node as usize] = state;
-        }
-        let mut p = Propagator::new(&graph);
-        for s in 0..g.n {
-            p.run(&graph, &[(s as u32, Dur::INF)]);
-            for n in 0..g.n {
-                prop_assert_eq!(batch[s][n], p.state(n as u32), "source {}, node {}", s, n);
-            }
-        }
+        batch_matches_scalar(&g, 2)?;
     }
 }
 
@@ -362,20 +369,6 @@ proptest! {
     /// only what its failures reach and leaves nothing behind for the next.
     #[test]
     fn passes_of_64_match_the_scalar_engine(g in large_graph(), threads in 1usize..3) {
-        let c = catalog(&g, &(0..g.n).collect::<Vec<_>>());
-        let graph = ImpactGraph::new(&c);
-        let sources: Vec<u32> = (0..g.n as u32).collect();
-        let all = vec![true; g.n];
-        let mut batch = vec![vec![State::default(); g.n]; g.n];
-        for (s, node, state) in single_failures(&graph, &sources, &all, threads) {
-            batch[s as usize][node as usize] = state;
-        }
-        let mut p = Propagator::new(&graph);
-        for s in 0..g.n {
-            p.run(&graph, &[(s as u32, Dur::INF)]);
-            for n in 0..g.n {
-                prop_assert_eq!(batch[s][n], p.state(n as u32), "source {}, node {}", s, n);
-            }
-        }
+        batch_matches_scalar(&g, threads)?;
     }
 }
