@@ -373,36 +373,27 @@ impl<'t> Sheet<'t> {
         self.rows.push((row, origin));
     }
 
+    /// The table's CSV file (the csv crate: CRLF after each row, a cell
+    /// quoted only when it must be; values never altered — this is the
+    /// regulator's format), and the line each row starts on.
     fn write(&self, origins: &mut HashMap<(String, u64), Origin>) -> (String, Vec<u8>) {
         let path = format!("reports/{}", self.table.file);
-        let mut out = String::with_capacity(64 + self.rows.len() * 96);
-        let header: Vec<&str> = self.table.columns.iter().map(|c| c.code.as_str()).collect();
-        out.push_str(&header.join(","));
-        out.push_str("\r\n");
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::with_capacity(64 + self.rows.len() * 96));
+        let header = self.table.columns.iter().map(|c| c.code.as_str());
+        // Writing to memory cannot fail: every row has the header's length.
+        let _ = w.write_record(header);
         let mut line: u64 = 2;
         for (row, origin) in &self.rows {
             origins.insert((path.clone(), line), *origin);
-            for (i, cell) in row.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_cell(&mut out, cell);
-                line += cell.matches('\n').count() as u64;
-            }
-            out.push_str("\r\n");
-            line += 1;
+            let _ = w.write_record(row);
+            line += 1 + row
+                .iter()
+                .map(|c| c.matches('\n').count() as u64)
+                .sum::<u64>();
         }
-        (path, out.into_bytes())
-    }
-}
-
-fn push_cell(out: &mut String, cell: &str) {
-    if cell.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&cell.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(cell);
+        (path, w.into_inner().unwrap_or_default())
     }
 }
 

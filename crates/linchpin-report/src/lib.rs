@@ -7,6 +7,7 @@
 #![deny(clippy::disallowed_methods)]
 
 pub mod contract;
+pub mod csv;
 mod data;
 pub mod graph;
 pub mod html;

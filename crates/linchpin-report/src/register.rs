@@ -6,14 +6,6 @@ use linchpin_engine::Dur;
 use linchpin_model::{Catalog, EntityId, Spec};
 use std::collections::BTreeMap;
 
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 fn dur(d: Dur) -> String {
     if d.is_inf() {
         "unbounded".into()
@@ -24,7 +16,7 @@ fn dur(d: Dur) -> String {
 
 /// The register as CSV (RFC 4180, a header row first).
 pub fn register_csv(r: &Report, c: &Catalog) -> String {
-    const HEADER: [&str; 30] = [
+    const HEADER: [&str; 31] = [
         "rank",
         "ref",
         "name",
@@ -55,17 +47,18 @@ pub fn register_csv(r: &Report, c: &Catalog) -> String {
         "contracts",
         "next_notice_deadline",
         "annual_cost",
+        "findings",
     ];
-    let mut out = HEADER.join(",");
-    out.push_str(",findings\n");
     let names = |ids: &mut dyn Iterator<Item = EntityId>| {
         ids.map(|id| c.entity(id).entity_ref.name.to_string())
             .collect::<Vec<_>>()
             .join("; ")
     };
-    for (i, x) in r.ranking.iter().enumerate() {
+    let rows = r.ranking.iter().enumerate().filter_map(|(i, x)| {
         let e = c.entity(x.id);
-        let Spec::Supplier(s) = &e.spec else { continue };
+        let Spec::Supplier(s) = &e.spec else {
+            return None;
+        };
         let reference = |r: &linchpin_model::EntityRef| r.to_string();
         let statement = s.continuity.as_ref().and_then(|k| k.statement.as_ref());
         let mut costs: BTreeMap<&str, f64> = BTreeMap::new();
@@ -182,17 +175,14 @@ pub fn register_csv(r: &Report, c: &Catalog) -> String {
                 .map(|(cur, amount)| format!("{amount:.0} {cur}"))
                 .collect::<Vec<_>>()
                 .join("; "),
+            r.findings
+                .iter()
+                .filter(|f| f.entity == x.id)
+                .map(|f| f.id)
+                .collect::<Vec<_>>()
+                .join("; "),
         ];
-        let findings: Vec<&str> = r
-            .findings
-            .iter()
-            .filter(|f| f.entity == x.id)
-            .map(|f| f.id)
-            .collect();
-        let mut line: Vec<String> = row.iter().map(|f| field(f)).collect();
-        line.push(field(&findings.join("; ")));
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    out
+        Some(row)
+    });
+    crate::csv::table(&HEADER, rows)
 }

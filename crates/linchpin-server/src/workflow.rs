@@ -1100,38 +1100,37 @@ pub async fn download(
     Ok(resp)
 }
 
-fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 /// `GET /requests.csv`.
 pub async fn csv(State(state): State<AppState>) -> AppResult<Response> {
     let today = state.today();
-    let mut out = String::from("id,supplier,kind,due,status,team,created,created_by,updated\r\n");
-    for r in state.db.requests(None).await? {
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{},{},{}\r\n",
-            r.id,
-            csv_cell(&r.supplier),
-            csv_cell(&r.kind),
-            csv_cell(&r.due),
-            csv_cell(shown_status(&r, today)),
-            csv_cell(r.team.as_deref().unwrap_or("")),
+    let requests = state.db.requests(None).await?;
+    let rows = requests.iter().map(|r| {
+        [
+            r.id.to_string(),
+            r.supplier.clone(),
+            r.kind.clone(),
+            r.due.clone(),
+            shown_status(r, today).to_owned(),
+            r.team.clone().unwrap_or_default(),
             datetime(r.created_at),
-            csv_cell(&r.created_by),
-            datetime(r.updated_at)
-        );
-    }
+            r.created_by.clone(),
+            datetime(r.updated_at),
+        ]
+    });
+    let out = linchpin_report::csv::table(
+        &[
+            "id",
+            "supplier",
+            "kind",
+            "due",
+            "status",
+            "team",
+            "created",
+            "created_by",
+            "updated",
+        ],
+        rows,
+    );
     let mut resp = (StatusCode::OK, out).into_response();
     let h = resp.headers_mut();
     h.insert(

@@ -176,14 +176,6 @@ fn human(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
     out
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 fn dur_csv(d: Dur) -> String {
     d.seconds()
         .map(|_| d.to_string())
@@ -191,10 +183,33 @@ fn dur_csv(d: Dur) -> String {
 }
 
 fn csv(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
-    let mut out = String::from("rank,ref,name,type,country,owner,tier,score,stops,degrades,outage_duration,outage_breaches,permanent_duration,permanent_breaches,statement,rto_adequate,escrow,exit,exit_within_tolerance,alternatives\n");
-    for (i, r) in ranking.iter().enumerate() {
+    const HEADER: [&str; 20] = [
+        "rank",
+        "ref",
+        "name",
+        "type",
+        "country",
+        "owner",
+        "tier",
+        "score",
+        "stops",
+        "degrades",
+        "outage_duration",
+        "outage_breaches",
+        "permanent_duration",
+        "permanent_breaches",
+        "statement",
+        "rto_adequate",
+        "escrow",
+        "exit",
+        "exit_within_tolerance",
+        "alternatives",
+    ];
+    let rows = ranking.iter().enumerate().filter_map(|(i, r)| {
         let e = catalog.entity(r.id);
-        let Spec::Supplier(s) = &e.spec else { continue };
+        let Spec::Supplier(s) = &e.spec else {
+            return None;
+        };
         let names = |v: &[Reach]| {
             v.iter()
                 .map(|x| catalog.entity(x.function).entity_ref.name.to_string())
@@ -241,9 +256,7 @@ fn csv(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
             opt(r.readiness.exit_within_tolerance),
             r.readiness.alternatives.to_string(),
         ];
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&row.join(","));
-        out.push('\n');
-    }
-    out
+        Some(fields)
+    });
+    linchpin_report::csv::table(&HEADER, rows)
 }
