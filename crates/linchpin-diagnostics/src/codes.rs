@@ -4,7 +4,35 @@
 //! Codes are stable: tools and baselines match on them. Add codes, never
 //! rename them.
 
-use crate::Severity;
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The landscape is wrong: `check` fails.
+    Error,
+    /// Probably a mistake; `check` fails only with `--fail-on warning`.
+    Warning,
+    /// Worth knowing; never fails a run.
+    Info,
+}
+
+impl Severity {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What a diagnostic code means.
 #[derive(Debug)]

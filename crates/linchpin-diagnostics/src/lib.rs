@@ -11,9 +11,8 @@
 pub mod codes;
 mod render;
 
+pub use codes::Severity;
 pub use render::{render_human, RenderOptions};
-
-use std::fmt;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,34 +123,6 @@ impl SourceMap {
             .map_or(file.text.len(), |&next| next as usize - 1);
         let l = &file.text[start..end];
         Some(l.strip_suffix('\r').unwrap_or(l))
-    }
-}
-
-/// How serious a diagnostic is.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The landscape is wrong: `check` fails.
-    Error,
-    /// Probably a mistake; `check` fails only with `--fail-on warning`.
-    Warning,
-    /// Worth knowing; never fails a run.
-    Info,
-}
-
-impl Severity {
-    /// The lower-case name used in every output format.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

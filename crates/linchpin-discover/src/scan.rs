@@ -285,8 +285,13 @@ pub fn scan_source_with_warnings(
         }
         FileType::Json => {
             // An SBOM's text is full of package URLs already counted.
-            if !scan_json(&mut c, text) {
-                scan_text(&mut c, text);
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(doc) if crate::sbom::is_sbom(&doc) => crate::sbom::scan_sbom(&mut c, &doc, text),
+                Ok(doc) => {
+                    scan_json(&mut c, &doc, text);
+                    scan_text(&mut c, text);
+                }
+                Err(_) => scan_text(&mut c, text),
             }
         }
         FileType::Terraform => {

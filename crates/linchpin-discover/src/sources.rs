@@ -458,21 +458,14 @@ fn external_name(c: &mut Collector<'_>, doc: &Node<'_>) {
     }
 }
 
-/// JSON files: SBOMs (see [`crate::sbom`]), OpenAPI / AsyncAPI servers.
-/// Returns whether the file was an SBOM (whose text need not be searched).
-pub fn scan_json(c: &mut Collector<'_>, text: &str) -> bool {
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
-        return false;
-    };
-    if crate::sbom::is_sbom(&doc) {
-        crate::sbom::scan_sbom(c, &doc, text);
-        return true;
-    }
+/// JSON documents that are OpenAPI / AsyncAPI descriptions: their servers
+/// (SBOMs have their own parser, `sbom`).
+pub fn scan_json(c: &mut Collector<'_>, doc: &serde_json::Value, text: &str) {
     let is_api = ["openapi", "swagger", "asyncapi"]
         .iter()
         .any(|k| doc.get(k).is_some());
     if !is_api {
-        return false;
+        return;
     }
     let line_of = |needle: &str| {
         text.lines()
@@ -492,5 +485,4 @@ pub fn scan_json(c: &mut Collector<'_>, text: &str) -> bool {
             c.url(u, Kind::ApiServer, line_of(u));
         }
     }
-    false
 }

@@ -420,24 +420,12 @@ pub fn export(catalog: &Catalog, options: &Options) -> Result<Register, String> 
     export_with(catalog, options, &Facts::new(catalog, reporting))
 }
 
-/// [`export`] and [`gaps`](crate::gaps::gaps) together, deriving the
-/// landscape's facts (the functions each supplier supports) once.
-pub fn export_with_gaps(
-    catalog: &Catalog,
-    options: &Options,
-) -> Result<(Register, Vec<Gap>), String> {
-    let reporting = reporting_entity(catalog).ok_or_else(no_keeper)?;
-    let facts = Facts::new(catalog, reporting);
-    let register = export_with(catalog, options, &facts)?;
-    Ok((register, crate::gaps::gaps_with(catalog, reporting, &facts)))
-}
-
-fn no_keeper() -> String {
+pub(crate) fn no_keeper() -> String {
     "no LegalEntity has `maintainsRegister: true`: the register needs the entity that keeps it"
         .to_owned()
 }
 
-fn export_with(
+pub(crate) fn export_with(
     catalog: &Catalog,
     options: &Options,
     facts: &Facts<'_>,

@@ -2,7 +2,9 @@
 //! lists months before filing day, and what `export` names before writing
 //! a register with holes.
 
-use crate::export::{provider_code, reporting_entity, Gap};
+use crate::export::{
+    export_with, no_keeper, provider_code, reporting_entity, Facts, Gap, Options, Register,
+};
 use crate::tables::tables;
 use linchpin_engine::Finding;
 use linchpin_model::{Catalog, Config, EntityId, Kind, Span, Spec};
@@ -381,4 +383,16 @@ pub fn findings(catalog: &Catalog, config: &Config) -> Vec<Finding> {
             }
         })
         .collect()
+}
+
+/// [`export`](crate::export::export) and [`gaps`] together, deriving the
+/// landscape's facts (the functions each supplier supports) once.
+pub fn export_with_gaps(
+    catalog: &Catalog,
+    options: &Options,
+) -> Result<(Register, Vec<Gap>), String> {
+    let reporting = reporting_entity(catalog).ok_or_else(no_keeper)?;
+    let facts = Facts::new(catalog, reporting);
+    let register = export_with(catalog, options, &facts)?;
+    Ok((register, gaps_with(catalog, reporting, &facts)))
 }

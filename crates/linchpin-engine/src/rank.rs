@@ -11,23 +11,11 @@
 
 use crate::batch;
 use crate::graph::ImpactGraph;
+pub use crate::readiness::Reach;
 use crate::readiness::{readiness, Readiness};
 use crate::whatif::{failure_duration, DurationSource, FailureSpec};
 use crate::Dur;
 use linchpin_model::{Catalog, Criticality, Date, EntityId, FailureMode, Spec};
-
-/// What a supplier's failure does to one function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reach {
-    /// The function.
-    pub function: EntityId,
-    /// Its criticality.
-    pub criticality: Criticality,
-    /// Down for `min(failure, down_cap)`.
-    pub down_cap: Dur,
-    /// Impaired for `min(failure, impaired_cap)`.
-    pub impaired_cap: Dur,
-}
 
 /// One mode of a supplier's failure.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,11 +1,23 @@
 //! A supplier's continuity evidence against its tier (DESIGN §2.5): the
 //! summary `rank` shows, and the facts readiness findings build on.
 
-use crate::rank::Reach;
 use crate::Dur;
 use linchpin_model::{
     Catalog, Criticality, Date, EntityId, EscrowVerification, Spec, SupplierType,
 };
+
+/// What a supplier's failure does to one function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    /// The function.
+    pub function: EntityId,
+    /// Its criticality.
+    pub criticality: Criticality,
+    /// Down for `min(failure, down_cap)`.
+    pub down_cap: Dur,
+    /// Impaired for `min(failure, impaired_cap)`.
+    pub impaired_cap: Dur,
+}
 
 /// The state of the continuity statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

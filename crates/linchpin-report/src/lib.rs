@@ -16,6 +16,7 @@ mod markdown;
 mod picture;
 pub mod playbook;
 mod register;
+pub mod view;
 
 pub use data::{Action, ActionGroup, Report, ScenarioRun, TimelineItem, TimelineKind};
 pub use html::html;

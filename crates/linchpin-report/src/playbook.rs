@@ -1,6 +1,6 @@
 //! The playbook: the page a team opens when a supplier goes dark.
 
-use crate::html::esc;
+use crate::view::esc;
 use linchpin_engine::whatif::{whatif_with, DurationSource};
 use linchpin_engine::{
     Dur, FailureSpec, Finding, ImpactGraph, Propagator, Status, SupplierRank, WhatIf,
@@ -454,7 +454,7 @@ pub fn playbook_markdown(p: &Playbook, c: &Catalog) -> String {
     if !k.links.is_empty() {
         o.push_str("## Contacts and links\n\n");
         for (t, u) in &k.links {
-            match crate::html::safe_href(u) {
+            match crate::view::safe_href(u) {
                 Some(u) => {
                     let _ = writeln!(o, "- [{t}]({u})");
                 }
@@ -566,7 +566,7 @@ pub fn playbook_html_fragment(p: &Playbook, c: &Catalog, heading: &str, max_rows
     if !k.links.is_empty() {
         o.push_str("<h4>Contacts and links</h4>\n<ul>\n");
         for (t, u) in &k.links {
-            match crate::html::safe_href(u) {
+            match crate::view::safe_href(u) {
                 Some(u) => {
                     let _ = writeln!(
                         o,
@@ -606,7 +606,7 @@ pub fn playbook_html(p: &Playbook, c: &Catalog) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
         esc(&format!("Playbook: {}", c.entity(p.supplier).display_name())),
-        crate::html::STYLE,
+        crate::view::STYLE,
         playbook_html_fragment(p, c, "h1", usize::MAX)
     )
 }

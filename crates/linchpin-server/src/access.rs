@@ -1,12 +1,14 @@
 //! Who may reach the server and from where: the access mode fixed at
 //! start, the checks against other sites (Host, Origin, Sec-Fetch-Site),
-//! where a sign-in may send the browser next, cookie attributes and the
-//! Content-Security-Policy. Pure functions over headers, so each door is
-//! tested on its own; `app::authenticate` applies them to every request.
+//! where a sign-in may send the browser next, cookie attributes, and the
+//! CSRF double-submit check. Pure functions over headers, so each door is
+//! tested on its own; `http::auth::authenticate` applies them to every
+//! request (the Content-Security-Policy is the views', which know the
+//! pages' scripts).
 
+use crate::domain::error::{AppError, AppResult};
 use axum::http::{header, HeaderMap, Method};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::OnceLock;
 
 /// Whether the server requires signing in. Fixed when the server starts
 /// and never changed while it runs: revoking the last token leaves a
@@ -214,30 +216,24 @@ pub fn cookie_attributes(public: Option<&PublicUrl>) -> &'static str {
     }
 }
 
-/// The Content-Security-Policy of every HTML response: nothing loads from
-/// anywhere; the only scripts that run are the project's own inline ones,
-/// named by their SHA-256; styles inline (the pages and pictures are
-/// self-contained); forms post only to this server; no framing.
-pub fn content_security_policy() -> &'static str {
-    static POLICY: OnceLock<String> = OnceLock::new();
-    POLICY.get_or_init(|| {
-        use base64::Engine as _;
-        use sha2::Digest as _;
-        let hashes: Vec<String> = [crate::html::SORT_SCRIPT, linchpin_report::html::SCRIPT]
-            .iter()
-            .map(|script| {
-                let digest = sha2::Sha256::digest(script.as_bytes());
-                format!(
-                    "'sha256-{}'",
-                    base64::engine::general_purpose::STANDARD.encode(digest)
-                )
-            })
-            .collect();
-        format!(
-            "default-src 'none'; script-src {}; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            hashes.join(" ")
-        )
-    })
+/// The CSRF value of this browser (double-submit cookie), in request extensions.
+#[derive(Debug, Clone)]
+pub struct Csrf(pub String);
+
+/// Checks a form's CSRF field against the browser's cookie.
+pub fn check_csrf(csrf: &Csrf, submitted: &str) -> AppResult<()> {
+    if !csrf.0.is_empty() && constant_eq(csrf.0.as_bytes(), submitted.as_bytes()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "the form is stale or came from another site (CSRF check); reload the page and try again".to_owned(),
+        ))
+    }
+}
+
+/// Compares in time that does not depend on where they differ.
+pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

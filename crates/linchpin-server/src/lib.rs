@@ -5,20 +5,21 @@
 //!
 //! The landscape files stay the truth: the server reads them, watches them,
 //! and turns reviewed statements into patches to them.
+//!
+//! Layers, each importing only those below it (ARCHITECTURE.md):
+//! `server` (start, reload, watch) → `http` (router, authentication,
+//! handlers) → `views` (markup) → `domain` (state, rules, snapshot,
+//! patches) → `access` and `db` (the access mode; storage).
 #![deny(clippy::disallowed_methods)]
 #![recursion_limit = "512"]
 
 pub mod access;
-pub mod api;
-pub mod app;
-pub mod charts;
 pub mod db;
-pub mod html;
-pub mod openapi;
-pub mod pages;
+pub mod domain;
+pub mod http;
 pub mod server;
-pub mod snapshot;
-pub mod workflow;
+pub mod views;
 
-pub use app::{app, shared, AppState, Settings, Today};
+pub use domain::state::{shared, AppState, Settings, Today};
+pub use http::router::app;
 pub use server::{create_token, prepare, reload, serve, ServeOptions};

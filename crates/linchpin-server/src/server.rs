@@ -3,9 +3,15 @@
 //! errors), and the listener.
 
 use crate::access::Access;
-use crate::app::{app, shared, AppState, Settings};
 use crate::db::{Db, Role, VersionRow};
-use crate::snapshot::{build, ready_count, tier_counts, Snapshot};
+use crate::domain::snapshot::build;
+use crate::domain::snapshot::ready_count;
+use crate::domain::snapshot::tier_counts;
+use crate::domain::snapshot::Snapshot;
+use crate::domain::state::shared;
+use crate::domain::state::AppState;
+use crate::domain::state::Settings;
+use crate::http::router::app;
 use linchpin_diagnostics::Severity;
 use linchpin_model::Kind;
 use std::path::Path;

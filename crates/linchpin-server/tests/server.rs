@@ -1094,7 +1094,7 @@ async fn a_reviewed_statement_can_be_committed_on_a_branch() {
     )
     .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
-    let doc = linchpin_server::openapi::spec();
+    let doc = linchpin_server::http::openapi::spec();
     conforms(&doc, "/api/v1/requests/{id}/branch", "post", &made);
     let branch = format!("linchpin/statement-{id}");
     assert_eq!(made.json()["branch"], branch);
@@ -1499,8 +1499,9 @@ fn any_review_value_patches_into_a_landscape_that_still_loads() {
     let tmp = tempfile::tempdir().unwrap();
     let land = tmp.path().join("landscape");
     copy_dir(&repo().join("examples/webshop"), &land);
-    let snapshot = linchpin_server::snapshot::build(&land, Date::parse("2026-11-26").unwrap(), 1)
-        .unwrap_or_else(|_| panic!("the example loads"));
+    let snapshot =
+        linchpin_server::domain::snapshot::build(&land, Date::parse("2026-11-26").unwrap(), 1)
+            .unwrap_or_else(|_| panic!("the example loads"));
     let baseline = linchpin_loader::load(&land, &Default::default())
         .unwrap()
         .diagnostics
@@ -1510,16 +1511,19 @@ fn any_review_value_patches_into_a_landscape_that_still_loads() {
         .run(
             &proptest::collection::vec(hostile_text(), 1..4),
             |certifications| {
-                let review = linchpin_server::workflow::Review {
+                let review = linchpin_server::domain::patch::Review {
                     received: "2026-11-20".into(),
                     valid_until: "2027-11-30".into(),
                     rto: Some("4h".into()),
                     rpo: None,
                     certifications: certifications.clone(),
                 };
-                let diff =
-                    linchpin_server::workflow::statement_patch(&snapshot, "mailchimp", &review)
-                        .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                let diff = linchpin_server::domain::patch::statement_patch(
+                    &snapshot,
+                    "mailchimp",
+                    &review,
+                )
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
                 let copy = tempfile::tempdir().unwrap();
                 copy_dir(&land, copy.path());
                 prop_assert!(apply(copy.path(), &diff), "{diff}");

@@ -2,10 +2,19 @@
 //! `--format json` (DESIGN §3.1) where there is one. Described by
 //! `/api/v1/openapi.json`.
 
-use crate::app::{require, AppError, AppResult, AppState};
 use crate::db::{Principal, Request, Role, Upload};
-use crate::pages::{failure_spec, parse_whatif_query, snapshot, WhatifQuery};
-use crate::workflow::{find_request, shown_status, NewRequest, Review};
+use crate::domain::error::AppError;
+use crate::domain::error::AppResult;
+use crate::domain::patch::Review;
+use crate::domain::requests::shown_status;
+use crate::domain::requests::NewRequest;
+use crate::domain::state::find_request;
+use crate::domain::state::require;
+use crate::domain::state::snapshot;
+use crate::domain::state::AppState;
+use crate::domain::whatif::failure_spec;
+use crate::domain::whatif::parse_whatif_query;
+use crate::domain::whatif::WhatifQuery;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -43,7 +52,11 @@ pub struct EntitiesQuery {
     limit: Option<usize>,
 }
 
-fn entity_json(s: &crate::snapshot::Snapshot, id: linchpin_model::EntityId, full: bool) -> Value {
+fn entity_json(
+    s: &crate::domain::snapshot::Snapshot,
+    id: linchpin_model::EntityId,
+    full: bool,
+) -> Value {
     let c = &s.loaded.catalog;
     let e = c.entity(id);
     let mut v = json!({
@@ -147,7 +160,7 @@ async fn run_whatif(state: &AppState, q: WhatifQuery) -> AppResult<Response> {
         spec.duration.map(|d| d.seconds())
     );
     let shared = state.clone();
-    let body = crate::app::analysis(move || {
+    let body = crate::domain::state::analysis(move || {
         shared.cached(&s.version, &key, || {
             let c = &s.loaded.catalog;
             let mut prop = Propagator::new(&s.graph);
@@ -179,7 +192,7 @@ pub async fn whatif_post(
     run_whatif(&state, q).await
 }
 
-fn finding_json(s: &crate::snapshot::Snapshot, f: &linchpin_engine::Finding) -> Value {
+fn finding_json(s: &crate::domain::snapshot::Snapshot, f: &linchpin_engine::Finding) -> Value {
     let e = s.loaded.catalog.entity(f.entity);
     json!({
         "id": f.id,
@@ -280,7 +293,7 @@ pub async fn requests(
     Query(q): Query<RequestsQuery>,
 ) -> AppResult<Json<Value>> {
     let today = state.today();
-    let (filter, cursor, limit) = crate::workflow::page_request(
+    let (filter, cursor, limit) = crate::domain::requests::page_request(
         q.supplier.as_deref(),
         q.status.as_deref(),
         q.limit,
@@ -303,7 +316,7 @@ pub async fn create_request(
     Extension(p): Extension<Principal>,
     Json(new): Json<NewRequest>,
 ) -> AppResult<Response> {
-    let id = crate::workflow::create(&state, &p, &new).await?;
+    let id = crate::domain::requests::create(&state, &p, &new).await?;
     let r = state
         .db
         .request(id)
@@ -348,12 +361,12 @@ pub async fn update_request(
     Path(id): Path<i64>,
     Json(change): Json<RequestChange>,
 ) -> AppResult<Json<Value>> {
-    let change = crate::workflow::Change {
+    let change = crate::domain::requests::Change {
         status: change.status,
         comment: change.comment,
         review: change.review,
     };
-    crate::workflow::change_request(&state, &p, id, &change).await?;
+    crate::domain::requests::change_request(&state, &p, id, &change).await?;
     request(State(state), Path(id)).await
 }
 
@@ -386,11 +399,11 @@ pub async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Json<Value>> {
     require(&p, Role::Admin)?;
-    let limit = q.limit.unwrap_or(crate::workflow::PAGE);
-    if !(1..=crate::workflow::MAX_PAGE).contains(&limit) {
+    let limit = q.limit.unwrap_or(crate::domain::requests::PAGE);
+    if !(1..=crate::domain::requests::MAX_PAGE).contains(&limit) {
         return Err(AppError::BadRequest(format!(
             "limit is 1 to {} entries per page",
-            crate::workflow::MAX_PAGE
+            crate::domain::requests::MAX_PAGE
         )));
     }
     let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {

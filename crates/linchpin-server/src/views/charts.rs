@@ -1,6 +1,6 @@
 //! Line charts as inline SVG: no script, prints well.
 
-use crate::html::esc;
+use crate::views::esc;
 use std::fmt::Write as _;
 
 /// A chart of several series over the same x (the landscape versions),

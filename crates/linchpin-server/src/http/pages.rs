@@ -1,30 +1,52 @@
-//! The dashboard's pages: server-rendered HTML, the same analyses as the
-//! report, live.
+//! The dashboard's pages (server-rendered HTML that works without
+//! JavaScript): overview, status, suppliers, functions, what-if, findings,
+//! trends, audit, tokens, sign-in.
 
-use crate::app::{check_csrf, require, AppError, AppResult, AppState, Csrf, SESSION_COOKIE};
-use crate::db::{Principal, Role};
-use crate::html::{csrf_field, datetime, esc, message, page, url_encode, Frame};
-use crate::snapshot::{ready_count, tier_counts, Snapshot};
+use crate::views::duration_text;
+use crate::views::mode_cell;
+use crate::views::name_of;
+use crate::views::status_cell;
+use crate::views::words;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use linchpin_diagnostics::Severity;
-use linchpin_engine::whatif::{failure_duration, whatif_with, FailureSpec, Status};
-use linchpin_engine::{Dur, Propagator};
-use linchpin_model::{Catalog, Duration, EntityId, FailureMode, Kind, Spec};
+use linchpin_engine::whatif::{failure_duration, whatif_with, Status};
+use linchpin_engine::Propagator;
+use linchpin_model::{EntityId, FailureMode, Kind, Spec};
 use serde::Deserialize;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-/// The served snapshot, or 503.
-pub fn snapshot(state: &AppState) -> AppResult<Arc<Snapshot>> {
-    state.current().ok_or(AppError::NoLandscape)
-}
+use crate::access::check_csrf;
+use crate::access::Csrf;
+use crate::db::Principal;
+use crate::db::Role;
+use crate::domain::error::AppError;
+use crate::domain::error::AppResult;
+use crate::domain::snapshot::ready_count;
+use crate::domain::snapshot::tier_counts;
+use crate::domain::snapshot::Snapshot;
+use crate::domain::state::require;
+use crate::domain::state::snapshot;
+use crate::domain::whatif::failure_spec;
+use crate::domain::whatif::parse_whatif_query;
+use crate::http::auth::SESSION_COOKIE;
+use crate::views::chain;
+use crate::views::csrf_field;
+use crate::views::datetime;
+use crate::views::link;
+use crate::views::page;
+use crate::views::url_encode;
+use crate::views::Frame;
+use crate::AppState;
+use linchpin_report::view::esc;
+use linchpin_report::view::message;
 
 /// A page in the frame, with the banner of a rejected newer version.
 pub fn render(
-    state: &crate::app::Shared,
+    state: &crate::domain::state::Shared,
     title: &str,
     principal: Option<&Principal>,
     csrf: &Csrf,
@@ -39,11 +61,11 @@ pub fn render(
     )
 }
 
-fn frame<'a>(
-    state: &crate::app::Shared,
+pub(crate) fn frame<'a>(
+    state: &crate::domain::state::Shared,
     principal: Option<&'a Principal>,
     csrf: &'a Csrf,
-    rejected: Option<&'a crate::snapshot::Rejected>,
+    rejected: Option<&'a crate::domain::snapshot::Rejected>,
     s: Option<&'a Snapshot>,
 ) -> Frame<'a> {
     Frame {
@@ -53,43 +75,6 @@ fn frame<'a>(
         version: s.map(|s| s.version.as_str()),
         database_problem: state.database_problem(),
     }
-}
-
-fn name_of(c: &Catalog, id: EntityId) -> String {
-    esc(c.entity(id).display_name())
-}
-
-/// A link to an entity's page where it has one.
-pub fn link(c: &Catalog, id: EntityId) -> String {
-    let e = c.entity(id);
-    let name = url_encode(&e.entity_ref.name);
-    match e.kind() {
-        Kind::Supplier => format!(
-            "<a href=\"/suppliers/{name}\">{}</a>",
-            esc(e.display_name())
-        ),
-        Kind::BusinessFunction => format!(
-            "<a href=\"/functions/{name}\">{}</a>",
-            esc(e.display_name())
-        ),
-        _ => format!(
-            "<span title=\"{}\">{}</span>",
-            esc(&e.entity_ref.to_string()),
-            esc(e.display_name())
-        ),
-    }
-}
-
-fn chain(c: &Catalog, path: &[EntityId]) -> String {
-    path.iter()
-        .map(|&id| link(c, id))
-        .collect::<Vec<_>>()
-        .join(" → ")
-}
-
-fn status_cell(s: Status) -> String {
-    let class = s.as_str();
-    format!("<td class=\"{class}\">{class}</td>")
 }
 
 /// `/`: the overview.
@@ -407,7 +392,7 @@ pub async fn signout(
     Form(f): Form<CsrfForm>,
 ) -> AppResult<Response> {
     check_csrf(&csrf, &f.csrf)?;
-    if let Some(s) = crate::app::cookie(&headers, SESSION_COOKIE) {
+    if let Some(s) = crate::http::auth::cookie(&headers, SESSION_COOKIE) {
         state.db.end_session(&s).await?;
     }
     let mut r = Redirect::to("/signin").into_response();
@@ -594,7 +579,7 @@ pub async fn supplier(
     if requests.is_empty() {
         b.push_str("<p class=\"muted\">No requests.</p>");
     } else {
-        b.push_str(&crate::workflow::table(Some(&s), &requests, today));
+        b.push_str(&crate::views::table(Some(&s), &requests, today));
         if more.is_some() {
             let total = state.count_requests(&filter).await?;
             let _ = write!(
@@ -756,62 +741,6 @@ pub async fn function(
     ))
 }
 
-/// The query of a what-if: `fail` (repeatable or comma-separated), `mode`, `duration`.
-#[derive(Debug, Default, Deserialize)]
-pub struct WhatifQuery {
-    /// Refs that fail.
-    #[serde(default)]
-    pub fail: Vec<String>,
-    /// `outage` or `permanent`.
-    pub mode: Option<String>,
-    /// An outage duration (`4h`).
-    pub duration: Option<String>,
-}
-
-/// Parses a what-if query against the snapshot.
-pub fn failure_spec(s: &Snapshot, q: &WhatifQuery) -> AppResult<FailureSpec> {
-    let c = &s.loaded.catalog;
-    let mut fail = Vec::new();
-    for text in q
-        .fail
-        .iter()
-        .flat_map(|f| f.split(','))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        let id = c.resolve(text).map_err(AppError::BadRequest)?;
-        if !fail.contains(&id) {
-            fail.push(id);
-        }
-    }
-    let mode = match q.mode.as_deref().unwrap_or("outage") {
-        "" | "outage" => FailureMode::Outage,
-        "permanent" => FailureMode::Permanent,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "mode `{other}` is neither `outage` nor `permanent`"
-            )))
-        }
-    };
-    let duration = match q
-        .duration
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(d) if mode == FailureMode::Outage => Some(
-            Duration::parse(d)
-                .map_err(|e| AppError::BadRequest(format!("invalid duration `{d}`: {e}")))?,
-        ),
-        _ => None,
-    };
-    Ok(FailureSpec {
-        fail,
-        mode,
-        duration,
-    })
-}
-
 /// `/whatif`: choose what fails; see what stops, for how long, and why.
 pub async fn whatif(
     State(state): State<AppState>,
@@ -854,7 +783,7 @@ pub async fn whatif(
     } else {
         let s2 = s.clone();
         let spec2 = spec.clone();
-        let (result, svg) = crate::app::analysis(move || {
+        let (result, svg) = crate::domain::state::analysis(move || {
             let c = &s2.loaded.catalog;
             let mut prop = Propagator::new(&s2.graph);
             let result = whatif_with(c, &s2.graph, &mut prop, &spec2);
@@ -907,47 +836,6 @@ pub async fn whatif(
         let _ = write!(b, "</tbody></table><p class=\"muted\">{up} other functions keep working.</p><h2>The picture</h2>{svg}");
     }
     Ok(render(&state, "What-if", Some(&p), &csrf, Some(&s), &b))
-}
-
-/// `fail=a&fail=b&mode=…` (repeated keys, which serde's form decoding does not take).
-pub fn parse_whatif_query(q: &str) -> WhatifQuery {
-    let mut out = WhatifQuery::default();
-    for pair in q.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = url_decode(v);
-        match k {
-            "fail" => out.fail.push(v),
-            "mode" => out.mode = Some(v),
-            "duration" => out.duration = Some(v),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Decodes `%XX` and `+`.
-pub fn url_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-                {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            x => out.push(x),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[derive(Deserialize)]
@@ -1055,7 +943,7 @@ pub async fn trends(
             t.trim_end_matches(" UTC").to_owned()
         })
         .collect();
-    b.push_str(&crate::charts::lines(
+    b.push_str(&crate::views::charts::lines(
         "Suppliers per tier",
         &labels,
         &[
@@ -1065,7 +953,7 @@ pub async fn trends(
             ("tier 4", "#8a94a6", series(&|v| v.tiers[3])),
         ],
     ));
-    b.push_str(&crate::charts::lines(
+    b.push_str(&crate::views::charts::lines(
         "Findings",
         &labels,
         &[
@@ -1078,7 +966,7 @@ pub async fn trends(
             ),
         ],
     ));
-    b.push_str(&crate::charts::lines(
+    b.push_str(&crate::views::charts::lines(
         "Tier 1–2 suppliers ready",
         &labels,
         &[
@@ -1134,18 +1022,6 @@ pub async fn audit(
     ))
 }
 
-/// `StatementExpires` → `statement expires`.
-fn words(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in camel.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
 /// `GET /tokens` (admin): who has access.
 pub async fn tokens(
     State(state): State<AppState>,
@@ -1156,7 +1032,7 @@ pub async fn tokens(
     tokens_page(&state, &p, &csrf, None).await
 }
 
-async fn tokens_page(
+pub(crate) async fn tokens_page(
     state: &AppState,
     p: &Principal,
     csrf: &Csrf,
@@ -1211,7 +1087,7 @@ pub async fn create_token(
     Form(f): Form<TokenForm>,
 ) -> AppResult<Html<String>> {
     check_csrf(&csrf, &f.csrf)?;
-    let token = crate::api::make_token(&state, &p, &f.name, &f.role).await?;
+    let token = crate::http::api::make_token(&state, &p, &f.name, &f.role).await?;
     tokens_page(&state, &p, &csrf, Some((f.name.trim(), &token))).await
 }
 
@@ -1229,25 +1105,8 @@ pub async fn revoke_token(
     Ok(Redirect::to("/tokens").into_response())
 }
 
-/// One mode of a supplier's failure as a function sees it: how long it is
-/// down (or impaired, with `cap` the reach's cap), and whether that breaches
-/// its tolerance.
-fn mode_cell(m: &linchpin_engine::rank::ModeImpact, function: EntityId, cap: Dur) -> String {
-    let shown = m.duration.min(cap);
-    if m.breaches.contains(&function) {
-        format!("{shown} <span class=\"error\">— breach</span>")
-    } else {
-        shown.to_string()
-    }
-}
-
-/// A duration as the pages show it: `—` when there is none.
-fn duration_text(d: Option<&linchpin_model::Spanned<Duration>>) -> String {
-    d.map_or_else(|| "—".to_owned(), |d| d.value.to_string())
-}
-
 /// The entity of `kind` a page's URL names, or a 404 that says what is missing.
-fn found<'s>(
+pub(crate) fn found<'s>(
     s: &'s Snapshot,
     kind: Kind,
     name: &str,

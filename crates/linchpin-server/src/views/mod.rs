@@ -1,12 +1,21 @@
-//! The page frame and small HTML helpers. Pages work without JavaScript;
-//! the one script only makes tables sortable.
-
-use crate::app::Csrf;
-use crate::db::Principal;
-use crate::snapshot::Rejected;
+//! The markup of the dashboard: the page frame and the small pieces pages
+//! share (links to entities, status cells, request tables, dates).
 use axum::response::Html;
-pub use linchpin_report::html::{esc, message};
+use linchpin_engine::whatif::Status;
+use linchpin_engine::Dur;
+use linchpin_model::{Catalog, Date, Duration, EntityId, Kind};
 use std::fmt::Write as _;
+
+use crate::access::Csrf;
+use crate::db::Principal;
+use crate::db::Request;
+use crate::domain::requests::shown_status;
+use crate::domain::snapshot::Rejected;
+use crate::domain::snapshot::Snapshot;
+use linchpin_report::view::esc;
+use std::sync::OnceLock;
+
+pub mod charts;
 
 const STYLE: &str = r#"
 :root { --ink:#1d2433; --muted:#5b6478; --line:#d9dee8; --down:#b3261e; --downbg:#f9dedc; --deg:#8a5300; --degbg:#fdebc8; --up:#1f6f43; --upbg:#e3f3e8; --accent:#2f5bd3; }
@@ -148,4 +157,150 @@ pub fn datetime(secs: i64) -> String {
     let d = epoch.add_days(secs.div_euclid(86_400) as i32);
     let rest = secs.rem_euclid(86_400);
     format!("{d} {:02}:{:02} UTC", rest / 3600, rest % 3600 / 60)
+}
+
+pub(crate) fn name_of(c: &Catalog, id: EntityId) -> String {
+    esc(c.entity(id).display_name())
+}
+
+/// A link to an entity's page where it has one.
+pub fn link(c: &Catalog, id: EntityId) -> String {
+    let e = c.entity(id);
+    let name = url_encode(&e.entity_ref.name);
+    match e.kind() {
+        Kind::Supplier => format!(
+            "<a href=\"/suppliers/{name}\">{}</a>",
+            esc(e.display_name())
+        ),
+        Kind::BusinessFunction => format!(
+            "<a href=\"/functions/{name}\">{}</a>",
+            esc(e.display_name())
+        ),
+        _ => format!(
+            "<span title=\"{}\">{}</span>",
+            esc(&e.entity_ref.to_string()),
+            esc(e.display_name())
+        ),
+    }
+}
+
+pub(crate) fn chain(c: &Catalog, path: &[EntityId]) -> String {
+    path.iter()
+        .map(|&id| link(c, id))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+pub(crate) fn status_cell(s: Status) -> String {
+    let class = s.as_str();
+    format!("<td class=\"{class}\">{class}</td>")
+}
+
+/// `StatementExpires` → `statement expires`.
+pub(crate) fn words(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// One mode of a supplier's failure as a function sees it: how long it is
+/// down (or impaired, with `cap` the reach's cap), and whether that breaches
+/// its tolerance.
+pub(crate) fn mode_cell(
+    m: &linchpin_engine::rank::ModeImpact,
+    function: EntityId,
+    cap: Dur,
+) -> String {
+    let shown = m.duration.min(cap);
+    if m.breaches.contains(&function) {
+        format!("{shown} <span class=\"error\">— breach</span>")
+    } else {
+        shown.to_string()
+    }
+}
+
+/// A duration as the pages show it: `—` when there is none.
+pub(crate) fn duration_text(d: Option<&linchpin_model::Spanned<Duration>>) -> String {
+    d.map_or_else(|| "—".to_owned(), |d| d.value.to_string())
+}
+
+pub(crate) fn supplier_link(s: Option<&Snapshot>, supplier: &str) -> String {
+    let name = supplier.rsplit('/').next().unwrap_or(supplier);
+    let title = s
+        .and_then(|s| s.find(&Kind::Supplier, name))
+        .map(|id| {
+            s.map(|s| s.loaded.catalog.entity(id).display_name().to_owned())
+                .unwrap_or_default()
+        })
+        .unwrap_or_else(|| supplier.to_owned());
+    format!(
+        "<a href=\"/suppliers/{}\">{}</a>",
+        url_encode(name),
+        esc(&title)
+    )
+}
+
+/// A team's display name (its ref when the landscape no longer has it).
+pub(crate) fn team_name(s: Option<&Snapshot>, team: Option<&str>) -> String {
+    let Some(team) = team else {
+        return String::new();
+    };
+    let name = team.rsplit('/').next().unwrap_or(team);
+    s.and_then(|s| {
+        s.find(&Kind::Group, name)
+            .map(|id| s.loaded.catalog.entity(id).display_name().to_owned())
+    })
+    .unwrap_or_else(|| team.to_owned())
+}
+
+/// Requests as an HTML table.
+pub fn table(s: Option<&Snapshot>, requests: &[Request], today: Date) -> String {
+    let mut b = String::from("<table><thead><tr><th data-sort>#</th><th data-sort>supplier</th><th data-sort>kind</th><th data-sort>due</th><th data-sort>status</th><th>team</th></tr></thead><tbody>");
+    for r in requests {
+        let st = shown_status(r, today);
+        let _ = write!(
+            b,
+            "<tr><td><a href=\"/requests/{0}\">#{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class=\"{4}\">{5}</td><td>{6}</td></tr>",
+            r.id,
+            supplier_link(s, &r.supplier),
+            esc(&r.kind),
+            esc(&r.due),
+            if st == "overdue" { "error" } else { "" },
+            esc(st),
+            esc(&team_name(s, r.team.as_deref()))
+        );
+    }
+    b.push_str("</tbody></table>");
+    b
+}
+
+/// The Content-Security-Policy of every HTML response: nothing loads from
+/// anywhere; the only scripts that run are the project's own inline ones,
+/// named by their SHA-256; styles inline (the pages and pictures are
+/// self-contained); forms post only to this server; no framing.
+pub fn content_security_policy() -> &'static str {
+    static POLICY: OnceLock<String> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let hashes: Vec<String> = [SORT_SCRIPT, linchpin_report::html::SCRIPT]
+            .iter()
+            .map(|script| {
+                let digest = sha2::Sha256::digest(script.as_bytes());
+                format!(
+                    "'sha256-{}'",
+                    base64::engine::general_purpose::STANDARD.encode(digest)
+                )
+            })
+            .collect();
+        format!(
+            "default-src 'none'; script-src {}; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            hashes.join(" ")
+        )
+    })
 }
