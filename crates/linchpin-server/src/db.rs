@@ -78,35 +78,119 @@ pub struct Principal {
     pub role: Role,
 }
 
-/// Roles, each allowing what the one before allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// Reads everything.
-    Viewer,
-    /// Also runs the workflow: requests, comments, uploads, reviews.
-    Editor,
-    /// Also manages tokens.
-    Admin,
+/// An enum stored as text: its names are written once, here, and read
+/// back strictly (a row holding another name is an error, not a default).
+macro_rules! text_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($(#[$vm])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The value written as `s`.
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The value as written.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// Every name, joined with `, ` (for messages).
+            pub fn names() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let text = String::deserialize(d)?;
+                $name::parse(&text).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "`{text}` is not one of {}",
+                        $name::names()
+                    ))
+                })
+            }
+        }
+    };
 }
 
-impl Role {
-    /// Every role as written.
-    pub const NAMES: &'static [&'static str] = &["viewer", "editor", "admin"];
-
-    /// Parses `viewer`, `editor` or `admin`.
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "viewer" => Some(Role::Viewer),
-            "editor" => Some(Role::Editor),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
+text_enum! {
+    /// Roles, each allowing what the one before allows.
+    pub enum Role {
+        /// Reads everything.
+        Viewer = "viewer",
+        /// Also runs the workflow: requests, comments, uploads, reviews.
+        Editor = "editor",
+        /// Also manages tokens.
+        Admin = "admin",
     }
+}
 
-    /// The role as written.
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
+text_enum! {
+    /// What a request asks a supplier for.
+    pub enum RequestKind {
+        /// A continuity statement.
+        Statement = "statement",
+        /// The verification of an escrow deposit.
+        EscrowVerification = "escrow-verification",
+        /// A test of the exit plan.
+        ExitTest = "exit-test",
+        /// A contract renewal.
+        Renewal = "renewal",
     }
+}
+
+text_enum! {
+    /// Where a request stands, as stored (`overdue` is derived from the due
+    /// date: [`Request::is_overdue`]).
+    pub enum RequestStatus {
+        /// Made, not yet sent.
+        Open = "open",
+        /// Sent to the supplier.
+        Sent = "sent",
+        /// The supplier's answer is in.
+        Received = "received",
+        /// A received statement was reviewed.
+        Reviewed = "reviewed",
+    }
+}
+
+/// A text column read as one of a [`text_enum!`]'s values.
+fn text_column<T>(
+    r: &AnyRow,
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error> {
+    let text: String = r.try_get(column)?;
+    parse(&text).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("`{text}` is not a value this server knows").into(),
+    })
 }
 
 /// One loaded landscape version with its analysis in numbers.
@@ -148,7 +232,7 @@ pub struct TokenInfo {
     /// Whose it is.
     pub name: String,
     /// Its role.
-    pub role: String,
+    pub role: Role,
     /// When it was made.
     pub created_at: i64,
     /// Whether it was revoked.
@@ -162,14 +246,14 @@ pub struct Request {
     pub id: i64,
     /// The supplier's ref.
     pub supplier: String,
-    /// `statement`, `escrow-verification`, `exit-test` or `renewal`.
-    pub kind: String,
+    /// What it asks for.
+    pub kind: RequestKind,
     /// Due date (`YYYY-MM-DD`).
     pub due: String,
     /// Owning team's ref.
     pub team: Option<String>,
-    /// `open`, `sent`, `received` or `reviewed`.
-    pub status: String,
+    /// Where it stands (as stored).
+    pub status: RequestStatus,
     /// Created (seconds since the epoch).
     pub created_at: i64,
     /// Last changed.
@@ -180,10 +264,23 @@ pub struct Request {
     pub review: Option<String>,
 }
 
-/// Request kinds.
-pub const REQUEST_KINDS: &[&str] = &["statement", "escrow-verification", "exit-test", "renewal"];
-/// Stored request statuses (`overdue` is derived from the due date).
-pub const REQUEST_STATUSES: &[&str] = &["open", "sent", "received", "reviewed"];
+impl Request {
+    /// Whether it is overdue on `today`: not yet answered and past its due
+    /// date.
+    pub fn is_overdue(&self, today: linchpin_model::Date) -> bool {
+        matches!(self.status, RequestStatus::Open | RequestStatus::Sent)
+            && linchpin_model::Date::parse(&self.due).is_ok_and(|d| d < today)
+    }
+
+    /// The status shown on `today`: the stored one, or `overdue`.
+    pub fn shown_status(&self, today: linchpin_model::Date) -> &'static str {
+        if self.is_overdue(today) {
+            "overdue"
+        } else {
+            self.status.as_str()
+        }
+    }
+}
 
 /// A comment on a request.
 #[derive(Debug, Clone, PartialEq)]
@@ -346,10 +443,9 @@ fn upload_of(r: &AnyRow) -> Result<Upload, sqlx::Error> {
 }
 
 fn principal_of(r: &AnyRow) -> Result<Principal, sqlx::Error> {
-    let role: String = r.try_get("role")?;
     Ok(Principal {
         name: r.try_get("name")?,
-        role: Role::parse(&role).unwrap_or(Role::Viewer),
+        role: text_column(r, "role", Role::parse)?,
     })
 }
 
@@ -357,10 +453,10 @@ fn request_of(r: &AnyRow) -> Result<Request, sqlx::Error> {
     Ok(Request {
         id: r.try_get("id")?,
         supplier: r.try_get("supplier")?,
-        kind: r.try_get("kind")?,
+        kind: text_column(r, "kind", RequestKind::parse)?,
         due: r.try_get("due")?,
         team: r.try_get("team")?,
-        status: r.try_get("status")?,
+        status: text_column(r, "status", RequestStatus::parse)?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
         created_by: r.try_get("created_by")?,
@@ -651,7 +747,7 @@ impl Db {
                 Ok(TokenInfo {
                     id: r.try_get("id")?,
                     name: r.try_get("name")?,
-                    role: r.try_get("role")?,
+                    role: text_column(r, "role", Role::parse)?,
                     created_at: r.try_get("created_at")?,
                     revoked: r.try_get::<i64, _>("revoked")? != 0,
                 })
@@ -761,7 +857,7 @@ impl Db {
         &self,
         actor: &str,
         supplier: &str,
-        kind: &str,
+        kind: RequestKind,
         due: &str,
         team: Option<&str>,
         now: i64,
@@ -769,7 +865,7 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query("INSERT INTO requests (supplier, kind, due, team, status, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, 'open', $5, $5, $6) RETURNING id")
             .bind(supplier)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(due)
             .bind(team.map(str::to_owned))
             .bind(now)
@@ -950,12 +1046,12 @@ impl Db {
         };
         let subject = format!("request:{id}");
         let status = if change.review.is_some() {
-            Some("reviewed")
+            Some(RequestStatus::Reviewed)
         } else {
             change.status
         };
         sqlx::query("UPDATE requests SET status = COALESCE($1, status), review = COALESCE($2, review), updated_at = $3 WHERE id = $4")
-            .bind(status.map(str::to_owned))
+            .bind(status.map(|s| s.as_str().to_owned()))
             .bind(change.review.map(str::to_owned))
             .bind(now)
             .bind(id)
@@ -1208,7 +1304,7 @@ fn request_filter(filter: &RequestFilter, after: Option<&Cursor>) -> (String, Ve
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RequestUpdate<'a> {
     /// A new status (not `reviewed`: that takes a review).
-    pub status: Option<&'a str>,
+    pub status: Option<RequestStatus>,
     /// A review of the received statement, as JSON.
     pub review: Option<&'a str>,
     /// A comment.
@@ -1234,4 +1330,30 @@ async fn audit(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RequestKind, RequestStatus, Role};
+
+    #[test]
+    fn stored_names_read_back_and_nothing_else_does() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(*r));
+        }
+        for k in RequestKind::ALL {
+            assert_eq!(RequestKind::parse(k.as_str()), Some(*k));
+        }
+        for s in RequestStatus::ALL {
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(serde_json::from_str::<RequestStatus>(&json).unwrap(), *s);
+        }
+        assert_eq!(RequestStatus::parse("overdue"), None);
+        let err = serde_json::from_str::<Role>("\"root\"").unwrap_err();
+        assert!(
+            err.to_string().contains("not one of viewer, editor, admin"),
+            "{err}"
+        );
+        assert!(Role::Viewer < Role::Editor && Role::Editor < Role::Admin);
+    }
 }

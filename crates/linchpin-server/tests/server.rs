@@ -947,7 +947,7 @@ async fn the_database_says_what_is_wrong_and_keeps_what_it_acknowledged() {
             .create_request(
                 "ann",
                 "supplier:default/aws",
-                "statement",
+                linchpin_server::db::RequestKind::Statement,
                 "2026-12-01",
                 None,
                 1,
@@ -1834,7 +1834,14 @@ async fn lists_come_a_page_at_a_time() {
             };
             state
                 .db
-                .create_request("ann", supplier, "renewal", &due, None, n as i64)
+                .create_request(
+                    "ann",
+                    supplier,
+                    linchpin_server::db::RequestKind::Renewal,
+                    &due,
+                    None,
+                    n as i64,
+                )
                 .await
                 .unwrap();
         }

@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::Principal;
 use crate::db::Request;
 use crate::db::Role;
-use crate::db::REQUEST_KINDS;
-use crate::db::REQUEST_STATUSES;
+use crate::db::{RequestKind, RequestStatus};
 use crate::domain::error::AppError;
 use crate::domain::error::AppResult;
 use crate::domain::git::commit_on_branch;
@@ -25,13 +24,13 @@ use crate::AppState;
 pub async fn create(state: &AppState, p: &Principal, new: &NewRequest) -> AppResult<i64> {
     require(p, Role::Editor)?;
     let s = snapshot(state)?;
-    let (supplier, team) = validate_new(&s, new)?;
+    let (supplier, kind, team) = validate_new(&s, new)?;
     let id = state
         .db
         .create_request(
             &p.name,
             &supplier,
-            &new.kind,
+            kind,
             new.due.trim(),
             team.as_deref(),
             state.now(),
@@ -74,9 +73,10 @@ pub fn page_request(
 ) -> AppResult<(crate::db::RequestFilter, Option<crate::db::Cursor>, usize)> {
     let status = status.filter(|s| !s.is_empty());
     if let Some(s) = status {
-        if s != "overdue" && !REQUEST_STATUSES.contains(&s) {
+        if s != "overdue" && RequestStatus::parse(s).is_none() {
             return Err(AppError::BadRequest(format!(
-                "status `{s}` is not one of open, sent, received, reviewed, overdue"
+                "status `{s}` is not one of {}, overdue",
+                RequestStatus::names()
             )));
         }
     }
@@ -103,26 +103,12 @@ pub fn page_request(
     Ok((filter, cursor, limit))
 }
 
-/// Whether a request is overdue: not yet received and past its due date.
-pub fn is_overdue(r: &Request, today: Date) -> bool {
-    matches!(r.status.as_str(), "open" | "sent") && Date::parse(&r.due).is_ok_and(|d| d < today)
-}
-
-/// The status shown: the stored one, or `overdue`.
-pub fn shown_status(r: &Request, today: Date) -> &str {
-    if is_overdue(r, today) {
-        "overdue"
-    } else {
-        &r.status
-    }
-}
-
 /// A new request as the API and the form give it.
 #[derive(Debug, Deserialize, Serialize)]
 pub struct NewRequest {
     /// The supplier (`supplier:acme` or `acme`).
     pub supplier: String,
-    /// One of [`REQUEST_KINDS`].
+    /// What it asks for: one of [`RequestKind`]'s names.
     pub kind: String,
     /// `YYYY-MM-DD`.
     pub due: String,
@@ -132,7 +118,10 @@ pub struct NewRequest {
 }
 
 /// Checks a new request against the landscape; returns the supplier's canonical ref.
-pub(crate) fn validate_new(s: &Snapshot, r: &NewRequest) -> AppResult<(String, Option<String>)> {
+pub(crate) fn validate_new(
+    s: &Snapshot,
+    r: &NewRequest,
+) -> AppResult<(String, RequestKind, Option<String>)> {
     let c = &s.loaded.catalog;
     let name = r.supplier.trim();
     let id = linchpin_model::EntityRef::parse(name, Some(Kind::Supplier), "default")
@@ -140,13 +129,13 @@ pub(crate) fn validate_new(s: &Snapshot, r: &NewRequest) -> AppResult<(String, O
         .and_then(|x| c.lookup(&x))
         .filter(|&id| c.entity(id).kind() == &Kind::Supplier)
         .ok_or_else(|| AppError::BadRequest(format!("no supplier `{name}` in the landscape")))?;
-    if !REQUEST_KINDS.contains(&r.kind.as_str()) {
-        return Err(AppError::BadRequest(format!(
+    let kind = RequestKind::parse(r.kind.trim()).ok_or_else(|| {
+        AppError::BadRequest(format!(
             "kind `{}` is not one of {}",
             r.kind,
-            REQUEST_KINDS.join(", ")
-        )));
-    }
+            RequestKind::names()
+        ))
+    })?;
     Date::parse(r.due.trim())
         .map_err(|e| AppError::BadRequest(format!("due date `{}`: {e}", r.due)))?;
     let team = match r.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -165,7 +154,7 @@ pub(crate) fn validate_new(s: &Snapshot, r: &NewRequest) -> AppResult<(String, O
             Some(c.entity(tid).entity_ref.to_string())
         }
     };
-    Ok((c.entity(id).entity_ref.to_string(), team))
+    Ok((c.entity(id).entity_ref.to_string(), kind, team))
 }
 
 /// The longest comment, through the forms and the API alike.
@@ -192,13 +181,17 @@ pub async fn change_request(
 ) -> AppResult<()> {
     require(p, Role::Editor)?;
     let r = find_request(state, id).await?;
-    if let Some(status) = &change.status {
-        if !REQUEST_STATUSES.contains(&status.as_str()) || status == "reviewed" {
-            return Err(AppError::BadRequest(format!(
-                "status `{status}` is not one of open, sent, received (a statement becomes reviewed through its review)"
-            )));
-        }
-    }
+    let status = match change.status.as_deref() {
+        None => None,
+        Some(text) => match RequestStatus::parse(text) {
+            Some(s) if s != RequestStatus::Reviewed => Some(s),
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "status `{text}` is not one of open, sent, received (a statement becomes reviewed through its review)"
+                )))
+            }
+        },
+    };
     let comment = match change.comment.as_deref().map(str::trim) {
         None => None,
         Some("") => None,
@@ -219,7 +212,9 @@ pub async fn change_request(
                     "a review makes the request reviewed; send it without a status".into(),
                 ));
             }
-            if r.kind != "statement" || !matches!(r.status.as_str(), "received" | "reviewed") {
+            if r.kind != RequestKind::Statement
+                || !matches!(r.status, RequestStatus::Received | RequestStatus::Reviewed)
+            {
                 return Err(AppError::BadRequest(
                     "only a received continuity statement can be reviewed".into(),
                 ));
@@ -228,7 +223,7 @@ pub async fn change_request(
         }
     };
     let update = crate::db::RequestUpdate {
-        status: change.status.as_deref(),
+        status,
         review: review.as_deref(),
         comment,
     };

@@ -6,7 +6,6 @@ use crate::db::{Principal, Request, Role, Upload};
 use crate::domain::error::AppError;
 use crate::domain::error::AppResult;
 use crate::domain::patch::Review;
-use crate::domain::requests::shown_status;
 use crate::domain::requests::NewRequest;
 use crate::domain::state::find_request;
 use crate::domain::state::require;
@@ -256,7 +255,7 @@ pub fn request_json(r: &Request, today: Date) -> Value {
         "kind": r.kind,
         "due": r.due,
         "team": r.team,
-        "status": shown_status(r, today),
+        "status": r.shown_status(today),
         "storedStatus": r.status,
         "createdAt": r.created_at,
         "updatedAt": r.updated_at,

@@ -1049,7 +1049,7 @@ pub(crate) async fn tokens_page(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             t.id,
             esc(&t.name),
-            esc(&t.role),
+            t.role,
             datetime(t.created_at),
             if t.revoked { "revoked" } else { "live" },
             if t.revoked {

@@ -18,8 +18,7 @@ use crate::access::check_csrf;
 use crate::access::Csrf;
 use crate::db::Principal;
 use crate::db::Role;
-use crate::db::REQUEST_KINDS;
-use crate::db::REQUEST_STATUSES;
+use crate::db::{RequestKind, RequestStatus};
 use crate::domain::error::AppError;
 use crate::domain::error::AppResult;
 use crate::domain::patch::Review;
@@ -27,7 +26,6 @@ use crate::domain::requests::branch_for;
 use crate::domain::requests::change_request;
 use crate::domain::requests::create;
 use crate::domain::requests::page_request;
-use crate::domain::requests::shown_status;
 use crate::domain::requests::Change;
 use crate::domain::requests::NewRequest;
 use crate::domain::requests::COMMENT_LIMIT;
@@ -149,7 +147,7 @@ pub async fn new_form(
         );
     }
     b.push_str("</select></label><label>Kind<select name=\"kind\">");
-    for k in REQUEST_KINDS {
+    for k in RequestKind::ALL {
         let _ = write!(b, "<option>{k}</option>");
     }
     let _ = write!(
@@ -212,11 +210,11 @@ pub async fn detail(
     let r = find_request(&state, id).await?;
     let today = state.today();
     let s = state.current();
-    let st = shown_status(&r, today);
+    let st = r.shown_status(today);
     let mut b = format!(
         "<h1>Request #{} — {}</h1><table><tbody><tr><th>supplier</th><td>{}</td></tr><tr><th>due</th><td>{}</td></tr><tr><th>status</th><td class=\"{}\">{}</td></tr><tr><th>team</th><td>{}</td></tr><tr><th>created</th><td>{} by {}</td></tr><tr><th>updated</th><td>{}</td></tr></tbody></table>",
         r.id,
-        esc(&r.kind),
+        r.kind,
         supplier_link(s.as_deref(), &r.supplier),
         esc(&r.due),
         if st == "overdue" { "error" } else { "" },
@@ -229,7 +227,10 @@ pub async fn detail(
     let editor = p.role >= Role::Editor;
     if editor {
         let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/status\" class=\"inline\">{}<label>Status<select name=\"status\">", r.id, csrf_field(&csrf));
-        for x in REQUEST_STATUSES.iter().filter(|x| **x != "reviewed") {
+        for x in RequestStatus::ALL
+            .iter()
+            .filter(|x| **x != RequestStatus::Reviewed)
+        {
             let _ = write!(
                 b,
                 "<option{}>{x}</option>",
@@ -238,7 +239,10 @@ pub async fn detail(
         }
         b.push_str("</select></label><button>Set status</button></form>");
     }
-    if r.kind == "statement" && editor && matches!(r.status.as_str(), "received" | "reviewed") {
+    if r.kind == RequestKind::Statement
+        && editor
+        && matches!(r.status, RequestStatus::Received | RequestStatus::Reviewed)
+    {
         let _ = write!(
             b,
             "<h2>Review the statement</h2><p class=\"muted\">What the supplier committed to. Reviewing produces the change to the landscape's YAML.</p><form method=\"post\" action=\"/requests/{}/review\" class=\"inline\">{}<label>Received<input type=\"date\" name=\"received\" required value=\"{today}\"></label><label>Valid until<input type=\"date\" name=\"valid_until\" required></label><label>RTO<input name=\"rto\" size=\"5\" placeholder=\"4h\"></label><label>RPO<input name=\"rpo\" size=\"5\" placeholder=\"1h\"></label><label>Certifications<input name=\"certifications\" placeholder=\"ISO22301, SOC2-Type2\"></label><button>Mark reviewed</button></form>",
@@ -246,7 +250,7 @@ pub async fn detail(
             csrf_field(&csrf)
         );
     }
-    if r.status == "reviewed" && r.review.is_some() {
+    if r.status == RequestStatus::Reviewed && r.review.is_some() {
         let _ = write!(b, "<p><a href=\"/requests/{}/patch\">Download the change to the landscape (patch)</a> — apply it with <code>git apply</code> in the landscape's repository.</p>", r.id);
         if editor && s.as_ref().is_some_and(|s| s.commit.is_some()) {
             let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/branch\" class=\"inline\">{}<button>Commit it on a branch</button><span class=\"muted\">a new branch <code>linchpin/statement-{}</code> from HEAD, for review; the working tree is not touched</span></form>", r.id, csrf_field(&csrf), r.id);
@@ -556,9 +560,9 @@ pub async fn csv(State(state): State<AppState>) -> AppResult<Response> {
         [
             r.id.to_string(),
             r.supplier.clone(),
-            r.kind.clone(),
+            r.kind.to_string(),
             r.due.clone(),
-            shown_status(r, today).to_owned(),
+            r.shown_status(today).to_owned(),
             r.team.clone().unwrap_or_default(),
             datetime(r.created_at),
             r.created_by.clone(),

@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 use crate::access::Csrf;
 use crate::db::Principal;
 use crate::db::Request;
-use crate::domain::requests::shown_status;
 use crate::domain::snapshot::Rejected;
 use crate::domain::snapshot::Snapshot;
 use linchpin_report::view::esc;
@@ -262,13 +261,13 @@ pub(crate) fn team_name(s: Option<&Snapshot>, team: Option<&str>) -> String {
 pub fn table(s: Option<&Snapshot>, requests: &[Request], today: Date) -> String {
     let mut b = String::from("<table><thead><tr><th data-sort>#</th><th data-sort>supplier</th><th data-sort>kind</th><th data-sort>due</th><th data-sort>status</th><th>team</th></tr></thead><tbody>");
     for r in requests {
-        let st = shown_status(r, today);
+        let st = r.shown_status(today);
         let _ = write!(
             b,
             "<tr><td><a href=\"/requests/{0}\">#{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class=\"{4}\">{5}</td><td>{6}</td></tr>",
             r.id,
             supplier_link(s, &r.supplier),
-            esc(&r.kind),
+            r.kind,
             esc(&r.due),
             if st == "overdue" { "error" } else { "" },
             esc(st),
