@@ -874,7 +874,97 @@ async fn a_reviewed_statement_becomes_a_patch_to_the_landscape() {
     assert_eq!(st.rto.unwrap().to_string(), "4h");
 }
 
-/// Applies a one-hunk unified diff (as written by the server) to a folder.
+/// Applies a unified diff (as the server writes it) to a folder with git,
+/// as a user would; whether it applied.
+fn apply(root: &Path, diff: &str) -> bool {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("git")
+        .args(["apply", "--whitespace=nowarn", "-"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(diff.as_bytes())
+        .unwrap();
+    child.wait().unwrap().success()
+}
+
+/// The statement goes where the file has `continuity` — whatever the
+/// indentation, with keys after it and comments around — and a `spec`
+/// written in flow style is refused rather than guessed at.
+#[test]
+fn a_statement_patch_follows_the_files_own_layout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let land = tmp.path();
+    std::fs::write(
+        land.join("suppliers.yaml"),
+        "apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n    name: four\nspec:\n    type: saas\n    continuity:\n        requested: 2026-10-01\n        statement:\n            received: 2025-01-01\n            validUntil: 2025-12-31\n\n    # the contract\n    contracts:\n        - reference: C-1\n---\napiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: plain\nspec:\n  type: saas\n# trailing comment\n---\napiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata: {name: flow}\nspec: {type: saas}\n",
+    )
+    .unwrap();
+    let snapshot =
+        linchpin_server::domain::snapshot::build(land, Date::parse("2026-11-26").unwrap(), 1)
+            .unwrap_or_else(|r| panic!("loads: {r:?}"));
+    let review = linchpin_server::domain::patch::Review {
+        received: "2026-11-20".into(),
+        valid_until: "2027-11-30".into(),
+        rto: Some("4h".into()),
+        rpo: None,
+        certifications: vec!["ISO 27001".into()],
+    };
+    for name in ["four", "plain"] {
+        let diff =
+            linchpin_server::domain::patch::statement_patch(&snapshot, name, &review).unwrap();
+        let copy = tempfile::tempdir().unwrap();
+        copy_dir(land, copy.path());
+        assert!(apply(copy.path(), &diff), "{diff}");
+        let loaded = linchpin_loader::load(copy.path(), &Default::default()).unwrap();
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .all(|d| d.severity != linchpin_diagnostics::Severity::Error),
+            "{:#?}\n{diff}",
+            loaded.diagnostics
+        );
+        let c = &loaded.catalog;
+        let id = c
+            .lookup(&linchpin_model::EntityRef::new(
+                linchpin_model::Kind::Supplier,
+                name,
+            ))
+            .unwrap();
+        let linchpin_model::Spec::Supplier(sp) = &c.entity(id).spec else {
+            panic!()
+        };
+        let continuity = sp.continuity.as_ref().unwrap();
+        let st = continuity.statement.as_ref().unwrap();
+        assert_eq!(
+            st.valid_until,
+            Some(Date::parse("2027-11-30").unwrap()),
+            "{diff}"
+        );
+        assert_eq!(st.certifications, ["ISO 27001"]);
+        if name == "four" {
+            assert!(
+                diff.contains("+            validUntil: 2027-11-30\n"),
+                "{diff}"
+            );
+            assert_eq!(
+                continuity.requested,
+                Some(Date::parse("2026-10-01").unwrap())
+            );
+            assert_eq!(sp.contracts.len(), 1, "the keys after it stay: {diff}");
+            assert!(!diff.contains("-    # the contract"), "{diff}");
+        }
+    }
+    let refused = linchpin_server::domain::patch::statement_patch(&snapshot, "flow", &review);
+    assert!(format!("{refused:?}").contains("flow style"), "{refused:?}");
+}
+
 /// A statement request to `supplier`, marked received; its id.
 async fn received_statement(state: &AppState, supplier: &str) -> i64 {
     let id = send_json(
@@ -897,45 +987,6 @@ async fn received_statement(state: &AppState, supplier: &str) -> i64 {
     )
     .await;
     id
-}
-
-fn apply(root: &Path, diff: &str) -> bool {
-    let mut lines = diff.lines();
-    let path = lines
-        .next()
-        .unwrap()
-        .trim_start_matches("--- a/")
-        .to_owned();
-    lines.next();
-    let hunk = lines.next().unwrap();
-    let start: usize = hunk.split(['-', ',']).nth(1).unwrap().parse().unwrap();
-    let file = root.join(&path);
-    let text = std::fs::read_to_string(&file).unwrap();
-    let mut old: Vec<&str> = text.lines().collect();
-    let (mut removed, mut added) = (Vec::new(), Vec::new());
-    let mut context_before = 0;
-    let mut seen_change = false;
-    for l in lines {
-        match l.chars().next() {
-            Some('-') => {
-                removed.push(&l[1..]);
-                seen_change = true;
-            }
-            Some('+') => {
-                added.push(&l[1..]);
-                seen_change = true;
-            }
-            Some(' ') if !seen_change => context_before += 1,
-            _ => {}
-        }
-    }
-    let at = start - 1 + context_before;
-    if old[at..at + removed.len()] != removed[..] {
-        return false;
-    }
-    old.splice(at..at + removed.len(), added);
-    std::fs::write(&file, old.join("\n") + "\n").unwrap();
-    true
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! A reviewed statement written into the landscape: the YAML change to the
 //! supplier's file, as a unified diff (the files stay the truth).
+use linchpin_loader::yaml::NodeKind;
 use linchpin_model::{Date, Duration, Kind, Spec};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -79,63 +80,105 @@ pub fn statement_patch(s: &Snapshot, supplier: &str, review: &Review) -> AppResu
     };
     let path = s.loaded.sources.path(e.span.file).to_owned();
     let text = &s.loaded.sources.get(e.span.file).text;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let at = (e.span.line as usize).saturating_sub(1).min(lines.len());
-    let is_sep = |l: &str| l.trim_end() == "---" || l.starts_with("--- ");
-    let doc_start = (0..at)
+    let edit = |what: &str| {
+        AppError::BadRequest(format!(
+            "{what} of `{supplier}` in {path}; edit the file by hand"
+        ))
+    };
+    // The supplier's document, parsed again with positions: where `spec`
+    // and its `continuity` start, at which indentation, and what follows.
+    let mut ignored = Vec::new();
+    let documents = linchpin_loader::yaml::parse_documents(
+        text,
+        e.span.file,
+        linchpin_loader::yaml::Limits::default(),
+        &mut ignored,
+    );
+    // The entity's position is its name's, inside its document: the last
+    // document that starts before it.
+    let doc = documents
+        .iter()
         .rev()
-        .find(|&i| is_sep(lines[i]))
-        .map_or(0, |i| i + 1);
-    let doc_end = (at..lines.len())
-        .find(|&i| is_sep(lines[i]))
-        .unwrap_or(lines.len());
-    let spec = (doc_start..doc_end)
-        .find(|&i| lines[i].trim_end() == "spec:")
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "cannot find `spec:` of `{supplier}` in {path}; edit the file by hand"
-            ))
-        })?;
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let blank = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
-    // The end of the spec block: the first line at indent 0 after it.
-    let spec_end = (spec + 1..doc_end)
-        .find(|&i| !blank(lines[i]) && indent(lines[i]) == 0)
-        .unwrap_or(doc_end);
-    let mut last = spec_end;
-    while last > spec + 1 && blank(lines[last - 1]) {
-        last -= 1;
+        .find(|d| (d.span.line, d.span.col) <= (e.span.line, e.span.col))
+        .ok_or_else(|| edit("cannot find the document"))?;
+    let NodeKind::Map(root) = &doc.kind else {
+        return Err(edit("cannot read the document"));
+    };
+    let spec_at = root
+        .iter()
+        .position(|(k, _)| k.as_scalar() == Some("spec"))
+        .ok_or_else(|| edit("cannot find `spec:`"))?;
+    let (spec_key, spec) = &root[spec_at];
+    let NodeKind::Map(entries) = &spec.kind else {
+        return Err(edit("`spec` is not a mapping"));
+    };
+    if spec.span.line == spec_key.span.line {
+        return Err(edit("`spec` is written in flow style (`{ … }`)"));
     }
-    let continuity = (spec + 1..spec_end).find(|&i| lines[i].trim_end() == "  continuity:");
-    let (from, to) = match continuity {
-        Some(start) => {
-            let end = (start + 1..spec_end)
-                .find(|&i| !blank(lines[i]) && indent(lines[i]) <= 2)
-                .unwrap_or(last);
-            (start, end)
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    // Line indexes (0-based) from here on. The document ends at its last
+    // line before the next document marker.
+    let doc_end = (doc.span.line as usize..lines.len())
+        .find(|&i| {
+            let l = lines[i].trim_end();
+            l == "---" || l.starts_with("--- ") || l == "..."
+        })
+        .unwrap_or(lines.len());
+    let line_of = |n: &linchpin_loader::yaml::Node<'_>| n.span.line as usize - 1;
+    // Where `spec` ends: at the document's next key, or the document's end.
+    let spec_end = root.get(spec_at + 1).map_or(doc_end, |(k, _)| line_of(k));
+    let blank = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
+    // A block's last line, leaving out trailing blank and comment lines.
+    let trim = |from: usize, to: usize| {
+        let mut to = to;
+        while to > from + 1 && blank(lines[to - 1]) {
+            to -= 1;
         }
-        None => (last, last),
+        to
+    };
+    let indent = entries
+        .first()
+        .map_or(spec_key.span.col as usize + 1, |(k, _)| {
+            k.span.col as usize - 1
+        });
+    let step = indent.saturating_sub(spec_key.span.col as usize - 1).max(1);
+    let continuity = entries
+        .iter()
+        .position(|(k, _)| k.as_scalar() == Some("continuity"));
+    let (from, to) = match continuity {
+        Some(at) => {
+            let start = line_of(&entries[at].0);
+            let end = entries.get(at + 1).map_or(spec_end, |(k, _)| line_of(k));
+            (start, trim(start, end))
+        }
+        None => {
+            let end = trim(line_of(spec_key), spec_end);
+            (end, end)
+        }
     };
     // Dates and durations are written from their parsed values, in
     // canonical form; free text through the YAML scalar emitter.
     review.check()?;
     let date = |s: &str| Date::parse(s).map_err(|e| AppError::BadRequest(e.to_string()));
     let duration = |s: &str| Duration::parse(s).map_err(|e| AppError::BadRequest(e.to_string()));
-    let mut block = String::from("  continuity:\n");
+    let pad = |level: usize| " ".repeat(indent + level * step);
+    let mut block = format!("{}continuity:\n", pad(0));
     if let Some(req) = sp.continuity.as_ref().and_then(|c| c.requested) {
-        let _ = writeln!(block, "    requested: {req}");
+        let _ = writeln!(block, "{}requested: {req}", pad(1));
     }
+    let _ = writeln!(block, "{}statement:", pad(1));
+    let _ = writeln!(block, "{}received: {}", pad(2), date(&review.received)?);
     let _ = writeln!(
         block,
-        "    statement:\n      received: {}\n      validUntil: {}",
-        date(&review.received)?,
+        "{}validUntil: {}",
+        pad(2),
         date(&review.valid_until)?
     );
     if let Some(rto) = &review.rto {
-        let _ = writeln!(block, "      rto: {}", duration(rto)?);
+        let _ = writeln!(block, "{}rto: {}", pad(2), duration(rto)?);
     }
     if let Some(rpo) = &review.rpo {
-        let _ = writeln!(block, "      rpo: {}", duration(rpo)?);
+        let _ = writeln!(block, "{}rpo: {}", pad(2), duration(rpo)?);
     }
     if !review.certifications.is_empty() {
         let items: Vec<String> = review
@@ -143,16 +186,20 @@ pub fn statement_patch(s: &Snapshot, supplier: &str, review: &Review) -> AppResu
             .iter()
             .map(|c| yaml_scalar(c.trim()))
             .collect();
-        let _ = writeln!(block, "      certifications: [{}]", items.join(", "));
+        let _ = writeln!(block, "{}certifications: [{}]", pad(2), items.join(", "));
     }
-    let mut old: Vec<String> = lines[from..to].iter().map(|l| (*l).to_owned()).collect();
-    if let Some(l) = old.last_mut() {
-        if !l.ends_with('\n') {
-            l.push('\n');
-        }
+    let mut after = String::with_capacity(text.len() + block.len());
+    after.extend(lines[..from].iter().copied());
+    if from > 0 && !lines[from - 1].ends_with('\n') {
+        after.push('\n');
     }
-    let new: Vec<String> = block.split_inclusive('\n').map(str::to_owned).collect();
-    Ok(unified_diff(&path, &lines, from, to, &old, &new))
+    after.push_str(&block);
+    after.extend(lines[to..].iter().copied());
+    Ok(similar::TextDiff::from_lines(text.as_str(), after.as_str())
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string())
 }
 
 /// A string as a YAML scalar that reads back as exactly that string, in a
@@ -181,51 +228,4 @@ pub fn yaml_scalar(text: &str) -> String {
     } else {
         serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
     }
-}
-
-/// One hunk replacing `lines[from..to]` by `new`, with three lines of context.
-pub(crate) fn unified_diff(
-    path: &str,
-    lines: &[&str],
-    from: usize,
-    to: usize,
-    old: &[String],
-    new: &[String],
-) -> String {
-    let ctx_start = from.saturating_sub(3);
-    let ctx_end = (to + 3).min(lines.len());
-    let before = &lines[ctx_start..from];
-    let after = &lines[to..ctx_end];
-    let old_len = before.len() + old.len() + after.len();
-    let new_len = before.len() + new.len() + after.len();
-    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
-    let start = |len: usize| if len == 0 { ctx_start } else { ctx_start + 1 };
-    let _ = writeln!(
-        out,
-        "@@ -{},{} +{},{} @@",
-        start(old_len),
-        old_len,
-        start(new_len),
-        new_len
-    );
-    let line = |out: &mut String, prefix: char, l: &str| {
-        out.push(prefix);
-        out.push_str(l);
-        if !l.ends_with('\n') {
-            out.push_str("\n\\ No newline at end of file\n");
-        }
-    };
-    for l in before {
-        line(&mut out, ' ', l);
-    }
-    for l in old {
-        line(&mut out, '-', l);
-    }
-    for l in new {
-        line(&mut out, '+', l);
-    }
-    for l in after {
-        line(&mut out, ' ', l);
-    }
-    out
 }

@@ -64,13 +64,13 @@ pub fn failure_spec(s: &Snapshot, q: &WhatifQuery) -> AppResult<FailureSpec> {
     })
 }
 
-/// `fail=a&fail=b&mode=…` (repeated keys, which serde's form decoding does not take).
+/// `fail=a&fail=b&mode=…` (repeated keys, which serde's form decoding does
+/// not take), decoded by the `url` crate's form parser.
 pub fn parse_whatif_query(q: &str) -> WhatifQuery {
     let mut out = WhatifQuery::default();
-    for pair in q.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = url_decode(v);
-        match k {
+    for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+        let v = v.into_owned();
+        match k.as_ref() {
             "fail" => out.fail.push(v),
             "mode" => out.mode = Some(v),
             "duration" => out.duration = Some(v),
@@ -78,29 +78,4 @@ pub fn parse_whatif_query(q: &str) -> WhatifQuery {
         }
     }
     out
-}
-
-/// Decodes `%XX` and `+`.
-pub fn url_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-                {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            x => out.push(x),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
