@@ -91,6 +91,33 @@ impl std::error::Error for LoadError {
     }
 }
 
+/// The files a load of `path` starts from, found the same way: every
+/// `*.yaml`/`*.yml` the walk finds below a folder (hidden and git-ignored
+/// paths skipped, any case of the extension) or the one file named, and
+/// the root's `linchpin.toml` when there is one. A watcher that looks at
+/// these sees what the loader would read, and nothing else.
+pub fn landscape_files(path: &Path) -> Vec<PathBuf> {
+    let Ok(canonical) = path.canonicalize() else {
+        return Vec::new();
+    };
+    let (root, mut files) = if canonical.is_dir() {
+        let mut sources = SourceMap::new();
+        let files = walk::find_files(&canonical, &mut sources, &mut Vec::new());
+        (canonical, files)
+    } else {
+        let root = canonical
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        (root, vec![canonical])
+    };
+    let config = root.join(config::FILE);
+    if config.is_file() {
+        files.push(config);
+    }
+    files
+}
+
 /// Loads the landscape at `path`: a folder (every `*.yaml`/`*.yml` below it,
 /// hidden and git-ignored paths skipped) or a single file. Location targets
 /// are followed in both cases, within the landscape root.

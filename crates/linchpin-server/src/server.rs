@@ -126,42 +126,24 @@ pub async fn reload(state: &AppState) -> Result<bool, String> {
     }
 }
 
-/// What identifies the landscape files' state: every YAML file and
-/// `linchpin.toml` with its size and time.
-#[allow(clippy::disallowed_methods)]
+/// What identifies the landscape files' state: every file the loader
+/// would start from (`linchpin_loader::landscape_files`: the same walk,
+/// `.gitignore` honoured) with its size and time. A database or log beside
+/// the landscape is not among them, so it never looks like a change.
+#[allow(clippy::disallowed_methods)] // the watcher's look at file times
 pub fn fingerprint(dir: &Path) -> Vec<(String, u64, u128)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') || name == "node_modules" || name == "target" {
-                continue;
-            }
-            let Ok(meta) = e.metadata() else { continue };
-            if meta.is_dir() {
-                stack.push(e.path());
-            } else if !(name.ends_with(".yaml")
-                || name.ends_with(".yml")
-                || name == "linchpin.toml")
-            {
-                // Only what the loader reads: a database or log beside the
-                // landscape must not look like a change.
-                continue;
-            } else {
-                let t = meta
-                    .modified()
-                    .ok()
-                    .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                out.push((e.path().to_string_lossy().into_owned(), meta.len(), t));
-            }
-        }
-    }
+    let mut out: Vec<(String, u64, u128)> = linchpin_loader::landscape_files(dir)
+        .into_iter()
+        .filter_map(|path| {
+            let meta = std::fs::metadata(&path).ok()?;
+            let t = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            Some((path.to_string_lossy().into_owned(), meta.len(), t))
+        })
+        .collect();
     out.sort();
     out
 }

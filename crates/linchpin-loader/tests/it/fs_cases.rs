@@ -86,6 +86,45 @@ fn hidden_and_git_ignored_paths_are_skipped() {
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 }
 
+/// What a watcher looks at is what the loader reads: the same walk (no
+/// hidden or git-ignored files, any case of the extension), the root's
+/// `linchpin.toml`, and nothing else beside them.
+#[test]
+fn landscape_files_are_what_the_loader_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("acme.yaml"), SUPPLIER).unwrap();
+    fs::write(
+        dir.path().join("Upper.YAML"),
+        SUPPLIER.replace("acme", "upper"),
+    )
+    .unwrap();
+    fs::write(dir.path().join("linchpin.toml"), "").unwrap();
+    fs::write(dir.path().join("linchpin.db"), "not a landscape").unwrap();
+    fs::create_dir(dir.path().join("generated")).unwrap();
+    fs::write(dir.path().join("generated/x.yaml"), "not: [valid").unwrap();
+    fs::write(dir.path().join(".gitignore"), "generated/\n").unwrap();
+    let names = |files: Vec<std::path::PathBuf>| -> Vec<String> {
+        let mut n: Vec<String> = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(
+        names(linchpin_loader::landscape_files(dir.path())),
+        ["Upper.YAML", "acme.yaml", "linchpin.toml"]
+    );
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.catalog.len(), 2, "{:?}", loaded.diagnostics);
+    assert_eq!(
+        names(linchpin_loader::landscape_files(
+            &dir.path().join("acme.yaml")
+        )),
+        ["acme.yaml", "linchpin.toml"]
+    );
+}
+
 #[test]
 fn a_single_file_is_a_landscape_and_its_locations_are_followed() {
     let dir = tempfile::tempdir().unwrap();
