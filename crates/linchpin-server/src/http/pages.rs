@@ -5,6 +5,7 @@
 use crate::views::duration_text;
 use crate::views::mode_cell;
 use crate::views::name_of;
+use crate::views::pages::{StatusPage, TokensPage};
 use crate::views::status_cell;
 use crate::views::words;
 use axum::extract::{Path, Query, State};
@@ -234,50 +235,12 @@ pub async fn status(
 ) -> Html<String> {
     let s = state.current();
     let rejected = state.rejected();
-    let mut b = String::from("<h1>Status</h1>");
-    match state.database_problem() {
-        None => b.push_str("<p>The database takes writes.</p>"),
-        Some(problem) => {
-            let _ = write!(
-                b,
-                "<h2 class=\"error\">The database cannot be written</h2><p>{}</p>",
-                esc(&problem)
-            );
-        }
-    }
-    match &s {
-        Some(s) => {
-            let _ = write!(
-                b,
-                "<p>Serving version <strong>{}</strong>{}: {} entities, {} warnings.</p>",
-                esc(&s.version),
-                s.commit
-                    .as_deref()
-                    .map(|c| format!(" (commit {})", esc(c)))
-                    .unwrap_or_default(),
-                s.loaded.catalog.len(),
-                s.warnings
-            );
-        }
-        None => b.push_str("<p>No valid version has been loaded yet.</p>"),
-    }
-    if let Some(r) = &rejected {
-        let _ = write!(
-            b,
-            "<h2 class=\"error\">The newest version{} has {} error(s)</h2><pre>{}</pre>",
-            r.version
-                .as_deref()
-                .map(|v| format!(" ({})", esc(v)))
-                .unwrap_or_default(),
-            r.errors,
-            esc(&r.text)
-        );
-    }
-    page(
-        "Status",
-        &frame(&state, Some(&p), &csrf, None, s.as_deref()),
-        &b,
-    )
+    crate::views::html(&StatusPage {
+        title: "Status",
+        frame: &frame(&state, Some(&p), &csrf, None, s.as_deref()),
+        served: s.as_deref(),
+        rejected: rejected.as_ref(),
+    })
 }
 
 /// `/report`: the full continuity report of the served version.
@@ -1038,38 +1001,14 @@ pub(crate) async fn tokens_page(
     csrf: &Csrf,
     made: Option<(&str, &str)>,
 ) -> AppResult<Html<String>> {
-    let mut b = String::from("<h1>Tokens</h1>");
-    if let Some((name, token)) = made {
-        let _ = write!(b, "<div class=\"banner\">The token of <strong>{}</strong> — shown this once, copy it now:<pre>{}</pre></div>", esc(name), esc(token));
-    }
-    b.push_str("<table><thead><tr><th>#</th><th>name</th><th>role</th><th>created</th><th>state</th><th></th></tr></thead><tbody>");
-    for t in state.db.tokens().await? {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            t.id,
-            esc(&t.name),
-            t.role,
-            datetime(t.created_at),
-            if t.revoked { "revoked" } else { "live" },
-            if t.revoked {
-                String::new()
-            } else {
-                format!("<form method=\"post\" action=\"/tokens/{}/revoke\">{}<button>Revoke</button></form>", t.id, csrf_field(csrf))
-            }
-        );
-    }
-    let _ = write!(
-        b,
-        "</tbody></table><h2>New token</h2><form method=\"post\" action=\"/tokens\" class=\"inline\">{}<label>Name<input name=\"name\" required></label><label>Role<select name=\"role\"><option>viewer</option><option>editor</option><option>admin</option></select></label><button>Create</button></form><p class=\"muted\">A server that has tokens when it starts requires everyone to sign in, and may listen beyond this machine; one started on this machine without tokens stays open to this machine until it restarts.</p>",
-        csrf_field(csrf)
-    );
+    let tokens = state.db.tokens().await?;
     let s = state.current();
-    Ok(page(
-        "Tokens",
-        &frame(state, Some(p), csrf, None, s.as_deref()),
-        &b,
-    ))
+    Ok(crate::views::html(&TokensPage {
+        title: "Tokens",
+        frame: &frame(state, Some(p), csrf, None, s.as_deref()),
+        tokens: &tokens,
+        made,
+    }))
 }
 
 #[derive(Deserialize)]

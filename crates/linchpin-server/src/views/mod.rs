@@ -15,55 +15,13 @@ use linchpin_report::view::esc;
 use std::sync::OnceLock;
 
 pub mod charts;
+pub mod pages;
 
-const STYLE: &str = r#"
-:root { --ink:#1d2433; --muted:#5b6478; --line:#d9dee8; --down:#b3261e; --downbg:#f9dedc; --deg:#8a5300; --degbg:#fdebc8; --up:#1f6f43; --upbg:#e3f3e8; --accent:#2f5bd3; }
-* { box-sizing: border-box; }
-body { margin:0; font:15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color:var(--ink); background:#f6f7fb; }
-header { background:#1d2433; color:#fff; padding:.6rem 1.2rem; display:flex; gap:1.2rem; align-items:center; flex-wrap:wrap; }
-header a { color:#dfe6ff; text-decoration:none; } header a:hover { text-decoration:underline; }
-header .brand { font-weight:700; color:#fff; margin-right:.6rem; }
-header .who { margin-left:auto; color:#b8c2dc; font-size:.9em; }
-header form { display:inline; }
-main { max-width:1200px; margin:1.2rem auto; padding:0 1.2rem; }
-h1 { font-size:1.5rem; margin:.2rem 0 1rem; } h2 { font-size:1.15rem; margin:1.6rem 0 .6rem; }
-.cards { display:grid; grid-template-columns:repeat(auto-fit,minmax(170px,1fr)); gap:.8rem; }
-.card { background:#fff; border:1px solid var(--line); border-radius:8px; padding:.8rem 1rem; }
-.card .n { font-size:1.7rem; font-weight:700; } .card .l { color:var(--muted); font-size:.9em; }
-table { border-collapse:collapse; width:100%; background:#fff; border:1px solid var(--line); }
-th, td { text-align:left; padding:.4rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
-th { background:#eef1f7; font-weight:600; } th[data-sort] { cursor:pointer; }
-.down { color:var(--down); background:var(--downbg); } .degraded { color:var(--deg); background:var(--degbg); } .up { color:var(--up); background:var(--upbg); }
-.pill { display:inline-block; padding:0 .45rem; border-radius:999px; font-size:.85em; border:1px solid currentColor; }
-.error { color:var(--down); } .warning { color:var(--deg); } .muted { color:var(--muted); }
-.banner { background:var(--downbg); border:1px solid var(--down); padding:.7rem 1rem; border-radius:8px; margin-bottom:1rem; }
-pre { background:#fff; border:1px solid var(--line); padding:.7rem; overflow:auto; font-size:.85em; }
-form.inline { display:flex; gap:.5rem; flex-wrap:wrap; align-items:end; margin:.5rem 0; }
-label { display:flex; flex-direction:column; font-size:.85em; color:var(--muted); gap:.15rem; }
-input, select, textarea, button { font:inherit; padding:.3rem .45rem; border:1px solid var(--line); border-radius:6px; background:#fff; }
-button { background:var(--accent); color:#fff; border-color:var(--accent); cursor:pointer; }
-.chain { font-family:ui-monospace, monospace; font-size:.85em; }
-svg { max-width:100%; height:auto; }
-@media print { header { display:none; } }
-"#;
+/// The dashboard's stylesheet.
+const STYLE: &str = include_str!("../../assets/dashboard.css");
 
 /// The pages' one script: sortable tables (named by its hash in the CSP).
-pub const SORT_SCRIPT: &str = r#"
-document.querySelectorAll('th[data-sort]').forEach(function (th) {
-  th.addEventListener('click', function () {
-    var table = th.closest('table'), i = Array.prototype.indexOf.call(th.parentNode.children, th);
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows), asc = th.dataset.dir !== 'asc';
-    rows.sort(function (a, b) {
-      var x = a.cells[i].dataset.v || a.cells[i].textContent, y = b.cells[i].dataset.v || b.cells[i].textContent;
-      var nx = parseFloat(x), ny = parseFloat(y);
-      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
-      return asc ? c : -c;
-    });
-    th.dataset.dir = asc ? 'asc' : 'desc';
-    rows.forEach(function (r) { table.tBodies[0].appendChild(r); });
-  });
-});
-"#;
+pub const SORT_SCRIPT: &str = include_str!("../../assets/sort.js");
 
 /// What every page frame needs.
 pub struct Frame<'a> {
@@ -87,51 +45,44 @@ pub fn csrf_field(csrf: &Csrf) -> String {
     )
 }
 
-/// A whole page.
+/// A whole page: the frame around a body that is already markup.
 pub fn page(title: &str, frame: &Frame<'_>, body: &str) -> Html<String> {
-    let mut s = String::with_capacity(body.len() + 4096);
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · Linchpin</title><style>{STYLE}</style></head><body><header><a class=\"brand\" href=\"/\">Linchpin</a><a href=\"/suppliers\">Suppliers</a><a href=\"/functions\">Functions</a><a href=\"/whatif\">What-if</a><a href=\"/findings\">Findings</a><a href=\"/requests\">Requests</a><a href=\"/trends\">Trends</a><a href=\"/report\">Report</a>",
-        esc(title)
-    );
-    if let Some(p) = frame.principal {
-        let _ = write!(
-            s,
-            "<span class=\"who\">{} · {}{}</span>",
-            esc(&p.name),
-            p.role.as_str(),
-            frame
-                .version
-                .map(|v| format!(" · version {}", esc(v)))
-                .unwrap_or_default()
-        );
-        if p.name != "local" {
-            let _ = write!(
-                s,
-                "<form method=\"post\" action=\"/signout\">{}<button>Sign out</button></form>",
-                csrf_field(frame.csrf)
-            );
-        }
+    html(&Framed { title, frame, body })
+}
+
+/// A page whose body was written as markup by its handler.
+#[derive(askama::Template)]
+#[template(path = "framed.html")]
+struct Framed<'a> {
+    title: &'a str,
+    frame: &'a Frame<'a>,
+    body: &'a str,
+}
+
+/// A template as the response body. Rendering writes to memory and fails
+/// only on a template's own bug, which the tests would show; the page then
+/// says so instead of the server failing.
+pub fn html(t: &impl askama::Template) -> Html<String> {
+    Html(t.render().unwrap_or_else(|e| {
+        format!(
+            "<!DOCTYPE html>\n<title>Linchpin</title><p>This page could not be drawn: {}",
+            esc(&e.to_string())
+        )
+    }))
+}
+
+/// The stylesheet and the script every page carries (for the templates).
+pub struct Assets;
+
+impl Assets {
+    /// The stylesheet.
+    pub fn style(&self) -> &'static str {
+        STYLE
     }
-    s.push_str("</header><main>");
-    if let Some(r) = frame.rejected {
-        let _ = write!(
-            s,
-            "<div class=\"banner\"><strong>The landscape changed, but the new version has {} error(s)</strong>; the last valid version is still served. <a href=\"/status\">See the errors</a>.</div>",
-            r.errors
-        );
+    /// The sort script.
+    pub fn script(&self) -> &'static str {
+        SORT_SCRIPT
     }
-    if let Some(problem) = &frame.database_problem {
-        let _ = write!(
-            s,
-            "<div class=\"banner error\"><strong>The database cannot be written</strong>: {}. Changes are refused until it can; the landscape is still served. <a href=\"/status\">Status</a>.</div>",
-            esc(problem)
-        );
-    }
-    s.push_str(body);
-    let _ = write!(s, "</main><script>{SORT_SCRIPT}</script></body></html>");
-    Html(s)
 }
 
 /// Percent-encodes a query value.
