@@ -5,14 +5,16 @@
 use crate::domain::evidence::clean_name;
 use crate::domain::evidence::store_upload;
 use crate::domain::requests::reviewed_patch;
-use crate::views::supplier_link;
+use crate::http::pages::frame;
+use crate::views::requests::{
+    NewRequestPage, RequestPage, RequestRow, RequestsPage, SupplierOption,
+};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use linchpin_model::Kind;
 use serde::Deserialize;
-use std::fmt::Write as _;
 
 use crate::access::check_csrf;
 use crate::access::Csrf;
@@ -32,12 +34,9 @@ use crate::domain::requests::COMMENT_LIMIT;
 use crate::domain::state::find_request;
 use crate::domain::state::require;
 use crate::domain::state::snapshot;
-use crate::views::csrf_field;
 use crate::views::datetime;
-use crate::views::table;
 use crate::views::url_encode;
 use crate::AppState;
-use linchpin_report::view::esc;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -76,19 +75,12 @@ pub async fn list(
             ..filter.clone()
         })
         .await?;
-    let mut b = format!(
-        "<h1>{}</h1><p><a href=\"/requests\">All</a> · <a href=\"/requests?view=due\">Due in 30 days and overdue</a> · <a href=\"/requests?status=overdue\">Overdue</a> · <a href=\"/requests.csv\">CSV</a>{}</p><p class=\"muted\">Today is {today}; {overdue} overdue{}.</p>",
-        if due_view { "Due and overdue" } else { "Requests" },
-        if p.role >= Role::Editor { " · <a href=\"/requests/new\">New request</a>" } else { "" },
-        filter
-            .supplier
-            .as_deref()
-            .map(|s| format!(" at {}", esc(s)))
-            .unwrap_or_default()
-    );
     let s = state.current();
-    b.push_str(&table(s.as_deref(), &shown, today));
-    if let Some(next) = next {
+    let rows: Vec<RequestRow> = shown
+        .iter()
+        .map(|r| RequestRow::of(s.as_deref(), r, today))
+        .collect();
+    let next = next.map(|next| {
         let mut query = format!("cursor={}", url_encode(&next.encode()));
         for (key, value) in [
             ("view", q.view.as_deref()),
@@ -99,20 +91,25 @@ pub async fn list(
                 query.push_str(&format!("&{key}={}", url_encode(v)));
             }
         }
-        let _ = write!(
-            b,
-            "<p><a rel=\"next\" href=\"/requests?{}\">Next {limit} requests</a></p>",
-            esc(&query)
-        );
-    }
-    Ok(crate::http::pages::render(
-        &state,
-        "Requests",
-        Some(&p),
-        &csrf,
-        s.as_deref(),
-        &b,
-    ))
+        query
+    });
+    let rejected = state.rejected();
+    Ok(crate::views::html(&RequestsPage {
+        title: "Requests",
+        frame: &frame(&state, Some(&p), &csrf, rejected.as_ref(), s.as_deref()),
+        heading: if due_view {
+            "Due and overdue"
+        } else {
+            "Requests"
+        },
+        editor: p.role >= Role::Editor,
+        today,
+        overdue,
+        supplier: filter.supplier.as_deref(),
+        rows: &rows,
+        next,
+        limit,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -130,47 +127,32 @@ pub async fn new_form(
     require(&p, Role::Editor)?;
     let s = snapshot(&state)?;
     let c = &s.loaded.catalog;
-    let mut b = format!("<h1>New request</h1><form method=\"post\" action=\"/requests\" class=\"inline\">{}<label>Supplier<select name=\"supplier\" required>", csrf_field(&csrf));
-    for r in &s.report.ranking {
-        let key = c.entity(r.id).entity_ref.to_string();
-        let _ = write!(
-            b,
-            "<option value=\"{}\"{}>{} (tier {})</option>",
-            esc(&key),
-            if q.supplier.as_deref() == Some(key.as_str()) {
-                " selected"
-            } else {
-                ""
-            },
-            esc(c.entity(r.id).display_name()),
-            r.tier
-        );
-    }
-    b.push_str("</select></label><label>Kind<select name=\"kind\">");
-    for k in RequestKind::ALL {
-        let _ = write!(b, "<option>{k}</option>");
-    }
-    let _ = write!(
-        b,
-        "</select></label><label>Due<input type=\"date\" name=\"due\" required value=\"{}\"></label><label>Owning team<select name=\"team\"><option value=\"\">—</option>",
-        state.today().add_days(30)
-    );
-    for (_, g) in c.of_kind(&Kind::Group) {
-        let _ = write!(
-            b,
-            "<option value=\"{0}\">{0}</option>",
-            esc(&g.entity_ref.to_string())
-        );
-    }
-    b.push_str("</select></label><button>Create</button></form>");
-    Ok(crate::http::pages::render(
-        &state,
-        "New request",
-        Some(&p),
-        &csrf,
-        Some(&s),
-        &b,
-    ))
+    let suppliers = s
+        .report
+        .ranking
+        .iter()
+        .map(|r| {
+            let key = c.entity(r.id).entity_ref.to_string();
+            SupplierOption {
+                selected: q.supplier.as_deref() == Some(key.as_str()),
+                key,
+                title: c.entity(r.id).display_name().to_owned(),
+                tier: r.tier,
+            }
+        })
+        .collect();
+    let rejected = state.rejected();
+    Ok(crate::views::html(&NewRequestPage {
+        title: "New request",
+        frame: &frame(&state, Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        suppliers,
+        kinds: RequestKind::ALL,
+        due: state.today().add_days(30),
+        teams: c
+            .of_kind(&Kind::Group)
+            .map(|(_, g)| g.entity_ref.to_string())
+            .collect(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -210,104 +192,35 @@ pub async fn detail(
     let r = find_request(&state, id).await?;
     let today = state.today();
     let s = state.current();
-    let st = r.shown_status(today);
-    let mut b = format!(
-        "<h1>Request #{} — {}</h1><table><tbody><tr><th>supplier</th><td>{}</td></tr><tr><th>due</th><td>{}</td></tr><tr><th>status</th><td class=\"{}\">{}</td></tr><tr><th>team</th><td>{}</td></tr><tr><th>created</th><td>{} by {}</td></tr><tr><th>updated</th><td>{}</td></tr></tbody></table>",
-        r.id,
-        r.kind,
-        supplier_link(s.as_deref(), &r.supplier),
-        esc(&r.due),
-        if st == "overdue" { "error" } else { "" },
-        esc(st),
-        esc(r.team.as_deref().unwrap_or("—")),
-        datetime(r.created_at),
-        esc(&r.created_by),
-        datetime(r.updated_at)
-    );
     let editor = p.role >= Role::Editor;
-    if editor {
-        let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/status\" class=\"inline\">{}<label>Status<select name=\"status\">", r.id, csrf_field(&csrf));
-        for x in RequestStatus::ALL
-            .iter()
-            .filter(|x| **x != RequestStatus::Reviewed)
-        {
-            let _ = write!(
-                b,
-                "<option{}>{x}</option>",
-                if *x == r.status { " selected" } else { "" }
-            );
-        }
-        b.push_str("</select></label><button>Set status</button></form>");
-    }
-    if r.kind == RequestKind::Statement
-        && editor
-        && matches!(r.status, RequestStatus::Received | RequestStatus::Reviewed)
-    {
-        let _ = write!(
-            b,
-            "<h2>Review the statement</h2><p class=\"muted\">What the supplier committed to. Reviewing produces the change to the landscape's YAML.</p><form method=\"post\" action=\"/requests/{}/review\" class=\"inline\">{}<label>Received<input type=\"date\" name=\"received\" required value=\"{today}\"></label><label>Valid until<input type=\"date\" name=\"valid_until\" required></label><label>RTO<input name=\"rto\" size=\"5\" placeholder=\"4h\"></label><label>RPO<input name=\"rpo\" size=\"5\" placeholder=\"1h\"></label><label>Certifications<input name=\"certifications\" placeholder=\"ISO22301, SOC2-Type2\"></label><button>Mark reviewed</button></form>",
-            r.id,
-            csrf_field(&csrf)
-        );
-    }
-    if r.status == RequestStatus::Reviewed && r.review.is_some() {
-        let _ = write!(b, "<p><a href=\"/requests/{}/patch\">Download the change to the landscape (patch)</a> — apply it with <code>git apply</code> in the landscape's repository.</p>", r.id);
-        if editor && s.as_ref().is_some_and(|s| s.commit.is_some()) {
-            let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/branch\" class=\"inline\">{}<button>Commit it on a branch</button><span class=\"muted\">a new branch <code>linchpin/statement-{}</code> from HEAD, for review; the working tree is not touched</span></form>", r.id, csrf_field(&csrf), r.id);
-        }
-    }
-    b.push_str("<h2>Evidence</h2>");
     let uploads = state.db.uploads(id).await?;
-    if uploads.is_empty() {
-        b.push_str("<p class=\"muted\">No files.</p>");
-    } else {
-        b.push_str("<ul>");
-        for u in &uploads {
-            let _ = write!(
-                b,
-                "<li><a href=\"/requests/{}/uploads/{}\">{}</a> ({}, {} bytes, by {} on {}; sha256 <code>{}</code>)</li>",
-                r.id,
-                u.id,
-                esc(&u.filename),
-                esc(&u.content_type),
-                u.size,
-                esc(&u.author),
-                datetime(u.created_at),
-                &u.sha256[..16]
-            );
-        }
-        b.push_str("</ul>");
-    }
-    if editor {
-        let _ = write!(
-            b,
-            "<form method=\"post\" action=\"/requests/{}/uploads\" enctype=\"multipart/form-data\" class=\"inline\">{}<label>File (PDF, Word, Excel, PowerPoint, OpenDocument, text; at most {} MiB)<input type=\"file\" name=\"file\" required></label><button>Upload</button></form>",
-            r.id,
-            csrf_field(&csrf),
-            state.settings.max_upload / (1024 * 1024)
-        );
-    }
-    b.push_str("<h2>Comments</h2>");
-    for c in state.db.comments(id).await? {
-        let _ = write!(
-            b,
-            "<p><strong>{}</strong> <span class=\"muted\">{}</span><br>{}</p>",
-            esc(&c.author),
-            datetime(c.created_at),
-            esc(&c.body).replace('\n', "<br>")
-        );
-    }
-    if editor {
-        let _ = write!(b, "<form method=\"post\" action=\"/requests/{}/comments\">{}<textarea name=\"body\" rows=\"3\" cols=\"70\" required></textarea><br><button>Comment</button></form>", r.id, csrf_field(&csrf));
-    }
-    Ok(crate::http::pages::render(
-        &state,
-        &format!("Request #{id}"),
-        Some(&p),
-        &csrf,
-        s.as_deref(),
-        &b,
-    ))
+    let comments = state.db.comments(id).await?;
+    let reviewed = r.status == RequestStatus::Reviewed && r.review.is_some();
+    let rejected = state.rejected();
+    Ok(crate::views::html(&RequestPage {
+        title: &format!("Request #{id}"),
+        frame: &frame(&state, Some(&p), &csrf, rejected.as_ref(), s.as_deref()),
+        r: &r,
+        row: RequestRow::of(s.as_deref(), &r, today),
+        team: r.team.as_deref().unwrap_or("—"),
+        created: datetime(r.created_at),
+        updated: datetime(r.updated_at),
+        editor,
+        statuses: RequestStatus::ALL
+            .iter()
+            .copied()
+            .filter(|x| *x != RequestStatus::Reviewed)
+            .collect(),
+        review_form: r.kind == RequestKind::Statement
+            && editor
+            && matches!(r.status, RequestStatus::Received | RequestStatus::Reviewed),
+        today,
+        patch: reviewed,
+        branch: reviewed && editor && s.as_ref().is_some_and(|s| s.commit.is_some()),
+        uploads: &uploads,
+        max_mib: state.settings.max_upload / (1024 * 1024),
+        comments: &comments,
+    }))
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,6 @@ use axum::response::Html;
 use linchpin_engine::whatif::Status;
 use linchpin_engine::Dur;
 use linchpin_model::{Catalog, Date, Duration, EntityId, Kind};
-use std::fmt::Write as _;
 
 use crate::access::Csrf;
 use crate::db::Principal;
@@ -16,6 +15,7 @@ use std::sync::OnceLock;
 
 pub mod charts;
 pub mod pages;
+pub mod requests;
 
 /// The dashboard's stylesheet.
 const STYLE: &str = include_str!("../../assets/dashboard.css");
@@ -174,54 +174,13 @@ pub(crate) fn duration_text(d: Option<&linchpin_model::Spanned<Duration>>) -> St
     d.map_or_else(|| "—".to_owned(), |d| d.value.to_string())
 }
 
-pub(crate) fn supplier_link(s: Option<&Snapshot>, supplier: &str) -> String {
-    let name = supplier.rsplit('/').next().unwrap_or(supplier);
-    let title = s
-        .and_then(|s| s.find(&Kind::Supplier, name))
-        .map(|id| {
-            s.map(|s| s.loaded.catalog.entity(id).display_name().to_owned())
-                .unwrap_or_default()
-        })
-        .unwrap_or_else(|| supplier.to_owned());
-    format!(
-        "<a href=\"/suppliers/{}\">{}</a>",
-        url_encode(name),
-        esc(&title)
-    )
-}
-
-/// A team's display name (its ref when the landscape no longer has it).
-pub(crate) fn team_name(s: Option<&Snapshot>, team: Option<&str>) -> String {
-    let Some(team) = team else {
-        return String::new();
-    };
-    let name = team.rsplit('/').next().unwrap_or(team);
-    s.and_then(|s| {
-        s.find(&Kind::Group, name)
-            .map(|id| s.loaded.catalog.entity(id).display_name().to_owned())
-    })
-    .unwrap_or_else(|| team.to_owned())
-}
-
-/// Requests as an HTML table.
+/// Requests as an HTML table (on a supplier's page).
 pub fn table(s: Option<&Snapshot>, requests: &[Request], today: Date) -> String {
-    let mut b = String::from("<table><thead><tr><th data-sort>#</th><th data-sort>supplier</th><th data-sort>kind</th><th data-sort>due</th><th data-sort>status</th><th>team</th></tr></thead><tbody>");
-    for r in requests {
-        let st = r.shown_status(today);
-        let _ = write!(
-            b,
-            "<tr><td><a href=\"/requests/{0}\">#{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class=\"{4}\">{5}</td><td>{6}</td></tr>",
-            r.id,
-            supplier_link(s, &r.supplier),
-            r.kind,
-            esc(&r.due),
-            if st == "overdue" { "error" } else { "" },
-            esc(st),
-            esc(&team_name(s, r.team.as_deref()))
-        );
-    }
-    b.push_str("</tbody></table>");
-    b
+    let rows: Vec<requests::RequestRow> = requests
+        .iter()
+        .map(|r| requests::RequestRow::of(s, r, today))
+        .collect();
+    askama::Template::render(&requests::RequestTable { rows: &rows }).unwrap_or_default()
 }
 
 /// The Content-Security-Policy of every HTML response: nothing loads from
