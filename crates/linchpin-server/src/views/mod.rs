@@ -1,8 +1,6 @@
 //! The markup of the dashboard: the page frame and the small pieces pages
 //! share (links to entities, status cells, request tables, dates).
 use axum::response::Html;
-use linchpin_engine::whatif::Status;
-use linchpin_engine::Dur;
 use linchpin_model::{Catalog, Date, Duration, EntityId, Kind};
 
 use crate::access::Csrf;
@@ -35,28 +33,6 @@ pub struct Frame<'a> {
     pub version: Option<&'a str>,
     /// Why the database cannot be written, if it cannot.
     pub database_problem: Option<String>,
-}
-
-/// A hidden CSRF field.
-pub fn csrf_field(csrf: &Csrf) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        esc(&csrf.0)
-    )
-}
-
-/// A whole page: the frame around a body that is already markup.
-pub fn page(title: &str, frame: &Frame<'_>, body: &str) -> Html<String> {
-    html(&Framed { title, frame, body })
-}
-
-/// A page whose body was written as markup by its handler.
-#[derive(askama::Template)]
-#[template(path = "framed.html")]
-struct Framed<'a> {
-    title: &'a str,
-    frame: &'a Frame<'a>,
-    body: &'a str,
 }
 
 /// A template as the response body. Rendering writes to memory and fails
@@ -104,41 +80,39 @@ pub fn datetime(secs: i64) -> String {
     format!("{d} {:02}:{:02} UTC", rest / 3600, rest % 3600 / 60)
 }
 
-pub(crate) fn name_of(c: &Catalog, id: EntityId) -> String {
-    esc(c.entity(id).display_name())
-}
-
-/// A link to an entity's page where it has one.
+/// A link to an entity's page where it has one (its name and ref
+/// otherwise): markup the views make, for the templates to place.
 pub fn link(c: &Catalog, id: EntityId) -> String {
     let e = c.entity(id);
-    let name = url_encode(&e.entity_ref.name);
-    match e.kind() {
-        Kind::Supplier => format!(
-            "<a href=\"/suppliers/{name}\">{}</a>",
-            esc(e.display_name())
-        ),
-        Kind::BusinessFunction => format!(
-            "<a href=\"/functions/{name}\">{}</a>",
-            esc(e.display_name())
-        ),
-        _ => format!(
-            "<span title=\"{}\">{}</span>",
-            esc(&e.entity_ref.to_string()),
-            esc(e.display_name())
-        ),
-    }
+    let page = match e.kind() {
+        Kind::Supplier => Some("suppliers"),
+        Kind::BusinessFunction => Some("functions"),
+        _ => None,
+    };
+    askama::Template::render(&Link {
+        page,
+        name: &e.entity_ref.name,
+        reference: e.entity_ref.to_string(),
+        title: e.display_name(),
+    })
+    .unwrap_or_default()
 }
 
+#[derive(askama::Template)]
+#[template(path = "link.html")]
+struct Link<'a> {
+    page: Option<&'static str>,
+    name: &'a str,
+    reference: String,
+    title: &'a str,
+}
+
+/// A chain of entities, each a link.
 pub(crate) fn chain(c: &Catalog, path: &[EntityId]) -> String {
     path.iter()
         .map(|&id| link(c, id))
         .collect::<Vec<_>>()
         .join(" → ")
-}
-
-pub(crate) fn status_cell(s: Status) -> String {
-    let class = s.as_str();
-    format!("<td class=\"{class}\">{class}</td>")
 }
 
 /// `StatementExpires` → `statement expires`.
@@ -151,22 +125,6 @@ pub(crate) fn words(camel: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
-}
-
-/// One mode of a supplier's failure as a function sees it: how long it is
-/// down (or impaired, with `cap` the reach's cap), and whether that breaches
-/// its tolerance.
-pub(crate) fn mode_cell(
-    m: &linchpin_engine::rank::ModeImpact,
-    function: EntityId,
-    cap: Dur,
-) -> String {
-    let shown = m.duration.min(cap);
-    if m.breaches.contains(&function) {
-        format!("{shown} <span class=\"error\">— breach</span>")
-    } else {
-        shown.to_string()
-    }
 }
 
 /// A duration as the pages show it: `—` when there is none.
