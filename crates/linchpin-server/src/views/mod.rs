@@ -1,13 +1,11 @@
 //! The markup of the dashboard: the page frame and the small pieces pages
 //! share (links to entities, status cells, request tables, dates).
 use axum::response::Html;
-use linchpin_model::{Catalog, Date, Duration, EntityId, Kind};
+use linchpin_model::{Catalog, Duration, EntityId, Kind};
 
 use crate::access::Csrf;
 use crate::db::Principal;
-use crate::db::Request;
 use crate::domain::snapshot::Rejected;
-use crate::domain::snapshot::Snapshot;
 use linchpin_report::view::esc;
 use std::sync::OnceLock;
 
@@ -15,11 +13,12 @@ pub mod charts;
 pub mod pages;
 pub mod requests;
 
-/// The dashboard's stylesheet.
-const STYLE: &str = include_str!("../../assets/dashboard.css");
+/// What the dashboard adds to the project's one stylesheet
+/// (`linchpin_report::view::STYLE`): its navigation bar, forms and banners.
+const DASHBOARD_STYLE: &str = include_str!("../../assets/dashboard.css");
 
 /// The pages' one script: sortable tables (named by its hash in the CSP).
-pub const SORT_SCRIPT: &str = include_str!("../../assets/sort.js");
+pub const SORT_SCRIPT: &str = linchpin_report::view::SCRIPT;
 
 /// What every page frame needs.
 pub struct Frame<'a> {
@@ -51,9 +50,13 @@ pub fn html(t: &impl askama::Template) -> Html<String> {
 pub struct Assets;
 
 impl Assets {
-    /// The stylesheet.
+    /// The project's stylesheet.
     pub fn style(&self) -> &'static str {
-        STYLE
+        linchpin_report::view::STYLE
+    }
+    /// The dashboard's additions.
+    pub fn dashboard_style(&self) -> &'static str {
+        DASHBOARD_STYLE
     }
     /// The sort script.
     pub fn script(&self) -> &'static str {
@@ -132,15 +135,6 @@ pub(crate) fn duration_text(d: Option<&linchpin_model::Spanned<Duration>>) -> St
     d.map_or_else(|| "—".to_owned(), |d| d.value.to_string())
 }
 
-/// Requests as an HTML table (on a supplier's page).
-pub fn table(s: Option<&Snapshot>, requests: &[Request], today: Date) -> String {
-    let rows: Vec<requests::RequestRow> = requests
-        .iter()
-        .map(|r| requests::RequestRow::of(s, r, today))
-        .collect();
-    askama::Template::render(&requests::RequestTable { rows: &rows }).unwrap_or_default()
-}
-
 /// The Content-Security-Policy of every HTML response: nothing loads from
 /// anywhere; the only scripts that run are the project's own inline ones,
 /// named by their SHA-256; styles inline (the pages and pictures are
@@ -150,7 +144,7 @@ pub fn content_security_policy() -> &'static str {
     POLICY.get_or_init(|| {
         use base64::Engine as _;
         use sha2::Digest as _;
-        let hashes: Vec<String> = [SORT_SCRIPT, linchpin_report::html::SCRIPT]
+        let hashes: Vec<String> = [SORT_SCRIPT]
             .iter()
             .map(|script| {
                 let digest = sha2::Sha256::digest(script.as_bytes());
