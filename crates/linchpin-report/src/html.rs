@@ -202,11 +202,7 @@ fn ranking(o: &mut String, r: &Report, c: &Catalog) {
         };
         let mode = |m: &linchpin_engine::rank::ModeImpact| {
             let b = m.breaches.len();
-            let d = if m.duration.is_inf() {
-                "unbounded".to_owned()
-            } else {
-                m.duration.to_string()
-            };
+            let d = m.duration.to_string();
             if b == 0 {
                 d
             } else {

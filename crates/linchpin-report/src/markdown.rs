@@ -3,7 +3,7 @@
 
 use crate::data::Report;
 use crate::picture::Picture;
-use linchpin_engine::{Dur, Status};
+use linchpin_engine::Status;
 use linchpin_model::{Catalog, Criticality, EntityId, FailureMode, Spec};
 use std::fmt::Write;
 
@@ -15,14 +15,6 @@ fn crit(c: &Catalog, id: EntityId) -> &'static str {
     match &c.entity(id).spec {
         Spec::BusinessFunction(f) => f.criticality.as_str(),
         _ => "",
-    }
-}
-
-fn dur(d: Dur) -> String {
-    if d.is_inf() {
-        "unbounded".into()
-    } else {
-        d.to_string()
     }
 }
 
@@ -105,10 +97,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
             t
         };
         let mode = |m: &linchpin_engine::rank::ModeImpact| match m.breaches.len() {
-            0 => dur(m.duration),
+            0 => m.duration.to_string(),
             b => format!(
                 "{} (**{b} breach{}**)",
-                dur(m.duration),
+                m.duration,
                 if b == 1 { "" } else { "es" }
             ),
         };
@@ -207,7 +199,7 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
             .result
             .failed
             .iter()
-            .map(|f| format!("{} ({})", name(c, f.id), dur(f.duration)))
+            .map(|f| format!("{} ({})", name(c, f.id), f.duration))
             .collect();
         let _ = writeln!(o, "### {}\n\n{mode}: {}\n", s.title, failed.join(", "));
         let affected: Vec<_> = s
@@ -239,8 +231,8 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
                 f.criticality.as_str(),
                 f.status.as_str(),
                 if f.breach { " — **breach**" } else { "" },
-                dur(how_long),
-                f.tolerance.map_or("–".into(), dur),
+                how_long,
+                f.tolerance.map_or("–".into(), |d| d.to_string()),
                 chain
             );
         }

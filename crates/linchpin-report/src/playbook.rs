@@ -99,14 +99,6 @@ impl Playbook {
     }
 }
 
-fn dur(d: Dur) -> String {
-    if d.is_inf() {
-        "unbounded".into()
-    } else {
-        d.to_string()
-    }
-}
-
 fn source(s: DurationSource) -> &'static str {
     match s {
         DurationSource::Given => "as given",
@@ -176,7 +168,7 @@ fn content(p: &Playbook, c: &Catalog) -> Content {
         "An outage lasts".into(),
         format!(
             "{} ({})",
-            dur(p.rank.outage.duration),
+            p.rank.outage.duration,
             source(p.rank.outage.source)
         ),
     ));
@@ -184,7 +176,7 @@ fn content(p: &Playbook, c: &Catalog) -> Content {
         "A permanent failure lasts".into(),
         format!(
             "{} ({})",
-            dur(p.rank.permanent.duration),
+            p.rank.permanent.duration,
             source(p.rank.permanent.source)
         ),
     ));
@@ -213,7 +205,7 @@ fn content(p: &Playbook, c: &Catalog) -> Content {
             format!(
                 "{} {}{}",
                 x.status.as_str(),
-                dur(d),
+                d,
                 if x.breach { " — BREACH" } else { "" }
             )
         };
@@ -222,7 +214,7 @@ fn content(p: &Playbook, c: &Catalog) -> Content {
             owner,
             o.map_or("up".into(), how),
             how(f),
-            f.tolerance.map_or("–".into(), dur),
+            f.tolerance.map_or("–".into(), |d| d.to_string()),
             f.path
                 .iter()
                 .map(|&id| name(id))
@@ -239,7 +231,7 @@ fn content(p: &Playbook, c: &Catalog) -> Content {
                 name(f.holder),
                 name(f.from),
                 name(f.to),
-                dur(f.switchover)
+                f.switchover
             )
         })
         .collect();

@@ -2,17 +2,8 @@
 //! manager keeps in a spreadsheet.
 
 use crate::data::Report;
-use linchpin_engine::Dur;
 use linchpin_model::{Catalog, EntityId, Spec};
 use std::collections::BTreeMap;
-
-fn dur(d: Dur) -> String {
-    if d.is_inf() {
-        "unbounded".into()
-    } else {
-        d.to_string()
-    }
-}
 
 /// The register as CSV (RFC 4180, a header row first).
 pub fn register_csv(r: &Report, c: &Catalog) -> String {
@@ -100,9 +91,9 @@ pub fn register_csv(r: &Report, c: &Catalog) -> String {
             format!("{:.1}", x.score),
             names(&mut x.stops.iter().map(|f| f.function)),
             names(&mut x.degrades.iter().map(|f| f.function)),
-            dur(x.outage.duration),
+            x.outage.duration.to_string(),
             names(&mut x.outage.breaches.iter().copied()),
-            dur(x.permanent.duration),
+            x.permanent.duration.to_string(),
             names(&mut x.permanent.breaches.iter().copied()),
             x.readiness.statement.describe(),
             statement

@@ -5,7 +5,7 @@ use crate::cli::{RankArgs, TableFormat};
 use crate::output::{print_json_stdout, print_stdout};
 use linchpin_engine::rank::{ModeImpact, Reach};
 use linchpin_engine::readiness::{EscrowState, ExitState, StatementState};
-use linchpin_engine::{rank, Dur, SupplierRank};
+use linchpin_engine::{rank, SupplierRank};
 use linchpin_model::{Catalog, Spec};
 use linchpin_report::contract::supplier_json;
 use std::process::ExitCode;
@@ -176,12 +176,6 @@ fn human(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
     out
 }
 
-fn dur_csv(d: Dur) -> String {
-    d.seconds()
-        .map(|_| d.to_string())
-        .unwrap_or_else(|| "unbounded".into())
-}
-
 fn csv(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
     const HEADER: [&str; 20] = [
         "rank",
@@ -245,9 +239,9 @@ fn csv(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
             format!("{:.1}", r.score),
             names(&r.stops),
             names(&r.degrades),
-            dur_csv(r.outage.duration),
+            r.outage.duration.to_string(),
             ids(&r.outage.breaches),
-            dur_csv(r.permanent.duration),
+            r.permanent.duration.to_string(),
             ids(&r.permanent.breaches),
             statement_text(r.readiness.statement),
             opt(r.readiness.rto_adequate),
