@@ -140,51 +140,23 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
     if let Some(p) = &options.progress {
         p.total.store(files.len(), Ordering::Relaxed);
     }
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .clamp(1, files.len().max(1));
-    let next = AtomicUsize::new(0);
-    let outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    let mut buffer = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((path, shown)) = files.get(i) else {
-                            break;
-                        };
-                        // A parser bug on one file must not lose the others.
-                        let outcome =
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                read_one(path, shown, catalog, options, &mut buffer)
-                            }))
-                            .unwrap_or_else(|_| {
-                                Outcome::Unreadable(
-                                    shown.clone(),
-                                    "a parser failed on this file; please report it".into(),
-                                )
-                            });
-                        done.push((i, outcome));
-                        if let Some(p) = &options.progress {
-                            p.done.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
+    let outcomes = linchpin_loader::parallel::map(&files, options.threads, |(path, shown)| {
+        // A parser bug on one file must not lose the others.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_one(path, shown, catalog, options, &mut Vec::new())
+        }))
+        .unwrap_or_else(|_| {
+            Outcome::Unreadable(
+                shown.clone(),
+                "a parser failed on this file; please report it".into(),
+            )
+        });
+        if let Some(p) = &options.progress {
+            p.done.fetch_add(1, Ordering::Relaxed);
+        }
+        outcome
     });
-    let mut outcomes = outcomes;
-    outcomes.sort_by_key(|(i, _)| *i);
-    for (_, o) in outcomes {
+    for o in outcomes {
         match o {
             Outcome::Evidence(e, warnings, file) => {
                 result.files += 1;

@@ -53,17 +53,13 @@ pub fn single_failures(
     if threads == 1 {
         return job.run(&batches);
     }
+    // One piece of passes per thread: each piece reuses its buffers.
+    use rayon::prelude::*;
     let per_thread = batches.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = batches
-            .chunks(per_thread)
-            .map(|part| scope.spawn(move || job.run(part)))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("a propagation worker panicked"))
-            .collect()
-    })
+    batches
+        .par_chunks(per_thread)
+        .flat_map_iter(|part| job.run(part))
+        .collect()
 }
 
 /// One set of passes: which nodes to evaluate (closed under dependencies,

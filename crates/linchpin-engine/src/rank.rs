@@ -191,30 +191,11 @@ pub fn rank(
     let mut ranking: Vec<SupplierRank> = if threads == 1 {
         work.into_iter().map(|(n, r)| one(n, r)).collect()
     } else {
-        let per_thread = work.len().div_ceil(threads);
-        let mut parts: Vec<Vec<(u32, Vec<Reach>)>> = Vec::new();
-        let mut work = work.into_iter();
-        loop {
-            let part: Vec<_> = work.by_ref().take(per_thread).collect();
-            if part.is_empty() {
-                break;
-            }
-            parts.push(part);
-        }
-        let one = &one;
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = parts
-                .into_iter()
-                .map(|part| {
-                    scope
-                        .spawn(move || part.into_iter().map(|(n, r)| one(n, r)).collect::<Vec<_>>())
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("a ranking worker panicked"))
-                .collect()
-        })
+        use rayon::prelude::*;
+        work.into_par_iter()
+            .with_min_len(work_len_per(threads, suppliers.len()))
+            .map(|(n, r)| one(n, r))
+            .collect()
     };
     ranking.sort_by(|a, b| {
         a.tier
@@ -232,4 +213,9 @@ pub fn rank(
             })
     });
     ranking
+}
+
+/// Items per piece of parallel work: `threads` pieces, as even as can be.
+fn work_len_per(threads: usize, items: usize) -> usize {
+    items.div_ceil(threads.max(1)).max(1)
 }

@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod decode;
+pub mod parallel;
 pub mod resolve;
 pub mod rules;
 mod walk;
@@ -23,7 +24,6 @@ use linchpin_model::{Catalog, Entity, Spec};
 use rustc_hash::FxHashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How to load.
 #[derive(Debug, Clone)]
@@ -290,44 +290,12 @@ struct FileOutcome {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads, parses and decodes files on all cores; results in input order.
+/// Reads, parses and decodes files on all cores (or `options.threads`);
+/// results in input order.
 fn read_files(batch: &[(PathBuf, FileId)], options: &LoadOptions) -> Vec<FileOutcome> {
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(batch.len())
-    .max(1);
-    if threads == 1 {
-        return batch
-            .iter()
-            .map(|(p, id)| read_file_guarded(p, *id, options))
-            .collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, FileOutcome)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((path, id)) = batch.get(i) else {
-                            break;
-                        };
-                        done.push((i, read_file_guarded(path, *id, options)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, o)| o).collect()
+    parallel::map(batch, options.threads, |(p, id)| {
+        read_file_guarded(p, *id, options)
+    })
 }
 
 /// [`read_file`], turning a panic (a parser bug) into a diagnostic, so that
