@@ -371,7 +371,7 @@ Fix: remove `duration`, or set `mode: outage`.";
 }
 
 codes! {
-    /// Every readiness finding (DESIGN §2.6). Their severities are set in
+    /// Every readiness finding (docs/engine.md, "Readiness and findings"). Their severities are set in
     /// `linchpin.toml`; an entity allows one with the annotation
     /// `linchpin.dev/allow: ID[, ID...]`.
     FINDINGS:

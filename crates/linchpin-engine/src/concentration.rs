@@ -1,4 +1,4 @@
-//! Concentration (DESIGN §2.5): how much of the critical and important
+//! Concentration (docs/engine.md, "Concentration"): how much of the critical and important
 //! business one supplier — or one country's suppliers — can stop or
 //! degrade, and how much of that is hidden behind other suppliers.
 

@@ -1,4 +1,4 @@
-//! Minimal cut sets (DESIGN §2.5): for each critical function, the smallest
+//! Minimal cut sets (docs/engine.md, "Cut sets"): for each critical function, the smallest
 //! sets of suppliers whose joint failure stops it — what a view of single
 //! failures misses (two "redundant" payment providers on the same cloud).
 //!

@@ -1,7 +1,7 @@
 //! The exact least fixpoint of one cycle of the impact graph, in time that
 //! does not depend on the durations.
 //!
-//! Within a strongly connected component the equations of DESIGN §2.4 are
+//! Within a strongly connected component the equations of docs/engine.md ("Failure semantics") are
 //! the earliest-start problem of an AND/OR network (Möhring, Skutella and
 //! Stork, "Scheduling with AND/OR precedence constraints", SIAM J. Comput.
 //! 33(2), 2004): read a node's value as the moment it works again when

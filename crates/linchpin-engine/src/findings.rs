@@ -1,4 +1,4 @@
-//! Readiness findings (DESIGN §2.5–§2.6): what is missing, stale or
+//! Readiness findings (docs/engine.md, "Readiness and findings"): what is missing, stale or
 //! inadequate in the continuity evidence, judged against each supplier's
 //! tier.
 

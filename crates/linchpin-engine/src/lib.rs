@@ -4,7 +4,7 @@
 //! - [`ImpactGraph`]: the catalog's edges in compact arrays with cycles
 //!   collapsed into components, in evaluation order;
 //! - [`Propagator`]: failure propagation over time, the least fixpoint of
-//!   DESIGN §2.4, computed only over the failures' reach;
+//!   docs/engine.md ("Failure semantics"), computed only over the failures' reach;
 //! - [`whatif()`]: every business function's status, downtime, breach and
 //!   explanation chain for a set of failures;
 //! - [`rank()`]: every supplier's single failure in both modes, tiered;

@@ -1,4 +1,4 @@
-//! Failure propagation (DESIGN §2.4): the least fixpoint of the
+//! Failure propagation (docs/engine.md, "Failure semantics"): the least fixpoint of the
 //! down/impaired equations, computed only over the failures' reach — node
 //! by node in evaluation order, and each cycle exactly by
 //! [`crate::cycle`], in time that does not depend on the durations.

@@ -1,5 +1,5 @@
 //! Every supplier's single failure, in both modes, tiered and ordered
-//! (DESIGN §2.5).
+//! (docs/engine.md, "Ranking").
 //!
 //! One propagation per supplier suffices for both modes: with a single
 //! failed entity of duration `D`, every entity ends up down for

@@ -1,4 +1,4 @@
-//! A supplier's continuity evidence against its tier (DESIGN §2.5): the
+//! A supplier's continuity evidence against its tier (docs/engine.md, "Readiness and findings"): the
 //! summary `rank` shows, and the facts readiness findings build on.
 
 use crate::Dur;

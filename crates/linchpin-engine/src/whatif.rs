@@ -151,7 +151,7 @@ impl Fallback {
     }
 }
 
-/// The duration of one failed entity under a mode (DESIGN §2.4).
+/// The duration of one failed entity under a mode (docs/engine.md, "Failure semantics").
 pub fn failure_duration(
     catalog: &Catalog,
     id: EntityId,

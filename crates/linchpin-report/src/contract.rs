@@ -1,4 +1,4 @@
-//! The JSON contract of DESIGN §3.1 for what-if and ranking, shared by the
+//! The JSON contract (docs/json.md) for what-if and ranking, shared by the
 //! command line and the server's API so that both say the same thing.
 
 use linchpin_engine::rank::{ModeImpact, Reach};

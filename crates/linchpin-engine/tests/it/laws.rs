@@ -1,4 +1,4 @@
-//! The engine's laws (DESIGN §2.4) as properties over random graphs, and
+//! The engine's laws (docs/engine.md, "Failure semantics") as properties over random graphs, and
 //! the bit-parallel single failures against the scalar propagation.
 #![allow(clippy::needless_range_loop)] // node numbers index several tables at once
 
@@ -72,7 +72,7 @@ fn fallback_graph() -> impl Strategy<Value = (G, u64)> {
     })
 }
 
-/// The plainest reading of DESIGN §2.4, as the oracle: iterate the
+/// The plainest reading of the failure semantics (docs/engine.md), as the oracle: iterate the
 /// equations from zero until nothing changes. A finite value can only be a
 /// failure's duration plus switchovers along a path, so one above the
 /// longest finite failure plus every switchover is rising without end and

@@ -1,5 +1,5 @@
 //! `/api/v1`: JSON for machines, in the shapes of the command line's
-//! `--format json` (DESIGN §3.1) where there is one. Described by
+//! `--format json` (docs/json.md) where there is one. Described by
 //! `/api/v1/openapi.json`.
 
 use crate::db::{Principal, Request, Role, Upload};

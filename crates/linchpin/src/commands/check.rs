@@ -175,7 +175,7 @@ fn location(catalog: &Catalog, sources: &SourceMap, r: &Reported) -> (String, u3
     (sources.path(span.file).to_owned(), span.line, span.col)
 }
 
-/// The JSON contract of `check` (DESIGN §3.1).
+/// The JSON contract of `check` (docs/json.md).
 fn json_report(loaded: &Loaded, reported: &[Reported]) -> anyhow::Result<String> {
     let counts = Counts::of(&loaded.diagnostics);
     let doc = json!({
