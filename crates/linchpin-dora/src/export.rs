@@ -9,38 +9,72 @@
 
 use crate::package::Package;
 use crate::tables::{tables, Table};
-use linchpin_model::vocabulary as words;
 use linchpin_model::{
     Catalog, Contract, Criticality, Date, DepTarget, Duration, Entity, EntityId, EntityRef,
     IctService, Impact, Kind, LegalEntitySpec, Span, Spanned, Spec, SupplierSpec,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// The taxonomy codes of the model's words, in the order of [`words`].
+/// Each word of the model's vocabulary with its code in the EBA taxonomy:
+/// one table per list (the tests check that each holds exactly the
+/// vocabulary's words and that every code is one the register's column
+/// allows), and the single codes the export writes.
 mod qnames {
-    pub const ARRANGEMENT_TYPE: &[&str] = &["eba_CO:x1", "eba_CO:x2", "eba_CO:x3"];
-    pub const TERMINATION_REASON: &[&str] = &[
-        "eba_CO:x4",
-        "eba_CO:x5",
-        "eba_CO:x6",
-        "eba_CO:x7",
-        "eba_CO:x8",
-        "eba_CO:x9",
+    pub const ARRANGEMENT_TYPE: &[(&str, &str)] = &[
+        ("standalone", "eba_CO:x1"),
+        ("overarching", "eba_CO:x2"),
+        ("subsequent", "eba_CO:x3"),
     ];
-    pub const LEVEL: &[&str] = &["eba_ZZ:x791", "eba_ZZ:x792", "eba_ZZ:x793"];
-    pub const IMPACT: &[&str] = &["eba_ZZ:x791", "eba_ZZ:x792", "eba_ZZ:x793", "eba_ZZ:x799"];
-    pub const RELIANCE: &[&str] = &["eba_ZZ:x794", "eba_ZZ:x795", "eba_ZZ:x796", "eba_ZZ:x797"];
-    pub const SUBSTITUTABILITY: &[&str] =
-        &["eba_ZZ:x959", "eba_ZZ:x960", "eba_ZZ:x961", "eba_ZZ:x962"];
-    pub const SUBSTITUTABILITY_REASON: &[&str] = &["eba_ZZ:x963", "eba_ZZ:x964", "eba_ZZ:x965"];
-    pub const REINTEGRATION: &[&str] = &["eba_ZZ:x0", "eba_ZZ:x798", "eba_ZZ:x966", "eba_ZZ:x967"];
-    pub const PERSON_TYPE: &[&str] = &["eba_CT:x212", "eba_CT:x213"];
-    pub const HIERARCHY: &[&str] = &[
-        "eba_RP:x53",
-        "eba_RP:x551",
-        "eba_RP:x56",
-        "eba_RP:x21",
-        "eba_RP:x210",
+    pub const TERMINATION_REASON: &[(&str, &str)] = &[
+        ("not-for-cause", "eba_CO:x4"),
+        ("provider-breach", "eba_CO:x5"),
+        ("impediment", "eba_CO:x6"),
+        ("provider-weakness", "eba_CO:x7"),
+        ("authority-request", "eba_CO:x8"),
+        ("other", "eba_CO:x9"),
+    ];
+    pub const LEVEL: &[(&str, &str)] = &[
+        ("low", "eba_ZZ:x791"),
+        ("medium", "eba_ZZ:x792"),
+        ("high", "eba_ZZ:x793"),
+    ];
+    pub const IMPACT: &[(&str, &str)] = &[
+        ("low", "eba_ZZ:x791"),
+        ("medium", "eba_ZZ:x792"),
+        ("high", "eba_ZZ:x793"),
+        ("not-assessed", "eba_ZZ:x799"),
+    ];
+    pub const RELIANCE: &[(&str, &str)] = &[
+        ("not-significant", "eba_ZZ:x794"),
+        ("low", "eba_ZZ:x795"),
+        ("material", "eba_ZZ:x796"),
+        ("full", "eba_ZZ:x797"),
+    ];
+    pub const SUBSTITUTABILITY: &[(&str, &str)] = &[
+        ("not-substitutable", "eba_ZZ:x959"),
+        ("highly-complex", "eba_ZZ:x960"),
+        ("medium", "eba_ZZ:x961"),
+        ("easy", "eba_ZZ:x962"),
+    ];
+    pub const SUBSTITUTABILITY_REASON: &[(&str, &str)] = &[
+        ("no-alternatives", "eba_ZZ:x963"),
+        ("data-migration", "eba_ZZ:x964"),
+        ("other", "eba_ZZ:x965"),
+    ];
+    pub const REINTEGRATION: &[(&str, &str)] = &[
+        ("not-applicable", "eba_ZZ:x0"),
+        ("easy", "eba_ZZ:x798"),
+        ("difficult", "eba_ZZ:x966"),
+        ("highly-complex", "eba_ZZ:x967"),
+    ];
+    pub const PERSON_TYPE: &[(&str, &str)] =
+        &[("legal", "eba_CT:x212"), ("natural", "eba_CT:x213")];
+    pub const HIERARCHY: &[(&str, &str)] = &[
+        ("ultimate-parent", "eba_RP:x53"),
+        ("parent", "eba_RP:x551"),
+        ("subsidiary", "eba_RP:x56"),
+        ("outside-group", "eba_RP:x21"),
+        ("outsourcing", "eba_RP:x210"),
     ];
     pub const YES: &str = "eba_BT:x28";
     pub const NO: &str = "eba_BT:x29";
@@ -141,15 +175,17 @@ fn supplier(e: &Entity) -> Option<&SupplierSpec> {
     }
 }
 
-fn word<'a>(list: &[&str], codes: &[&'a str], value: &str) -> &'a str {
-    list.iter()
-        .position(|w| *w == value)
-        .and_then(|i| codes.get(i).copied())
-        .unwrap_or_default()
+/// The taxonomy code of a vocabulary word (the loader accepts only the
+/// vocabulary's words, and the tests check that every table holds them all).
+fn word<'a>(table: &[(&str, &'a str)], value: &str) -> &'a str {
+    table
+        .iter()
+        .find(|(w, _)| *w == value)
+        .map_or("", |(_, code)| code)
 }
 
-fn word_of<'a>(v: &Option<Spanned<String>>, list: &[&str], codes: &[&'a str]) -> &'a str {
-    v.as_ref().map_or("", |s| word(list, codes, &s.value))
+fn word_of<'a>(v: &Option<Spanned<String>>, table: &[(&str, &'a str)]) -> &'a str {
+    v.as_ref().map_or("", |s| word(table, &s.value))
 }
 
 fn text(v: &Option<Spanned<String>>) -> String {
@@ -338,6 +374,9 @@ struct Sheet<'t> {
     table: &'t Table,
     rows: Vec<(Vec<String>, Origin)>,
     keys: HashSet<Vec<String>>,
+    /// Column codes the export named that the template does not have: a
+    /// bug of the export, refused before anything is written.
+    unknown: BTreeSet<String>,
 }
 
 impl<'t> Sheet<'t> {
@@ -346,6 +385,7 @@ impl<'t> Sheet<'t> {
             table,
             rows: Vec::new(),
             keys: HashSet::new(),
+            unknown: BTreeSet::new(),
         }
     }
 
@@ -354,8 +394,11 @@ impl<'t> Sheet<'t> {
     fn row(&mut self, cells: &[(&str, String)], origin: Origin) {
         let mut row = vec![String::new(); self.table.columns.len()];
         for (code, value) in cells {
-            if let Some(i) = self.table.columns.iter().position(|c| c.code == *code) {
-                row[i] = value.clone();
+            match self.table.columns.iter().position(|c| c.code == *code) {
+                Some(i) => row[i] = value.clone(),
+                None => {
+                    self.unknown.insert((*code).to_owned());
+                }
             }
         }
         if !self.table.primary.is_empty() {
@@ -491,10 +534,7 @@ pub(crate) fn export_with(
                         .unwrap_or_default(),
                 ),
                 ("c0040", text(&l.entity_type)),
-                (
-                    "c0050",
-                    word_of(&l.hierarchy, words::HIERARCHY, qnames::HIERARCHY).to_owned(),
-                ),
+                ("c0050", word_of(&l.hierarchy, qnames::HIERARCHY).to_owned()),
                 ("c0060", parent),
                 (
                     "c0070",
@@ -582,12 +622,7 @@ pub(crate) fn export_with(
                     ("c0090", hours(f.rpo.as_ref())),
                     (
                         "c0100",
-                        word_of(
-                            &f.register.discontinuation_impact,
-                            words::IMPACT,
-                            qnames::IMPACT,
-                        )
-                        .to_owned(),
+                        word_of(&f.register.discontinuation_impact, qnames::IMPACT).to_owned(),
                     ),
                 ],
                 at(id, e.span),
@@ -620,8 +655,8 @@ pub(crate) fn export_with(
                         "c0020",
                         c.arrangement_type
                             .as_ref()
-                            .map_or(qnames::ARRANGEMENT_TYPE[0], |t| {
-                                word(words::ARRANGEMENT_TYPE, qnames::ARRANGEMENT_TYPE, &t.value)
+                            .map_or(qnames::ARRANGEMENT_TYPE[0].1, |t| {
+                                word(qnames::ARRANGEMENT_TYPE, &t.value)
                             })
                             .to_owned(),
                     ),
@@ -764,7 +799,6 @@ pub(crate) fn export_with(
                                                 "c0090",
                                                 word_of(
                                                     &c.termination_reason,
-                                                    words::TERMINATION_REASON,
                                                     qnames::TERMINATION_REASON,
                                                 )
                                                 .to_owned(),
@@ -788,21 +822,13 @@ pub(crate) fn export_with(
                                             ("c0160", q.clone()),
                                             (
                                                 "c0170",
-                                                word_of(
-                                                    &service.data_sensitiveness,
-                                                    words::LEVEL,
-                                                    qnames::LEVEL,
-                                                )
-                                                .to_owned(),
+                                                word_of(&service.data_sensitiveness, qnames::LEVEL)
+                                                    .to_owned(),
                                             ),
                                             (
                                                 "c0180",
-                                                word_of(
-                                                    &service.reliance,
-                                                    words::RELIANCE,
-                                                    qnames::RELIANCE,
-                                                )
-                                                .to_owned(),
+                                                word_of(&service.reliance, qnames::RELIANCE)
+                                                    .to_owned(),
                                             ),
                                         ],
                                         service_origin,
@@ -837,18 +863,12 @@ pub(crate) fn export_with(
                         ("c0040", service_type.clone()),
                         (
                             "c0050",
-                            word_of(
-                                &service.substitutability,
-                                words::SUBSTITUTABILITY,
-                                qnames::SUBSTITUTABILITY,
-                            )
-                            .to_owned(),
+                            word_of(&service.substitutability, qnames::SUBSTITUTABILITY).to_owned(),
                         ),
                         (
                             "c0060",
                             word_of(
                                 &service.substitutability_reason,
-                                words::SUBSTITUTABILITY_REASON,
                                 qnames::SUBSTITUTABILITY_REASON,
                             )
                             .to_owned(),
@@ -867,21 +887,11 @@ pub(crate) fn export_with(
                         ),
                         (
                             "c0090",
-                            word_of(
-                                &service.reintegration,
-                                words::REINTEGRATION,
-                                qnames::REINTEGRATION,
-                            )
-                            .to_owned(),
+                            word_of(&service.reintegration, qnames::REINTEGRATION).to_owned(),
                         ),
                         (
                             "c0100",
-                            word_of(
-                                &service.discontinuation_impact,
-                                words::IMPACT,
-                                qnames::IMPACT,
-                            )
-                            .to_owned(),
+                            word_of(&service.discontinuation_impact, qnames::IMPACT).to_owned(),
                         ),
                         (
                             "c0110",
@@ -992,8 +1002,8 @@ pub(crate) fn export_with(
                     "c0070",
                     s.person_type
                         .as_ref()
-                        .map_or(qnames::PERSON_TYPE[0], |p| {
-                            word(words::PERSON_TYPE, qnames::PERSON_TYPE, &p.value)
+                        .map_or(qnames::PERSON_TYPE[0].1, |p| {
+                            word(qnames::PERSON_TYPE, &p.value)
                         })
                         .to_owned(),
                 ),
@@ -1047,6 +1057,20 @@ pub(crate) fn export_with(
         )
         .into_bytes(),
     );
+    let unknown: Vec<String> = sheets
+        .iter()
+        .flat_map(|s| {
+            s.unknown
+                .iter()
+                .map(move |c| format!("{} {c}", s.table.code))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "internal error: the export names columns the EBA templates do not have ({}); please report it",
+            unknown.join(", ")
+        ));
+    }
     let mut indicators = String::from("templateID,reported\r\n");
     for sheet in &sheets {
         indicators.push_str(&format!("{},true\r\n", sheet.table.code));
@@ -1154,4 +1178,71 @@ pub fn trace(register: &Register, filed: &Package) -> HashMap<(String, u64), Ori
         }
     }
     out
+}
+
+#[cfg(test)]
+mod vocabulary_tests {
+    use super::qnames;
+    use linchpin_model::vocabulary as words;
+
+    /// Each table of codes holds exactly the model's words, in its order,
+    /// and every code is a member of the taxonomy (a column allows it).
+    #[test]
+    fn every_word_has_its_taxonomy_code() {
+        let allowed: std::collections::HashSet<String> = crate::tables::tables()
+            .into_iter()
+            .flat_map(|t| t.columns.into_iter().flat_map(|c| c.allowed))
+            .collect();
+        type Codes = &'static [(&'static str, &'static str)];
+        let pairs: [(&str, &[&str], Codes); 10] = [
+            (
+                "arrangement type",
+                words::ARRANGEMENT_TYPE,
+                qnames::ARRANGEMENT_TYPE,
+            ),
+            (
+                "termination reason",
+                words::TERMINATION_REASON,
+                qnames::TERMINATION_REASON,
+            ),
+            ("level", words::LEVEL, qnames::LEVEL),
+            ("impact", words::IMPACT, qnames::IMPACT),
+            ("reliance", words::RELIANCE, qnames::RELIANCE),
+            (
+                "substitutability",
+                words::SUBSTITUTABILITY,
+                qnames::SUBSTITUTABILITY,
+            ),
+            (
+                "substitutability reason",
+                words::SUBSTITUTABILITY_REASON,
+                qnames::SUBSTITUTABILITY_REASON,
+            ),
+            ("reintegration", words::REINTEGRATION, qnames::REINTEGRATION),
+            ("person type", words::PERSON_TYPE, qnames::PERSON_TYPE),
+            ("hierarchy", words::HIERARCHY, qnames::HIERARCHY),
+        ];
+        for (what, vocabulary, table) in pairs {
+            let table_words: Vec<&str> = table.iter().map(|(w, _)| *w).collect();
+            assert_eq!(
+                table_words, vocabulary,
+                "{what}: the words and the codes' table differ"
+            );
+            for (w, code) in table {
+                assert!(
+                    allowed.contains(*code),
+                    "{what} `{w}`: `{code}` is not in the taxonomy"
+                );
+            }
+        }
+        for code in [
+            qnames::YES,
+            qnames::NO,
+            qnames::BRANCH,
+            qnames::NOT_BRANCH,
+            qnames::NO_COUNTRY,
+        ] {
+            assert!(allowed.contains(code), "`{code}` is not in the taxonomy");
+        }
+    }
 }
