@@ -12,7 +12,7 @@ pub mod codes;
 mod render;
 
 pub use codes::Severity;
-pub use render::{render_human, RenderOptions};
+pub use render::{render_errors, render_human, RenderOptions};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -81,6 +81,16 @@ pub fn render_human(d: &Diagnostic, sources: &SourceMap, options: RenderOptions)
     out
 }
 
+/// Every error among `diagnostics`, rendered for people one after another
+/// (what a command or the server says when a landscape cannot be used).
+pub fn render_errors(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::Severity::Error)
+        .map(|d| render_human(d, sources, RenderOptions { color: false }))
+        .collect()
+}
+
 /// At most this many characters of a source line are shown.
 const MAX_LINE: usize = 100;
 

@@ -23,7 +23,7 @@ pub use html::html;
 pub use json::json;
 pub use markdown::markdown;
 pub use picture::{layout, reach_picture, Picture, PictureNode};
-pub use register::register_csv;
+pub use register::{register_csv, supplier_columns};
 
 /// A function's explanation in one line: its chain to a failed entity,
 /// then each fallback on it, entities named by `name` (which escapes for

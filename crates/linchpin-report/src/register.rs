@@ -69,15 +69,9 @@ pub fn register_csv(r: &Report, c: &Catalog) -> String {
             })
             .filter(|d| *d >= r.today)
             .min();
-        let row = [
-            (i + 1).to_string(),
-            e.entity_ref.to_string(),
-            e.display_name().to_owned(),
-            s.supplier_type.as_str().to_owned(),
-            s.country
-                .as_ref()
-                .map(|c| c.value.clone())
-                .unwrap_or_default(),
+        let mut row = vec![(i + 1).to_string()];
+        row.extend(supplier_columns(e, s));
+        row.extend([
             s.identifiers
                 .iter()
                 .find(|(k, _)| k == "lei")
@@ -172,8 +166,25 @@ pub fn register_csv(r: &Report, c: &Catalog) -> String {
                 .map(|f| f.id)
                 .collect::<Vec<_>>()
                 .join("; "),
-        ];
+        ]);
         Some(row)
     });
     crate::csv::table(&HEADER, rows)
+}
+
+/// The columns that name a supplier in every CSV for people: its ref, name,
+/// type and country.
+pub fn supplier_columns(
+    e: &linchpin_model::Entity,
+    s: &linchpin_model::SupplierSpec,
+) -> [String; 4] {
+    [
+        e.entity_ref.to_string(),
+        e.display_name().to_owned(),
+        s.supplier_type.as_str().to_owned(),
+        s.country
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or_default(),
+    ]
 }

@@ -224,15 +224,11 @@ pub fn generate(config: &Config) -> Vec<File> {
         push_deps(&mut text, &deps, &overlay);
         docs.push(("resources", text));
     }
-    let types = [
-        "cloud",
-        "hosting",
-        "saas",
-        "software",
-        "open-source",
-        "telecom",
-        "services",
-    ];
+    let types: Vec<&str> = linchpin_model::SupplierType::NAMES
+        .iter()
+        .copied()
+        .filter(|t| *t != "other")
+        .collect();
     let countries = ["US", "DE", "NL", "FR", "IE", "GB", "SE", "PL", "IN", "JP"];
     for s in 0..c.suppliers {
         let mut text = format!(

@@ -1,7 +1,7 @@
 //! One loaded version of the landscape with every analysis the pages and
 //! the API show, built once per version and then shared read-only.
 
-use linchpin_diagnostics::{render_human, Counts, RenderOptions, Severity};
+use linchpin_diagnostics::{render_errors, Counts};
 use linchpin_engine::{Finding, ImpactGraph, SupplierRank};
 use linchpin_loader::{load, LoadOptions, Loaded};
 use linchpin_model::{Date, EntityId, Kind};
@@ -77,18 +77,7 @@ pub fn build(dir: &Path, today: Date, threads: usize) -> Result<Snapshot, Reject
     let version = content_hash(&loaded);
     let counts = Counts::of(&loaded.diagnostics);
     if counts.errors > 0 {
-        let mut text = String::new();
-        for d in loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-        {
-            text.push_str(&render_human(
-                d,
-                &loaded.sources,
-                RenderOptions { color: false },
-            ));
-        }
+        let text = render_errors(&loaded.diagnostics, &loaded.sources);
         return Err(Rejected {
             version: Some(version),
             errors: counts.errors,

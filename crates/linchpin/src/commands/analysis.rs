@@ -3,7 +3,7 @@
 //! durations.
 
 use anyhow::Context;
-use linchpin_diagnostics::{render_human, Counts, RenderOptions};
+use linchpin_diagnostics::{render_errors, Counts};
 use linchpin_engine::ImpactGraph;
 use linchpin_loader::{load, LoadOptions, Loaded};
 use linchpin_model::{Catalog, Date, EntityId};
@@ -31,18 +31,7 @@ pub fn load_valid(dir: &Path) -> anyhow::Result<Result<Loaded, std::process::Exi
     let loaded = load(dir, &LoadOptions::default()).context("cannot analyse the landscape")?;
     let counts = Counts::of(&loaded.diagnostics);
     if counts.errors > 0 {
-        let mut text = String::new();
-        for d in loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == linchpin_diagnostics::Severity::Error)
-        {
-            text.push_str(&render_human(
-                d,
-                &loaded.sources,
-                RenderOptions { color: false },
-            ));
-        }
+        let mut text = render_errors(&loaded.diagnostics, &loaded.sources);
         text.push_str(&format!(
             "error: the landscape has {} error{}; fix them first (`linchpin check {}` lists every problem)\n",
             counts.errors,

@@ -222,15 +222,9 @@ fn csv(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
                 |b| if b { "yes".into() } else { "no".into() },
             )
         };
-        let fields = [
-            (i + 1).to_string(),
-            e.entity_ref.to_string(),
-            e.display_name().to_owned(),
-            s.supplier_type.as_str().to_owned(),
-            s.country
-                .as_ref()
-                .map(|c| c.value.clone())
-                .unwrap_or_default(),
+        let mut fields = vec![(i + 1).to_string()];
+        fields.extend(linchpin_report::supplier_columns(e, s));
+        fields.extend([
             s.owner
                 .as_ref()
                 .map(|o| o.value.to_string())
@@ -249,7 +243,7 @@ fn csv(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
             exit_text(r.readiness.exit),
             opt(r.readiness.exit_within_tolerance),
             r.readiness.alternatives.to_string(),
-        ];
+        ]);
         Some(fields)
     });
     linchpin_report::csv::table(&HEADER, rows)
