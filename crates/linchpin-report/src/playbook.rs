@@ -1,6 +1,5 @@
 //! The playbook: the page a team opens when a supplier goes dark.
 
-use crate::view::esc;
 use linchpin_engine::whatif::{whatif_with, DurationSource};
 use linchpin_engine::{
     Dur, FailureSpec, Finding, ImpactGraph, Propagator, Status, SupplierRank, WhatIf,
@@ -477,128 +476,54 @@ pub fn playbook_html_fragment(p: &Playbook, c: &Catalog, heading: &str, max_rows
     let mut k = content(p, c);
     let hidden = k.impact.len().saturating_sub(max_rows);
     k.impact.truncate(max_rows);
-    let code = |t: &str| {
-        let escaped = esc(t);
-        escaped
-            .split('`')
-            .enumerate()
-            .map(|(i, part)| {
-                if i % 2 == 1 {
-                    format!("<code>{part}</code>")
-                } else {
-                    part.to_owned()
-                }
-            })
-            .collect::<String>()
-    };
-    let mut o = format!(
-        "<article class=\"playbook\">\n<{heading}>{}</{heading}>\n",
-        esc(&k.title)
-    );
-    let dl = |o: &mut String, rows: &[(String, String)]| {
-        o.push_str("<table>\n<tbody>\n");
-        for (a, b) in rows {
-            let _ = writeln!(
-                o,
-                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-                esc(a),
-                code(b)
-            );
-        }
-        o.push_str("</tbody>\n</table>\n");
-    };
-    dl(&mut o, &k.facts);
-    o.push_str("<h4>What stops, and for how long</h4>\n");
-    if k.impact.is_empty() {
-        o.push_str("<p>No business function is affected.</p>\n");
-    } else {
-        o.push_str("<table>\n<thead><tr><th scope=\"col\">Function</th><th scope=\"col\">Owner</th><th scope=\"col\">Outage</th><th scope=\"col\">Permanent</th><th scope=\"col\">Tolerates</th><th scope=\"col\">Why</th></tr></thead>\n<tbody>\n");
-        for r in &k.impact {
-            o.push_str("<tr>");
-            for (i, cell) in r.iter().enumerate() {
-                let class = if (i == 2 || i == 3) && cell.contains("BREACH") {
-                    " class=\"bad\""
-                } else {
-                    ""
-                };
-                let _ = write!(o, "<td{class}>{}</td>", esc(cell));
-            }
-            o.push_str("</tr>\n");
-        }
-        o.push_str("</tbody>\n</table>\n");
-        if hidden > 0 {
-            let _ = writeln!(o, "<p class=\"legend\">and {hidden} more functions; <code>linchpin playbook</code> lists them all.</p>");
-        }
-    }
-    o.push_str("<h4>Fallbacks to activate</h4>\n");
-    if k.fallbacks.is_empty() {
-        o.push_str("<p>None: no alternative takes over anywhere on the way.</p>\n");
-    } else {
-        o.push_str("<ol>\n");
-        for f in &k.fallbacks {
-            let _ = writeln!(o, "<li>{}</li>", esc(f));
-        }
-        o.push_str("</ol>\n");
-    }
-    o.push_str("<h4>Exit plan</h4>\n");
-    dl(&mut o, &k.exit);
-    if !k.escrow.is_empty() {
-        o.push_str("<h4>Escrow</h4>\n");
-        dl(&mut o, &k.escrow);
-    }
-    o.push_str("<h4>Continuity statement</h4>\n");
-    dl(&mut o, &k.statement);
-    if !k.contracts.is_empty() {
-        o.push_str("<h4>Contracts</h4>\n<ul>\n");
-        for x in &k.contracts {
-            let _ = writeln!(o, "<li>{}</li>", esc(x));
-        }
-        o.push_str("</ul>\n");
-    }
-    if !k.links.is_empty() {
-        o.push_str("<h4>Contacts and links</h4>\n<ul>\n");
-        for (t, u) in &k.links {
-            match crate::view::safe_href(u) {
-                Some(u) => {
-                    let _ = writeln!(
-                        o,
-                        "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></li>",
-                        esc(u),
-                        esc(t)
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        o,
-                        "<li>{} <code>{}</code> (not linked: only http, https and mailto links are)</li>",
-                        esc(t),
-                        esc(u)
-                    );
-                }
-            }
-        }
-        o.push_str("</ul>\n");
-    }
-    o.push_str("<h4>Open readiness findings</h4>\n");
-    if k.findings.is_empty() {
-        o.push_str("<p>None.</p>\n");
-    } else {
-        o.push_str("<ul>\n");
-        for f in &k.findings {
-            let _ = writeln!(o, "<li>{}</li>", code(f));
-        }
-        o.push_str("</ul>\n");
-    }
-    o.push_str("</article>\n");
-    o
+    let mut out = askama::Template::render(&Article {
+        k: &k,
+        heading,
+        hidden,
+    })
+    .unwrap_or_default();
+    out.push('\n');
+    out
 }
 
 /// The playbook as a standalone HTML page.
 pub fn playbook_html(p: &Playbook, c: &Catalog) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
-        esc(&format!("Playbook: {}", c.entity(p.supplier).display_name())),
-        crate::view::STYLE,
-        playbook_html_fragment(p, c, "h1", usize::MAX)
-    )
+    let mut out = askama::Template::render(&Page {
+        title: &format!("Playbook: {}", c.entity(p.supplier).display_name()),
+        article: &playbook_html_fragment(p, c, "h1", usize::MAX),
+    })
+    .unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// A playbook's content as an `<article>` (`templates/playbook.html`).
+#[derive(askama::Template)]
+#[template(path = "playbook.html")]
+struct Article<'a> {
+    k: &'a Content,
+    heading: &'a str,
+    hidden: usize,
+}
+
+/// A standalone page around an article.
+#[derive(askama::Template)]
+#[template(path = "playbook_page.html")]
+struct Page<'a> {
+    title: &'a str,
+    article: &'a str,
+}
+
+/// The templates' own filters.
+mod filters {
+    /// Text with its `quoted` parts as code, escaped.
+    #[askama::filter_fn]
+    pub fn code(
+        text: impl std::fmt::Display,
+        _: &dyn askama::Values,
+    ) -> askama::Result<askama::filters::Safe<String>> {
+        Ok(askama::filters::Safe(crate::view::message(
+            &text.to_string(),
+        )))
+    }
 }

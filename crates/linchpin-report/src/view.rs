@@ -24,7 +24,8 @@ pub fn safe_href(url: &str) -> Option<&str> {
     (allowed && clean).then_some(url)
 }
 
-/// Escapes text for HTML.
+/// Escapes text for HTML, exactly as the templates do (askama's escaper:
+/// `&`, `<`, `>`, `"` as `&#34;`, `'` as `&#39;`).
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -32,7 +33,7 @@ pub fn esc(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
+            '"' => out.push_str("&#34;"),
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
