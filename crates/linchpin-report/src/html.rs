@@ -558,36 +558,41 @@ fn readiness(o: &mut String, r: &Report, c: &Catalog) {
     o.push_str("</section>\n");
 }
 
+/// A dated item of the next 12 months.
+struct Dated<'a> {
+    date: linchpin_model::Date,
+    overdue: bool,
+    what: &'static str,
+    supplier: &'a str,
+    detail: &'a str,
+}
+
+/// The next 12 months (`templates/timeline.html`).
+#[derive(askama::Template)]
+#[template(path = "timeline.html")]
+struct Timeline<'a> {
+    items: Vec<Dated<'a>>,
+    total: usize,
+}
+
 fn timeline(o: &mut String, r: &Report, c: &Catalog) {
-    o.push_str("<section id=\"timeline\" aria-labelledby=\"h-timeline\">\n<h2 id=\"h-timeline\">The next 12 months</h2>\n<p class=\"lead\">Statements expiring, escrow deposits and exit-plan tests due, notice deadlines and contract ends. Overdue items first.</p>\n");
-    if r.timeline.is_empty() {
-        o.push_str("<p>Nothing dated in the next twelve months.</p>\n</section>\n");
-        return;
-    }
-    o.push_str("<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">What</th><th scope=\"col\">Supplier</th><th scope=\"col\">Details</th></tr></thead>\n<tbody>\n");
-    for item in r.timeline.iter().take(MAX_ROWS) {
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
-            item.date,
-            if item.overdue {
-                "<span class=\"bad\">overdue:</span> "
-            } else {
-                ""
-            },
-            item.kind.label(),
-            name(c, item.supplier),
-            esc(item.detail.as_deref().unwrap_or(""))
-        );
-    }
-    o.push_str("</tbody>\n</table>\n");
-    more(
-        o,
-        r.timeline.len().min(MAX_ROWS),
-        r.timeline.len(),
-        "dated items",
-    );
-    o.push_str("</section>\n");
+    let view = Timeline {
+        items: r
+            .timeline
+            .iter()
+            .take(MAX_ROWS)
+            .map(|item| Dated {
+                date: item.date,
+                overdue: item.overdue,
+                what: item.kind.label(),
+                supplier: c.entity(item.supplier).display_name(),
+                detail: item.detail.as_deref().unwrap_or(""),
+            })
+            .collect(),
+        total: r.timeline.len(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
 }
 
 fn actions(o: &mut String, r: &Report, c: &Catalog) {
