@@ -4,7 +4,7 @@
 
 use crate::data::{Report, ScenarioRun};
 use crate::picture::Picture;
-use linchpin_diagnostics::Severity;
+use crate::view::filters;
 use linchpin_engine::readiness::{EscrowState, ExitState, StatementState};
 use linchpin_engine::{Dur, Status};
 use linchpin_model::{Catalog, Criticality, EntityId, FailureMode, Spec};
@@ -595,82 +595,131 @@ fn timeline(o: &mut String, r: &Report, c: &Catalog) {
     o.push('\n');
 }
 
+/// One finding as a team's action.
+struct ActionItem<'a> {
+    severity: &'static str,
+    message: &'a str,
+    id: &'static str,
+}
+
+/// A team's actions.
+struct TeamActions<'a> {
+    owner: String,
+    actions: Vec<ActionItem<'a>>,
+    more: usize,
+}
+
+/// Actions by team (`templates/actions.html`).
+#[derive(askama::Template)]
+#[template(path = "actions.html")]
+struct Actions<'a> {
+    teams: Vec<TeamActions<'a>>,
+    more_teams: usize,
+    more_actions: usize,
+}
+
 fn actions(o: &mut String, r: &Report, c: &Catalog) {
-    o.push_str("<section id=\"actions\" aria-labelledby=\"h-actions\">\n<h2 id=\"h-actions\">Actions by team</h2>\n<p class=\"lead\">Every readiness finding, as work for the team that owns the entity; most urgent first. <code>linchpin explain ID</code> says how to resolve each.</p>\n");
     const MAX_TEAMS: usize = 30;
-    for g in r.actions.iter().take(MAX_TEAMS) {
-        let owner = match &g.owner {
-            Some(o) => match c.lookup(o) {
-                Some(id) => name(c, id),
-                None => esc(&o.to_string()),
+    let teams = r
+        .actions
+        .iter()
+        .take(MAX_TEAMS)
+        .map(|g| TeamActions {
+            owner: match &g.owner {
+                Some(o) => match c.lookup(o) {
+                    Some(id) => c.entity(id).display_name().to_owned(),
+                    None => o.to_string(),
+                },
+                None => "Nobody (no owner set)".to_owned(),
             },
-            None => "Nobody (no owner set)".to_owned(),
-        };
-        let _ = write!(o, "<h3>{owner}</h3>\n<ul class=\"actions\">\n");
-        for a in g.actions.iter().take(MAX_ACTIONS) {
-            let sev = match a.finding.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            };
-            let _ = writeln!(
-                o,
-                "<li><span class=\"sev sev-{sev}\">{sev}</span> {} <span class=\"legend\">({})</span></li>",
-                message(&a.finding.message),
-                a.finding.id
-            );
-        }
-        o.push_str("</ul>\n");
-        if g.actions.len() > MAX_ACTIONS {
-            let _ = writeln!(
-                o,
-                "<p class=\"legend\">and {} more; <code>linchpin check</code> lists them all.</p>",
-                g.actions.len() - MAX_ACTIONS
-            );
-        }
-    }
-    if r.actions.len() > MAX_TEAMS {
-        let rest: usize = r.actions[MAX_TEAMS..].iter().map(|g| g.actions.len()).sum();
-        let _ = writeln!(o, "<p class=\"legend\">{} more teams with {rest} actions; <code>linchpin check</code> lists them all.</p>", r.actions.len() - MAX_TEAMS);
-    }
-    o.push_str("</section>\n");
+            actions: g
+                .actions
+                .iter()
+                .take(MAX_ACTIONS)
+                .map(|a| ActionItem {
+                    severity: a.finding.severity.as_str(),
+                    message: &a.finding.message,
+                    id: a.finding.id,
+                })
+                .collect(),
+            more: g.actions.len().saturating_sub(MAX_ACTIONS),
+        })
+        .collect();
+    let rest = r.actions.get(MAX_TEAMS..).unwrap_or_default();
+    let view = Actions {
+        teams,
+        more_teams: rest.len(),
+        more_actions: rest.iter().map(|g| g.actions.len()).sum(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
+}
+
+/// A playbook in the report, folded.
+struct FoldedPlaybook {
+    anchor: String,
+    name: String,
+    tier: u8,
+    article: String,
+}
+
+/// The playbooks (`templates/playbooks.html`).
+#[derive(askama::Template)]
+#[template(path = "playbooks.html")]
+struct Playbooks {
+    items: Vec<FoldedPlaybook>,
+    eligible: usize,
 }
 
 fn playbooks(o: &mut String, r: &Report, c: &Catalog) {
-    o.push_str("<section id=\"playbooks\" aria-labelledby=\"h-playbooks\">\n<h2 id=\"h-playbooks\">Playbooks</h2>\n<p class=\"lead\">What to do when a supplier goes dark, for the tier-1 and tier-2 suppliers (open one; <code>linchpin playbook NAME</code> writes any supplier's as its own page).</p>\n");
-    for p in &r.playbooks {
-        let _ = write!(
-            o,
-            "<details id=\"playbook-{}\">\n<summary>{} <span class=\"legend\">tier {}</span></summary>\n{}</details>\n",
-            anchor(c, p.supplier),
-            name(c, p.supplier),
-            p.rank.tier,
-            crate::playbook::playbook_html_fragment(p, c, "h3", 40)
-        );
-    }
-    let eligible = r.ranking.iter().filter(|x| x.tier <= 2).count();
-    more(o, r.playbooks.len(), eligible, "playbooks");
-    o.push_str("</section>\n");
+    let view = Playbooks {
+        items: r
+            .playbooks
+            .iter()
+            .map(|p| FoldedPlaybook {
+                anchor: anchor(c, p.supplier),
+                name: c.entity(p.supplier).display_name().to_owned(),
+                tier: p.rank.tier,
+                article: crate::playbook::playbook_html_fragment(p, c, "h3", 40),
+            })
+            .collect(),
+        eligible: r.ranking.iter().filter(|x| x.tier <= 2).count(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
+}
+
+/// A linchpin's reach, drawn.
+struct Drawn {
+    name: String,
+    svg: String,
+    omitted: usize,
+}
+
+/// The linchpins' reach (`templates/reach.html`).
+#[derive(askama::Template)]
+#[template(path = "reach.html")]
+struct Reach {
+    pictures: Vec<Drawn>,
 }
 
 fn reach(o: &mut String, r: &Report, c: &Catalog) {
-    o.push_str("<section id=\"reach\" aria-labelledby=\"h-reach\">\n<h2 id=\"h-reach\">Reach of the linchpins</h2>\n<p class=\"lead\">For the most critical tier-1 suppliers: the functions their failure stops (red) or degrades (amber), and the chains between them.</p>\n");
-    for (id, picture) in &r.pictures {
-        let _ = writeln!(o, "<h3>{}</h3>", name(c, *id));
-        o.push_str(&svg(
-            picture,
-            c,
-            &format!("Reach of {}", c.entity(*id).display_name()),
-        ));
-        if picture.omitted > 0 {
-            let _ = writeln!(
-                o,
-                "<p class=\"legend\">{} more functions not drawn.</p>",
-                picture.omitted
-            );
-        }
-    }
-    o.push_str("</section>\n");
+    let view = Reach {
+        pictures: r
+            .pictures
+            .iter()
+            .map(|(id, picture)| {
+                let name = c.entity(*id).display_name().to_owned();
+                Drawn {
+                    svg: svg(picture, c, &format!("Reach of {name}")),
+                    omitted: picture.omitted,
+                    name,
+                }
+            })
+            .collect(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
 }
 
 /// The picture as inline SVG.

@@ -1,5 +1,6 @@
 //! The playbook: the page a team opens when a supplier goes dark.
 
+use crate::view::filters;
 use linchpin_engine::whatif::{whatif_with, DurationSource};
 use linchpin_engine::{
     Dur, FailureSpec, Finding, ImpactGraph, Propagator, Status, SupplierRank, WhatIf,
@@ -512,18 +513,4 @@ struct Article<'a> {
 struct Page<'a> {
     title: &'a str,
     article: &'a str,
-}
-
-/// The templates' own filters.
-mod filters {
-    /// Text with its `quoted` parts as code, escaped.
-    #[askama::filter_fn]
-    pub fn code(
-        text: impl std::fmt::Display,
-        _: &dyn askama::Values,
-    ) -> askama::Result<askama::filters::Safe<String>> {
-        Ok(askama::filters::Safe(crate::view::message(
-            &text.to_string(),
-        )))
-    }
 }

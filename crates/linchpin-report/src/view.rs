@@ -56,3 +56,16 @@ pub fn message(text: &str) -> String {
     }
     out
 }
+
+/// The templates' own filters (askama finds them as `filters` where a
+/// template is defined: `use linchpin_report::view::filters;`).
+pub mod filters {
+    /// Text with its `quoted` parts as code, escaped ([`super::message`]).
+    #[askama::filter_fn]
+    pub fn code(
+        text: impl std::fmt::Display,
+        _: &dyn askama::Values,
+    ) -> askama::Result<askama::filters::Safe<String>> {
+        Ok(askama::filters::Safe(super::message(&text.to_string())))
+    }
+}
