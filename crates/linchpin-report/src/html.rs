@@ -187,90 +187,97 @@ fn summary(o: &mut String, r: &Report, c: &Catalog) {
     o.push('\n');
 }
 
-fn statement_cell(s: StatementState) -> String {
+/// A state as a cell: its class (`ok`, `warn`, `bad`) and its words.
+type StateCell = (&'static str, String);
+
+fn statement_cell(s: StatementState) -> StateCell {
     let class = match s {
         StatementState::Valid(_) => "ok",
         StatementState::Requested(_) => "warn",
         _ => "bad",
     };
-    format!("<span class=\"{class}\">{}</span>", esc(&s.describe()))
+    (class, s.describe())
 }
 
-fn exit_cell(e: ExitState) -> String {
+fn exit_cell(e: ExitState) -> StateCell {
     let class = match e {
         ExitState::Tested(_) => "ok",
         ExitState::Untested | ExitState::Stale(_) => "warn",
         ExitState::Missing => "bad",
     };
-    format!("<span class=\"{class}\">{}</span>", esc(&e.describe()))
+    (class, e.describe())
+}
+
+/// A supplier in the ranking.
+struct Ranked {
+    anchor: String,
+    tier: u8,
+    name: String,
+    playbook: bool,
+    kind: &'static str,
+    score: String,
+    stops: String,
+    degrades: String,
+    /// Duration and how many functions it breaches.
+    outage: (String, usize),
+    permanent: (String, usize),
+    statement: StateCell,
+    exit: StateCell,
+}
+
+/// The ranking (`templates/ranking.html`).
+#[derive(askama::Template)]
+#[template(path = "ranking.html")]
+struct Ranking {
+    rows: Vec<Ranked>,
+    total: usize,
 }
 
 fn ranking(o: &mut String, r: &Report, c: &Catalog) {
-    o.push_str("<section id=\"ranking\" aria-labelledby=\"h-ranking\">\n<h2 id=\"h-ranking\">Suppliers, most critical first</h2>\n<p class=\"lead\">Each supplier fails alone: as an outage lasting its committed RTO, and permanently until its exit plan is carried out. Click a column heading to sort.</p>\n<table class=\"sortable\">\n<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">Tier</th><th scope=\"col\">Supplier</th><th scope=\"col\">Type</th><th scope=\"col\" class=\"num\">Score</th><th scope=\"col\">Stops</th><th scope=\"col\">Degrades</th><th scope=\"col\">Outage</th><th scope=\"col\">Permanent</th><th scope=\"col\">Statement</th><th scope=\"col\">Exit plan</th></tr></thead>\n<tbody>\n");
-    for (i, x) in r.ranking.iter().enumerate().take(MAX_ROWS) {
-        let e = c.entity(x.id);
-        let kind = match &e.spec {
-            Spec::Supplier(s) => s.supplier_type.as_str(),
-            _ => "",
-        };
-        let list = |v: &[linchpin_engine::rank::Reach]| {
-            if v.is_empty() {
-                return "–".to_owned();
-            }
-            let mut text = v
-                .iter()
-                .take(8)
-                .map(|f| name(c, f.function))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if v.len() > 8 {
-                let _ = write!(text, " and {} more", v.len() - 8);
-            }
-            text
-        };
-        let mode = |m: &linchpin_engine::rank::ModeImpact| {
-            let b = m.breaches.len();
-            let d = m.duration.to_string();
-            if b == 0 {
-                d
-            } else {
-                format!(
-                    "{d} <span class=\"bad\">({b} breach{})</span>",
-                    if b == 1 { "" } else { "es" }
-                )
-            }
-        };
-        let _ = writeln!(
-            o,
-            "<tr id=\"{}\"><td class=\"num\">{}</td><td data-sort=\"{}\"><span class=\"tier tier-{}\" title=\"tier {}\">{}</span></td><td>{}</td><td>{kind}</td><td class=\"num\">{:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            anchor(c, x.id),
-            i + 1,
-            x.tier,
-            x.tier,
-            x.tier,
-            x.tier,
-            if r.playbooks.iter().any(|p| p.supplier == x.id) {
-                format!("<a href=\"#playbook-{}\" title=\"playbook\">{}</a>", anchor(c, x.id), name(c, x.id))
-            } else {
-                name(c, x.id)
+    let list = |v: &[linchpin_engine::rank::Reach]| {
+        if v.is_empty() {
+            return "–".to_owned();
+        }
+        let mut text = v
+            .iter()
+            .take(8)
+            .map(|f| c.entity(f.function).display_name())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if v.len() > 8 {
+            let _ = write!(text, " and {} more", v.len() - 8);
+        }
+        text
+    };
+    let mode = |m: &linchpin_engine::rank::ModeImpact| (m.duration.to_string(), m.breaches.len());
+    let rows = r
+        .ranking
+        .iter()
+        .take(MAX_ROWS)
+        .map(|x| Ranked {
+            anchor: anchor(c, x.id),
+            tier: x.tier,
+            name: c.entity(x.id).display_name().to_owned(),
+            playbook: r.playbooks.iter().any(|p| p.supplier == x.id),
+            kind: match &c.entity(x.id).spec {
+                Spec::Supplier(s) => s.supplier_type.as_str(),
+                _ => "",
             },
-            x.score,
-            list(&x.stops),
-            list(&x.degrades),
-            mode(&x.outage),
-            mode(&x.permanent),
-            statement_cell(x.readiness.statement),
-            exit_cell(x.readiness.exit),
-        );
-    }
-    o.push_str("</tbody>\n</table>\n");
-    more(
-        o,
-        r.ranking.len().min(MAX_ROWS),
-        r.ranking.len(),
-        "suppliers",
-    );
-    o.push_str("<p class=\"legend\">Tier 1: alone stops a critical function. Tier 2: stops an important function or degrades a critical one. Tier 3: any other impact. Tier 4: none. Score: critical 9, important 3, standard 1 per function stopped; 30% of that when only degraded.</p>\n</section>\n");
+            score: format!("{:.1}", x.score),
+            stops: list(&x.stops),
+            degrades: list(&x.degrades),
+            outage: mode(&x.outage),
+            permanent: mode(&x.permanent),
+            statement: statement_cell(x.readiness.statement),
+            exit: exit_cell(x.readiness.exit),
+        })
+        .collect();
+    let view = Ranking {
+        rows,
+        total: r.ranking.len(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
 }
 
 fn matrix(o: &mut String, r: &Report, c: &Catalog) {
@@ -510,52 +517,70 @@ fn scenarios(o: &mut String, r: &Report, c: &Catalog) {
     o.push_str("</section>\n");
 }
 
+/// A supplier's readiness.
+struct Ready {
+    name: String,
+    tier: u8,
+    statement: StateCell,
+    rto_fits: Option<bool>,
+    escrow: Option<StateCell>,
+    exit: StateCell,
+    exit_fits: Option<bool>,
+    alternatives: usize,
+    owner: bool,
+    missing: Vec<&'static str>,
+}
+
+/// Readiness per supplier (`templates/readiness.html`).
+#[derive(askama::Template)]
+#[template(path = "readiness.html")]
+struct Readiness {
+    rows: Vec<Ready>,
+    total: usize,
+}
+
 fn readiness(o: &mut String, r: &Report, c: &Catalog) {
-    o.push_str("<section id=\"readiness\" aria-labelledby=\"h-readiness\">\n<h2 id=\"h-readiness\">Readiness per supplier</h2>\n<p class=\"lead\">The continuity evidence of every supplier that affects a function, against its tier. ✔ in place, ✘ missing or inadequate, ~ partly.</p>\n<table class=\"sortable\">\n<thead><tr><th scope=\"col\">Supplier</th><th scope=\"col\">Tier</th><th scope=\"col\">Statement</th><th scope=\"col\">RTO fits</th><th scope=\"col\">Escrow</th><th scope=\"col\">Exit plan</th><th scope=\"col\">Exit fits</th><th scope=\"col\" class=\"num\">Alternatives</th><th scope=\"col\">Owner</th><th scope=\"col\">Missing</th></tr></thead>\n<tbody>\n");
-    let relevant = r.ranking.iter().filter(|x| x.tier <= 3).count();
-    for x in r.ranking.iter().filter(|x| x.tier <= 3).take(MAX_ROWS) {
-        let rd = &x.readiness;
-        let yes_no = |b: Option<bool>| match b {
-            Some(true) => "<span class=\"ok\">✔ yes</span>".to_owned(),
-            Some(false) => "<span class=\"bad\">✘ no</span>".to_owned(),
-            None => "–".to_owned(),
-        };
-        let escrow = match rd.escrow {
-            EscrowState::NotNeeded => "–".to_owned(),
-            EscrowState::Missing => "<span class=\"bad\">✘ missing</span>".to_owned(),
-            EscrowState::Present(Some(linchpin_model::EscrowVerification::Build), _) => {
-                format!("<span class=\"ok\">✔ {}</span>", esc(&rd.escrow.describe()))
+    let rows = r
+        .ranking
+        .iter()
+        .filter(|x| x.tier <= 3)
+        .take(MAX_ROWS)
+        .map(|x| {
+            let rd = &x.readiness;
+            Ready {
+                name: c.entity(x.id).display_name().to_owned(),
+                tier: x.tier,
+                statement: statement_cell(rd.statement),
+                rto_fits: rd.rto_adequate,
+                escrow: match rd.escrow {
+                    EscrowState::NotNeeded => None,
+                    EscrowState::Missing => Some(("bad", "✘ missing".to_owned())),
+                    EscrowState::Present(Some(linchpin_model::EscrowVerification::Build), _) => {
+                        Some(("ok", format!("✔ {}", rd.escrow.describe())))
+                    }
+                    EscrowState::Present(..) => {
+                        Some(("warn", format!("~ {}", rd.escrow.describe())))
+                    }
+                },
+                exit: exit_cell(rd.exit),
+                exit_fits: rd.exit_within_tolerance,
+                alternatives: rd.alternatives,
+                owner: rd.owner,
+                missing: r
+                    .findings
+                    .iter()
+                    .filter(|f| f.entity == x.id)
+                    .map(|f| f.id)
+                    .collect(),
             }
-            EscrowState::Present(..) => format!(
-                "<span class=\"warn\">~ {}</span>",
-                esc(&rd.escrow.describe())
-            ),
-        };
-        let missing: Vec<&str> = r
-            .findings
-            .iter()
-            .filter(|f| f.entity == x.id)
-            .map(|f| f.id)
-            .collect();
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td data-sort=\"{}\"><span class=\"tier tier-{}\">{}</span></td><td>{}</td><td>{}</td><td>{escrow}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"chain\">{}</td></tr>",
-            name(c, x.id),
-            x.tier,
-            x.tier,
-            x.tier,
-            statement_cell(rd.statement),
-            yes_no(rd.rto_adequate),
-            exit_cell(rd.exit),
-            yes_no(rd.exit_within_tolerance),
-            rd.alternatives,
-            if rd.owner { "<span class=\"ok\">✔</span>" } else { "<span class=\"bad\">✘ none</span>" },
-            if missing.is_empty() { "–".to_owned() } else { missing.join(", ") }
-        );
-    }
-    o.push_str("</tbody>\n</table>\n");
-    more(o, relevant.min(MAX_ROWS), relevant, "suppliers");
-    o.push_str("</section>\n");
+        })
+        .collect();
+    let view = Readiness {
+        rows,
+        total: r.ranking.iter().filter(|x| x.tier <= 3).count(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
 }
 
 /// A dated item of the next 12 months.
