@@ -24,16 +24,6 @@ const MATRIX_ROWS: usize = 150;
 /// How many actions per team.
 const MAX_ACTIONS: usize = 25;
 
-fn more(o: &mut String, shown: usize, total: usize, what: &str) {
-    if total > shown {
-        let _ = writeln!(o, "<p class=\"legend\">{shown} of {total} {what} shown; <code>linchpin rank --format csv</code> and <code>linchpin report --format json</code> hold them all.</p>");
-    }
-}
-
-fn name(catalog: &Catalog, id: EntityId) -> String {
-    esc(catalog.entity(id).display_name())
-}
-
 fn criticality(catalog: &Catalog, id: EntityId) -> Option<Criticality> {
     match &catalog.entity(id).spec {
         Spec::BusinessFunction(f) => Some(f.criticality),
@@ -280,120 +270,139 @@ fn ranking(o: &mut String, r: &Report, c: &Catalog) {
     o.push('\n');
 }
 
+/// A function's row of the matrix: per supplier its class, mark and word.
+struct MatrixRow {
+    name: String,
+    criticality: &'static str,
+    cells: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// The impact matrix (`templates/matrix.html`).
+#[derive(askama::Template)]
+#[template(path = "matrix.html")]
+struct Matrix {
+    suppliers: Vec<String>,
+    hidden_columns: usize,
+    rows: Vec<MatrixRow>,
+    total: usize,
+}
+
 fn matrix(o: &mut String, r: &Report, c: &Catalog) {
-    let columns: Vec<_> = r
-        .ranking
+    let relevant = || r.ranking.iter().filter(|x| x.tier <= 3);
+    let columns: Vec<_> = relevant().take(MATRIX_COLUMNS).collect();
+    let display = |id: EntityId| c.entity(id).display_name().to_owned();
+    let rows = r
+        .functions
         .iter()
-        .filter(|x| x.tier <= 3)
-        .take(MATRIX_COLUMNS)
+        .take(MATRIX_ROWS)
+        .map(|&f| MatrixRow {
+            name: display(f),
+            criticality: criticality(c, f).map_or("", |x| x.as_str()),
+            cells: columns
+                .iter()
+                .map(|x| {
+                    if x.stops.iter().any(|s| s.function == f) {
+                        ("c-down", "■", "down")
+                    } else if x.degrades.iter().any(|s| s.function == f) {
+                        ("c-degraded", "◐", "degraded")
+                    } else {
+                        ("c-up", "·", "unaffected")
+                    }
+                })
+                .collect(),
+        })
         .collect();
-    o.push_str("<section id=\"matrix\" aria-labelledby=\"h-matrix\">\n<h2 id=\"h-matrix\">Impact matrix</h2>\n<p class=\"lead\">What each supplier's failure does to each function: <span class=\"down\">■ down</span>, <span class=\"degraded\">◐ degraded</span>, · unaffected. Functions most critical first, suppliers in rank order");
-    let hidden_columns = r
-        .ranking
-        .iter()
-        .filter(|x| x.tier <= 3)
-        .count()
-        .saturating_sub(columns.len());
-    if hidden_columns > 0 {
-        let _ = write!(
-            o,
-            " (the first {}; {hidden_columns} more in the table above)",
-            columns.len()
-        );
-    }
-    o.push_str(
-        ".</p>\n<div class=\"matrix\">\n<table>\n<thead><tr><th scope=\"col\">Function</th>",
-    );
-    for x in &columns {
-        let _ = write!(o, "<th scope=\"col\" class=\"sup\">{}</th>", name(c, x.id));
-    }
-    o.push_str("</tr></thead>\n<tbody>\n");
-    for &f in r.functions.iter().take(MATRIX_ROWS) {
-        let _ = write!(
-            o,
-            "<tr><th scope=\"row\">{} <span class=\"legend\">{}</span></th>",
-            name(c, f),
-            criticality(c, f).map_or("", |x| x.as_str())
-        );
-        for x in &columns {
-            let (class, mark, label) = if x.stops.iter().any(|s| s.function == f) {
-                ("c-down", "■", "down")
-            } else if x.degrades.iter().any(|s| s.function == f) {
-                ("c-degraded", "◐", "degraded")
-            } else {
-                ("c-up", "·", "unaffected")
-            };
-            let _ = write!(
-                o,
-                "<td class=\"cell {class}\" title=\"{} → {}: {label}\"><span aria-label=\"{label}\">{mark}</span></td>",
-                name(c, x.id),
-                name(c, f)
-            );
-        }
-        o.push_str("</tr>\n");
-    }
-    o.push_str("</tbody>\n</table>\n</div>\n");
-    more(
-        o,
-        r.functions.len().min(MATRIX_ROWS),
-        r.functions.len(),
-        "functions",
-    );
-    o.push_str("</section>\n");
+    let view = Matrix {
+        suppliers: columns.iter().map(|x| display(x.id)).collect(),
+        hidden_columns: relevant().count().saturating_sub(columns.len()),
+        rows,
+        total: r.functions.len(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
 }
 
 fn percent(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
+/// A supplier's or a country's share of the functions.
+struct ShareRow {
+    name: String,
+    /// The supplier's country, or how many suppliers a country has.
+    country: String,
+    suppliers: usize,
+    share: String,
+    direct_share: String,
+    direct: String,
+    hidden: String,
+    hidden_names: String,
+}
+
+/// Concentration (`templates/concentration.html`).
+#[derive(askama::Template)]
+#[template(path = "concentration.html")]
+struct Concentration {
+    functions: usize,
+    suppliers: Vec<ShareRow>,
+    countries: Vec<ShareRow>,
+}
+
 fn concentration(o: &mut String, r: &Report, c: &Catalog) {
     let k = &r.concentration;
-    let _ = write!(
-        o,
-        "<section id=\"concentration\" aria-labelledby=\"h-concentration\">\n<h2 id=\"h-concentration\">Concentration</h2>\n<p class=\"lead\">Share of the {} critical and important functions that one supplier can stop or degrade. <span class=\"legend\">Solid: directly; hatched: only through other suppliers (hidden concentration).</span></p>\n<table>\n<thead><tr><th scope=\"col\">Supplier</th><th scope=\"col\">Country</th><th scope=\"col\" style=\"width:45%\">Share</th><th scope=\"col\">Hidden, through fourth parties</th></tr></thead>\n<tbody>\n",
-        k.functions
-    );
-    for s in k.suppliers.iter().take(CHART_BARS) {
-        let direct = s.reach.direct_share * 100.0;
-        let hidden = (s.reach.share - s.reach.direct_share).max(0.0) * 100.0;
-        let hidden_names = if s.reach.hidden.is_empty() {
-            "–".to_owned()
-        } else {
-            format!(
-                "<span class=\"warn\">{}</span>",
-                s.reach
-                    .hidden
-                    .iter()
-                    .map(|&f| name(c, f))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td>{}</td><td><div class=\"bar\" role=\"img\" aria-label=\"{} of functions, {} directly\"><span class=\"fill direct\" style=\"width:{direct:.1}%\"></span><span class=\"fill hidden\" style=\"left:{direct:.1}%;width:{hidden:.1}%\"></span></div> {}</td><td>{hidden_names}</td></tr>",
-            name(c, s.id),
-            esc(s.country.as_deref().unwrap_or("?")),
-            percent(s.reach.share),
-            percent(s.reach.direct_share),
-            percent(s.reach.share),
-        );
-    }
-    o.push_str("</tbody>\n</table>\n<h3>By headquarters country</h3>\n<p class=\"lead\">Every supplier headquartered in a country failing together: sanctions, a national outage, a legal event.</p>\n<table>\n<thead><tr><th scope=\"col\">Country</th><th scope=\"col\" class=\"num\">Suppliers</th><th scope=\"col\" style=\"width:45%\">Share</th><th scope=\"col\">Hidden, through suppliers elsewhere</th></tr></thead>\n<tbody>\n");
-    for country in &k.countries {
-        let direct = country.reach.direct_share * 100.0;
-        let hidden = (country.reach.share - country.reach.direct_share).max(0.0) * 100.0;
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td><div class=\"bar\" role=\"img\" aria-label=\"{}\"><span class=\"fill direct\" style=\"width:{direct:.1}%\"></span><span class=\"fill hidden\" style=\"left:{direct:.1}%;width:{hidden:.1}%\"></span></div> {}</td><td>{}</td></tr>",
-            esc(&country.country),
-            country.suppliers.len(),
-            percent(country.reach.share),
-            percent(country.reach.share),
-            if country.reach.hidden.is_empty() { "–".to_owned() } else { country.reach.hidden.iter().map(|&f| name(c, f)).collect::<Vec<_>>().join(", ") }
-        );
-    }
-    o.push_str("</tbody>\n</table>\n</section>\n");
+    let names = |ids: &[EntityId]| {
+        ids.iter()
+            .map(|&f| c.entity(f).display_name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let row = |name: String,
+               country: String,
+               suppliers: usize,
+               reach: &linchpin_engine::concentration::Reach| {
+        let direct = reach.direct_share * 100.0;
+        let hidden = (reach.share - reach.direct_share).max(0.0) * 100.0;
+        ShareRow {
+            name,
+            country,
+            suppliers,
+            share: percent(reach.share),
+            direct_share: percent(reach.direct_share),
+            direct: format!("{direct:.1}"),
+            hidden: format!("{hidden:.1}"),
+            hidden_names: names(&reach.hidden),
+        }
+    };
+    let view = Concentration {
+        functions: k.functions,
+        suppliers: k
+            .suppliers
+            .iter()
+            .take(CHART_BARS)
+            .map(|s| {
+                row(
+                    c.entity(s.id).display_name().to_owned(),
+                    s.country.clone().unwrap_or_else(|| "?".to_owned()),
+                    0,
+                    &s.reach,
+                )
+            })
+            .collect(),
+        countries: k
+            .countries
+            .iter()
+            .map(|x| {
+                row(
+                    x.country.clone(),
+                    String::new(),
+                    x.suppliers.len(),
+                    &x.reach,
+                )
+            })
+            .collect(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
 }
 
 /// A bar: downtime against tolerance, on a logarithmic scale of minutes up
@@ -426,95 +435,115 @@ fn downtime_bar(down: Dur, impaired: Dur, tolerance: Option<Dur>, scale: f64) ->
     bar
 }
 
+/// What fails in a scenario: its name, and for how long and why (`None`:
+/// unbounded; the why is the project's own words).
+struct Failing {
+    name: String,
+    how: Option<(Dur, &'static str)>,
+}
+
+/// A function a scenario affects.
+struct Affected {
+    name: String,
+    criticality: &'static str,
+    status: &'static str,
+    breach: bool,
+    how_long: Dur,
+    tolerates: String,
+    bar: String,
+    why: String,
+}
+
+/// One scenario's run.
+struct Run {
+    title: String,
+    mode: &'static str,
+    failed: Vec<Failing>,
+    rows: Vec<Affected>,
+    total: usize,
+}
+
+/// The scenarios (`templates/scenarios.html`).
+#[derive(askama::Template)]
+#[template(path = "scenarios.html")]
+struct Scenarios {
+    runs: Vec<Run>,
+}
+
 fn scenarios(o: &mut String, r: &Report, c: &Catalog) {
-    o.push_str("<section id=\"scenarios\" aria-labelledby=\"h-scenarios\">\n<h2 id=\"h-scenarios\">Scenarios</h2>\n<p class=\"lead\">The landscape's scenarios, then the linchpins failing for good. Bars: how long each function is down (red) or degraded (amber), on a logarithmic scale; the black mark is what it tolerates; hatched means unbounded.</p>\n");
-    for s in &r.scenarios {
-        let mode = match s.spec.mode {
-            FailureMode::Outage => "outage",
-            FailureMode::Permanent => "permanent failure, until the exit is carried out",
-        };
-        let _ = write!(o, "<h3>{}</h3>\n<p>{mode}: ", esc(&s.title));
-        let failed: Vec<String> = s
-            .result
-            .failed
-            .iter()
-            .map(|f| {
-                let how = if f.duration.is_inf() {
-                    "<span class=\"bad\">unbounded</span> (nothing bounds it)".to_owned()
-                } else {
-                    format!(
-                        "for {} ({})",
-                        f.duration,
-                        match f.source {
-                            linchpin_engine::whatif::DurationSource::Given => "as given",
-                            linchpin_engine::whatif::DurationSource::StatementRto =>
-                                "the committed RTO",
-                            linchpin_engine::whatif::DurationSource::ExitLeadTime =>
-                                "the exit plan's lead time",
-                            linchpin_engine::whatif::DurationSource::Unbounded => "unbounded",
-                        }
-                    )
-                };
-                format!("{} {how}", name(c, f.id))
-            })
-            .collect();
-        o.push_str(&failed.join("; "));
-        o.push_str(".</p>\n");
-        let all_affected = s
-            .result
-            .functions
-            .iter()
-            .filter(|f| f.status != Status::Up)
-            .count();
-        let affected: Vec<_> = s
-            .result
-            .functions
-            .iter()
-            .filter(|f| f.status != Status::Up)
-            .take(MAX_ROWS)
-            .collect();
-        if affected.is_empty() {
-            o.push_str("<p class=\"ok\">No business function is affected.</p>\n");
-            continue;
-        }
-        let longest = affected
-            .iter()
-            .flat_map(|f| [f.impaired, f.tolerance.unwrap_or(Dur::ZERO)])
-            .filter_map(|d| d.seconds())
-            .max()
-            .unwrap_or(60)
-            .max(60);
-        let scale = (1.0 + longest as f64 / 60.0).ln() * 1.1;
-        o.push_str("<table>\n<thead><tr><th scope=\"col\">Function</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">For</th><th scope=\"col\" class=\"num\">Tolerates</th><th scope=\"col\" style=\"width:30%\">Against tolerance</th><th scope=\"col\">Why</th></tr></thead>\n<tbody>\n");
-        for f in affected {
-            let how_long = if f.status == Status::Down {
-                f.down
-            } else {
-                f.impaired
-            };
-            let chain = crate::explanation(f, |id| name(c, id));
-            let _ = writeln!(
-                o,
-                "<tr><td>{} <span class=\"legend\">{}</span></td><td class=\"{}\">{}{}</td><td class=\"num\">{how_long}</td><td class=\"num\">{}</td><td>{}</td><td class=\"chain\">{}</td></tr>",
-                name(c, f.id),
-                f.criticality.as_str(),
-                f.status.as_str(),
-                f.status.as_str(),
-                if f.breach { " — <strong>breach</strong>" } else { "" },
-                f.tolerance.map_or("–".to_owned(), |t| t.to_string()),
-                downtime_bar(f.down, f.impaired, f.tolerance, scale),
-                chain
-            );
-        }
-        o.push_str("</tbody>\n</table>\n");
-        more(
-            o,
-            all_affected.min(MAX_ROWS),
-            all_affected,
-            "affected functions",
-        );
-    }
-    o.push_str("</section>\n");
+    let display = |id: EntityId| c.entity(id).display_name().to_owned();
+    let runs = r
+        .scenarios
+        .iter()
+        .map(|s| {
+            let failed = s
+                .result
+                .failed
+                .iter()
+                .map(|f| Failing {
+                    name: display(f.id),
+                    how: (!f.duration.is_inf()).then_some({
+                        (
+                            f.duration,
+                            match f.source {
+                                linchpin_engine::whatif::DurationSource::Given => "as given",
+                                linchpin_engine::whatif::DurationSource::StatementRto => {
+                                    "the committed RTO"
+                                }
+                                linchpin_engine::whatif::DurationSource::ExitLeadTime => {
+                                    "the exit plan's lead time"
+                                }
+                                linchpin_engine::whatif::DurationSource::Unbounded => "unbounded",
+                            },
+                        )
+                    }),
+                })
+                .collect();
+            let affected: Vec<_> = s
+                .result
+                .functions
+                .iter()
+                .filter(|f| f.status != Status::Up)
+                .collect();
+            let shown = &affected[..affected.len().min(MAX_ROWS)];
+            let longest = shown
+                .iter()
+                .flat_map(|f| [f.impaired, f.tolerance.unwrap_or(Dur::ZERO)])
+                .filter_map(|d| d.seconds())
+                .max()
+                .unwrap_or(60)
+                .max(60);
+            let scale = (1.0 + longest as f64 / 60.0).ln() * 1.1;
+            Run {
+                title: s.title.clone(),
+                mode: match s.spec.mode {
+                    FailureMode::Outage => "outage",
+                    FailureMode::Permanent => "permanent failure, until the exit is carried out",
+                },
+                failed,
+                rows: shown
+                    .iter()
+                    .map(|f| Affected {
+                        name: display(f.id),
+                        criticality: f.criticality.as_str(),
+                        status: f.status.as_str(),
+                        breach: f.breach,
+                        how_long: if f.status == Status::Down {
+                            f.down
+                        } else {
+                            f.impaired
+                        },
+                        tolerates: f.tolerance.map_or("–".to_owned(), |t| t.to_string()),
+                        bar: downtime_bar(f.down, f.impaired, f.tolerance, scale),
+                        why: crate::explanation(f, display),
+                    })
+                    .collect(),
+                total: affected.len(),
+            }
+        })
+        .collect();
+    o.push_str(&askama::Template::render(&Scenarios { runs }).unwrap_or_default());
+    o.push('\n');
 }
 
 /// A supplier's readiness.
