@@ -22,7 +22,6 @@ pub use yaml::Limits;
 use linchpin_diagnostics::{sort_diagnostics, Diagnostic, FileId, SourceMap, Span};
 use linchpin_model::{Catalog, Entity, Spec};
 use rustc_hash::FxHashSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How to load.
@@ -62,33 +61,16 @@ pub struct Loaded {
 }
 
 /// Why a landscape could not be opened at all.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The path does not exist or cannot be accessed.
+    #[error("cannot open landscape `{}`", path.display())]
     Open {
         /// The path given.
         path: PathBuf,
         /// What the operating system said.
         source: std::io::Error,
     },
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::Open { path, .. } => {
-                write!(f, "cannot open landscape `{}`", path.display())
-            }
-        }
-    }
-}
-
-impl std::error::Error for LoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            LoadError::Open { source, .. } => Some(source),
-        }
-    }
 }
 
 /// The files a load of `path` starts from, found the same way: every

@@ -127,29 +127,20 @@ pub struct EntityRef {
 }
 
 /// Why a reference could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RefError {
     /// The ref is empty.
+    #[error("the reference is empty")]
     Empty,
     /// A part (`kind`, `namespace` or `name`) is empty.
+    #[error("the {0} of the reference is empty")]
     EmptyPart(&'static str),
     /// The ref has no kind and the field implies none.
+    #[error("the reference must name its kind")]
     MissingKind,
     /// Too many separators.
+    #[error("a reference is `[kind:][namespace/]name` with at most one `:` and one `/`")]
     Malformed,
-}
-
-impl fmt::Display for RefError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RefError::Empty => f.write_str("the reference is empty"),
-            RefError::EmptyPart(part) => write!(f, "the {part} of the reference is empty"),
-            RefError::MissingKind => f.write_str("the reference must name its kind"),
-            RefError::Malformed => f.write_str(
-                "a reference is `[kind:][namespace/]name` with at most one `:` and one `/`",
-            ),
-        }
-    }
 }
 
 impl EntityRef {

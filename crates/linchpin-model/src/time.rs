@@ -9,39 +9,23 @@ pub struct Duration {
 }
 
 /// Why a duration could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
     /// Nothing was written.
+    #[error("the duration is empty")]
     Empty,
     /// A number without a unit.
+    #[error("the duration has no unit: write `m`, `h`, `d` or `w` after the number")]
     MissingUnit,
     /// A unit Linchpin does not know.
+    #[error("unknown unit `{0}`: use `m` (minutes), `h` (hours), `d` (days) or `w` (weeks)")]
     UnknownUnit(String),
     /// No digits before the unit.
+    #[error("a duration is a whole number followed by a unit, e.g. `4h`")]
     MissingNumber,
     /// The number is too large.
+    #[error("the duration is too large")]
     Overflow,
-}
-
-impl fmt::Display for DurationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DurationError::Empty => f.write_str("the duration is empty"),
-            DurationError::MissingUnit => {
-                f.write_str("the duration has no unit: write `m`, `h`, `d` or `w` after the number")
-            }
-            DurationError::UnknownUnit(u) => {
-                write!(
-                    f,
-                    "unknown unit `{u}`: use `m` (minutes), `h` (hours), `d` (days) or `w` (weeks)"
-                )
-            }
-            DurationError::MissingNumber => {
-                f.write_str("a duration is a whole number followed by a unit, e.g. `4h`")
-            }
-            DurationError::Overflow => f.write_str("the duration is too large"),
-        }
-    }
 }
 
 impl Duration {
@@ -117,28 +101,17 @@ pub struct Date {
 }
 
 /// Why a date could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
     /// Not of the shape `YYYY-MM-DD`.
+    #[error("a date is written `YYYY-MM-DD`, e.g. `2026-02-01`")]
     Format,
     /// The month is not 1 to 12.
+    #[error("there is no month {0}")]
     Month(u32),
     /// The day does not exist in that month.
+    #[error("{year:04}-{month:02} has {} days, not {day}", days_in_month(*year, *month))]
     Day { year: i32, month: u32, day: u32 },
-}
-
-impl fmt::Display for DateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DateError::Format => f.write_str("a date is written `YYYY-MM-DD`, e.g. `2026-02-01`"),
-            DateError::Month(m) => write!(f, "there is no month {m}"),
-            DateError::Day { year, month, day } => write!(
-                f,
-                "{year:04}-{month:02} has {} days, not {day}",
-                days_in_month(*year, *month)
-            ),
-        }
-    }
 }
 
 fn is_leap(year: i32) -> bool {
