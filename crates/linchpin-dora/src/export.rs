@@ -475,14 +475,12 @@ pub(crate) fn export_with(
 ) -> Result<Register, String> {
     let reporting = facts.reporting;
     let all = tables();
-    let by_code = |code: &str| all.iter().position(|t| t.code == code).unwrap_or(0);
-    let mut sheets: Vec<Sheet<'_>> = all.iter().map(Sheet::new).collect();
-    macro_rules! sheet {
-        ($code:literal) => {
-            sheets[by_code($code)]
-        };
-    }
-
+    let mut w = Writer {
+        catalog,
+        options,
+        facts,
+        sheets: all.iter().map(Sheet::new).collect(),
+    };
     let rep_entity = catalog.entity(reporting);
     let rep = legal(rep_entity).cloned().unwrap_or_default();
     let rep_lei = text(&rep.lei);
@@ -491,10 +489,100 @@ pub(crate) fn export_with(
         .total_assets
         .as_ref()
         .map_or("EUR".to_owned(), |m| m.currency.clone());
-    let at = |id: EntityId, span: Span| Origin { entity: id, span };
+    reporting_entity_row(&mut w, &rep);
+    legal_entities(&mut w);
+    functions(&mut w);
+    let (providers, expense) = contracts(&mut w);
+    provider_rows(&mut w, &providers, &expense);
+    let sheets = w.sheets;
+    let name = package_name(&rep_lei, options.consolidation, &rep_country, options);
+    let mut package = Package {
+        name,
+        ..Package::default()
+    };
+    let mut origins = HashMap::new();
+    package.files.insert(
+        "META-INF/reportPackage.json".to_owned(),
+        b"{\n  \"documentInfo\": {\n    \"documentType\": \"https://xbrl.org/report-package/2023\"\n  }\n}\n"
+            .to_vec(),
+    );
+    package.files.insert(
+        "reports/report.json".to_owned(),
+        format!(
+            "{{\n  \"documentInfo\": {{\n    \"documentType\": \"https://xbrl.org/2021/xbrl-csv\",\n    \"extends\": [\n      \"{}\"\n    ]\n  }}\n}}\n",
+            crate::tables::MODULE
+        )
+        .into_bytes(),
+    );
+    package.files.insert(
+        "reports/parameters.csv".to_owned(),
+        format!(
+            "name,value\r\nentityID,rs:{rep_lei}.{}\r\nrefPeriod,{}\r\nbaseCurrency,iso4217:{base_currency}\r\ndecimalsInteger,0\r\ndecimalsMonetary,-3\r\n",
+            options.consolidation.code(),
+            options.reference_date
+        )
+        .into_bytes(),
+    );
+    let unknown: Vec<String> = sheets
+        .iter()
+        .flat_map(|s| {
+            s.unknown
+                .iter()
+                .map(move |c| format!("{} {c}", s.table.code))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "internal error: the export names columns the EBA templates do not have ({}); please report it",
+            unknown.join(", ")
+        ));
+    }
+    let mut indicators = String::from("templateID,reported\r\n");
+    for sheet in &sheets {
+        indicators.push_str(&format!("{},true\r\n", sheet.table.code));
+        let (path, bytes) = sheet.write(&mut origins);
+        package.files.insert(path, bytes);
+    }
+    package.files.insert(
+        "reports/FilingIndicators.csv".to_owned(),
+        indicators.into_bytes(),
+    );
+    Ok(Register { package, origins })
+}
 
-    // B_01.01: the entity maintaining the register.
-    sheet!("B_01.01").row(
+/// The register being written: one sheet per template, and what every part
+/// of the export reads.
+struct Writer<'a> {
+    catalog: &'a Catalog,
+    options: &'a Options,
+    facts: &'a Facts<'a>,
+    sheets: Vec<Sheet<'a>>,
+}
+
+impl<'a> Writer<'a> {
+    /// The sheet of a template (`B_01.01`).
+    fn sheet(&mut self, code: &str) -> &mut Sheet<'a> {
+        let i = self
+            .sheets
+            .iter()
+            .position(|s| s.table.code == code)
+            .unwrap_or(0);
+        &mut self.sheets[i]
+    }
+}
+
+/// Where a row came from.
+fn at(entity: EntityId, span: Span) -> Origin {
+    Origin { entity, span }
+}
+
+/// B_01.01: the entity maintaining the register.
+fn reporting_entity_row(w: &mut Writer<'_>, rep: &LegalEntitySpec) {
+    let (catalog, options) = (w.catalog, w.options);
+    let reporting = w.facts.reporting;
+    let rep_entity = catalog.entity(reporting);
+    let rep_lei = text(&rep.lei);
+    w.sheet("B_01.01").row(
         &[
             ("c0010", rep_lei.clone()),
             ("c0020", rep_entity.display_name().to_owned()),
@@ -511,8 +599,11 @@ pub(crate) fn export_with(
         ],
         at(reporting, rep_entity.span),
     );
+}
 
-    // B_01.02 and B_01.03: the entities in scope and their branches.
+/// B_01.02 and B_01.03: the entities in scope and their branches.
+fn legal_entities(w: &mut Writer<'_>) {
+    let (catalog, facts) = (w.catalog, w.facts);
     for (id, e) in catalog.of_kind(&Kind::LegalEntity) {
         let Some(l) = legal(e) else { continue };
         let lei = text(&l.lei);
@@ -522,7 +613,7 @@ pub(crate) fn export_with(
             .and_then(|p| facts.lookup(&p.value))
             .and_then(|p| facts.lei_of(p))
             .map_or_else(|| lei.clone(), str::to_owned);
-        sheet!("B_01.02").row(
+        w.sheet("B_01.02").row(
             &[
                 ("c0010", lei.clone()),
                 ("c0020", e.display_name().to_owned()),
@@ -574,7 +665,7 @@ pub(crate) fn export_with(
             at(id, e.span),
         );
         for b in &l.branches {
-            sheet!("B_01.03").row(
+            w.sheet("B_01.03").row(
                 &[
                     ("c0010", b.code.value.clone()),
                     ("c0020", lei.clone()),
@@ -591,8 +682,11 @@ pub(crate) fn export_with(
             );
         }
     }
+}
 
-    // B_06.01: the functions, per entity that performs them.
+/// B_06.01: the functions, per entity that performs them.
+fn functions(w: &mut Writer<'_>) {
+    let (catalog, facts) = (w.catalog, w.facts);
     for (id, e) in catalog.of_kind(&Kind::BusinessFunction) {
         let Spec::BusinessFunction(f) = &e.spec else {
             continue;
@@ -602,7 +696,7 @@ pub(crate) fn export_with(
             Criticality::Standard => qnames::NO,
         };
         for entity in facts.function_entities(id) {
-            sheet!("B_06.01").row(
+            w.sheet("B_06.01").row(
                 &[
                     ("c0010", e.entity_ref.name.to_string()),
                     ("c0020", text(&f.register.licensed_activity)),
@@ -629,8 +723,14 @@ pub(crate) fn export_with(
             );
         }
     }
+}
 
-    // The contracts: B_02.01, B_02.03, B_02.02, B_03.01, B_03.02, B_04.01, B_05.02, B_07.01.
+/// The contracts: B_02.01, B_02.03, B_02.02, B_03.01, B_03.02, B_04.01,
+/// B_05.02, B_07.01; the providers they name and the yearly expense per
+/// provider.
+#[allow(clippy::type_complexity)]
+fn contracts(w: &mut Writer<'_>) -> (BTreeMap<EntityId, ()>, HashMap<EntityId, (String, f64)>) {
+    let (catalog, facts) = (w.catalog, w.facts);
     let mut providers: BTreeMap<EntityId, ()> = BTreeMap::new();
     let mut expense: HashMap<EntityId, (String, f64)> = HashMap::new();
     for (id, e) in catalog.of_kind(&Kind::Supplier) {
@@ -648,7 +748,7 @@ pub(crate) fn export_with(
                     entry.1 += m.amount;
                 }
             }
-            sheet!("B_02.01").row(
+            w.sheet("B_02.01").row(
                 &[
                     ("c0010", c.reference.clone()),
                     (
@@ -680,7 +780,7 @@ pub(crate) fn export_with(
             );
             // B_02.03: the outside contracts an intra-group contract passes on.
             for linked in &c.linked_to {
-                sheet!("B_02.03").row(
+                w.sheet("B_02.03").row(
                     &[
                         ("c0010", c.reference.clone()),
                         ("c0020", linked.value.clone()),
@@ -690,7 +790,7 @@ pub(crate) fn export_with(
                 );
             }
             for signer in facts.signers(c) {
-                sheet!("B_03.01").row(
+                w.sheet("B_03.01").row(
                     &[
                         ("c0010", c.reference.clone()),
                         ("c0020", facts.lei_of(signer).unwrap_or_default().to_owned()),
@@ -701,7 +801,7 @@ pub(crate) fn export_with(
             }
             // An intra-group provider: the group company providing the services.
             if let Some(g) = s.group_entity.as_ref().and_then(|g| facts.lookup(&g.value)) {
-                sheet!("B_03.03").row(
+                w.sheet("B_03.03").row(
                     &[
                         ("c0010", c.reference.clone()),
                         ("c0020", facts.lei_of(g).unwrap_or_default().to_owned()),
@@ -710,7 +810,7 @@ pub(crate) fn export_with(
                     origin,
                 );
             }
-            sheet!("B_03.02").row(
+            w.sheet("B_03.02").row(
                 &[
                     ("c0010", c.reference.clone()),
                     ("c0020", code.to_owned()),
@@ -720,7 +820,7 @@ pub(crate) fn export_with(
             );
             let users = facts.users(c);
             for (user, branch) in &users {
-                sheet!("B_04.01").row(
+                w.sheet("B_04.01").row(
                     &[
                         ("c0010", c.reference.clone()),
                         ("c0020", facts.lei_of(*user).unwrap_or_default().to_owned()),
@@ -778,7 +878,7 @@ pub(crate) fn export_with(
                         for p in &provided {
                             for r in &at_rest {
                                 for q in &processing {
-                                    sheet!("B_02.02").row(
+                                    w.sheet("B_02.02").row(
                                         &[
                                             ("c0010", c.reference.clone()),
                                             ("c0020", lei.to_owned()),
@@ -855,7 +955,7 @@ pub(crate) fn export_with(
                             .collect()
                     })
                     .unwrap_or_default();
-                sheet!("B_07.01").row(
+                w.sheet("B_07.01").row(
                     &[
                         ("c0010", c.reference.clone()),
                         ("c0020", code.to_owned()),
@@ -931,7 +1031,7 @@ pub(crate) fn export_with(
                     };
                     let (wc, wt) = code_of(who);
                     let (rc, rt) = code_of(recipient);
-                    sheet!("B_05.02").row(
+                    w.sheet("B_05.02").row(
                         &[
                             ("c0010", c.reference.clone()),
                             ("c0020", service_type.clone()),
@@ -948,7 +1048,16 @@ pub(crate) fn export_with(
         }
     }
 
-    // B_05.01: every provider named anywhere, and their ultimate parents.
+    (providers, expense)
+}
+
+/// B_05.01: every provider named anywhere, and their ultimate parents.
+fn provider_rows(
+    w: &mut Writer<'_>,
+    providers: &BTreeMap<EntityId, ()>,
+    expense: &HashMap<EntityId, (String, f64)>,
+) {
+    let (catalog, facts) = (w.catalog, w.facts);
     let mut pending: Vec<EntityId> = providers.keys().copied().collect();
     let mut listed: BTreeSet<EntityId> = BTreeSet::new();
     while let Some(id) = pending.pop() {
@@ -985,7 +1094,7 @@ pub(crate) fn export_with(
             .as_ref()
             .map_or_else(|| e.display_name().to_owned(), |n| n.value.clone());
         let spend = expense.get(&id);
-        sheet!("B_05.01").row(
+        w.sheet("B_05.01").row(
             &[
                 ("c0010", code.to_owned()),
                 ("c0020", code_type.to_owned()),
@@ -1029,59 +1138,6 @@ pub(crate) fn export_with(
     }
 
     // The package around the templates.
-    let name = package_name(&rep_lei, options.consolidation, &rep_country, options);
-    let mut package = Package {
-        name,
-        ..Package::default()
-    };
-    let mut origins = HashMap::new();
-    package.files.insert(
-        "META-INF/reportPackage.json".to_owned(),
-        b"{\n  \"documentInfo\": {\n    \"documentType\": \"https://xbrl.org/report-package/2023\"\n  }\n}\n"
-            .to_vec(),
-    );
-    package.files.insert(
-        "reports/report.json".to_owned(),
-        format!(
-            "{{\n  \"documentInfo\": {{\n    \"documentType\": \"https://xbrl.org/2021/xbrl-csv\",\n    \"extends\": [\n      \"{}\"\n    ]\n  }}\n}}\n",
-            crate::tables::MODULE
-        )
-        .into_bytes(),
-    );
-    package.files.insert(
-        "reports/parameters.csv".to_owned(),
-        format!(
-            "name,value\r\nentityID,rs:{rep_lei}.{}\r\nrefPeriod,{}\r\nbaseCurrency,iso4217:{base_currency}\r\ndecimalsInteger,0\r\ndecimalsMonetary,-3\r\n",
-            options.consolidation.code(),
-            options.reference_date
-        )
-        .into_bytes(),
-    );
-    let unknown: Vec<String> = sheets
-        .iter()
-        .flat_map(|s| {
-            s.unknown
-                .iter()
-                .map(move |c| format!("{} {c}", s.table.code))
-        })
-        .collect();
-    if !unknown.is_empty() {
-        return Err(format!(
-            "internal error: the export names columns the EBA templates do not have ({}); please report it",
-            unknown.join(", ")
-        ));
-    }
-    let mut indicators = String::from("templateID,reported\r\n");
-    for sheet in &sheets {
-        indicators.push_str(&format!("{},true\r\n", sheet.table.code));
-        let (path, bytes) = sheet.write(&mut origins);
-        package.files.insert(path, bytes);
-    }
-    package.files.insert(
-        "reports/FilingIndicators.csv".to_owned(),
-        indicators.into_bytes(),
-    );
-    Ok(Register { package, origins })
 }
 
 /// Services that would give B_02.02 no row: they support no business
