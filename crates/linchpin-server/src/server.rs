@@ -156,9 +156,42 @@ pub async fn check_database(state: &AppState) {
     state.database_checked(checked);
 }
 
-/// Looks for changes every `poll` and reloads; also when the date changes.
+/// Reloads when the landscape changes: told by the operating system
+/// (inotify, FSEvents, … through `notify`) within a tenth of a second, and
+/// in any case every `poll` (the fallback where notifications do not work:
+/// network file systems, an exhausted inotify limit); also when the date
+/// changes. Either way a reload happens only when the files the loader
+/// reads changed ([`fingerprint`]), so a database or log beside the
+/// landscape never causes one.
 pub fn spawn_watcher(state: AppState, poll: Duration) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
+    let watcher = {
+        use notify::Watcher as _;
+        let tx = tx.clone();
+        notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            if event.is_ok_and(|e| !e.kind.is_access()) {
+                // A full channel already holds a wake-up: nothing is lost.
+                let _ = tx.try_send(());
+            }
+        })
+        .and_then(|mut w| {
+            w.watch(&state.settings.dir, notify::RecursiveMode::Recursive)?;
+            Ok(w)
+        })
+    };
+    let watcher = match watcher {
+        Ok(w) => Some(w),
+        Err(e) => {
+            eprintln!(
+                "note: cannot watch the landscape for changes ({e}); looking every {} s instead",
+                poll.as_secs()
+            );
+            None
+        }
+    };
     tokio::spawn(async move {
+        // The watcher lives as long as this task.
+        let _watcher = watcher;
         let dir = state.settings.dir.clone();
         let mut last = {
             let d = dir.clone();
@@ -168,8 +201,14 @@ pub fn spawn_watcher(state: AppState, poll: Duration) {
         };
         let mut last_day = state.today();
         loop {
-            tokio::time::sleep(poll).await;
-            check_database(&state).await;
+            tokio::select! {
+                _ = tokio::time::sleep(poll) => check_database(&state).await,
+                Some(()) = rx.recv() => {
+                    // Let an editor or `git checkout` finish writing.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    while rx.try_recv().is_ok() {}
+                }
+            }
             let d = dir.clone();
             let now = tokio::task::spawn_blocking(move || fingerprint(&d))
                 .await
@@ -186,6 +225,7 @@ pub fn spawn_watcher(state: AppState, poll: Duration) {
             }
         }
     });
+    drop(tx);
 }
 
 /// Opens the database; refuses to listen beyond this machine without tokens.

@@ -1126,6 +1126,40 @@ async fn injected_markup_stays_text_on_every_page() {
     }
 }
 
+/// The watcher hears of a changed landscape file from the operating system:
+/// the new version is served long before the (here, hour-long) poll; a
+/// file the loader does not read changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watcher_reloads_when_told_not_when_polling() {
+    let tmp = tempfile::tempdir().unwrap();
+    let land = tmp.path().join("landscape");
+    copy_dir(&repo().join("examples/webshop"), &land);
+    let db = format!("sqlite://{}", tmp.path().join("w.db").display());
+    let state = start(&land, &db, today()).await;
+    linchpin_server::server::spawn_watcher(state.clone(), Duration::from_secs(3600));
+    let first = state.current().unwrap().version.clone();
+    // Not a landscape file: no new version.
+    std::fs::write(land.join("notes.txt"), "not yaml").unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(state.current().unwrap().version, first);
+    // A landscape file: a new version, within seconds.
+    let file = land.join("linchpin/functions.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("title: Checkout", "title: Checkout and pay"),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while state.current().unwrap().version == first {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the change was not noticed within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// A statement request to `supplier`, marked received; its id.
 async fn received_statement(state: &AppState, supplier: &str) -> i64 {
     let id = send_json(

@@ -294,7 +294,9 @@ pub struct ServeArgs {
     /// Read today's date from this file at each use (a clock tests can move).
     #[arg(long, value_name = "PATH", hide = true)]
     pub today_file: Option<PathBuf>,
-    /// Seconds between looks for changes to the landscape.
+    /// Seconds between looks for changes to the landscape where the
+    /// operating system does not report them (it does on local disks, and a
+    /// change is then noticed at once).
     #[arg(long, default_value_t = 2)]
     pub poll: u64,
     /// The largest evidence upload, in MiB.
