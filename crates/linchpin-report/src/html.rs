@@ -776,6 +776,34 @@ fn reach(o: &mut String, r: &Report, c: &Catalog) {
     o.push('\n');
 }
 
+/// A box of the picture.
+struct PictureBox<'a> {
+    x: String,
+    y: String,
+    w: f64,
+    h: f64,
+    fill: &'static str,
+    stroke: &'static str,
+    tx: String,
+    ty1: String,
+    ty2: String,
+    kind: &'a str,
+    status: String,
+    label: String,
+}
+
+/// The picture as SVG (`templates/picture.html`).
+#[derive(askama::Template)]
+#[template(path = "picture.html")]
+struct PictureSvg<'a> {
+    width: String,
+    height: String,
+    title: &'a str,
+    /// Each arrow's path and its head's.
+    edges: Vec<(String, String)>,
+    nodes: Vec<PictureBox<'a>>,
+}
+
 /// The picture as inline SVG.
 pub fn svg(p: &Picture, c: &Catalog, title: &str) -> String {
     const W: f64 = 210.0;
@@ -790,80 +818,90 @@ pub fn svg(p: &Picture, c: &Catalog, title: &str) -> String {
             10.0 + n.row as f64 * (H + GAP_Y),
         )
     };
-    let mut s = format!(
-        "<svg class=\"reach\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" role=\"img\" aria-label=\"{}\"><title>{}</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#666\"/></marker></defs>\n",
-        esc(title),
-        esc(title)
-    );
-    for (e, &(a, b)) in p.edges.iter().enumerate() {
-        let (ax, ay) = pos(&p.nodes[a]);
-        let (bx, by) = pos(&p.nodes[b]);
-        // From the right side of one box, through the waypoints of the
-        // columns it crosses, to the left side of the other.
-        let mut points = vec![(ax + W, ay + H / 2.0)];
-        for &(l, r) in p.routes.get(e).map(Vec::as_slice).unwrap_or_default() {
-            let x = 10.0 + l as f64 * (W + GAP_X);
-            let y = 10.0 + r as f64 * (H + GAP_Y) + H / 2.0;
-            points.push((x, y));
-            points.push((x + W, y));
-        }
-        points.push((bx, by + H / 2.0));
-        let mut d = format!("M{:.1},{:.1}", points[0].0, points[0].1);
-        for pair in points.windows(2).step_by(2) {
-            let ((x1, y1), (x2, y2)) = (pair[0], pair[1]);
-            let mid = (x1 + x2) / 2.0;
-            let _ = write!(d, " C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
-        }
-        for pair in points[1..].windows(2).step_by(2) {
-            let _ = write!(
-                d,
-                " M{:.1},{:.1} L{:.1},{:.1}",
-                pair[0].0, pair[0].1, pair[1].0, pair[1].1
+    let edges = p
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(e, &(a, b))| {
+            let (ax, ay) = pos(&p.nodes[a]);
+            let (bx, by) = pos(&p.nodes[b]);
+            // From the right side of one box, through the waypoints of the
+            // columns it crosses, to the left side of the other.
+            let mut points = vec![(ax + W, ay + H / 2.0)];
+            for &(l, r) in p.routes.get(e).map(Vec::as_slice).unwrap_or_default() {
+                let x = 10.0 + l as f64 * (W + GAP_X);
+                let y = 10.0 + r as f64 * (H + GAP_Y) + H / 2.0;
+                points.push((x, y));
+                points.push((x + W, y));
+            }
+            points.push((bx, by + H / 2.0));
+            let mut d = format!("M{:.1},{:.1}", points[0].0, points[0].1);
+            for pair in points.windows(2).step_by(2) {
+                let ((x1, y1), (x2, y2)) = (pair[0], pair[1]);
+                let mid = (x1 + x2) / 2.0;
+                let _ = write!(d, " C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
+            }
+            for pair in points[1..].windows(2).step_by(2) {
+                let _ = write!(
+                    d,
+                    " M{:.1},{:.1} L{:.1},{:.1}",
+                    pair[0].0, pair[0].1, pair[1].0, pair[1].1
+                );
+            }
+            let (x1, y1) = points[points.len() - 2];
+            let (x2, y2) = points[points.len() - 1];
+            let arrow = format!(
+                "M{:.1},{:.1} L{x2:.1},{y2:.1}",
+                x2 - 0.1 * (x2 - x1).signum().max(0.1),
+                y2 - 0.0 * y1
             );
-        }
-        let _ = writeln!(
-            s,
-            "<path d=\"{d}\" fill=\"none\" stroke=\"#888\" stroke-width=\"1.4\"/>"
-        );
-        let (x1, y1) = points[points.len() - 2];
-        let (x2, y2) = points[points.len() - 1];
-        let _ = writeln!(
-            s,
-            "<path d=\"M{:.1},{:.1} L{x2:.1},{y2:.1}\" fill=\"none\" stroke=\"none\" marker-end=\"url(#arrow)\"/>",
-            x2 - 0.1 * (x2 - x1).signum().max(0.1),
-            y2 - 0.0 * y1
-        );
-    }
-    for n in &p.nodes {
-        let (x, y) = pos(n);
-        let e = c.entity(n.id);
-        let (fill, stroke) = match n.status {
-            Status::Down => ("#f4c7c3", "#b3261e"),
-            Status::Degraded => ("#fde7b0", "#b26a00"),
-            Status::Up => ("#eef1f7", "#8a94a6"),
-        };
-        let status_word = if n.status == Status::Up {
-            String::new()
-        } else {
-            format!(" · {}", n.status.as_str())
-        };
-        let full = e.display_name();
-        let label: String = if full.chars().count() > 30 {
-            full.chars().take(29).collect::<String>() + "…"
-        } else {
-            full.to_owned()
-        };
-        let _ = writeln!(
-            s,
-            "<g><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{W}\" height=\"{H}\" rx=\"5\" fill=\"{fill}\" stroke=\"{stroke}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#555\">{}{status_word}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1c1b1f\">{}</text></g>",
-            x + 6.0,
-            y + 12.0,
-            e.kind().as_str(),
-            x + 6.0,
-            y + 27.0,
-            esc(&label)
-        );
-    }
-    s.push_str("</svg>\n");
-    s
+            (d, arrow)
+        })
+        .collect();
+    let nodes = p
+        .nodes
+        .iter()
+        .map(|n| {
+            let (x, y) = pos(n);
+            let e = c.entity(n.id);
+            let (fill, stroke) = match n.status {
+                Status::Down => ("#f4c7c3", "#b3261e"),
+                Status::Degraded => ("#fde7b0", "#b26a00"),
+                Status::Up => ("#eef1f7", "#8a94a6"),
+            };
+            let full = e.display_name();
+            PictureBox {
+                x: format!("{x:.1}"),
+                y: format!("{y:.1}"),
+                w: W,
+                h: H,
+                fill,
+                stroke,
+                tx: format!("{:.1}", x + 6.0),
+                ty1: format!("{:.1}", y + 12.0),
+                ty2: format!("{:.1}", y + 27.0),
+                kind: e.kind().as_str(),
+                status: if n.status == Status::Up {
+                    String::new()
+                } else {
+                    format!(" · {}", n.status.as_str())
+                },
+                label: if full.chars().count() > 30 {
+                    full.chars().take(29).collect::<String>() + "…"
+                } else {
+                    full.to_owned()
+                },
+            }
+        })
+        .collect();
+    let mut out = askama::Template::render(&PictureSvg {
+        width: format!("{width:.0}"),
+        height: format!("{height:.0}"),
+        title,
+        edges,
+        nodes,
+    })
+    .unwrap_or_default();
+    out.push('\n');
+    out
 }
