@@ -1,7 +1,47 @@
-//! Line charts as inline SVG: no script, prints well.
+//! Line charts as inline SVG (`templates/chart.html`): no script, prints
+//! well.
 
-use crate::views::esc;
-use std::fmt::Write as _;
+/// A label on the x axis.
+struct Label<'a> {
+    x: String,
+    anchor: &'static str,
+    text: &'a str,
+}
+
+/// A point of a series, with its tooltip.
+struct Dot<'a> {
+    x: String,
+    y: String,
+    value: i64,
+    label: &'a str,
+}
+
+/// A series drawn.
+struct Line<'a> {
+    name: &'a str,
+    colour: &'a str,
+    points: String,
+    dots: Vec<Dot<'a>>,
+    key_x: f64,
+    last: i64,
+}
+
+/// The chart.
+#[derive(askama::Template)]
+#[template(path = "chart.html")]
+struct Chart<'a> {
+    title: &'a str,
+    w: f64,
+    h: f64,
+    pad: f64,
+    base: f64,
+    right: f64,
+    top: f64,
+    max: i64,
+    label_y: f64,
+    labels: Vec<Label<'a>>,
+    series: Vec<Line<'a>>,
+}
 
 /// A chart of several series over the same x (the landscape versions),
 /// each x labelled (at most eight labels are written; every point keeps its
@@ -23,73 +63,60 @@ pub fn lines(title: &str, labels: &[String], series: &[(&str, &str, Vec<i64>)]) 
         }
     };
     let y = |v: i64| h - pad - (h - 2.0 * pad) * v as f64 / max;
-    let mut s = format!(
-        "<h2>{}</h2><svg viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\"><rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#fff\" stroke=\"#d9dee8\"/>",
-        esc(title),
-        esc(title)
-    );
-    let _ = write!(
-        s,
-        "<line x1=\"{pad}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#8a94a6\"/><text x=\"4\" y=\"{}\" font-size=\"11\" fill=\"#5b6478\">{}</text><text x=\"4\" y=\"{}\" font-size=\"11\" fill=\"#5b6478\">0</text>",
-        h - pad,
-        w - pad,
-        h - pad,
-        pad + 4.0,
-        max as i64,
-        h - pad
-    );
     let step = labels.len().div_ceil(8).max(1);
-    for (i, label) in labels.iter().enumerate() {
-        let last = i + 1 == labels.len();
-        if i % step != 0 && !last {
-            continue;
-        }
-        let anchor = match (i, last) {
-            (0, false) => "start",
-            (_, true) if labels.len() > 1 => "end",
-            _ => "middle",
-        };
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" fill=\"#5b6478\" text-anchor=\"{anchor}\">{}</text>",
-            x(i),
-            h - pad + 14.0,
-            esc(label)
-        );
-    }
-    for (k, (name, colour, values)) in series.iter().enumerate() {
-        if values.is_empty() {
-            continue;
-        }
-        let points: Vec<String> = values
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| format!("{:.1},{:.1}", x(i), y(v)))
-            .collect();
-        let _ = write!(
-            s,
-            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>",
-            points.join(" ")
-        );
-        for (i, &v) in values.iter().enumerate() {
-            let _ = write!(
-                s,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{colour}\"><title>{}: {v} ({})</title></circle>",
-                x(i),
-                y(v),
-                esc(name),
-                esc(labels.get(i).map_or("", String::as_str))
-            );
-        }
-        let _ = write!(
-            s,
-            "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{colour}\">{} ({})</text>",
-            pad + 110.0 * k as f64,
-            18,
-            esc(name),
-            values.last().copied().unwrap_or(0)
-        );
-    }
-    s.push_str("</svg>");
-    s
+    let shown = labels
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % step == 0 || i + 1 == labels.len())
+        .map(|(i, label)| Label {
+            x: format!("{:.1}", x(i)),
+            anchor: match (i, i + 1 == labels.len()) {
+                (0, false) => "start",
+                (_, true) if labels.len() > 1 => "end",
+                _ => "middle",
+            },
+            text: label,
+        })
+        .collect();
+    let lines = series
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.2.is_empty())
+        .map(|(k, (name, colour, values))| Line {
+            name,
+            colour,
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| format!("{:.1},{:.1}", x(i), y(v)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            dots: values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| Dot {
+                    x: format!("{:.1}", x(i)),
+                    y: format!("{:.1}", y(v)),
+                    value: v,
+                    label: labels.get(i).map_or("", String::as_str),
+                })
+                .collect(),
+            key_x: pad + 110.0 * k as f64,
+            last: values.last().copied().unwrap_or(0),
+        })
+        .collect();
+    askama::Template::render(&Chart {
+        title,
+        w,
+        h,
+        pad,
+        base: h - pad,
+        right: w - pad,
+        top: pad + 4.0,
+        max: max as i64,
+        label_y: h - pad + 14.0,
+        labels: shown,
+        series: lines,
+    })
+    .unwrap_or_default()
 }
