@@ -29,10 +29,20 @@ struct Fields<'n, 'a> {
     /// Where a missing field is reported: the key that holds this mapping.
     anchor: Span,
     path: String,
+    /// The mapping's field table, once [`Decoder::unknown_fields`] checked
+    /// the mapping against it: from then on, reading a key the table does
+    /// not list is a bug the tests catch (the one list of a kind's fields
+    /// drives both the check and the decoding).
+    known: std::cell::Cell<&'static [&'static str]>,
 }
 
 impl<'n, 'a> Fields<'n, 'a> {
     fn get(&self, key: &str) -> Option<&'n Node<'a>> {
+        debug_assert!(
+            self.known.get().is_empty() || self.known.get().contains(&key),
+            "`{key}` is decoded but not in the field table of `{}`",
+            self.path
+        );
         self.entries
             .iter()
             .find(|(k, _)| k.as_scalar() == Some(key))
@@ -109,6 +119,66 @@ const METADATA: &[&str] = &[
     "generation",
 ];
 
+/// The `spec` fields of each of Linchpin's own kinds: one list per kind,
+/// which checks a mapping for unknown fields, bounds what decoding may read
+/// ([`Fields::get`]), and which docs/model.md documents (a test checks).
+pub const SPEC_FIELDS: &[(&str, &[&str])] = &[
+    ("BusinessFunction", FUNCTION_FIELDS),
+    ("Supplier", SUPPLIER_FIELDS),
+    ("LegalEntity", LEGAL_ENTITY_FIELDS),
+    ("Scenario", SCENARIO_FIELDS),
+];
+
+const FUNCTION_FIELDS: &[&str] = &[
+    "criticality",
+    "owner",
+    "maxTolerableDowntime",
+    "rto",
+    "rpo",
+    "dependsOn",
+    "dependencyImpact",
+    "licensedActivity",
+    "criticalityReasons",
+    "lastAssessed",
+    "discontinuationImpact",
+    "legalEntities",
+];
+
+const SUPPLIER_FIELDS: &[&str] = &[
+    "type",
+    "owner",
+    "country",
+    "identifiers",
+    "parent",
+    "dependsOn",
+    "dependencyImpact",
+    "continuity",
+    "escrow",
+    "exit",
+    "contracts",
+    "legalName",
+    "latinName",
+    "personType",
+    "groupEntity",
+];
+
+const LEGAL_ENTITY_FIELDS: &[&str] = &[
+    "maintainsRegister",
+    "lei",
+    "country",
+    "entityType",
+    "hierarchy",
+    "parent",
+    "competentAuthority",
+    "totalAssets",
+    "inRegisterSince",
+    "lastUpdated",
+    "removedFromRegister",
+    "branches",
+];
+
+const SCENARIO_FIELDS: &[&str] = &["fail", "mode", "duration"];
+
 impl Decoder<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
@@ -130,6 +200,7 @@ impl Decoder<'_> {
             entries,
             anchor: doc.span,
             path: String::new(),
+            known: std::cell::Cell::new(&[]),
         };
         if top.get("kind").is_none() && top.get("apiVersion").is_none() {
             self.push(
@@ -608,24 +679,7 @@ impl Decoder<'_> {
     }
 
     fn function(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> Option<FunctionSpec> {
-        self.unknown_fields(
-            f,
-            &[
-                "criticality",
-                "owner",
-                "maxTolerableDowntime",
-                "rto",
-                "rpo",
-                "dependsOn",
-                "dependencyImpact",
-                "licensedActivity",
-                "criticalityReasons",
-                "lastAssessed",
-                "discontinuationImpact",
-                "legalEntities",
-            ],
-            what,
-        );
+        self.unknown_fields(f, FUNCTION_FIELDS, what);
         let criticality = self.required_enum(
             f,
             "criticality",
@@ -656,27 +710,7 @@ impl Decoder<'_> {
     }
 
     fn supplier(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> Option<SupplierSpec> {
-        self.unknown_fields(
-            f,
-            &[
-                "type",
-                "owner",
-                "country",
-                "identifiers",
-                "parent",
-                "dependsOn",
-                "dependencyImpact",
-                "continuity",
-                "escrow",
-                "exit",
-                "contracts",
-                "legalName",
-                "latinName",
-                "personType",
-                "groupEntity",
-            ],
-            what,
-        );
+        self.unknown_fields(f, SUPPLIER_FIELDS, what);
         let supplier_type = self
             .required_enum(f, "type", what, SupplierType::NAMES, SupplierType::parse)
             .unwrap_or(SupplierType::Other);
@@ -862,24 +896,7 @@ impl Decoder<'_> {
     }
 
     fn legal_entity(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> LegalEntitySpec {
-        self.unknown_fields(
-            f,
-            &[
-                "maintainsRegister",
-                "lei",
-                "country",
-                "entityType",
-                "hierarchy",
-                "parent",
-                "competentAuthority",
-                "totalAssets",
-                "inRegisterSince",
-                "lastUpdated",
-                "removedFromRegister",
-                "branches",
-            ],
-            what,
-        );
+        self.unknown_fields(f, LEGAL_ENTITY_FIELDS, what);
         let lei = self.opt_string(f, "lei");
         if let Some(l) = &lei {
             self.check_lei(l);
@@ -1187,7 +1204,7 @@ impl Decoder<'_> {
     }
 
     fn scenario(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ScenarioSpec {
-        self.unknown_fields(f, &["fail", "mode", "duration"], what);
+        self.unknown_fields(f, SCENARIO_FIELDS, what);
         if f.value("fail").is_none() {
             self.missing(f, "fail", what);
         }
@@ -1360,6 +1377,7 @@ impl Decoder<'_> {
                     entries,
                     anchor: node.span,
                     path: path.to_owned(),
+                    known: std::cell::Cell::new(&[]),
                 })
             }
             _ => {
@@ -1377,7 +1395,8 @@ impl Decoder<'_> {
         Some(child)
     }
 
-    fn unknown_fields(&mut self, f: &Fields<'_, '_>, known: &[&str], what: &str) {
+    fn unknown_fields(&mut self, f: &Fields<'_, '_>, known: &'static [&'static str], what: &str) {
+        f.known.set(known);
         for (k, _) in f.entries {
             let Some(key) = k.as_scalar() else { continue };
             if known.contains(&key) {
@@ -1726,6 +1745,46 @@ impl Decoder<'_> {
                 );
                 None
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod field_table_tests {
+    use super::SPEC_FIELDS;
+    use std::collections::BTreeSet;
+
+    /// docs/model.md documents exactly the fields each kind's table lists:
+    /// the first table of the kind's section, a row per field (`a.b` rows
+    /// document a part of field `a`).
+    #[test]
+    fn the_model_documents_every_field_of_each_kind() {
+        let docs = include_str!("../../../docs/model.md");
+        for (kind, fields) in SPEC_FIELDS {
+            let start = docs
+                .find(&format!("\n## {kind} ("))
+                .unwrap_or_else(|| panic!("docs/model.md has no section for {kind}"));
+            let section = &docs[start + 1..];
+            let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+            let documented: BTreeSet<&str> = section
+                .lines()
+                .skip_while(|l| !l.starts_with("| `"))
+                .take_while(|l| l.starts_with('|'))
+                .flat_map(|l| {
+                    l.split('|')
+                        .nth(1)
+                        .unwrap_or("")
+                        .split(',')
+                        .map(|name| name.trim().trim_matches('`'))
+                        .map(|name| name.split('.').next().unwrap_or(name))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let listed: BTreeSet<&str> = fields.iter().copied().collect();
+            assert_eq!(
+                documented, listed,
+                "{kind}: docs/model.md and the field table differ"
+            );
         }
     }
 }
