@@ -1750,7 +1750,7 @@ impl Decoder<'_> {
 }
 
 #[cfg(test)]
-mod field_table_tests {
+mod tests {
     use super::SPEC_FIELDS;
     use std::collections::BTreeSet;
 

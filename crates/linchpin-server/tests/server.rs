@@ -23,6 +23,9 @@ fn repo() -> PathBuf {
 /// `LINCHPIN_TEST_POSTGRES` names a server's database.
 async fn databases(dir: &Path, test: &str) -> Vec<String> {
     let mut out = vec![format!("sqlite://{}", dir.join("test.db").display())];
+    if std::env::var_os("LINCHPIN_TEST_POSTGRES").is_none() {
+        missing("LINCHPIN_TEST_POSTGRES is not set, so PostgreSQL is not tested");
+    }
     if let Ok(url) = std::env::var("LINCHPIN_TEST_POSTGRES") {
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&url)
