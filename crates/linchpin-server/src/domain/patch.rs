@@ -195,10 +195,11 @@ pub fn statement_patch(s: &Snapshot, supplier: &str, review: &Review) -> AppResu
     }
     after.push_str(&block);
     after.extend(lines[to..].iter().copied());
-    Ok(similar::TextDiff::from_lines(text.as_str(), after.as_str())
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+    Ok(diffy::DiffOptions::new()
+        .set_context_len(3)
+        .set_original_filename(format!("a/{path}"))
+        .set_modified_filename(format!("b/{path}"))
+        .create_patch(text, &after)
         .to_string())
 }
 
