@@ -16,7 +16,7 @@ use linchpin_diagnostics::Severity;
 use linchpin_model::Kind;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -26,7 +26,7 @@ pub struct ServeOptions {
     /// The database URL.
     pub database: String,
     /// How often to look for changes.
-    pub poll: Duration,
+    pub poll: std::time::Duration,
 }
 
 /// A version's numbers for the history.
@@ -163,7 +163,7 @@ pub async fn check_database(state: &AppState) {
 /// changes. Either way a reload happens only when the files the loader
 /// reads changed ([`fingerprint`]), so a database or log beside the
 /// landscape never causes one.
-pub fn spawn_watcher(state: AppState, poll: Duration) {
+pub fn spawn_watcher(state: AppState, poll: std::time::Duration) {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
     let watcher = {
         use notify::Watcher as _;
@@ -205,7 +205,7 @@ pub fn spawn_watcher(state: AppState, poll: Duration) {
                 _ = tokio::time::sleep(poll) => check_database(&state).await,
                 Some(()) = rx.recv() => {
                     // Let an editor or `git checkout` finish writing.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                     while rx.try_recv().is_ok() {}
                 }
             }
