@@ -44,17 +44,18 @@ use crate::views::Frame;
 use crate::AppState;
 use linchpin_report::view::message;
 
+/// The frame of a page: who is signed in, the version served, and the
+/// banners (a rejected newer version, a database that cannot be written).
 pub(crate) fn frame<'a>(
     state: &crate::domain::state::Shared,
     principal: Option<&'a Principal>,
     csrf: &'a Csrf,
-    rejected: Option<&'a crate::domain::snapshot::Rejected>,
     s: Option<&'a Snapshot>,
 ) -> Frame<'a> {
     Frame {
         principal,
         csrf,
-        rejected,
+        rejected: state.rejected(),
         version: s.map(|s| s.version.as_str()),
         database_problem: state.database_problem(),
     }
@@ -66,11 +67,10 @@ pub async fn overview(
     Extension(p): Extension<Principal>,
     Extension(csrf): Extension<Csrf>,
 ) -> AppResult<Html<String>> {
-    let rejected = state.rejected();
     let Some(s) = state.current() else {
         return Ok(crate::views::html(&OverviewPage {
             title: "Overview",
-            frame: &frame(&state, Some(&p), &csrf, rejected.as_ref(), None),
+            frame: &frame(&state, Some(&p), &csrf, None),
             cards: None,
             tables: "",
         }));
@@ -185,7 +185,7 @@ pub async fn overview(
     });
     Ok(crate::views::html(&OverviewPage {
         title: "Overview",
-        frame: &frame(&state, Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        frame: &frame(&state, Some(&p), &csrf, Some(&s)),
         cards: Some(cards),
         tables: &tables,
     }))
@@ -201,7 +201,10 @@ pub async fn status(
     let rejected = state.rejected();
     crate::views::html(&StatusPage {
         title: "Status",
-        frame: &frame(&state, Some(&p), &csrf, None, s.as_deref()),
+        frame: &Frame {
+            rejected: None,
+            ..frame(&state, Some(&p), &csrf, s.as_deref())
+        },
         served: s.as_deref(),
         rejected: rejected.as_ref(),
     })
@@ -252,7 +255,7 @@ pub async fn signin_form(
         .to_owned();
     crate::views::html(&SigninPage {
         title: "Sign in",
-        frame: &frame(&state, None, &csrf, state.rejected().as_ref(), None),
+        frame: &frame(&state, None, &csrf, None),
         next: &next,
     })
 }
@@ -353,7 +356,7 @@ pub async fn suppliers(
         .collect();
     Ok(crate::views::html(&SuppliersPage {
         title: "Suppliers",
-        frame: &frame(&state, Some(&p), &csrf, state.rejected().as_ref(), Some(&s)),
+        frame: &frame(&state, Some(&p), &csrf, Some(&s)),
         rows,
     }))
 }
@@ -488,7 +491,7 @@ pub async fn supplier(
         .collect();
     Ok(crate::views::html(&SupplierPage {
         title: e.display_name(),
-        frame: &frame(&state, Some(&p), &csrf, state.rejected().as_ref(), Some(&s)),
+        frame: &frame(&state, Some(&p), &csrf, Some(&s)),
         reference: key.clone(),
         supplier_type: sp.supplier_type.as_str(),
         country: sp.country.as_ref().map(|x| x.value.as_str()),
@@ -545,7 +548,7 @@ pub async fn functions(
         .collect();
     Ok(crate::views::html(&FunctionsPage {
         title: "Functions",
-        frame: &frame(&state, Some(&p), &csrf, state.rejected().as_ref(), Some(&s)),
+        frame: &frame(&state, Some(&p), &csrf, Some(&s)),
         rows,
     }))
 }
@@ -586,7 +589,7 @@ pub async fn function(
         .collect();
     Ok(crate::views::html(&FunctionPage {
         title: e.display_name(),
-        frame: &frame(&state, Some(&p), &csrf, state.rejected().as_ref(), Some(&s)),
+        frame: &frame(&state, Some(&p), &csrf, Some(&s)),
         reference: e.entity_ref.to_string(),
         criticality: f.criticality.as_str(),
         description: e.metadata.description.as_deref(),
@@ -672,7 +675,7 @@ pub async fn whatif(
     };
     Ok(crate::views::html(&WhatifPage {
         title: "What-if",
-        frame: &frame(&state, Some(&p), &csrf, state.rejected().as_ref(), Some(&s)),
+        frame: &frame(&state, Some(&p), &csrf, Some(&s)),
         fail: q.fail.join(","),
         permanent: spec.mode == FailureMode::Permanent,
         duration: q.duration.as_deref().unwrap_or(""),
@@ -745,7 +748,7 @@ pub async fn findings(
         .collect();
     Ok(crate::views::html(&FindingsPage {
         title: "Findings",
-        frame: &frame(&state, Some(&p), &csrf, state.rejected().as_ref(), Some(&s)),
+        frame: &frame(&state, Some(&p), &csrf, Some(&s)),
         severity: severity.as_deref(),
         id: id.as_deref(),
         text: &text,
@@ -809,13 +812,7 @@ pub async fn trends(
     let s = state.current();
     Ok(crate::views::html(&TrendsPage {
         title: "Trends",
-        frame: &frame(
-            &state,
-            Some(&p),
-            &csrf,
-            state.rejected().as_ref(),
-            s.as_deref(),
-        ),
+        frame: &frame(&state, Some(&p), &csrf, s.as_deref()),
         charts,
         versions: &versions,
     }))
@@ -832,7 +829,10 @@ pub async fn audit(
     let s = state.current();
     Ok(crate::views::html(&AuditPage {
         title: "Audit log",
-        frame: &frame(&state, Some(&p), &csrf, None, s.as_deref()),
+        frame: &Frame {
+            rejected: None,
+            ..frame(&state, Some(&p), &csrf, s.as_deref())
+        },
         entries: &entries,
     }))
 }
@@ -857,7 +857,10 @@ pub(crate) async fn tokens_page(
     let s = state.current();
     Ok(crate::views::html(&TokensPage {
         title: "Tokens",
-        frame: &frame(state, Some(p), csrf, None, s.as_deref()),
+        frame: &Frame {
+            rejected: None,
+            ..frame(state, Some(p), csrf, s.as_deref())
+        },
         tokens: &tokens,
         made,
     }))

@@ -93,10 +93,9 @@ pub async fn list(
         }
         query
     });
-    let rejected = state.rejected();
     Ok(crate::views::html(&RequestsPage {
         title: "Requests",
-        frame: &frame(&state, Some(&p), &csrf, rejected.as_ref(), s.as_deref()),
+        frame: &frame(&state, Some(&p), &csrf, s.as_deref()),
         heading: if due_view {
             "Due and overdue"
         } else {
@@ -141,10 +140,9 @@ pub async fn new_form(
             }
         })
         .collect();
-    let rejected = state.rejected();
     Ok(crate::views::html(&NewRequestPage {
         title: "New request",
-        frame: &frame(&state, Some(&p), &csrf, rejected.as_ref(), Some(&s)),
+        frame: &frame(&state, Some(&p), &csrf, Some(&s)),
         suppliers,
         kinds: RequestKind::ALL,
         due: state.today().add_days(30),
@@ -196,10 +194,9 @@ pub async fn detail(
     let uploads = state.db.uploads(id).await?;
     let comments = state.db.comments(id).await?;
     let reviewed = r.status == RequestStatus::Reviewed && r.review.is_some();
-    let rejected = state.rejected();
     Ok(crate::views::html(&RequestPage {
         title: &format!("Request #{id}"),
-        frame: &frame(&state, Some(&p), &csrf, rejected.as_ref(), s.as_deref()),
+        frame: &frame(&state, Some(&p), &csrf, s.as_deref()),
         r: &r,
         row: RequestRow::of(s.as_deref(), &r, today),
         team: r.team.as_deref().unwrap_or("—"),

@@ -26,8 +26,8 @@ pub struct Frame<'a> {
     pub principal: Option<&'a Principal>,
     /// The CSRF value for forms.
     pub csrf: &'a Csrf,
-    /// A newer version that could not be loaded.
-    pub rejected: Option<&'a Rejected>,
+    /// A newer version that could not be loaded (its banner).
+    pub rejected: Option<Rejected>,
     /// The version served.
     pub version: Option<&'a str>,
     /// Why the database cannot be written, if it cannot.
