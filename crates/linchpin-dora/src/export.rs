@@ -13,7 +13,7 @@ use linchpin_model::{
     Catalog, Contract, Criticality, Date, DepTarget, Duration, Entity, EntityId, EntityRef,
     IctService, Impact, Kind, LegalEntitySpec, Span, Spanned, Spec, SupplierSpec,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Each word of the model's vocabulary with its code in the EBA taxonomy:
 /// one table per list (the tests check that each holds exactly the
@@ -725,340 +725,395 @@ fn functions(w: &mut Writer<'_>) {
     }
 }
 
-/// The contracts: B_02.01, B_02.03, B_02.02, B_03.01, B_03.02, B_04.01,
-/// B_05.02, B_07.01; the providers they name and the yearly expense per
-/// provider.
-#[allow(clippy::type_complexity)]
-fn contracts(w: &mut Writer<'_>) -> (BTreeMap<EntityId, ()>, HashMap<EntityId, (String, f64)>) {
-    let (catalog, facts) = (w.catalog, w.facts);
-    let mut providers: BTreeMap<EntityId, ()> = BTreeMap::new();
+/// What every row of one contract repeats: the supplier, its provider code
+/// and where in the landscape the contract is written.
+struct ContractRows<'c> {
+    id: EntityId,
+    supplier: &'c SupplierSpec,
+    contract: &'c Contract,
+    code: &'c str,
+    code_type: &'static str,
+    origin: Origin,
+}
+
+/// The contracts: B_02.01, B_02.03, B_02.02, B_03.01, B_03.02, B_03.03,
+/// B_04.01, B_05.02, B_07.01 (one function per table below); the providers
+/// they name and the yearly expense per provider.
+fn contracts(w: &mut Writer<'_>) -> (BTreeSet<EntityId>, HashMap<EntityId, (String, f64)>) {
+    let catalog = w.catalog;
+    let mut providers: BTreeSet<EntityId> = BTreeSet::new();
     let mut expense: HashMap<EntityId, (String, f64)> = HashMap::new();
     for (id, e) in catalog.of_kind(&Kind::Supplier) {
         let Some(s) = supplier(e) else { continue };
         if s.contracts.is_empty() {
             continue;
         }
-        providers.insert(id, ());
+        providers.insert(id);
         let (code, code_type) = provider_code(s).unwrap_or(("", ""));
         for c in &s.contracts {
-            let origin = at(id, c.span);
             if let Some(m) = &c.annual_cost {
                 let entry = expense.entry(id).or_insert((m.currency.clone(), 0.0));
                 if entry.0 == m.currency {
                     entry.1 += m.amount;
                 }
             }
-            w.sheet("B_02.01").row(
-                &[
-                    ("c0010", c.reference.clone()),
-                    (
-                        "c0020",
-                        c.arrangement_type
-                            .as_ref()
-                            .map_or(qnames::ARRANGEMENT_TYPE[0].1, |t| {
-                                word(qnames::ARRANGEMENT_TYPE, &t.value)
-                            })
-                            .to_owned(),
-                    ),
-                    ("c0030", text(&c.overarching)),
-                    (
-                        "c0040",
-                        c.annual_cost
-                            .as_ref()
-                            .map(|m| format!("eba_CU:{}", m.currency))
-                            .unwrap_or_default(),
-                    ),
-                    (
-                        "c0050",
-                        c.annual_cost
-                            .as_ref()
-                            .map(|m| amount(m.amount))
-                            .unwrap_or_default(),
-                    ),
-                ],
-                origin,
-            );
-            // B_02.03: the outside contracts an intra-group contract passes on.
-            for linked in &c.linked_to {
-                w.sheet("B_02.03").row(
-                    &[
-                        ("c0010", c.reference.clone()),
-                        ("c0020", linked.value.clone()),
-                        ("c0030", "true".to_owned()),
-                    ],
-                    at(id, linked.span),
-                );
-            }
-            for signer in facts.signers(c) {
-                w.sheet("B_03.01").row(
-                    &[
-                        ("c0010", c.reference.clone()),
-                        ("c0020", facts.lei_of(signer).unwrap_or_default().to_owned()),
-                        ("c0030", "true".to_owned()),
-                    ],
-                    origin,
-                );
-            }
-            // An intra-group provider: the group company providing the services.
-            if let Some(g) = s.group_entity.as_ref().and_then(|g| facts.lookup(&g.value)) {
-                w.sheet("B_03.03").row(
-                    &[
-                        ("c0010", c.reference.clone()),
-                        ("c0020", facts.lei_of(g).unwrap_or_default().to_owned()),
-                        ("c0031", "true".to_owned()),
-                    ],
-                    origin,
-                );
-            }
-            w.sheet("B_03.02").row(
-                &[
-                    ("c0010", c.reference.clone()),
-                    ("c0020", code.to_owned()),
-                    ("c0030", code_type.to_owned()),
-                ],
-                origin,
-            );
-            let users = facts.users(c);
-            for (user, branch) in &users {
-                w.sheet("B_04.01").row(
-                    &[
-                        ("c0010", c.reference.clone()),
-                        ("c0020", facts.lei_of(*user).unwrap_or_default().to_owned()),
-                        (
-                            "c0030",
-                            if branch.is_some() {
-                                qnames::BRANCH
-                            } else {
-                                qnames::NOT_BRANCH
-                            }
-                            .to_owned(),
-                        ),
-                        (
-                            "c0040",
-                            branch.clone().unwrap_or_else(|| NOT_APPLICABLE.to_owned()),
-                        ),
-                    ],
-                    origin,
-                );
-            }
+            let k = ContractRows {
+                id,
+                supplier: s,
+                contract: c,
+                code,
+                code_type,
+                origin: at(id, c.span),
+            };
+            let users = w.facts.users(c);
+            contract_row(w, &k);
+            contract_parties(w, &k, &users);
             for service in &c.services {
-                let service_origin = at(id, service.span);
                 let service_type = service
                     .service_type
                     .as_ref()
                     .map(|t| format!("eba_TA:{}", t.value))
                     .unwrap_or_default();
-                let functions = facts.service_functions(id, service);
-                let stores = service.data_storage.unwrap_or(false);
-                let places = |list: &[Spanned<String>]| -> Vec<String> {
-                    if !stores || list.is_empty() {
-                        vec![qnames::NO_COUNTRY.to_owned()]
-                    } else {
-                        list.iter().map(|c| country(&c.value)).collect()
-                    }
-                };
-                let provided: Vec<String> = if service.provided_from.is_empty() {
-                    vec![String::new()]
-                } else {
-                    service
-                        .provided_from
-                        .iter()
-                        .map(|c| country(&c.value))
-                        .collect()
-                };
-                let at_rest = places(&service.data_at_rest);
-                let processing = places(&service.data_processing);
-                for (user, _) in &users {
-                    let lei = facts.lei_of(*user).unwrap_or_default();
-                    for &function in &functions {
-                        if !facts.function_entities(function).contains(user) {
-                            continue;
-                        }
-                        let function_id = catalog.entity(function).entity_ref.name.to_string();
-                        for p in &provided {
-                            for r in &at_rest {
-                                for q in &processing {
-                                    w.sheet("B_02.02").row(
-                                        &[
-                                            ("c0010", c.reference.clone()),
-                                            ("c0020", lei.to_owned()),
-                                            ("c0030", code.to_owned()),
-                                            ("c0040", code_type.to_owned()),
-                                            ("c0050", function_id.clone()),
-                                            ("c0060", service_type.clone()),
-                                            (
-                                                "c0070",
-                                                c.start.map(|d| d.to_string()).unwrap_or_default(),
-                                            ),
-                                            (
-                                                "c0080",
-                                                c.end
-                                                    .map_or(OPEN_END.to_owned(), |d| d.to_string()),
-                                            ),
-                                            (
-                                                "c0090",
-                                                word_of(
-                                                    &c.termination_reason,
-                                                    qnames::TERMINATION_REASON,
-                                                )
-                                                .to_owned(),
-                                            ),
-                                            ("c0100", days(c.notice_period)),
-                                            ("c0110", days(c.provider_notice_period)),
-                                            (
-                                                "c0120",
-                                                c.governing_law
-                                                    .as_ref()
-                                                    .map(|g| country(&g.value))
-                                                    .unwrap_or_default(),
-                                            ),
-                                            ("c0130", p.clone()),
-                                            (
-                                                "c0140",
-                                                if stores { qnames::YES } else { qnames::NO }
-                                                    .to_owned(),
-                                            ),
-                                            ("c0150", r.clone()),
-                                            ("c0160", q.clone()),
-                                            (
-                                                "c0170",
-                                                word_of(&service.data_sensitiveness, qnames::LEVEL)
-                                                    .to_owned(),
-                                            ),
-                                            (
-                                                "c0180",
-                                                word_of(&service.reliance, qnames::RELIANCE)
-                                                    .to_owned(),
-                                            ),
-                                        ],
-                                        service_origin,
-                                    );
-                                }
-                            }
-                        }
-                    }
-                }
-                // B_07.01: the assessment of the service.
-                let exit = s.exit.as_ref();
-                let has_exit = exit.is_some_and(|x| x.strategy.is_some() || x.lead_time.is_some());
-                let alternatives: Vec<String> = exit
-                    .map(|x| {
-                        x.alternatives
-                            .iter()
-                            .map(|a| {
-                                facts
-                                    .lookup(&a.value)
-                                    .map_or(a.value.name.to_string(), |aid| {
-                                        catalog.entity(aid).display_name().to_owned()
-                                    })
-                            })
-                            .collect()
+                service_rows(w, &k, service, &service_type, &users);
+                assessment_row(w, &k, service, &service_type);
+                providers.extend(supply_chain_rows(w, &k, &service_type));
+            }
+        }
+    }
+    (providers, expense)
+}
+
+/// B_02.01 (the contract) and B_02.03 (the outside contracts an
+/// intra-group contract passes on).
+fn contract_row(w: &mut Writer<'_>, k: &ContractRows<'_>) {
+    let c = k.contract;
+    w.sheet("B_02.01").row(
+        &[
+            ("c0010", c.reference.clone()),
+            (
+                "c0020",
+                c.arrangement_type
+                    .as_ref()
+                    .map_or(qnames::ARRANGEMENT_TYPE[0].1, |t| {
+                        word(qnames::ARRANGEMENT_TYPE, &t.value)
                     })
-                    .unwrap_or_default();
-                w.sheet("B_07.01").row(
-                    &[
-                        ("c0010", c.reference.clone()),
-                        ("c0020", code.to_owned()),
-                        ("c0030", code_type.to_owned()),
-                        ("c0040", service_type.clone()),
-                        (
-                            "c0050",
-                            word_of(&service.substitutability, qnames::SUBSTITUTABILITY).to_owned(),
-                        ),
-                        (
-                            "c0060",
-                            word_of(
-                                &service.substitutability_reason,
-                                qnames::SUBSTITUTABILITY_REASON,
-                            )
-                            .to_owned(),
-                        ),
-                        (
-                            "c0070",
-                            service
-                                .last_audit
-                                .as_ref()
-                                .map(|d| d.value.to_string())
-                                .unwrap_or_default(),
-                        ),
-                        (
-                            "c0080",
-                            if has_exit { qnames::YES } else { qnames::NO }.to_owned(),
-                        ),
-                        (
-                            "c0090",
-                            word_of(&service.reintegration, qnames::REINTEGRATION).to_owned(),
-                        ),
-                        (
-                            "c0100",
-                            word_of(&service.discontinuation_impact, qnames::IMPACT).to_owned(),
-                        ),
-                        (
-                            "c0110",
-                            if alternatives.is_empty() {
-                                qnames::NO
-                            } else {
-                                qnames::YES
-                            }
-                            .to_owned(),
-                        ),
-                        ("c0120", alternatives.join("; ")),
-                    ],
-                    service_origin,
-                );
-                // B_05.02: the supply chain, rank 1 being the supplier itself.
-                let mut rank_of: HashMap<EntityId, u32> = HashMap::new();
-                let mut queue = std::collections::VecDeque::new();
-                rank_of.insert(id, 1);
-                queue.push_back(id);
-                let mut links: Vec<(EntityId, u32, EntityId)> = vec![(id, 1, id)];
-                while let Some(p) = queue.pop_front() {
-                    let rank = rank_of[&p];
-                    for sub in facts.subcontractors(p) {
-                        links.push((sub, rank + 1, p));
-                        if let std::collections::hash_map::Entry::Vacant(v) = rank_of.entry(sub) {
-                            v.insert(rank + 1);
-                            queue.push_back(sub);
-                        }
+                    .to_owned(),
+            ),
+            ("c0030", text(&c.overarching)),
+            (
+                "c0040",
+                c.annual_cost
+                    .as_ref()
+                    .map(|m| format!("eba_CU:{}", m.currency))
+                    .unwrap_or_default(),
+            ),
+            (
+                "c0050",
+                c.annual_cost
+                    .as_ref()
+                    .map(|m| amount(m.amount))
+                    .unwrap_or_default(),
+            ),
+        ],
+        k.origin,
+    );
+    for linked in &c.linked_to {
+        w.sheet("B_02.03").row(
+            &[
+                ("c0010", c.reference.clone()),
+                ("c0020", linked.value.clone()),
+                ("c0030", "true".to_owned()),
+            ],
+            at(k.id, linked.span),
+        );
+    }
+}
+
+/// B_03.01 (who signed), B_03.03 (the group company providing an
+/// intra-group service), B_03.02 (the provider) and B_04.01 (who uses the
+/// services).
+fn contract_parties(
+    w: &mut Writer<'_>,
+    k: &ContractRows<'_>,
+    users: &[(EntityId, Option<String>)],
+) {
+    let (c, facts) = (k.contract, w.facts);
+    for signer in facts.signers(c) {
+        w.sheet("B_03.01").row(
+            &[
+                ("c0010", c.reference.clone()),
+                ("c0020", facts.lei_of(signer).unwrap_or_default().to_owned()),
+                ("c0030", "true".to_owned()),
+            ],
+            k.origin,
+        );
+    }
+    if let Some(g) = k
+        .supplier
+        .group_entity
+        .as_ref()
+        .and_then(|g| facts.lookup(&g.value))
+    {
+        w.sheet("B_03.03").row(
+            &[
+                ("c0010", c.reference.clone()),
+                ("c0020", facts.lei_of(g).unwrap_or_default().to_owned()),
+                ("c0031", "true".to_owned()),
+            ],
+            k.origin,
+        );
+    }
+    w.sheet("B_03.02").row(
+        &[
+            ("c0010", c.reference.clone()),
+            ("c0020", k.code.to_owned()),
+            ("c0030", k.code_type.to_owned()),
+        ],
+        k.origin,
+    );
+    for (user, branch) in users {
+        w.sheet("B_04.01").row(
+            &[
+                ("c0010", c.reference.clone()),
+                ("c0020", facts.lei_of(*user).unwrap_or_default().to_owned()),
+                (
+                    "c0030",
+                    if branch.is_some() {
+                        qnames::BRANCH
+                    } else {
+                        qnames::NOT_BRANCH
                     }
-                }
-                for (who, rank, recipient) in links {
-                    providers.entry(who).or_insert(());
-                    let code_of = |x: EntityId| {
-                        supplier(catalog.entity(x))
-                            .and_then(provider_code)
-                            .unwrap_or(("", ""))
-                    };
-                    let (wc, wt) = code_of(who);
-                    let (rc, rt) = code_of(recipient);
-                    w.sheet("B_05.02").row(
-                        &[
-                            ("c0010", c.reference.clone()),
-                            ("c0020", service_type.clone()),
-                            ("c0030", wc.to_owned()),
-                            ("c0040", wt.to_owned()),
-                            ("c0050", rank.to_string()),
-                            ("c0060", rc.to_owned()),
-                            ("c0070", rt.to_owned()),
-                        ],
-                        at(who, catalog.entity(who).span),
-                    );
+                    .to_owned(),
+                ),
+                (
+                    "c0040",
+                    branch.clone().unwrap_or_else(|| NOT_APPLICABLE.to_owned()),
+                ),
+            ],
+            k.origin,
+        );
+    }
+}
+
+/// B_02.02: one row per user of the service, function it supports, and
+/// combination of the countries it is provided from, stores data in and
+/// processes data in.
+fn service_rows(
+    w: &mut Writer<'_>,
+    k: &ContractRows<'_>,
+    service: &IctService,
+    service_type: &str,
+    users: &[(EntityId, Option<String>)],
+) {
+    let (catalog, facts, c) = (w.catalog, w.facts, k.contract);
+    let functions = facts.service_functions(k.id, service);
+    let stores = service.data_storage.unwrap_or(false);
+    let places = |list: &[Spanned<String>]| -> Vec<String> {
+        if !stores || list.is_empty() {
+            vec![qnames::NO_COUNTRY.to_owned()]
+        } else {
+            list.iter().map(|c| country(&c.value)).collect()
+        }
+    };
+    let provided: Vec<String> = if service.provided_from.is_empty() {
+        vec![String::new()]
+    } else {
+        service
+            .provided_from
+            .iter()
+            .map(|c| country(&c.value))
+            .collect()
+    };
+    let at_rest = places(&service.data_at_rest);
+    let processing = places(&service.data_processing);
+    let origin = at(k.id, service.span);
+    for (user, _) in users {
+        let lei = facts.lei_of(*user).unwrap_or_default();
+        for &function in &functions {
+            if !facts.function_entities(function).contains(user) {
+                continue;
+            }
+            let function_id = catalog.entity(function).entity_ref.name.to_string();
+            for p in &provided {
+                for r in &at_rest {
+                    for q in &processing {
+                        w.sheet("B_02.02").row(
+                            &[
+                                ("c0010", c.reference.clone()),
+                                ("c0020", lei.to_owned()),
+                                ("c0030", k.code.to_owned()),
+                                ("c0040", k.code_type.to_owned()),
+                                ("c0050", function_id.clone()),
+                                ("c0060", service_type.to_owned()),
+                                ("c0070", c.start.map(|d| d.to_string()).unwrap_or_default()),
+                                (
+                                    "c0080",
+                                    c.end.map_or(OPEN_END.to_owned(), |d| d.to_string()),
+                                ),
+                                (
+                                    "c0090",
+                                    word_of(&c.termination_reason, qnames::TERMINATION_REASON)
+                                        .to_owned(),
+                                ),
+                                ("c0100", days(c.notice_period)),
+                                ("c0110", days(c.provider_notice_period)),
+                                (
+                                    "c0120",
+                                    c.governing_law
+                                        .as_ref()
+                                        .map(|g| country(&g.value))
+                                        .unwrap_or_default(),
+                                ),
+                                ("c0130", p.clone()),
+                                (
+                                    "c0140",
+                                    if stores { qnames::YES } else { qnames::NO }.to_owned(),
+                                ),
+                                ("c0150", r.clone()),
+                                ("c0160", q.clone()),
+                                (
+                                    "c0170",
+                                    word_of(&service.data_sensitiveness, qnames::LEVEL).to_owned(),
+                                ),
+                                (
+                                    "c0180",
+                                    word_of(&service.reliance, qnames::RELIANCE).to_owned(),
+                                ),
+                            ],
+                            origin,
+                        );
+                    }
                 }
             }
         }
     }
+}
 
-    (providers, expense)
+/// B_07.01: the assessment of the service — substitutability, exit plan,
+/// alternatives.
+fn assessment_row(
+    w: &mut Writer<'_>,
+    k: &ContractRows<'_>,
+    service: &IctService,
+    service_type: &str,
+) {
+    let (catalog, facts) = (w.catalog, w.facts);
+    let exit = k.supplier.exit.as_ref();
+    let has_exit = exit.is_some_and(|x| x.strategy.is_some() || x.lead_time.is_some());
+    let alternatives: Vec<String> = exit
+        .map(|x| {
+            x.alternatives
+                .iter()
+                .map(|a| {
+                    facts
+                        .lookup(&a.value)
+                        .map_or(a.value.name.to_string(), |aid| {
+                            catalog.entity(aid).display_name().to_owned()
+                        })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let yes_no = |b: bool| if b { qnames::YES } else { qnames::NO }.to_owned();
+    w.sheet("B_07.01").row(
+        &[
+            ("c0010", k.contract.reference.clone()),
+            ("c0020", k.code.to_owned()),
+            ("c0030", k.code_type.to_owned()),
+            ("c0040", service_type.to_owned()),
+            (
+                "c0050",
+                word_of(&service.substitutability, qnames::SUBSTITUTABILITY).to_owned(),
+            ),
+            (
+                "c0060",
+                word_of(
+                    &service.substitutability_reason,
+                    qnames::SUBSTITUTABILITY_REASON,
+                )
+                .to_owned(),
+            ),
+            (
+                "c0070",
+                service
+                    .last_audit
+                    .as_ref()
+                    .map(|d| d.value.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("c0080", yes_no(has_exit)),
+            (
+                "c0090",
+                word_of(&service.reintegration, qnames::REINTEGRATION).to_owned(),
+            ),
+            (
+                "c0100",
+                word_of(&service.discontinuation_impact, qnames::IMPACT).to_owned(),
+            ),
+            ("c0110", yes_no(!alternatives.is_empty())),
+            ("c0120", alternatives.join("; ")),
+        ],
+        at(k.id, service.span),
+    );
+}
+
+/// B_05.02: the service's supply chain, breadth first, rank 1 being the
+/// supplier itself. Returns every provider in it.
+fn supply_chain_rows(
+    w: &mut Writer<'_>,
+    k: &ContractRows<'_>,
+    service_type: &str,
+) -> Vec<EntityId> {
+    let (catalog, facts) = (w.catalog, w.facts);
+    let mut rank_of: HashMap<EntityId, u32> = HashMap::new();
+    let mut queue = std::collections::VecDeque::new();
+    rank_of.insert(k.id, 1);
+    queue.push_back(k.id);
+    let mut links: Vec<(EntityId, u32, EntityId)> = vec![(k.id, 1, k.id)];
+    while let Some(p) = queue.pop_front() {
+        let rank = rank_of[&p];
+        for sub in facts.subcontractors(p) {
+            links.push((sub, rank + 1, p));
+            if let std::collections::hash_map::Entry::Vacant(v) = rank_of.entry(sub) {
+                v.insert(rank + 1);
+                queue.push_back(sub);
+            }
+        }
+    }
+    let code_of = |x: EntityId| {
+        supplier(catalog.entity(x))
+            .and_then(provider_code)
+            .unwrap_or(("", ""))
+    };
+    let mut named = Vec::with_capacity(links.len());
+    for (who, rank, recipient) in links {
+        named.push(who);
+        let (wc, wt) = code_of(who);
+        let (rc, rt) = code_of(recipient);
+        w.sheet("B_05.02").row(
+            &[
+                ("c0010", k.contract.reference.clone()),
+                ("c0020", service_type.to_owned()),
+                ("c0030", wc.to_owned()),
+                ("c0040", wt.to_owned()),
+                ("c0050", rank.to_string()),
+                ("c0060", rc.to_owned()),
+                ("c0070", rt.to_owned()),
+            ],
+            at(who, catalog.entity(who).span),
+        );
+    }
+    named
 }
 
 /// B_05.01: every provider named anywhere, and their ultimate parents.
 fn provider_rows(
     w: &mut Writer<'_>,
-    providers: &BTreeMap<EntityId, ()>,
+    providers: &BTreeSet<EntityId>,
     expense: &HashMap<EntityId, (String, f64)>,
 ) {
     let (catalog, facts) = (w.catalog, w.facts);
-    let mut pending: Vec<EntityId> = providers.keys().copied().collect();
+    let mut pending: Vec<EntityId> = providers.iter().copied().collect();
     let mut listed: BTreeSet<EntityId> = BTreeSet::new();
     while let Some(id) = pending.pop() {
         if !listed.insert(id) {

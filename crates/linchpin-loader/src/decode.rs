@@ -129,6 +129,61 @@ pub const SPEC_FIELDS: &[(&str, &[&str])] = &[
     ("Scenario", SCENARIO_FIELDS),
 ];
 
+/// The `spec` fields of the Backstage kinds, as Backstage's schemas define
+/// them plus Linchpin's `dependencyImpact`: the same role as
+/// [`SPEC_FIELDS`], documented in docs/model.md's "Backstage kinds" table.
+pub const BACKSTAGE_SPEC_FIELDS: &[(&str, &[&str])] = &[
+    ("Component", COMPONENT_FIELDS),
+    ("API", API_FIELDS),
+    ("Resource", RESOURCE_FIELDS),
+    ("System", SYSTEM_FIELDS),
+    ("Domain", DOMAIN_FIELDS),
+    ("Group", GROUP_FIELDS),
+    ("User", USER_FIELDS),
+    ("Location", LOCATION_FIELDS),
+];
+
+const COMPONENT_FIELDS: &[&str] = &[
+    "type",
+    "lifecycle",
+    "owner",
+    "system",
+    "subcomponentOf",
+    "providesApis",
+    "consumesApis",
+    "dependsOn",
+    "dependencyOf",
+    "dependencyImpact",
+];
+
+const API_FIELDS: &[&str] = &[
+    "type",
+    "lifecycle",
+    "owner",
+    "system",
+    "definition",
+    "remotes",
+];
+
+const RESOURCE_FIELDS: &[&str] = &[
+    "type",
+    "owner",
+    "system",
+    "dependsOn",
+    "dependencyOf",
+    "dependencyImpact",
+];
+
+const SYSTEM_FIELDS: &[&str] = &["owner", "domain", "type", "dependsOn", "dependencyImpact"];
+
+const DOMAIN_FIELDS: &[&str] = &["owner", "subdomainOf", "type"];
+
+const GROUP_FIELDS: &[&str] = &["type", "profile", "parent", "children", "members"];
+
+const USER_FIELDS: &[&str] = &["profile", "memberOf"];
+
+const LOCATION_FIELDS: &[&str] = &["type", "target", "targets", "presence"];
+
 const FUNCTION_FIELDS: &[&str] = &[
     "criticality",
     "owner",
@@ -461,22 +516,7 @@ impl Decoder<'_> {
     }
 
     fn component(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ComponentSpec {
-        self.unknown_fields(
-            f,
-            &[
-                "type",
-                "lifecycle",
-                "owner",
-                "system",
-                "subcomponentOf",
-                "providesApis",
-                "consumesApis",
-                "dependsOn",
-                "dependencyOf",
-                "dependencyImpact",
-            ],
-            what,
-        );
+        self.unknown_fields(f, COMPONENT_FIELDS, what);
         self.ref_list(f, "dependencyOf", None, ns);
         ComponentSpec {
             component_type: self
@@ -497,18 +537,7 @@ impl Decoder<'_> {
     }
 
     fn api(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ApiSpec {
-        self.unknown_fields(
-            f,
-            &[
-                "type",
-                "lifecycle",
-                "owner",
-                "system",
-                "definition",
-                "remotes",
-            ],
-            what,
-        );
+        self.unknown_fields(f, API_FIELDS, what);
         let spec = ApiSpec {
             api_type: self
                 .required_string(f, "type", what)
@@ -564,18 +593,7 @@ impl Decoder<'_> {
     }
 
     fn resource(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ResourceSpec {
-        self.unknown_fields(
-            f,
-            &[
-                "type",
-                "owner",
-                "system",
-                "dependsOn",
-                "dependencyOf",
-                "dependencyImpact",
-            ],
-            what,
-        );
+        self.unknown_fields(f, RESOURCE_FIELDS, what);
         self.ref_list(f, "dependencyOf", None, ns);
         ResourceSpec {
             resource_type: self
@@ -589,11 +607,7 @@ impl Decoder<'_> {
     }
 
     fn system(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> SystemSpec {
-        self.unknown_fields(
-            f,
-            &["owner", "domain", "type", "dependsOn", "dependencyImpact"],
-            what,
-        );
+        self.unknown_fields(f, SYSTEM_FIELDS, what);
         self.opt_string(f, "type");
         SystemSpec {
             owner: self.required_ref(f, "owner", Some(Kind::Group), ns, what),
@@ -603,7 +617,7 @@ impl Decoder<'_> {
     }
 
     fn domain(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> DomainSpec {
-        self.unknown_fields(f, &["owner", "subdomainOf", "type"], what);
+        self.unknown_fields(f, DOMAIN_FIELDS, what);
         self.opt_string(f, "type");
         DomainSpec {
             owner: self.required_ref(f, "owner", Some(Kind::Group), ns, what),
@@ -624,11 +638,7 @@ impl Decoder<'_> {
     }
 
     fn group(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> GroupSpec {
-        self.unknown_fields(
-            f,
-            &["type", "profile", "parent", "children", "members"],
-            what,
-        );
+        self.unknown_fields(f, GROUP_FIELDS, what);
         let group_type = self
             .required_string(f, "type", what)
             .map(|s| s.value)
@@ -648,7 +658,7 @@ impl Decoder<'_> {
     }
 
     fn user(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> UserSpec {
-        self.unknown_fields(f, &["profile", "memberOf"], what);
+        self.unknown_fields(f, USER_FIELDS, what);
         if f.get("memberOf").is_none() {
             self.missing(f, "memberOf", what);
         }
@@ -661,7 +671,7 @@ impl Decoder<'_> {
     }
 
     fn location(&mut self, f: &Fields<'_, '_>, what: &str) -> LocationSpec {
-        self.unknown_fields(f, &["type", "target", "targets", "presence"], what);
+        self.unknown_fields(f, LOCATION_FIELDS, what);
         let mut targets = Vec::new();
         if let Some(t) = self.opt_string(f, "target") {
             targets.push(t);
@@ -1751,8 +1761,41 @@ impl Decoder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::SPEC_FIELDS;
+    use super::{BACKSTAGE_SPEC_FIELDS, SPEC_FIELDS};
     use std::collections::BTreeSet;
+
+    /// docs/model.md's "Backstage kinds" table lists exactly the fields of
+    /// each Backstage kind's table, in the same order.
+    #[test]
+    fn the_model_documents_the_fields_of_backstage_kinds() {
+        let docs = include_str!("../../../docs/model.md");
+        let start = docs
+            .find("\n## Backstage kinds")
+            .expect("a Backstage kinds section");
+        let rows: Vec<(String, Vec<String>)> = docs[start..]
+            .lines()
+            .skip_while(|l| !l.starts_with("| kind |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                let words = |c: &str| -> Vec<String> {
+                    c.split(',')
+                        .map(|w| w.trim().trim_matches('`').to_owned())
+                        .collect()
+                };
+                (cells[1].trim_matches('`').to_owned(), words(cells[2]))
+            })
+            .collect();
+        let listed: Vec<(String, Vec<String>)> = BACKSTAGE_SPEC_FIELDS
+            .iter()
+            .map(|(k, f)| (k.to_string(), f.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        assert_eq!(
+            rows, listed,
+            "docs/model.md and the Backstage field tables differ"
+        );
+    }
 
     /// docs/model.md documents exactly the fields each kind's table lists:
     /// the first table of the kind's section, a row per field (`a.b` rows

@@ -23,7 +23,20 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# Continuity report\n\nWhat happens to the business when a supplier stops delivering, and are we ready for it? Judged on {}.\n", r.today);
 
-    // Summary.
+    summary(&mut o, r, c);
+    ranking(&mut o, r, c);
+    matrix(&mut o, r, c);
+    concentration(&mut o, r, c);
+    scenarios(&mut o, r, c);
+    readiness(&mut o, r, c);
+    timeline(&mut o, r, c);
+    actions(&mut o, r, c);
+    pictures(&mut o, r, c);
+    o
+}
+
+/// The headline figures and the linchpins.
+fn summary(o: &mut String, r: &Report, c: &Catalog) {
     let count = |k: Criticality| {
         r.functions
             .iter()
@@ -76,8 +89,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
             linchpins.join(", ")
         );
     }
+}
 
-    // Ranking.
+/// The suppliers, most critical first.
+fn ranking(o: &mut String, r: &Report, c: &Catalog) {
     let _ = writeln!(o, "## Suppliers, most critical first\n");
     let _ = writeln!(o, "| # | Tier | Supplier | Score | Stops | Degrades | Outage | Permanent | Statement | Exit plan |\n|---:|---:|---|---:|---|---|---|---|---|---|");
     for (i, x) in r.ranking.iter().enumerate().take(300) {
@@ -120,8 +135,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
         );
     }
     o.push('\n');
+}
 
-    // Matrix.
+/// Which function each of the top suppliers stops or degrades.
+fn matrix(o: &mut String, r: &Report, c: &Catalog) {
     let columns: Vec<_> = r.ranking.iter().filter(|x| x.tier <= 3).take(20).collect();
     let _ = writeln!(o, "## Impact matrix\n\n■ down, ◐ degraded, · unaffected.\n");
     let _ = write!(o, "| Function |");
@@ -148,8 +165,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
         o.push('\n');
     }
     o.push('\n');
+}
 
-    // Concentration.
+/// The share of functions per supplier and per country.
+fn concentration(o: &mut String, r: &Report, c: &Catalog) {
     let _ = writeln!(o, "## Concentration\n\nShare of the {} critical and important functions each supplier can stop or degrade.\n\n| Supplier | Country | Share | Direct | Hidden, through fourth parties |\n|---|---|---:|---:|---|", r.concentration.functions);
     for s in r.concentration.suppliers.iter().take(15) {
         let hidden = if s.reach.hidden.is_empty() {
@@ -187,8 +206,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
         );
     }
     o.push('\n');
+}
 
-    // Scenarios.
+/// The landscape's scenarios and what they stop.
+fn scenarios(o: &mut String, r: &Report, c: &Catalog) {
     let _ = writeln!(o, "## Scenarios\n");
     for s in &r.scenarios {
         let mode = match s.spec.mode {
@@ -238,8 +259,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
         }
         o.push('\n');
     }
+}
 
-    // Readiness.
+/// Readiness per supplier of tiers 1–3.
+fn readiness(o: &mut String, r: &Report, c: &Catalog) {
     let _ = writeln!(o, "## Readiness per supplier\n\n| Supplier | Tier | Statement | RTO fits | Escrow | Exit plan | Exit fits | Alternatives | Owner |\n|---|---:|---|---|---|---|---|---:|---|");
     for x in r.ranking.iter().filter(|x| x.tier <= 3).take(300) {
         let rd = &x.readiness;
@@ -263,8 +286,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
         );
     }
     o.push('\n');
+}
 
-    // Timeline.
+/// What is dated in the next twelve months.
+fn timeline(o: &mut String, r: &Report, c: &Catalog) {
     let _ = writeln!(o, "## The next 12 months\n");
     if r.timeline.is_empty() {
         o.push_str("Nothing dated in the next twelve months.\n\n");
@@ -283,8 +308,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
         }
         o.push('\n');
     }
+}
 
-    // Actions.
+/// The findings grouped by the team that owns them.
+fn actions(o: &mut String, r: &Report, c: &Catalog) {
     let _ = writeln!(o, "## Actions by team\n");
     for g in r.actions.iter().take(30) {
         let owner = match &g.owner {
@@ -305,8 +332,10 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
         }
         o.push('\n');
     }
+}
 
-    // Pictures.
+/// The reach of the linchpins as Mermaid diagrams.
+fn pictures(o: &mut String, r: &Report, c: &Catalog) {
     let _ = writeln!(o, "## Reach of the linchpins\n");
     for (id, p) in &r.pictures {
         let _ = writeln!(
@@ -319,7 +348,6 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
             let _ = writeln!(o, "{} more functions not drawn.\n", p.omitted);
         }
     }
-    o
 }
 
 /// A picture as a Mermaid flowchart.
