@@ -131,6 +131,21 @@ mod tests {
     }
 
     #[test]
+    fn a_mapping_of_many_keys_is_checked_in_linear_time() {
+        // Pairwise, 200,000 keys would take 2·10¹⁰ comparisons.
+        let mut yaml: String = (0..200_000).map(|i| format!("k{i}: v\n")).collect();
+        yaml.push_str("k7: again\n");
+        for text in [yaml.clone(), yaml.replace(": v", ": [v]")] {
+            let (docs, diags) = parse(&text);
+            assert_eq!(docs.len(), 1);
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(diags[0].span.unwrap().line, 200_001);
+        }
+        let (_, diags) = parse(&yaml.replace("k1: v\n", "k1: &a v\n"));
+        assert_eq!(diags.len(), 1, "the full parser too");
+    }
+
+    #[test]
     fn reports_duplicate_keys() {
         let (_, diags) = parse("a: 1\nb: 2\na: 3\n");
         assert_eq!(diags.len(), 1);

@@ -182,11 +182,29 @@ pub(super) fn report_duplicate_keys(
     entries: &[(Node<'_>, Node<'_>)],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let key_text = |n: &Node<'_>| n.as_scalar().map(str::to_owned);
-    let mut seen: Vec<(String, Span)> = Vec::with_capacity(entries.len());
-    for (key, _) in entries {
-        let Some(text) = key_text(key) else { continue };
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == text) {
+    // Small mappings (nearly all) compare pairwise without allocating; a
+    // large one goes through a hash map, so that a hostile file with a
+    // mapping of a million keys stays linear.
+    let mut index: rustc_hash::FxHashMap<&str, Span> = rustc_hash::FxHashMap::default();
+    for (i, (key, _)) in entries.iter().enumerate() {
+        let Some(text) = key.as_scalar() else {
+            continue;
+        };
+        let first = if entries.len() <= 16 {
+            entries[..i]
+                .iter()
+                .find(|(k, _)| k.as_scalar() == Some(text))
+                .map(|(k, _)| k.span)
+        } else {
+            match index.entry(text) {
+                std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(key.span);
+                    None
+                }
+            }
+        };
+        if let Some(first) = first {
             diagnostics.push(
                 Diagnostic::at(
                     "yaml-duplicate-key",
@@ -199,8 +217,6 @@ pub(super) fn report_duplicate_keys(
                 ))
                 .with_help("remove or merge one of the entries; the first one is used"),
             );
-        } else {
-            seen.push((text, key.span));
         }
     }
 }
