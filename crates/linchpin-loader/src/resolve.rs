@@ -3,6 +3,7 @@
 
 use linchpin_diagnostics::{article, did_you_mean, Diagnostic, Severity, SourceMap};
 use linchpin_model::*;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// At most this many "did you mean" searches per run: each is a scan over
@@ -42,14 +43,12 @@ pub fn resolve(
         kept.push(entity);
     }
 
-    let mut r = Resolver {
-        index: &index,
+    let mut suggester = Suggester {
         entities: &kept,
         names_by_kind: None,
-        suggestions_left: SUGGESTION_BUDGET,
-        key: String::new(),
-        diagnostics,
+        left: SUGGESTION_BUDGET,
     };
+    let mut r = Resolver::new(&index);
 
     // Who provides each API.
     let mut providers: FxHashMap<usize, Vec<EntityId>> = FxHashMap::default();
@@ -62,141 +61,217 @@ pub fn resolve(
             }
         }
     }
+    suggester.finish(std::mem::take(&mut r.found), diagnostics);
 
-    let mut deps: Vec<Vec<Dependency>> = vec![Vec::new(); kept.len()];
-    for (i, e) in kept.iter().enumerate() {
-        if let Some(d) = e.dependencies() {
-            r.declared(d, &mut deps[i]);
+    // Each entity's refs on all cores; then, in entity order, the edges
+    // into place and the diagnostics out, so that the result is the same
+    // as one pass in order.
+    let resolved: Vec<EntityEdges<'_>> = kept
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || Resolver::new(&index),
+            |r, (i, e)| entity_edges(r, &providers, i, e),
+        )
+        .collect();
+    let mut deps: Vec<Vec<Dependency>> = Vec::with_capacity(kept.len());
+    // Edges of parts that come before their system: they go before the
+    // system's own edges, as a pass in order puts them.
+    let mut early: FxHashMap<usize, Vec<Dependency>> = FxHashMap::default();
+    for (i, out) in resolved.into_iter().enumerate() {
+        suggester.finish(out.found, diagnostics);
+        let mut own = out.own;
+        if let Some(mut before) = early.remove(&i) {
+            before.append(&mut own);
+            own = before;
         }
-        match &e.spec {
-            Spec::Component(c) => {
-                for api in &c.consumes_apis {
-                    let Some(a) = r.edge(api, Some(&Kind::Api), "consumesApis") else {
-                        continue;
-                    };
-                    for &provider in providers.get(&a).map(Vec::as_slice).unwrap_or_default() {
-                        if provider.index() != i {
-                            deps[i].push(Dependency {
-                                target: DepTarget::One(provider),
-                                impact: Impact::Down,
-                                provides: None,
-                                note: None,
-                                origin: EdgeOrigin::ConsumesApi {
-                                    api: EntityId(a as u32),
-                                    span: api.span,
-                                },
-                            });
-                        }
-                    }
-                }
-                r.system_part(c.system.as_ref(), i, &mut deps);
-                r.relation(
-                    c.subcomponent_of.as_ref(),
-                    &[Kind::Component],
-                    "subcomponentOf",
-                );
+        deps.push(own);
+        if let Some((system, edge)) = out.system {
+            if system <= i {
+                deps[system].push(edge);
+            } else {
+                early.entry(system).or_default().push(edge);
             }
-            Spec::Api(a) => {
-                r.system_part(a.system.as_ref(), i, &mut deps);
-            }
-            Spec::Resource(res) => r.system_part(res.system.as_ref(), i, &mut deps),
-            Spec::System(s) => r.relation(s.domain.as_ref(), &[Kind::Domain], "domain"),
-            Spec::Domain(d) => r.relation(d.subdomain_of.as_ref(), &[Kind::Domain], "subdomainOf"),
-            Spec::Group(g) => {
-                r.relation(g.parent.as_ref(), &[Kind::Group], "parent");
-                for c in &g.children {
-                    r.relation(Some(c), &[Kind::Group], "children");
-                }
-                for m in &g.members {
-                    r.relation(Some(m), &[Kind::User], "members");
-                }
-            }
-            Spec::User(u) => {
-                for m in &u.member_of {
-                    r.relation(Some(m), &[Kind::Group], "memberOf");
-                }
-            }
-            Spec::Supplier(s) => {
-                r.relation(s.parent.as_ref(), &[Kind::Supplier], "parent");
-                if let Some(exit) = &s.exit {
-                    for alt in &exit.alternatives {
-                        r.relation(Some(alt), &[Kind::Supplier], "exit.alternatives");
-                    }
-                    r.relation(
-                        exit.owner.as_ref(),
-                        &[Kind::Group, Kind::User],
-                        "exit.owner",
-                    );
-                }
-                if let Some(escrow) = &s.escrow {
-                    r.relation(
-                        escrow.maintainer.as_ref(),
-                        &[Kind::Group, Kind::User],
-                        "escrow.maintainer",
-                    );
-                }
-                if let Some(g) = &s.group_entity {
-                    r.required(g, &[Kind::LegalEntity], "groupEntity");
-                }
-                for c in &s.contracts {
-                    for e in &c.signed_by {
-                        r.required(e, &[Kind::LegalEntity], "signedBy");
-                    }
-                    for u in &c.used_by {
-                        r.required(&u.entity, &[Kind::LegalEntity], "usedBy");
-                    }
-                    for service in &c.services {
-                        for func in &service.functions {
-                            r.required(func, &[Kind::BusinessFunction], "services.functions");
-                        }
-                    }
-                }
-            }
-            Spec::BusinessFunction(func) => {
-                for e in &func.register.legal_entities {
-                    r.required(e, &[Kind::LegalEntity], "legalEntities");
-                }
-            }
-            Spec::LegalEntity(le) => {
-                if let Some(p) = &le.parent {
-                    r.required(p, &[Kind::LegalEntity], "parent");
-                }
-            }
-            Spec::Scenario(s) => {
-                for f in &s.fail {
-                    r.edge(f, None, "fail");
-                }
-            }
-            Spec::Location(_) | Spec::Other => {}
-        }
-        if let Some(owner) = e.owner() {
-            r.relation(Some(owner), &[Kind::Group, Kind::User], "owner");
         }
     }
     Catalog::from_indexed_parts(kept, index, deps)
 }
 
-struct Resolver<'r> {
-    index: &'r FxHashMap<String, EntityId>,
-    entities: &'r [Entity],
-    names_by_kind: Option<FxHashMap<Kind, Vec<(String, &'r EntityRef)>>>,
-    suggestions_left: usize,
-    /// Reused buffer for lookup keys.
-    key: String,
-    diagnostics: &'r mut Vec<Diagnostic>,
+/// What resolving one entity gives: its own edges, the edge it adds to its
+/// system (a system is down when a part is), and the diagnostics, in order.
+struct EntityEdges<'r> {
+    own: Vec<Dependency>,
+    system: Option<(usize, Dependency)>,
+    found: Vec<Found<'r>>,
 }
 
-impl Resolver<'_> {
-    fn lookup(&mut self, r: &EntityRef) -> Option<usize> {
-        r.write_key(&mut self.key);
-        self.index.get(&self.key).map(|id| id.index())
+fn entity_edges<'r>(
+    r: &mut Resolver<'r>,
+    providers: &FxHashMap<usize, Vec<EntityId>>,
+    i: usize,
+    e: &'r Entity,
+) -> EntityEdges<'r> {
+    let mut out = EntityEdges {
+        own: Vec::new(),
+        system: None,
+        found: Vec::new(),
+    };
+    if let Some(d) = e.dependencies() {
+        r.declared(d, &mut out.own);
+    }
+    match &e.spec {
+        Spec::Component(c) => {
+            for api in &c.consumes_apis {
+                let Some(a) = r.edge(api, Some(&Kind::Api), "consumesApis") else {
+                    continue;
+                };
+                for &provider in providers.get(&a).map(Vec::as_slice).unwrap_or_default() {
+                    if provider.index() != i {
+                        out.own.push(Dependency {
+                            target: DepTarget::One(provider),
+                            impact: Impact::Down,
+                            provides: None,
+                            note: None,
+                            origin: EdgeOrigin::ConsumesApi {
+                                api: EntityId(a as u32),
+                                span: api.span,
+                            },
+                        });
+                    }
+                }
+            }
+            out.system = r.system_part(c.system.as_ref(), i);
+            r.relation(
+                c.subcomponent_of.as_ref(),
+                &[Kind::Component],
+                "subcomponentOf",
+            );
+        }
+        Spec::Api(a) => {
+            out.system = r.system_part(a.system.as_ref(), i);
+        }
+        Spec::Resource(res) => out.system = r.system_part(res.system.as_ref(), i),
+        Spec::System(s) => r.relation(s.domain.as_ref(), &[Kind::Domain], "domain"),
+        Spec::Domain(d) => r.relation(d.subdomain_of.as_ref(), &[Kind::Domain], "subdomainOf"),
+        Spec::Group(g) => {
+            r.relation(g.parent.as_ref(), &[Kind::Group], "parent");
+            for c in &g.children {
+                r.relation(Some(c), &[Kind::Group], "children");
+            }
+            for m in &g.members {
+                r.relation(Some(m), &[Kind::User], "members");
+            }
+        }
+        Spec::User(u) => {
+            for m in &u.member_of {
+                r.relation(Some(m), &[Kind::Group], "memberOf");
+            }
+        }
+        Spec::Supplier(s) => {
+            r.relation(s.parent.as_ref(), &[Kind::Supplier], "parent");
+            if let Some(exit) = &s.exit {
+                for alt in &exit.alternatives {
+                    r.relation(Some(alt), &[Kind::Supplier], "exit.alternatives");
+                }
+                r.relation(
+                    exit.owner.as_ref(),
+                    &[Kind::Group, Kind::User],
+                    "exit.owner",
+                );
+            }
+            if let Some(escrow) = &s.escrow {
+                r.relation(
+                    escrow.maintainer.as_ref(),
+                    &[Kind::Group, Kind::User],
+                    "escrow.maintainer",
+                );
+            }
+            if let Some(g) = &s.group_entity {
+                r.required(g, &[Kind::LegalEntity], "groupEntity");
+            }
+            for c in &s.contracts {
+                for e in &c.signed_by {
+                    r.required(e, &[Kind::LegalEntity], "signedBy");
+                }
+                for u in &c.used_by {
+                    r.required(&u.entity, &[Kind::LegalEntity], "usedBy");
+                }
+                for service in &c.services {
+                    for func in &service.functions {
+                        r.required(func, &[Kind::BusinessFunction], "services.functions");
+                    }
+                }
+            }
+        }
+        Spec::BusinessFunction(func) => {
+            for e in &func.register.legal_entities {
+                r.required(e, &[Kind::LegalEntity], "legalEntities");
+            }
+        }
+        Spec::LegalEntity(le) => {
+            if let Some(p) = &le.parent {
+                r.required(p, &[Kind::LegalEntity], "parent");
+            }
+        }
+        Spec::Scenario(s) => {
+            for f in &s.fail {
+                r.edge(f, None, "fail");
+            }
+        }
+        Spec::Location(_) | Spec::Other => {}
+    }
+    if let Some(owner) = e.owner() {
+        r.relation(Some(owner), &[Kind::Group, Kind::User], "owner");
+    }
+    out.found = std::mem::take(&mut r.found);
+    out
+}
+
+/// Looks refs up; one per thread. Diagnostics wait in `found` for the
+/// [`Suggester`], which runs in entity order.
+struct Resolver<'r> {
+    index: &'r FxHashMap<String, EntityId>,
+    /// Reused buffer for lookup keys.
+    key: String,
+    found: Vec<Found<'r>>,
+}
+
+/// A diagnostic of resolution; a dangling ref still needs its help.
+enum Found<'r> {
+    Done(Diagnostic),
+    Dangling(Diagnostic, &'r EntityRef),
+}
+
+/// Adds "did you mean" to dangling refs, in entity order, within a budget.
+struct Suggester<'r> {
+    entities: &'r [Entity],
+    names_by_kind: Option<FxHashMap<Kind, Vec<(String, &'r EntityRef)>>>,
+    left: usize,
+}
+
+impl<'r> Suggester<'r> {
+    fn finish(&mut self, found: Vec<Found<'_>>, diagnostics: &mut Vec<Diagnostic>) {
+        for f in found {
+            diagnostics.push(match f {
+                Found::Done(d) => d,
+                Found::Dangling(d, r) => match self.suggestion(r) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!(
+                        "add {} {} named `{}`, or correct the reference",
+                        article(r.kind.display_name()),
+                        r.kind.display_name(),
+                        r.name
+                    )),
+                },
+            });
+        }
     }
 
     fn suggestion(&mut self, r: &EntityRef) -> Option<String> {
-        if self.suggestions_left == 0 {
+        if self.left == 0 {
             return None;
         }
-        self.suggestions_left -= 1;
+        self.left -= 1;
         let entities = self.entities;
         let names = self.names_by_kind.get_or_insert_with(|| {
             let mut m: FxHashMap<Kind, Vec<(String, &EntityRef)>> = FxHashMap::default();
@@ -214,9 +289,29 @@ impl Resolver<'_> {
             .find(|(n, _)| n == near)
             .map(|(_, found)| found.to_string())
     }
+}
+
+impl<'r> Resolver<'r> {
+    fn new(index: &'r FxHashMap<String, EntityId>) -> Resolver<'r> {
+        Resolver {
+            index,
+            key: String::new(),
+            found: Vec::new(),
+        }
+    }
+
+    fn lookup(&mut self, r: &EntityRef) -> Option<usize> {
+        r.write_key(&mut self.key);
+        self.index.get(&self.key).map(|id| id.index())
+    }
 
     /// Resolves a ref on an impact edge: a dangling ref is an error.
-    fn edge(&mut self, r: &Spanned<EntityRef>, kind: Option<&Kind>, field: &str) -> Option<usize> {
+    fn edge(
+        &mut self,
+        r: &'r Spanned<EntityRef>,
+        kind: Option<&Kind>,
+        field: &str,
+    ) -> Option<usize> {
         self.resolve(
             r,
             kind.map(std::slice::from_ref).unwrap_or_default(),
@@ -228,11 +323,11 @@ impl Resolver<'_> {
     /// Resolves a ref on a relation that is not an impact edge: a warning.
     /// Resolves a ref the register is written from: a dangling one is an
     /// error, since the register would silently lose or misplace a row.
-    fn required(&mut self, r: &Spanned<EntityRef>, kinds: &[Kind], field: &str) {
+    fn required(&mut self, r: &'r Spanned<EntityRef>, kinds: &[Kind], field: &str) {
         self.resolve(r, kinds, field, Severity::Error);
     }
 
-    fn relation(&mut self, r: Option<&Spanned<EntityRef>>, kinds: &[Kind], field: &str) {
+    fn relation(&mut self, r: Option<&'r Spanned<EntityRef>>, kinds: &[Kind], field: &str) {
         if let Some(r) = r {
             self.resolve(r, kinds, field, Severity::Warning);
         }
@@ -240,7 +335,7 @@ impl Resolver<'_> {
 
     fn resolve(
         &mut self,
-        r: &Spanned<EntityRef>,
+        r: &'r Spanned<EntityRef>,
         kinds: &[Kind],
         field: &str,
         severity: Severity,
@@ -250,7 +345,7 @@ impl Resolver<'_> {
                 if !kinds.is_empty() && !kinds.contains(&r.value.kind) {
                     let expected: Vec<_> = kinds.iter().map(Kind::display_name).collect();
                     let found = r.value.kind.display_name();
-                    self.diagnostics.push(
+                    self.found.push(Found::Done(
                         Diagnostic::at(
                             "wrong-ref-kind",
                             r.span,
@@ -263,7 +358,7 @@ impl Resolver<'_> {
                             ),
                         )
                         .with_severity(severity),
-                    );
+                    ));
                     return None;
                 }
                 Some(i)
@@ -274,61 +369,61 @@ impl Resolver<'_> {
                 } else {
                     "dangling-relation"
                 };
-                let mut d = Diagnostic::at(
+                let d = Diagnostic::at(
                     code,
                     r.span,
                     format!("`{}` (in `{field}`) does not exist", r.value),
                 );
-                d = match self.suggestion(&r.value) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help(format!(
-                        "add {} {} named `{}`, or correct the reference",
-                        article(r.value.kind.display_name()),
-                        r.value.kind.display_name(),
-                        r.value.name
-                    )),
-                };
-                self.diagnostics.push(d);
+                self.found.push(Found::Dangling(d, &r.value));
                 None
             }
         }
     }
 
+    /// The edge a part adds to its system, with the system's index.
     fn system_part(
         &mut self,
-        system: Option<&Spanned<EntityRef>>,
+        system: Option<&'r Spanned<EntityRef>>,
         part: usize,
-        deps: &mut [Vec<Dependency>],
-    ) {
-        let Some(system) = system else { return };
-        if let Some(s) = self.edge(system, Some(&Kind::System), "system") {
-            deps[s].push(Dependency {
+    ) -> Option<(usize, Dependency)> {
+        let s = self.edge(system?, Some(&Kind::System), "system")?;
+        Some((
+            s,
+            Dependency {
                 target: DepTarget::One(EntityId(part as u32)),
                 impact: Impact::Down,
                 provides: None,
                 note: None,
                 origin: EdgeOrigin::SystemPart,
-            });
-        }
+            },
+        ))
     }
 
-    fn declared(&mut self, d: &Dependencies, out: &mut Vec<Dependency>) {
-        // Which overlay entry qualifies each ref.
-        let mut qualifier: FxHashMap<String, usize> = FxHashMap::default();
-        for (i, entry) in d.overlay.iter().enumerate() {
+    fn declared(&mut self, d: &'r Dependencies, out: &mut Vec<Dependency>) {
+        // Which overlay entry qualifies each ref: the first that names it.
+        // A few entries are searched in place; many go through a map.
+        let names = |entry: &'r OverlayEntry| -> &'r [Spanned<EntityRef>] {
             match &entry.target {
-                OverlayTarget::Ref(r) => {
+                OverlayTarget::Ref(r) => std::slice::from_ref(r),
+                OverlayTarget::AnyOf(options) => options,
+            }
+        };
+        let mut qualifier: FxHashMap<String, usize> = FxHashMap::default();
+        if d.overlay.len() > 8 {
+            for (i, entry) in d.overlay.iter().enumerate() {
+                for r in names(entry) {
                     qualifier.entry(r.value.key()).or_insert(i);
-                }
-                OverlayTarget::AnyOf(options) => {
-                    for o in options {
-                        qualifier.entry(o.value.key()).or_insert(i);
-                    }
                 }
             }
         }
         for r in &d.depends_on {
-            let entry = qualifier.get(&r.value.key()).map(|&i| &d.overlay[i]);
+            let entry = if d.overlay.len() > 8 {
+                qualifier.get(&r.value.key()).map(|&i| &d.overlay[i])
+            } else {
+                d.overlay
+                    .iter()
+                    .find(|entry| names(entry).iter().any(|o| o.value.same_entity(&r.value)))
+            };
             if matches!(entry.map(|e| &e.target), Some(OverlayTarget::AnyOf(_))) {
                 continue; // resolved with its group below
             }

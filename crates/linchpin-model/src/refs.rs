@@ -209,6 +209,14 @@ impl EntityRef {
         key
     }
 
+    /// Whether two refs name the same entity (as their keys compare),
+    /// without building the keys.
+    pub fn same_entity(&self, other: &EntityRef) -> bool {
+        self.kind == other.kind
+            && self.namespace.eq_ignore_ascii_case(&other.namespace)
+            && self.name.eq_ignore_ascii_case(&other.name)
+    }
+
     /// Writes the lookup key into `buf` (cleared first): [`EntityRef::key`]
     /// without an allocation, for hot loops.
     pub fn write_key(&self, buf: &mut String) {
