@@ -130,8 +130,6 @@ fn entity_edges<'r>(
                         out.own.push(Dependency {
                             target: DepTarget::One(provider),
                             impact: Impact::Down,
-                            provides: None,
-                            note: None,
                             origin: EdgeOrigin::ConsumesApi {
                                 api: EntityId(a as u32),
                                 span: api.span,
@@ -392,8 +390,6 @@ impl<'r> Resolver<'r> {
             Dependency {
                 target: DepTarget::One(EntityId(part as u32)),
                 impact: Impact::Down,
-                provides: None,
-                note: None,
                 origin: EdgeOrigin::SystemPart,
             },
         ))
@@ -433,8 +429,6 @@ impl<'r> Resolver<'r> {
             out.push(Dependency {
                 target: DepTarget::One(EntityId(target as u32)),
                 impact: entry.map_or(Impact::Down, |e| e.impact),
-                provides: entry.and_then(|e| e.provides.clone()),
-                note: entry.and_then(|e| e.note.clone()),
                 origin: EdgeOrigin::Declared(r.span),
             });
         }
@@ -456,8 +450,6 @@ impl<'r> Resolver<'r> {
                     switchover: entry.switchover,
                 },
                 impact: entry.impact,
-                provides: entry.provides.clone(),
-                note: entry.note.clone(),
                 origin: EdgeOrigin::Declared(entry.span),
             });
         }

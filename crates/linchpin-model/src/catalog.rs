@@ -22,11 +22,8 @@ pub struct Dependency {
     pub target: DepTarget,
     /// What losing it does (for `anyOf`: losing every option).
     pub impact: Impact,
-    /// What it delivers, if said.
-    pub provides: Option<String>,
-    /// A free note, if any.
-    pub note: Option<String>,
-    /// Why the edge exists.
+    /// Why the edge exists (what it delivers and any note stay on the
+    /// entity's `dependencyImpact` entry, where `origin` points).
     pub origin: EdgeOrigin,
 }
 

@@ -212,8 +212,6 @@ fn catalog(g: &G, order: &[usize]) -> Catalog {
                     Dependency {
                         target,
                         impact,
-                        provides: None,
-                        note: None,
                         origin: EdgeOrigin::SystemPart,
                     }
                 })
