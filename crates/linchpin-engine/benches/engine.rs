@@ -1,12 +1,13 @@
 //! The engine on synthetic landscapes: `rank` (every supplier's single
-//! failure, both modes) and one `whatif`, after loading. Sizes from
+//! failure, both modes), the readiness findings on a ranking, and one
+//! `whatif`, after loading. Sizes from
 //! `LINCHPIN_BENCH_SIZES` (default 10000,100000).
 #![allow(clippy::disallowed_methods)] // the benchmark writes its landscapes
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use linchpin_engine::{rank, whatif, FailureSpec, ImpactGraph};
+use linchpin_engine::{findings, rank, whatif, FailureSpec, ImpactGraph};
 use linchpin_loader::{load, LoadOptions};
-use linchpin_model::{Date, Duration, EntityRef, FailureMode, Kind};
+use linchpin_model::{Config as LandscapeConfig, Date, Duration, EntityRef, FailureMode, Kind};
 use linchpin_synth::{generate, Config};
 
 fn sizes() -> Vec<usize> {
@@ -39,6 +40,13 @@ fn bench_engine(c: &mut Criterion) {
                 b.iter(|| rank(catalog, &graph, today, threads))
             });
         }
+        // The findings after the ranking (`linchpin check` without
+        // `--no-findings` pays for both).
+        let ranking = rank(catalog, &graph, today, 2);
+        let config = LandscapeConfig::default();
+        group.bench_function(format!("findings {size}, after the ranking"), |b| {
+            b.iter(|| findings(catalog, &graph, &ranking, &config, today, 2))
+        });
         let cloud = catalog
             .lookup(&EntityRef::new(Kind::Supplier, "supplier-0"))
             .unwrap();

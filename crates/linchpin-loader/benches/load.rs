@@ -1,10 +1,13 @@
 //! Load + validate of synthetic landscapes (`linchpin-synth`), 1k to 100k
 //! entities, as `linchpin check` does it: walk, read, parse, decode,
-//! resolve. Run with `cargo bench -p linchpin-loader`; set
+//! resolve; and the YAML readers alone on the same text (the fast reader
+//! and the full parser). Run with `cargo bench -p linchpin-loader`; set
 //! `LINCHPIN_BENCH_SIZES=1000,10000` to choose sizes.
 #![allow(clippy::disallowed_methods)] // the benchmark writes its landscapes
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use linchpin_diagnostics::FileId;
+use linchpin_loader::yaml::{parse_documents, parse_documents_full, Limits};
 use linchpin_loader::{load, LoadOptions};
 use linchpin_synth::{generate, Config};
 use std::time::Duration;
@@ -41,5 +44,37 @@ fn bench_load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_load);
+fn bench_yaml(c: &mut Criterion) {
+    let mut group = c.benchmark_group("yaml");
+    group.sample_size(10);
+    let files = generate(&Config::new(10_000));
+    let bytes: usize = files.iter().map(|f| f.text.len()).sum();
+    group.throughput(criterion::Throughput::Bytes(bytes as u64));
+    type Reader = for<'a> fn(
+        &'a str,
+        FileId,
+        Limits,
+        &mut Vec<linchpin_diagnostics::Diagnostic>,
+    ) -> Vec<linchpin_loader::yaml::Node<'a>>;
+    let readers: [(&str, Reader); 2] = [
+        ("fast reader", parse_documents),
+        ("full parser", parse_documents_full),
+    ];
+    for (name, read) in readers {
+        group.bench_function(format!("{name}, 10000 entities"), |b| {
+            b.iter(|| {
+                let mut diagnostics = Vec::new();
+                let mut nodes = 0;
+                for f in &files {
+                    nodes += read(&f.text, FileId(0), Limits::default(), &mut diagnostics).len();
+                }
+                assert_eq!(nodes, 10_000);
+                nodes
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_load, bench_yaml);
 criterion_main!(benches);

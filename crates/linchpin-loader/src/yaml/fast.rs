@@ -393,15 +393,105 @@ impl<'a> Reader<'a> {
                     _ => Ok(empty),
                 }
             }
-            Some(_) => {
-                let node = self.inline(depth + 1)?;
-                self.end_of_line()?;
-                if matches!(self.cur, Line::Content(c) if c > col) {
+            Some(_) => self.line_value(col, depth + 1),
+        }
+    }
+
+    /// A value that starts at the cursor, after a key or a `- ` whose
+    /// column is `parent`: a scalar or flow collection on this line, or a
+    /// literal block scalar. The line after it must not be indented past
+    /// `parent` (that would continue the value, or be an error).
+    fn line_value(&mut self, parent: usize, depth: usize) -> R<Node<'a>> {
+        let node = if self.at(self.pos) == Some(b'|') {
+            self.literal(parent)?
+        } else {
+            let node = self.inline(depth)?;
+            self.end_of_line()?;
+            node
+        };
+        if matches!(self.cur, Line::Content(c) if c > parent) {
+            return Err(GiveUp);
+        }
+        Ok(node)
+    }
+
+    /// A literal block scalar (`|`, `|-`, `|+`) of a node at column
+    /// `parent`, the cursor on its `|`; moves to the line after it.
+    fn literal(&mut self, parent: usize) -> R<Node<'a>> {
+        self.pos += 1;
+        let chomp = match self.at(self.pos) {
+            Some(c @ (b'-' | b'+')) => {
+                self.pos += 1;
+                c
+            }
+            _ => b' ',
+        };
+        // Only a comment may follow the indicator (no indentation digit).
+        let spaced = self.skip_spaces();
+        match self.at(self.pos) {
+            Some(b'\n') => {}
+            Some(b'#') if spaced => {}
+            _ => return Err(GiveUp),
+        }
+        self.next_line();
+        // The first line sets the indentation; it must hold text, deeper
+        // than the parent.
+        let first = self.pos;
+        let mut indent = 0;
+        while self.at(first + indent) == Some(b' ') {
+            indent += 1;
+        }
+        if indent <= parent || matches!(self.at(first + indent), None | Some(b'\n')) {
+            return Err(GiveUp);
+        }
+        let span = Span {
+            file: self.file,
+            line: self.line,
+            col: indent as u32 + 1,
+            len: 0,
+        };
+        let mut lines: Vec<&'a str> = Vec::new();
+        loop {
+            let start = self.pos;
+            if start >= self.b.len() {
+                break;
+            }
+            let Some(nl) = memchr(b'\n', &self.b[start..]) else {
+                // The last line without a line break: left to the full parser.
+                return Err(GiveUp);
+            };
+            let line = &self.text[start..start + nl];
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            if spaces == line.len() {
+                // A blank line: part of the scalar unless it ends it; one
+                // with spaces past the indentation holds text.
+                if spaces > indent {
                     return Err(GiveUp);
                 }
-                Ok(node)
+                lines.push("");
+            } else if spaces >= indent {
+                lines.push(&line[indent..]);
+            } else {
+                break;
             }
+            self.next_line();
         }
+        let trailing = lines.iter().rev().take_while(|l| l.is_empty()).count();
+        let body = &lines[..lines.len() - trailing];
+        let mut value = body.join("\n");
+        match chomp {
+            b'-' => {}
+            b'+' => {
+                value.push('\n');
+                value.extend(std::iter::repeat_n('\n', trailing));
+            }
+            _ => value.push('\n'),
+        }
+        self.classify();
+        Ok(Node {
+            kind: NodeKind::Scalar(Cow::Owned(value), Style::Quoted),
+            span,
+        })
     }
 
     /// A sequence whose `-` is at the cursor, in column `col`.
@@ -453,12 +543,7 @@ impl<'a> Reader<'a> {
                         self.cur = Line::Content(c);
                         self.block_node(usize::MAX, depth + 1)?
                     } else {
-                        let node = self.inline(depth + 1)?;
-                        self.end_of_line()?;
-                        if matches!(self.cur, Line::Content(n) if n > col) {
-                            return Err(GiveUp);
-                        }
-                        node
+                        self.line_value(col, depth + 1)?
                     }
                 }
             };
@@ -750,6 +835,8 @@ mod tests {
             "---\n---\na: 1\n--- # c\n",
             "  a: 1\n  b:\n    c: 2\n",
             "a: ---\nb: -1\nc: ?x\nd: :x\n",
+            "a: |\n  line one\n   two\n\n  three  \nb: |-\n    x\n    y\n\nc: |+\n  k\n\n\nd:\n  e: |  # c\n    deep\n  f: |\n    fold\n    ed\nl:\n- |\n  item\n- x\n",
+            "- |\n  a\n\n- |-\n  b\n---\nk: |+\n  c\n",
         ] {
             assert!(check(yaml), "not taken:\n{yaml}");
         }
@@ -759,8 +846,11 @@ mod tests {
     fn gives_up_on_everything_else() {
         for yaml in [
             "a: &x 1\nb: *x\n",
-            "a: |\n  text\n",
             "a: >\n  text\n",
+            "a: |2\n  text\n",
+            "a: |\n  text",
+            "a: |\n\n  text\n",
+            "a: |\n  x\n    \n",
             "a: !tag x\n",
             "a: b\n  c\n",
             "a: \"x\\ny\"\n",
@@ -801,6 +891,8 @@ mod tests {
             "\\{ ?[a-z]{1,3} ?: [a-z][a-z:]{0,3}( ?, ?'[a-z]{1,2}': \\[[a-z]?\\])? ?\\}",
             "\\[ ?\\{[a-z]: [a-z]\\} ?(, ?\\[\\])?\\]",
             Just("日本".to_owned()),
+            Just("|\n  text\n   more".to_owned()),
+            Just("|-\n  a\n\n  b".to_owned()),
             "[-?:][a-z]{1,3}",
         ]
     }
@@ -853,7 +945,11 @@ mod tests {
             Tree::Map(entries) => {
                 for (k, v) in entries {
                     match v {
-                        Tree::Leaf(s) => out.push_str(&format!("{pad}{k}: {s}{comment}\n")),
+                        // A block scalar's lines go under their key.
+                        Tree::Leaf(s) => out.push_str(&format!(
+                            "{pad}{k}: {}{comment}\n",
+                            s.replace('\n', &format!("\n{pad}"))
+                        )),
                         Tree::Seq(_) if style.indentless => {
                             out.push_str(&format!("{pad}{k}:\n"));
                             render(v, indent, style, out);
@@ -868,7 +964,10 @@ mod tests {
             Tree::Seq(items) => {
                 for v in items {
                     match v {
-                        Tree::Leaf(s) => out.push_str(&format!("{pad}- {s}\n")),
+                        Tree::Leaf(s) => out.push_str(&format!(
+                            "{pad}- {}\n",
+                            s.replace('\n', &format!("\n{pad}"))
+                        )),
                         _ => {
                             // The first line of the item after `- `, the
                             // rest indented under it.
