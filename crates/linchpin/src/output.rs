@@ -23,12 +23,6 @@ pub fn print_with(
     out.flush()
 }
 
-/// Writes a value to stdout as pretty JSON as it is serialized, without
-/// holding the whole text in memory.
-pub fn print_json_stdout<T: serde::Serialize>(value: &T) -> std::io::Result<()> {
-    print_with(|out| write_json(out, value))
-}
-
 /// Prints a fatal error and its causes to stderr.
 pub fn print_error(error: &anyhow::Error) {
     let mut text = format!("error: {error}\n");

@@ -2,7 +2,7 @@
 
 use super::analysis::{load_for_analysis, today};
 use crate::cli::{RankArgs, TableFormat};
-use crate::output::{print_json_stdout, print_stdout};
+use crate::output::{print_stdout, print_with, write_json};
 use linchpin_engine::rank::{ModeImpact, Reach};
 use linchpin_engine::readiness::{EscrowState, ExitState, StatementState};
 use linchpin_engine::{rank, SupplierRank};
@@ -28,12 +28,7 @@ pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
             text
         }
         TableFormat::Json => {
-            // Streamed: one supplier's JSON at a time (a large landscape's
-            // ranking runs to hundreds of megabytes).
-            print_json_stdout(&RankDoc {
-                catalog,
-                ranking: &ranking,
-            })?;
+            print_with(|out| write_rank_json(out, catalog, &ranking, threads))?;
             std::mem::forget(analysis);
             return Ok(ExitCode::SUCCESS);
         }
@@ -42,6 +37,36 @@ pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
     print_stdout(&text)?;
     std::mem::forget(analysis);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `{"suppliers": [...]}` as `write_json` would write [`RankDoc`], byte for
+/// byte, but streamed a piece of suppliers at a time (a large landscape's
+/// ranking runs to hundreds of megabytes) and each piece made on all cores.
+fn write_rank_json(
+    out: &mut dyn std::io::Write,
+    catalog: &Catalog,
+    ranking: &[SupplierRank],
+    threads: usize,
+) -> std::io::Result<()> {
+    if ranking.is_empty() {
+        return write_json(out, &RankDoc { catalog, ranking });
+    }
+    out.write_all(b"{\n  \"suppliers\": [\n")?;
+    for (k, piece) in ranking.chunks(256).enumerate() {
+        let texts = linchpin_loader::parallel::map(piece, threads, |r| {
+            // Pretty JSON one level down: every line indented by four
+            // spaces (a JSON string holds no raw line break).
+            serde_json::to_string_pretty(&supplier_json(catalog, r))
+                .map(|text| format!("    {}", text.replace('\n', "\n    ")))
+        });
+        for (i, text) in texts.into_iter().enumerate() {
+            if k > 0 || i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(text.map_err(std::io::Error::other)?.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n  ]\n}\n")
 }
 
 /// `{"suppliers": [...]}`, each supplier made when it is written.
