@@ -191,6 +191,27 @@ pub fn whatif(catalog: &Catalog, graph: &ImpactGraph, spec: &FailureSpec) -> Wha
     whatif_with(catalog, graph, &mut propagator, spec)
 }
 
+/// `f` of every item with a propagator of its own thread (what-ifs,
+/// pictures, playbooks: independent of each other), on all cores unless
+/// `threads` is 1; results in the items' order.
+pub fn map_with_propagator<T: Sync, R: Send>(
+    graph: &ImpactGraph,
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&mut Propagator, &T) -> R + Sync,
+) -> Vec<R> {
+    if threads <= 1 || items.len() < 2 {
+        let mut propagator = Propagator::new(graph);
+        return items.iter().map(|item| f(&mut propagator, item)).collect();
+    }
+    use rayon::prelude::*;
+    items
+        .par_iter()
+        .with_max_len(1)
+        .map_init(|| Propagator::new(graph), |p, item| f(p, item))
+        .collect()
+}
+
 /// [`whatif`] reusing a propagator's scratch space.
 pub fn whatif_with(
     catalog: &Catalog,

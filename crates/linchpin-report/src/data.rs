@@ -4,10 +4,10 @@ use crate::picture::{reach_picture, Picture};
 use crate::playbook::Playbook;
 use linchpin_diagnostics::Severity;
 use linchpin_engine::readiness::StatementState;
-use linchpin_engine::whatif::whatif_with;
+use linchpin_engine::whatif::{map_with_propagator, whatif_with};
 use linchpin_engine::{
-    concentration, findings, rank, Concentration, FailureSpec, Finding, ImpactGraph, Propagator,
-    SupplierRank, WhatIf,
+    concentration, findings, rank, Concentration, FailureSpec, Finding, ImpactGraph, SupplierRank,
+    WhatIf,
 };
 use linchpin_model::{
     Catalog, Config, Date, Duration, EntityId, EntityRef, FailureMode, Kind, Spec,
@@ -131,8 +131,9 @@ impl Report {
         let ranking = rank(catalog, graph, today, threads);
         let findings = findings(catalog, graph, &ranking, config, today, threads);
         let concentration = concentration(catalog, graph, threads);
-        let mut propagator = Propagator::new(graph);
-        let mut scenarios = Vec::new();
+        // The landscape's scenarios, then the first linchpins stopping for
+        // good (unless a scenario already says so); each run on all cores.
+        let mut planned: Vec<(Option<EntityId>, String, FailureSpec)> = Vec::new();
         for (id, e) in catalog.iter() {
             let Spec::Scenario(s) = &e.spec else { continue };
             let spec = FailureSpec {
@@ -144,22 +145,16 @@ impl Report {
                 mode: s.mode,
                 duration: s.duration,
             };
-            let result = whatif_with(catalog, graph, &mut propagator, &spec);
-            scenarios.push(ScenarioRun {
-                scenario: Some(id),
-                title: e.display_name().to_owned(),
-                spec,
-                result,
-            });
+            planned.push((Some(id), e.display_name().to_owned(), spec));
         }
         for r in ranking
             .iter()
             .filter(|r| r.tier == 1)
             .take(TOP_SINGLE_FAILURES)
         {
-            let already = scenarios
+            let already = planned
                 .iter()
-                .any(|s| s.spec.fail == [r.id] && s.spec.mode == FailureMode::Permanent);
+                .any(|(_, _, s)| s.fail == [r.id] && s.mode == FailureMode::Permanent);
             if already {
                 continue;
             }
@@ -168,14 +163,22 @@ impl Report {
                 mode: FailureMode::Permanent,
                 duration: None,
             };
-            let result = whatif_with(catalog, graph, &mut propagator, &spec);
-            scenarios.push(ScenarioRun {
-                scenario: None,
-                title: format!("{} stops for good", catalog.entity(r.id).display_name()),
+            let title = format!("{} stops for good", catalog.entity(r.id).display_name());
+            planned.push((None, title, spec));
+        }
+        let results = map_with_propagator(graph, &planned, threads, |p, (_, _, spec)| {
+            whatif_with(catalog, graph, p, spec)
+        });
+        let scenarios: Vec<ScenarioRun> = planned
+            .into_iter()
+            .zip(results)
+            .map(|((scenario, title, spec), result)| ScenarioRun {
+                scenario,
+                title,
                 spec,
                 result,
-            });
-        }
+            })
+            .collect();
         let mut functions: Vec<EntityId> = catalog
             .iter()
             .filter(|(_, e)| matches!(e.spec, Spec::BusinessFunction(_)))
@@ -187,18 +190,23 @@ impl Report {
             }
             _ => unreachable!(),
         });
-        let pictures = ranking
+        // Each picture and playbook is a what-if of its own: on all cores.
+        let linchpins: Vec<&SupplierRank> = ranking
             .iter()
             .filter(|r| r.tier == 1)
             .take(MAX_PICTURES)
-            .map(|r| (r.id, reach_picture(catalog, graph, &mut propagator, r.id)))
             .collect();
-        let playbooks = ranking
+        let pictures = map_with_propagator(graph, &linchpins, threads, |p, r| {
+            (r.id, reach_picture(catalog, graph, p, r.id))
+        });
+        let important: Vec<&SupplierRank> = ranking
             .iter()
             .filter(|r| r.tier <= 2)
             .take(MAX_PLAYBOOKS)
-            .map(|r| Playbook::build(catalog, graph, &mut propagator, r, &findings))
             .collect();
+        let playbooks = map_with_propagator(graph, &important, threads, |p, r| {
+            Playbook::build(catalog, graph, p, r, &findings)
+        });
         Report {
             today,
             playbooks,
