@@ -1651,11 +1651,14 @@ impl Decoder<'_> {
             return Vec::new();
         };
         let path = f.path(key);
-        items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| self.parse_ref(n, Path::Item(&path, i), default_kind.clone(), ns))
-            .collect()
+        // Sized once: most lists are all valid refs.
+        let mut refs = Vec::with_capacity(items.len());
+        for (i, n) in items.iter().enumerate() {
+            if let Some(r) = self.parse_ref(n, Path::Item(&path, i), default_kind.clone(), ns) {
+                refs.push(r);
+            }
+        }
+        refs
     }
 
     fn invalid_value(&mut self, s: &Spanned<String>, path: &str, allowed: &[&str]) {

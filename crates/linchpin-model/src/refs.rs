@@ -40,22 +40,29 @@ pub enum Kind {
 impl Kind {
     /// Parses a kind case-insensitively. Never fails: unknown kinds are [`Kind::Other`].
     pub fn parse(s: &str) -> Kind {
-        match s.to_ascii_lowercase().as_str() {
-            "component" => Kind::Component,
-            "api" => Kind::Api,
-            "resource" => Kind::Resource,
-            "system" => Kind::System,
-            "domain" => Kind::Domain,
-            "group" => Kind::Group,
-            "user" => Kind::User,
-            "location" => Kind::Location,
-            "template" => Kind::Template,
-            "businessfunction" => Kind::BusinessFunction,
-            "supplier" => Kind::Supplier,
-            "scenario" => Kind::Scenario,
-            "legalentity" => Kind::LegalEntity,
-            other => Kind::Other(other.into()),
-        }
+        // Without lower-casing into a new string: this runs for every ref.
+        const KNOWN: [(&str, Kind); 13] = [
+            ("component", Kind::Component),
+            ("api", Kind::Api),
+            ("resource", Kind::Resource),
+            ("system", Kind::System),
+            ("domain", Kind::Domain),
+            ("group", Kind::Group),
+            ("user", Kind::User),
+            ("location", Kind::Location),
+            ("template", Kind::Template),
+            ("businessfunction", Kind::BusinessFunction),
+            ("supplier", Kind::Supplier),
+            ("scenario", Kind::Scenario),
+            ("legalentity", Kind::LegalEntity),
+        ];
+        KNOWN
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(s))
+            .map_or_else(
+                || Kind::Other(s.to_ascii_lowercase().into()),
+                |(_, k)| k.clone(),
+            )
     }
 
     /// The canonical lower-case form used in refs.
@@ -184,7 +191,12 @@ impl EntityRef {
                 if name.contains('/') {
                     return Err(RefError::Malformed);
                 }
-                (SmolStr::new(ns.to_ascii_lowercase()), name)
+                let ns = if ns.bytes().any(|b| b.is_ascii_uppercase()) {
+                    SmolStr::new(ns.to_ascii_lowercase())
+                } else {
+                    SmolStr::new(ns)
+                };
+                (ns, name)
             }
             None => (SmolStr::new(default_namespace), rest),
         };
