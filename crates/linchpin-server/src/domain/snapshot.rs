@@ -85,7 +85,8 @@ pub fn build(dir: &Path, today: Date, threads: usize) -> Result<Snapshot, Reject
         });
     }
     let graph = ImpactGraph::new(&loaded.catalog);
-    let mut report = Report::build(&loaded.catalog, &graph, &loaded.config, today, threads);
+    let mut report =
+        Report::build_for_pages(&loaded.catalog, &graph, &loaded.config, today, threads);
     report.findings.extend(linchpin_dora::gaps::findings(
         &loaded.catalog,
         &loaded.config,

@@ -222,8 +222,13 @@ pub async fn report(State(state): State<AppState>) -> AppResult<Response> {
         Some(h) => h,
         None => {
             let s2 = s.clone();
+            let threads = state.settings.threads;
             let h = tokio::task::spawn_blocking(move || {
-                Arc::new(linchpin_report::html(&s2.report, &s2.loaded.catalog))
+                // The served version keeps the analyses its pages need; the
+                // report's pictures and playbooks are made when it is asked for.
+                let mut report = s2.report.clone();
+                report.add_documents(&s2.loaded.catalog, &s2.graph, threads);
+                Arc::new(linchpin_report::html(&report, &s2.loaded.catalog))
             })
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
