@@ -624,34 +624,7 @@ impl<'a> Reader<'a> {
 
     /// `[a, "b", [c], {d: e}]` on one line.
     fn flow_seq(&mut self, depth: usize) -> R<Node<'a>> {
-        if depth >= self.max_depth {
-            return Err(GiveUp);
-        }
-        let open = self.pos;
-        let span = self.span(open, self.bracket_len(open));
-        self.pos += 1;
-        let mut items = Vec::new();
-        self.skip_spaces();
-        if self.at(self.pos) == Some(b']') {
-            self.pos += 1;
-            return Ok(Node {
-                kind: NodeKind::Seq(items),
-                span,
-            });
-        }
-        loop {
-            self.skip_spaces();
-            items.push(self.flow_node(depth + 1)?);
-            self.skip_spaces();
-            match self.at(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return Err(GiveUp),
-            }
-        }
+        let (span, items) = self.flow_items(depth, b']', |r| r.flow_node(depth + 1))?;
         Ok(Node {
             kind: NodeKind::Seq(items),
             span,
@@ -660,51 +633,61 @@ impl<'a> Reader<'a> {
 
     /// `{a: b, "c": [d]}` on one line, every key with a value.
     fn flow_map(&mut self, depth: usize) -> R<Node<'a>> {
+        let (span, entries) = self.flow_items(depth, b'}', |r| {
+            let key = match r.at(r.pos).ok_or(GiveUp)? {
+                b'"' | b'\'' => r.quoted()?,
+                c if starts_plain(c, r.at(r.pos + 1)) => r.flow_plain(true)?,
+                _ => return Err(GiveUp),
+            };
+            r.skip_spaces();
+            if !(r.at(r.pos) == Some(b':') && r.at(r.pos + 1) == Some(b' ')) {
+                return Err(GiveUp);
+            }
+            r.pos += 1;
+            r.skip_spaces();
+            Ok((key, r.flow_node(depth + 1)?))
+        })?;
+        report_duplicate_keys(&entries, &mut self.diagnostics);
+        Ok(Node {
+            kind: NodeKind::Map(entries),
+            span,
+        })
+    }
+
+    /// The items of a flow collection whose opening bracket is at the
+    /// cursor, up to `close` on the same line, separated by commas; its
+    /// span (as the full parser gives it) and the items.
+    fn flow_items<T>(
+        &mut self,
+        depth: usize,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> R<T>,
+    ) -> R<(Span, Vec<T>)> {
         if depth >= self.max_depth {
             return Err(GiveUp);
         }
         let open = self.pos;
         let span = self.span(open, self.bracket_len(open));
         self.pos += 1;
-        let mut entries = Vec::new();
+        let mut items = Vec::new();
         self.skip_spaces();
-        if self.at(self.pos) == Some(b'}') {
+        if self.at(self.pos) == Some(close) {
             self.pos += 1;
-            return Ok(Node {
-                kind: NodeKind::Map(entries),
-                span,
-            });
+            return Ok((span, items));
         }
         loop {
             self.skip_spaces();
-            let key = match self.at(self.pos).ok_or(GiveUp)? {
-                b'"' | b'\'' => self.quoted()?,
-                c if starts_plain(c, self.at(self.pos + 1)) => self.flow_plain(true)?,
-                _ => return Err(GiveUp),
-            };
-            self.skip_spaces();
-            if !(self.at(self.pos) == Some(b':') && self.at(self.pos + 1) == Some(b' ')) {
-                return Err(GiveUp);
-            }
-            self.pos += 1;
-            self.skip_spaces();
-            let value = self.flow_node(depth + 1)?;
-            entries.push((key, value));
+            items.push(item(self)?);
             self.skip_spaces();
             match self.at(self.pos) {
                 Some(b',') => self.pos += 1,
-                Some(b'}') => {
+                Some(c) if c == close => {
                     self.pos += 1;
-                    break;
+                    return Ok((span, items));
                 }
                 _ => return Err(GiveUp),
             }
         }
-        report_duplicate_keys(&entries, &mut self.diagnostics);
-        Ok(Node {
-            kind: NodeKind::Map(entries),
-            span,
-        })
     }
 
     /// A plain scalar inside a flow collection; a mapping's key ends at
