@@ -9,6 +9,7 @@
 pub mod contract;
 pub mod csv;
 mod data;
+pub mod diff;
 pub mod graph;
 pub mod html;
 mod json;

@@ -75,6 +75,17 @@ pub enum Command {
     /// Minimal sets of suppliers whose joint failure stops each critical
     /// function: what a view of single failures misses.
     Cutsets(CutsetArgs),
+    /// What a change of the landscape does to continuity: for a pull request.
+    ///
+    /// BASE and HEAD are each a git revision of the repository that holds the
+    /// landscape (read from git, nothing checked out) or a folder; HEAD
+    /// defaults to the landscape folder as it is now. Reports, most serious
+    /// first: new linchpins, new breaches of tolerance, functions a supplier's
+    /// failure newly stops or degrades, alternatives lost, concentration that
+    /// grew, readiness findings and register gaps new and resolved, and the
+    /// problems the change brings into the files. `--format markdown` fits a
+    /// pull-request comment; `--fail-on` gates a merge.
+    Diff(DiffArgs),
     /// Find the third parties a landscape is missing, from evidence in code
     /// and infrastructure.
     ///
@@ -133,6 +144,55 @@ pub struct CheckArgs {
     /// Skip the readiness findings (validation only).
     #[arg(long)]
     pub no_findings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The side before the change: a git revision (`main`, `HEAD~1`, a
+    /// commit) or a folder.
+    pub base: String,
+    /// The side after the change (default: the landscape folder as it is).
+    pub head: Option<String>,
+    /// The landscape folder; for revisions, its place in the repository.
+    #[arg(
+        short = 'C',
+        long = "landscape",
+        value_name = "DIR",
+        default_value = "."
+    )]
+    pub landscape: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Exit 1 when the change brings any of these (comma-separated or repeated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub fail_on: Vec<DiffGate>,
+    /// The date to judge readiness against, `YYYY-MM-DD` (default: today).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For the terminal.
+    Human,
+    /// The JSON contract (docs/json.md).
+    Json,
+    /// A pull-request comment (at most 65,536 characters).
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(clippy::enum_variant_names)] // the values read `--fail-on new-…`
+pub enum DiffGate {
+    /// A supplier that alone stops a critical function, and did not before.
+    NewLinchpin,
+    /// A function down longer than it tolerates when a supplier fails, in either mode.
+    NewBreach,
+    /// A readiness finding or a register gap the base did not have.
+    NewFinding,
+    /// An error in the landscape's files that the base did not have.
+    NewError,
 }
 
 #[derive(Debug, clap::Args)]

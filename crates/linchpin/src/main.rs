@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod output;
+mod revision;
 
 use std::process::ExitCode;
 

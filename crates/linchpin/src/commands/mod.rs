@@ -4,6 +4,7 @@ mod analysis;
 mod check;
 mod concentration;
 mod cutsets;
+mod diff;
 mod discover;
 mod explain;
 mod export;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&args),
         Command::Concentration(args) => concentration::run(&args),
         Command::Cutsets(args) => cutsets::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Discover(args) => discover::run(&args),
         Command::Validate(crate::cli::ValidateCommand::DoraRoi(args)) => validate::dora(&args),
         Command::Export(crate::cli::ExportCommand::DoraRoi(args)) => export::dora(&args),

@@ -2,10 +2,12 @@
 //! `explain`, and the bundled example.
 #![allow(clippy::disallowed_methods)] // tests build landscapes on disk
 
+mod diff;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn linchpin(args: &[&str]) -> Output {
+pub(crate) fn linchpin(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_linchpin"))
         .args(args)
         .env("NO_COLOR", "1")
@@ -13,11 +15,11 @@ fn linchpin(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
@@ -887,7 +889,7 @@ fn export_dora_roi_writes_the_banks_register_and_refuses_a_broken_one() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());

@@ -1,0 +1,905 @@
+//! What a change of the landscape does to continuity (`linchpin diff`,
+//! docs/diff.md): each side reduced to facts keyed by refs — never by
+//! entity ids or line numbers, which differ between the two sides — and
+//! the two compared, most serious change first.
+
+pub mod render;
+
+use linchpin_diagnostics::{Diagnostic, Severity, SourceMap};
+use linchpin_engine::rank::weight;
+use linchpin_engine::{Dur, Finding, ImpactGraph, Propagator, SupplierRank};
+use linchpin_model::{Catalog, Criticality, DepTarget, EntityId, Spec};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The failure modes of the ranking.
+pub const MODES: [&str; 2] = ["outage", "permanent"];
+
+/// Where something is written, for a reader to open.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// The file, relative to the landscape folder.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// One supplier's single failure, as the ranking sees it.
+#[derive(Debug, Clone, PartialEq)]
+struct SupplierFacts {
+    title: String,
+    tier: u8,
+    stops: BTreeSet<String>,
+    degrades: BTreeSet<String>,
+    /// Per mode ([`MODES`]): functions down longer than they tolerate.
+    breaches: [BTreeSet<String>; 2],
+    /// Critical and important functions it stops or degrades.
+    counted: usize,
+}
+
+/// A finding or a register gap on one side.
+#[derive(Debug, Clone, PartialEq)]
+struct Noted {
+    severity: Severity,
+    message: String,
+    at: Option<Location>,
+}
+
+/// A diagnostic's code, file and message.
+type DiagnosticKey = (String, String, String);
+
+/// One side of a diff: what the landscape says about continuity.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// What the side is, for people: a revision or a folder.
+    pub label: String,
+    /// The commit, when the side is a git revision.
+    pub commit: Option<String>,
+    /// How many entities it has.
+    pub entities: usize,
+    /// Whether the analyses ran (they do not on a landscape with errors).
+    pub analysed: bool,
+    suppliers: BTreeMap<String, SupplierFacts>,
+    functions: BTreeMap<String, Criticality>,
+    /// anyOf groups per entity that holds them: the options, active first.
+    groups: BTreeMap<String, Vec<Vec<String>>>,
+    /// Per country: critical and important functions its suppliers'
+    /// joint failure stops or degrades.
+    countries: BTreeMap<String, usize>,
+    /// Critical and important functions.
+    counted_functions: usize,
+    /// Where suppliers and the entities holding anyOf groups are written.
+    places: BTreeMap<String, Location>,
+    /// Findings by (id, entity).
+    findings: BTreeMap<(String, String), Noted>,
+    /// Register gaps by (entity, field).
+    gaps: BTreeMap<(String, String), Noted>,
+    /// Diagnostics by (code, file, message), with where each one is.
+    diagnostics: BTreeMap<DiagnosticKey, Vec<(Severity, Option<Location>)>>,
+}
+
+impl State {
+    /// An empty side.
+    pub fn new(label: impl Into<String>, commit: Option<String>) -> State {
+        State {
+            label: label.into(),
+            commit,
+            ..State::default()
+        }
+    }
+
+    /// Takes in the loader's diagnostics. They are compared by code, file
+    /// and message, so that an edit above them (which moves their line)
+    /// does not make them new.
+    pub fn add_diagnostics(&mut self, diagnostics: &[Diagnostic], sources: &SourceMap) {
+        for d in diagnostics {
+            let file = d
+                .file
+                .map(|f| sources.path(f).to_owned())
+                .unwrap_or_default();
+            let at = d.span.map(|s| Location {
+                file: file.clone(),
+                line: s.line,
+            });
+            self.diagnostics
+                .entry((d.code.to_owned(), file, d.message.clone()))
+                .or_default()
+                .push((d.severity, at));
+        }
+    }
+
+    /// Takes in the catalog and its ranking: suppliers, functions, anyOf
+    /// groups and each country's reach.
+    pub fn add_analysis(
+        &mut self,
+        catalog: &Catalog,
+        sources: &SourceMap,
+        graph: &ImpactGraph,
+        ranking: &[SupplierRank],
+    ) {
+        self.analysed = true;
+        self.entities = catalog.len();
+        let name = |id: EntityId| catalog.entity(id).entity_ref.to_string();
+        let place = |id: EntityId| {
+            let span = catalog.entity(id).span;
+            Location {
+                file: sources.path(span.file).to_owned(),
+                line: span.line,
+            }
+        };
+        for (id, e) in catalog.iter() {
+            if let Spec::BusinessFunction(f) = &e.spec {
+                self.functions.insert(name(id), f.criticality);
+                if f.criticality <= Criticality::Important {
+                    self.counted_functions += 1;
+                }
+            }
+            for dep in catalog.dependencies(id) {
+                if let DepTarget::AnyOf { options, .. } = &dep.target {
+                    self.places.insert(name(id), place(id));
+                    self.groups
+                        .entry(name(id))
+                        .or_default()
+                        .push(options.iter().map(|&o| name(o)).collect());
+                }
+            }
+        }
+        for r in ranking {
+            let refs = |list: &[linchpin_engine::rank::Reach]| -> BTreeSet<String> {
+                list.iter().map(|x| name(x.function)).collect()
+            };
+            let counted = r
+                .stops
+                .iter()
+                .chain(&r.degrades)
+                .filter(|x| x.criticality <= Criticality::Important)
+                .count();
+            let breaches = |list: &[EntityId]| list.iter().map(|&f| name(f)).collect();
+            self.places.insert(name(r.id), place(r.id));
+            self.suppliers.insert(
+                name(r.id),
+                SupplierFacts {
+                    title: catalog.entity(r.id).display_name().to_owned(),
+                    tier: r.tier,
+                    stops: refs(&r.stops),
+                    degrades: refs(&r.degrades),
+                    breaches: [
+                        breaches(&r.outage.breaches),
+                        breaches(&r.permanent.breaches),
+                    ],
+                    counted,
+                },
+            );
+        }
+        self.countries = country_reach(catalog, graph);
+    }
+
+    /// Takes in the readiness findings (`check`'s, with the same ids).
+    pub fn add_findings(&mut self, catalog: &Catalog, sources: &SourceMap, findings: &[Finding]) {
+        for f in findings {
+            let e = catalog.entity(f.entity);
+            self.findings.insert(
+                (f.id.to_owned(), e.entity_ref.to_string()),
+                Noted {
+                    severity: f.severity,
+                    message: f.message.clone(),
+                    at: Some(Location {
+                        file: sources.path(e.span.file).to_owned(),
+                        line: e.span.line,
+                    }),
+                },
+            );
+        }
+    }
+
+    /// Takes in one gap of the DORA register: a field the register needs
+    /// that the entity does not give.
+    pub fn add_gap(
+        &mut self,
+        entity: String,
+        field: String,
+        message: String,
+        at: Option<Location>,
+    ) {
+        self.gaps.insert(
+            (entity, field),
+            Noted {
+                severity: Severity::Warning,
+                message,
+                at,
+            },
+        );
+    }
+
+    /// How many error diagnostics the side has.
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .values()
+            .flatten()
+            .filter(|(s, _)| *s == Severity::Error)
+            .count()
+    }
+
+    fn criticality(&self, function: &str) -> Criticality {
+        self.functions
+            .get(function)
+            .copied()
+            .unwrap_or(Criticality::Standard)
+    }
+}
+
+/// Per country, how many critical and important functions the joint
+/// failure of every supplier headquartered there stops or degrades.
+fn country_reach(catalog: &Catalog, graph: &ImpactGraph) -> BTreeMap<String, usize> {
+    let mut by_country: BTreeMap<String, Vec<(u32, Dur)>> = BTreeMap::new();
+    for (id, e) in catalog.iter() {
+        if let Spec::Supplier(s) = &e.spec {
+            if let Some(c) = &s.country {
+                by_country
+                    .entry(c.value.clone())
+                    .or_default()
+                    .push((id.0, Dur::INF));
+            }
+        }
+    }
+    let counted = |n: u32| {
+        matches!(&catalog.entity(EntityId(n)).spec,
+            Spec::BusinessFunction(f) if f.criticality <= Criticality::Important)
+    };
+    let mut propagator = Propagator::new(graph);
+    by_country
+        .into_iter()
+        .map(|(country, failures)| {
+            propagator.run(graph, &failures);
+            let reached = propagator
+                .reach()
+                .iter()
+                .filter(|&&n| counted(n) && propagator.state(n).is_affected())
+                .count();
+            (country, reached)
+        })
+        .collect()
+}
+
+/// Whether a change makes continuity worse, better, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Effect {
+    /// A new risk.
+    Worse,
+    /// Neither: worth a reviewer's eye.
+    Neutral,
+    /// A risk gone.
+    Better,
+}
+
+impl Effect {
+    /// The name in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Worse => "worse",
+            Effect::Neutral => "neutral",
+            Effect::Better => "better",
+        }
+    }
+}
+
+/// One table for every kind of change: its name in the JSON contract, its
+/// effect, and its order (the table's order is the report's order, most
+/// serious first).
+macro_rules! kinds {
+    ($($variant:ident = $name:literal, $effect:ident, $heading:literal;)*) => {
+        /// What changed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind { $($variant),* }
+
+        impl Kind {
+            /// Every kind, most serious first.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            /// The kebab-case name in the JSON contract.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Kind::$variant => $name),* }
+            }
+
+            /// Worse, neutral or better.
+            pub fn effect(self) -> Effect {
+                match self { $(Kind::$variant => Effect::$effect),* }
+            }
+
+            /// The heading of its section for people.
+            pub fn heading(self) -> &'static str {
+                match self { $(Kind::$variant => $heading),* }
+            }
+        }
+    };
+}
+
+kinds! {
+    NewLinchpin = "new-linchpin", Worse, "New linchpins";
+    NewBreach = "new-breach", Worse, "New breaches of tolerance";
+    MoreStopped = "more-stopped", Worse, "Functions newly stopped by a supplier's failure";
+    AlternativeLost = "alternative-lost", Worse, "Alternatives lost";
+    TierRaised = "tier-raised", Worse, "Suppliers more critical";
+    MoreDegraded = "more-degraded", Worse, "Functions newly degraded by a supplier's failure";
+    ConcentrationGrew = "concentration-grew", Worse, "Concentration grew";
+    NewFinding = "new-finding", Worse, "New readiness findings";
+    NewGap = "new-gap", Worse, "New gaps in the DORA register";
+    NewDiagnostic = "new-diagnostic", Worse, "New problems in the landscape files";
+    SupplierAdded = "supplier-added", Neutral, "Suppliers added";
+    SupplierRemoved = "supplier-removed", Neutral, "Suppliers removed";
+    LinchpinResolved = "linchpin-resolved", Better, "Linchpins no longer";
+    BreachResolved = "breach-resolved", Better, "Breaches resolved";
+    FewerStopped = "fewer-stopped", Better, "Functions no longer stopped by a supplier's failure";
+    AlternativeGained = "alternative-gained", Better, "Alternatives gained";
+    TierLowered = "tier-lowered", Better, "Suppliers less critical";
+    FewerDegraded = "fewer-degraded", Better, "Functions no longer degraded by a supplier's failure";
+    ConcentrationShrank = "concentration-shrank", Better, "Concentration shrank";
+    FindingResolved = "finding-resolved", Better, "Readiness findings resolved";
+    GapResolved = "gap-resolved", Better, "Register gaps filled";
+    DiagnosticResolved = "diagnostic-resolved", Better, "Problems in the landscape files fixed";
+}
+
+/// One change, with the refs it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// What changed.
+    pub kind: Kind,
+    /// The entity (or country, or file) it is about.
+    pub subject: String,
+    /// The functions, options, ids or fields concerned, sorted.
+    pub items: Vec<String>,
+    /// For breaches: `outage` or `permanent`.
+    pub mode: Option<&'static str>,
+    /// The value before and after, where there is one (a tier, a share).
+    pub before: Option<String>,
+    /// See `before`.
+    pub after: Option<String>,
+    /// One sentence for people, refs in backticks.
+    pub message: String,
+    /// Where to look, on the side that has it.
+    pub at: Option<Location>,
+    /// How much it weighs within its kind (larger first).
+    weight: u64,
+}
+
+/// Everything that changed from one side to the other.
+#[derive(Debug, Clone)]
+pub struct Diff {
+    /// The base side's label, commit, entities, analysed.
+    pub base: SideInfo,
+    /// The head side's.
+    pub head: SideInfo,
+    /// Every change, most serious first.
+    pub changes: Vec<Change>,
+}
+
+/// What a reader needs to know of each side.
+#[derive(Debug, Clone)]
+pub struct SideInfo {
+    /// A revision or a folder.
+    pub label: String,
+    /// Its commit, for a revision.
+    pub commit: Option<String>,
+    /// Entities.
+    pub entities: usize,
+    /// Errors in its files.
+    pub errors: usize,
+    /// Whether its continuity was analysed.
+    pub analysed: bool,
+}
+
+impl Diff {
+    /// The changes of one kind.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(move |c| c.kind == kind)
+    }
+
+    /// How many changes of one kind.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.of_kind(kind).count()
+    }
+
+    /// Whether the continuity of both sides was compared (not only their
+    /// files' problems).
+    pub fn compared(&self) -> bool {
+        self.base.analysed && self.head.analysed
+    }
+}
+
+fn info(s: &State) -> SideInfo {
+    SideInfo {
+        label: s.label.clone(),
+        commit: s.commit.clone(),
+        entities: s.entities,
+        errors: s.errors(),
+        analysed: s.analysed,
+    }
+}
+
+/// Compares two sides. Where either was not analysed (errors in its
+/// files), only the diagnostics are compared.
+pub fn compare(base: &State, head: &State) -> Diff {
+    let mut changes = Vec::new();
+    if base.analysed && head.analysed {
+        suppliers(base, head, &mut changes);
+        alternatives(base, head, &mut changes);
+        countries(base, head, &mut changes);
+        noted(
+            &base.findings,
+            &head.findings,
+            Kind::NewFinding,
+            Kind::FindingResolved,
+            &mut changes,
+        );
+        noted(
+            &base.gaps,
+            &head.gaps,
+            Kind::NewGap,
+            Kind::GapResolved,
+            &mut changes,
+        );
+    }
+    diagnostics(base, head, &mut changes);
+    for c in changes.iter_mut().filter(|c| c.at.is_none()) {
+        c.at = head
+            .places
+            .get(&c.subject)
+            .or_else(|| base.places.get(&c.subject))
+            .cloned();
+    }
+    changes.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then(b.weight.cmp(&a.weight))
+            .then_with(|| a.subject.cmp(&b.subject))
+            .then_with(|| a.mode.cmp(&b.mode))
+            .then_with(|| a.items.cmp(&b.items))
+    });
+    Diff {
+        base: info(base),
+        head: info(head),
+        changes,
+    }
+}
+
+fn change(kind: Kind, subject: &str, message: String) -> Change {
+    Change {
+        kind,
+        subject: subject.to_owned(),
+        items: Vec::new(),
+        mode: None,
+        before: None,
+        after: None,
+        message,
+        at: None,
+        weight: 0,
+    }
+}
+
+/// `a`, `a` and `b`, `a`, `b` and `c`: refs in backticks.
+fn listed(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn tier_name(tier: u8) -> String {
+    match tier {
+        1 => "tier 1 (linchpin)".to_owned(),
+        4 => "tier 4 (no function affected)".to_owned(),
+        t => format!("tier {t}"),
+    }
+}
+
+fn suppliers(base: &State, head: &State, out: &mut Vec<Change>) {
+    let weigh = |state: &State, functions: &[String]| -> u64 {
+        functions
+            .iter()
+            .map(|f| weight(state.criticality(f)) as u64)
+            .sum()
+    };
+    let empty = SupplierFacts {
+        title: String::new(),
+        tier: 4,
+        stops: BTreeSet::new(),
+        degrades: BTreeSet::new(),
+        breaches: [BTreeSet::new(), BTreeSet::new()],
+        counted: 0,
+    };
+    let names: BTreeSet<&String> = base.suppliers.keys().chain(head.suppliers.keys()).collect();
+    for name in names {
+        let (b, h) = (base.suppliers.get(name), head.suppliers.get(name));
+        match (b, h) {
+            (None, Some(h)) => {
+                let mut c = change(
+                    Kind::SupplierAdded,
+                    name,
+                    format!("`{name}` ({}) is new, {}", h.title, tier_name(h.tier)),
+                );
+                c.after = Some(h.tier.to_string());
+                c.weight = u64::from(5 - h.tier);
+                out.push(c);
+            }
+            (Some(b), None) => {
+                let mut c = change(
+                    Kind::SupplierRemoved,
+                    name,
+                    format!(
+                        "`{name}` ({}) is gone; it was {}",
+                        b.title,
+                        tier_name(b.tier)
+                    ),
+                );
+                c.before = Some(b.tier.to_string());
+                c.weight = u64::from(5 - b.tier);
+                out.push(c);
+            }
+            _ => {}
+        }
+        let (b, h) = (b.unwrap_or(&empty), h.unwrap_or(&empty));
+        let title = if h.title.is_empty() {
+            &b.title
+        } else {
+            &h.title
+        };
+        // The tier.
+        if h.tier != b.tier {
+            let kind = match (b.tier, h.tier) {
+                (_, 1) => Kind::NewLinchpin,
+                (1, _) => Kind::LinchpinResolved,
+                (before, after) if after < before => Kind::TierRaised,
+                _ => Kind::TierLowered,
+            };
+            // A supplier added or removed at tier 4 is said once, above.
+            let said = (!base.suppliers.contains_key(name) || !head.suppliers.contains_key(name))
+                && !matches!(kind, Kind::NewLinchpin | Kind::LinchpinResolved);
+            if !said {
+                let critical: Vec<String> = h
+                    .stops
+                    .iter()
+                    .filter(|f| head.criticality(f) == Criticality::Critical)
+                    .cloned()
+                    .collect();
+                let message = match kind {
+                    Kind::NewLinchpin if base.suppliers.contains_key(name) => format!(
+                        "`{name}` ({title}) alone now stops {} (was {})",
+                        listed(&critical),
+                        tier_name(b.tier)
+                    ),
+                    Kind::NewLinchpin => {
+                        format!(
+                            "`{name}` ({title}) is new and alone stops {}",
+                            listed(&critical)
+                        )
+                    }
+                    _ => format!(
+                        "`{name}` ({title}) is now {}, was {}",
+                        tier_name(h.tier),
+                        tier_name(b.tier)
+                    ),
+                };
+                let mut c = change(kind, name, message);
+                c.items = critical;
+                c.before = base.suppliers.get(name).map(|b| b.tier.to_string());
+                c.after = Some(h.tier.to_string());
+                c.weight = u64::from(b.tier.abs_diff(h.tier));
+                out.push(c);
+            }
+        }
+        // Functions stopped and degraded.
+        let mut reach = |kind: Kind,
+                         state: &State,
+                         from: &BTreeSet<String>,
+                         to: &BTreeSet<String>,
+                         verb: &str| {
+            let items: Vec<String> = to.difference(from).cloned().collect();
+            if !items.is_empty() {
+                let mut c = change(
+                    kind,
+                    name,
+                    format!("`{name}` ({title}) failing {verb} {}", listed(&items)),
+                );
+                c.weight = weigh(state, &items);
+                c.items = items;
+                out.push(c);
+            }
+        };
+        reach(Kind::MoreStopped, head, &b.stops, &h.stops, "now stops");
+        reach(
+            Kind::FewerStopped,
+            base,
+            &h.stops,
+            &b.stops,
+            "no longer stops",
+        );
+        // A function that went from degraded to stopped is said once, as stopped.
+        let newly_degraded: BTreeSet<String> = h.degrades.difference(&b.stops).cloned().collect();
+        let formerly_degraded: BTreeSet<String> =
+            b.degrades.difference(&h.stops).cloned().collect();
+        reach(
+            Kind::MoreDegraded,
+            head,
+            &b.degrades,
+            &newly_degraded,
+            "now degrades",
+        );
+        reach(
+            Kind::FewerDegraded,
+            base,
+            &h.degrades,
+            &formerly_degraded,
+            "no longer degrades",
+        );
+        // Breaches, per mode.
+        for (i, mode) in MODES.iter().enumerate() {
+            let mut breach = |kind: Kind,
+                              state: &State,
+                              from: &BTreeSet<String>,
+                              to: &BTreeSet<String>,
+                              verb: &str| {
+                let items: Vec<String> = to.difference(from).cloned().collect();
+                if !items.is_empty() {
+                    let mut c = change(
+                        kind,
+                        name,
+                        format!(
+                            "{} of `{name}` ({title}) {verb} the tolerance of {}",
+                            if i == 0 {
+                                "An outage"
+                            } else {
+                                "A permanent failure"
+                            },
+                            listed(&items)
+                        ),
+                    );
+                    c.mode = Some(mode);
+                    c.weight = weigh(state, &items);
+                    c.items = items;
+                    out.push(c);
+                }
+            };
+            breach(
+                Kind::NewBreach,
+                head,
+                &b.breaches[i],
+                &h.breaches[i],
+                "now exceeds",
+            );
+            breach(
+                Kind::BreachResolved,
+                base,
+                &h.breaches[i],
+                &b.breaches[i],
+                "no longer exceeds",
+            );
+        }
+        // A supplier's share of the critical and important functions.
+        share(
+            name,
+            &format!("`{name}` ({title})"),
+            (b.counted, base.counted_functions),
+            (h.counted, head.counted_functions),
+            out,
+        );
+    }
+}
+
+fn percent(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        n as f64 * 100.0 / of as f64
+    }
+}
+
+/// A share of the critical and important functions that grew or shrank.
+fn share(
+    subject: &str,
+    who: &str,
+    before: (usize, usize),
+    after: (usize, usize),
+    out: &mut Vec<Change>,
+) {
+    let (b, a) = (percent(before.0, before.1), percent(after.0, after.1));
+    if (a - b).abs() < 0.05 || (before.0 == 0 && after.0 == 0) {
+        return;
+    }
+    let kind = if a > b {
+        Kind::ConcentrationGrew
+    } else {
+        Kind::ConcentrationShrank
+    };
+    let mut c = change(
+        kind,
+        subject,
+        format!(
+            "{who} can stop or degrade {} of {} critical and important functions ({a:.0} %), was {} of {} ({b:.0} %)",
+            after.0, after.1, before.0, before.1
+        ),
+    );
+    c.before = Some(format!("{b:.1}"));
+    c.after = Some(format!("{a:.1}"));
+    c.weight = ((a - b).abs() * 10.0) as u64;
+    out.push(c);
+}
+
+fn countries(base: &State, head: &State, out: &mut Vec<Change>) {
+    let names: BTreeSet<&String> = base.countries.keys().chain(head.countries.keys()).collect();
+    for country in names {
+        let b = base.countries.get(country).copied().unwrap_or(0);
+        let h = head.countries.get(country).copied().unwrap_or(0);
+        share(
+            country,
+            &format!("The suppliers headquartered in {country}, failing together,"),
+            (b, base.counted_functions),
+            (h, head.counted_functions),
+            out,
+        );
+    }
+}
+
+/// anyOf groups: each group of the base matched to the head's group of the
+/// same entity that shares most options with it.
+fn alternatives(base: &State, head: &State, out: &mut Vec<Change>) {
+    let owners: BTreeSet<&String> = base.groups.keys().chain(head.groups.keys()).collect();
+    let none: Vec<Vec<String>> = Vec::new();
+    for owner in owners {
+        let b = base.groups.get(owner).unwrap_or(&none);
+        let h = head.groups.get(owner).unwrap_or(&none);
+        let mut matched_head = vec![false; h.len()];
+        for group in b {
+            let best = h
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !matched_head[*i])
+                .map(|(i, g)| (g.iter().filter(|o| group.contains(o)).count(), i))
+                .filter(|(shared, _)| *shared > 0)
+                .max_by_key(|(shared, i)| (*shared, std::cmp::Reverse(*i)));
+            match best {
+                Some((_, i)) => {
+                    matched_head[i] = true;
+                    let lost: Vec<String> = group
+                        .iter()
+                        .filter(|o| !h[i].contains(o))
+                        .cloned()
+                        .collect();
+                    let gained: Vec<String> = h[i]
+                        .iter()
+                        .filter(|o| !group.contains(o))
+                        .cloned()
+                        .collect();
+                    if !lost.is_empty() {
+                        let mut c = change(
+                            Kind::AlternativeLost,
+                            owner,
+                            format!(
+                                "`{owner}` lost {} from its alternatives (left: {})",
+                                listed(&lost),
+                                listed(&h[i])
+                            ),
+                        );
+                        c.weight = lost.len() as u64;
+                        c.items = lost;
+                        out.push(c);
+                    }
+                    if !gained.is_empty() {
+                        let mut c = change(
+                            Kind::AlternativeGained,
+                            owner,
+                            format!(
+                                "`{owner}` gained {} as alternatives (now: {})",
+                                listed(&gained),
+                                listed(&h[i])
+                            ),
+                        );
+                        c.weight = gained.len() as u64;
+                        c.items = gained;
+                        out.push(c);
+                    }
+                }
+                None => {
+                    let mut c = change(
+                        Kind::AlternativeLost,
+                        owner,
+                        format!(
+                            "`{owner}` no longer has {} as alternatives to each other",
+                            listed(group)
+                        ),
+                    );
+                    c.weight = group.len() as u64;
+                    c.items = group.clone();
+                    out.push(c);
+                }
+            }
+        }
+        for (i, group) in h.iter().enumerate().filter(|(i, _)| !matched_head[*i]) {
+            let _ = i;
+            let mut c = change(
+                Kind::AlternativeGained,
+                owner,
+                format!(
+                    "`{owner}` now has {} as alternatives to each other",
+                    listed(group)
+                ),
+            );
+            c.weight = group.len() as u64;
+            c.items = group.clone();
+            out.push(c);
+        }
+    }
+}
+
+/// Findings and gaps: new where the head has a key the base has not.
+fn noted(
+    base: &BTreeMap<(String, String), Noted>,
+    head: &BTreeMap<(String, String), Noted>,
+    new: Kind,
+    resolved: Kind,
+    out: &mut Vec<Change>,
+) {
+    let severity_weight = |s: Severity| match s {
+        Severity::Error => 3,
+        Severity::Warning => 2,
+        Severity::Info => 1,
+    };
+    let gaps = new == Kind::NewGap;
+    let mut one = |kind: Kind, key: &(String, String), n: &Noted| {
+        let (subject, item) = if gaps {
+            (&key.0, &key.1)
+        } else {
+            (&key.1, &key.0)
+        };
+        let mut c = change(kind, subject, n.message.clone());
+        c.items = vec![item.clone()];
+        c.at = n.at.clone();
+        c.weight = severity_weight(n.severity);
+        if !gaps {
+            c.after = Some(n.severity.as_str().to_owned());
+        }
+        out.push(c);
+    };
+    for (key, n) in head.iter().filter(|(k, _)| !base.contains_key(*k)) {
+        one(new, key, n);
+    }
+    for (key, n) in base.iter().filter(|(k, _)| !head.contains_key(*k)) {
+        one(resolved, key, n);
+    }
+}
+
+/// Diagnostics: compared by (code, file, message) and counted, so that
+/// one more of the same shows as new.
+fn diagnostics(base: &State, head: &State, out: &mut Vec<Change>) {
+    let none = Vec::new();
+    let keys: BTreeSet<&DiagnosticKey> = base
+        .diagnostics
+        .keys()
+        .chain(head.diagnostics.keys())
+        .collect();
+    for key in keys {
+        let b = base.diagnostics.get(key).unwrap_or(&none);
+        let h = head.diagnostics.get(key).unwrap_or(&none);
+        let (kind, extra) = if h.len() > b.len() {
+            (Kind::NewDiagnostic, &h[b.len()..])
+        } else {
+            (Kind::DiagnosticResolved, &b[h.len()..])
+        };
+        for (severity, at) in extra {
+            let (code, file, message) = key;
+            let mut c = change(kind, file, message.clone());
+            c.items = vec![code.clone()];
+            c.at = at.clone();
+            c.after = Some(severity.as_str().to_owned());
+            c.weight = match severity {
+                Severity::Error => 3,
+                Severity::Warning => 2,
+                Severity::Info => 1,
+            };
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
