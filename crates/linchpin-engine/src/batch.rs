@@ -62,6 +62,53 @@ pub fn single_failures(
         .collect()
 }
 
+/// Joint unbounded failures: every node of a group fails at once, one
+/// group per lane (a country's suppliers, say). Returns, for every node
+/// marked in `is_target` that a group's failure affects, `(index into
+/// groups, node, state)`.
+pub fn joint_failures(
+    graph: &ImpactGraph,
+    groups: &[Vec<u32>],
+    is_target: &[bool],
+    threads: usize,
+) -> Vec<(u32, u32, State)> {
+    let job = Job {
+        graph,
+        nodes: graph.order(),
+        common: &[],
+        is_target,
+    };
+    let batches: Vec<(usize, &[Vec<u32>])> = groups.chunks(64).enumerate().collect();
+    let threads = threads.clamp(1, batches.len().max(1));
+    if threads == 1 {
+        return job.run(&batches);
+    }
+    use rayon::prelude::*;
+    let per_thread = batches.len().div_ceil(threads);
+    batches
+        .par_chunks(per_thread)
+        .flat_map_iter(|part| job.run(part))
+        .collect()
+}
+
+/// What fails in one lane: a node, or a group of nodes together.
+pub trait Lane: Sync {
+    /// The nodes that fail.
+    fn members(&self) -> &[u32];
+}
+
+impl Lane for u32 {
+    fn members(&self) -> &[u32] {
+        std::slice::from_ref(self)
+    }
+}
+
+impl Lane for Vec<u32> {
+    fn members(&self) -> &[u32] {
+        self
+    }
+}
+
 /// One set of passes: which nodes to evaluate (closed under dependencies,
 /// in evaluation order), what fails in every lane besides each lane's own
 /// source, and which nodes to report.
@@ -79,9 +126,9 @@ pub struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// Runs the given passes of up to 64 sources each; returns `(pass * 64
+    /// Runs the given passes of up to 64 lanes each; returns `(pass * 64
     /// + lane, node, state)` for every affected target.
-    pub fn run(&self, batches: &[(usize, &[u32])]) -> Vec<(u32, u32, State)> {
+    pub fn run<L: Lane>(&self, batches: &[(usize, &[L])]) -> Vec<(u32, u32, State)> {
         let graph = self.graph;
         let mut found = Vec::new();
         let n = graph.len();
@@ -111,7 +158,7 @@ impl Job<'_> {
                 lanes[v as usize] = Lanes::default();
             }
             let stamp = k as u32;
-            stack.extend(batch.iter().chain(self.common));
+            stack.extend(batch.iter().flat_map(Lane::members).chain(self.common));
             while let Some(v) = stack.pop() {
                 if mark[v as usize] != stamp {
                     mark[v as usize] = stamp;
@@ -129,8 +176,10 @@ impl Job<'_> {
             for &c in self.common {
                 source_mask[c as usize] = used;
             }
-            for (bit, &s) in batch.iter().enumerate() {
-                source_mask[s as usize] |= 1 << bit;
+            for (bit, lane) in batch.iter().enumerate() {
+                for &s in lane.members() {
+                    source_mask[s as usize] |= 1 << bit;
+                }
             }
             for nodes in graph.component_runs(&active) {
                 if graph.is_cycle(nodes) {
@@ -161,7 +210,7 @@ impl Job<'_> {
                     found.push(((batch_index * 64 + bit as usize) as u32, node, state));
                 }
             }
-            for &s in batch.iter().chain(self.common) {
+            for &s in batch.iter().flat_map(Lane::members).chain(self.common) {
                 source_mask[s as usize] = 0;
             }
             std::mem::swap(&mut previous, &mut active);

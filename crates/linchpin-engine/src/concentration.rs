@@ -2,10 +2,8 @@
 //! business one supplier — or one country's suppliers — can stop or
 //! degrade, and how much of that is hidden behind other suppliers.
 
-use crate::batch::single_failures;
+use crate::batch::{joint_failures, single_failures};
 use crate::graph::ImpactGraph;
-use crate::propagate::Propagator;
-use crate::Dur;
 use linchpin_model::{Catalog, Criticality, EntityId, Spec};
 use std::collections::BTreeMap;
 
@@ -148,27 +146,28 @@ pub fn concentration(catalog: &Catalog, graph: &ImpactGraph, threads: usize) -> 
             by_country.entry(c).or_default().push(EntityId(s));
         }
     }
-    let mut full_p = Propagator::new(graph);
-    let mut direct_p = Propagator::new(&direct_graph);
-    let mut countries: Vec<CountryConcentration> = by_country
+    // One lane per country, 64 countries per pass over the graph.
+    let (names, groups): (Vec<String>, Vec<Vec<EntityId>>) = by_country.into_iter().unzip();
+    let lanes: Vec<Vec<u32>> = groups
+        .iter()
+        .map(|members| members.iter().map(|m| m.0).collect())
+        .collect();
+    let per_country = |g: &ImpactGraph| {
+        let mut per: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); lanes.len()];
+        for (k, node, state) in joint_failures(g, &lanes, &counted, threads) {
+            per[k as usize].push((EntityId(node), state.down.is_positive()));
+        }
+        per
+    };
+    let (full_c, direct_c) = (per_country(graph), per_country(&direct_graph));
+    let mut countries: Vec<CountryConcentration> = names
         .into_iter()
-        .map(|(country, members)| {
-            let failures: Vec<(u32, Dur)> = members.iter().map(|m| (m.0, Dur::INF)).collect();
-            full_p.run(graph, &failures);
-            direct_p.run(&direct_graph, &failures);
-            let pick = |p: &Propagator| -> Vec<(EntityId, bool)> {
-                p.reach()
-                    .iter()
-                    .filter(|&&n| counted[n as usize] && p.state(n).is_affected())
-                    .map(|&n| (EntityId(n), p.state(n).down.is_positive()))
-                    .collect()
-            };
-            let reach = reach_of(&pick(&full_p), &pick(&direct_p));
-            CountryConcentration {
-                country,
-                suppliers: members,
-                reach,
-            }
+        .zip(groups)
+        .enumerate()
+        .map(|(k, (country, members))| CountryConcentration {
+            country,
+            suppliers: members,
+            reach: reach_of(&full_c[k], &direct_c[k]),
         })
         .collect();
     countries.sort_by(|a, b| {

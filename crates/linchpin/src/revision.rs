@@ -12,6 +12,7 @@
 //! files as committed.
 
 use anyhow::{anyhow, bail, Context};
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -80,7 +81,27 @@ pub fn checkout(landscape: &Path, rev: &str) -> anyhow::Result<Checkout> {
     let tree = format!("{commit}:{}", prefix.trim_end_matches('/'));
     // The folder may not exist in that revision: the landscape is new.
     if git(Path::new(&top), &["cat-file", "-e", &tree]).is_ok() {
-        write_tree(Path::new(&top), &tree, &dir)
+        // Files the working tree holds as the revision does are linked,
+        // not written again (a pull request changes a few files of many).
+        let changed = git(
+            landscape,
+            &[
+                "diff",
+                "--name-only",
+                "-z",
+                "--no-renames",
+                "--relative",
+                &commit,
+                "--",
+            ],
+        )
+        .map(|out| out.split('\0').map(PathBuf::from).collect::<HashSet<_>>())
+        .ok();
+        let same = Same {
+            working: landscape,
+            changed,
+        };
+        write_tree(Path::new(&top), &tree, &dir, &same)
             .with_context(|| format!("cannot read revision `{rev}` of the landscape"))?;
     }
     Ok(Checkout {
@@ -88,6 +109,30 @@ pub fn checkout(landscape: &Path, rev: &str) -> anyhow::Result<Checkout> {
         dir,
         _temp: temp,
     })
+}
+
+/// Which files of the working tree are as the revision holds them.
+struct Same<'a> {
+    working: &'a Path,
+    /// Files that differ (None: unknown, every file is written).
+    changed: Option<HashSet<PathBuf>>,
+}
+
+impl Same<'_> {
+    /// Links `path` of the working tree to `dest` when it is the same file
+    /// as the revision's; false when it must be written.
+    #[allow(clippy::disallowed_methods)] // reading a file's type, not its contents
+    fn link(&self, path: &Path, dest: &Path) -> bool {
+        let Some(changed) = &self.changed else {
+            return false;
+        };
+        if changed.contains(path) {
+            return false;
+        }
+        let source = self.working.join(path);
+        std::fs::symlink_metadata(&source).is_ok_and(|m| m.is_file())
+            && std::fs::hard_link(&source, dest).is_ok()
+    }
 }
 
 /// One file of a tree.
@@ -142,8 +187,27 @@ fn entries(top: &Path, tree: &str) -> anyhow::Result<Vec<Entry>> {
 /// Writes every file of `tree` below `dest`, contents from one
 /// `git cat-file --batch`.
 #[allow(clippy::disallowed_methods)] // a private temporary folder, not output: nobody reads it half-written
-fn write_tree(top: &Path, tree: &str, dest: &Path) -> anyhow::Result<()> {
-    let list = entries(top, tree)?;
+fn write_tree(top: &Path, tree: &str, dest: &Path, same: &Same) -> anyhow::Result<()> {
+    let mut list = entries(top, tree)?;
+    let mut made = HashSet::new();
+    let mut mkdir = |path: &Path| -> anyhow::Result<()> {
+        if let Some(parent) = path.parent() {
+            if made.insert(parent.to_owned()) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot make `{}`", parent.display()))?;
+            }
+        }
+        Ok(())
+    };
+    let mut to_write = Vec::with_capacity(list.len());
+    for entry in list.drain(..) {
+        let path = dest.join(&entry.path);
+        mkdir(&path)?;
+        if entry.mode == "120000" || !same.link(&entry.path, &path) {
+            to_write.push(entry);
+        }
+    }
+    let list = to_write;
     let mut child = Command::new("git")
         .arg("-C")
         .arg(top)
@@ -177,10 +241,6 @@ fn write_tree(top: &Path, tree: &str, dest: &Path) -> anyhow::Result<()> {
         out.read_exact(&mut body)?;
         body.pop(); // the newline after the contents
         let path = dest.join(&entry.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot make `{}`", parent.display()))?;
-        }
         if entry.mode == "120000" {
             let target = String::from_utf8_lossy(&body).into_owned();
             #[cfg(unix)]

@@ -2,7 +2,7 @@
 //! the bit-parallel single failures against the scalar propagation.
 #![allow(clippy::needless_range_loop)] // node numbers index several tables at once
 
-use linchpin_engine::batch::single_failures;
+use linchpin_engine::batch::{joint_failures, single_failures};
 use linchpin_engine::{Dur, ImpactGraph, Propagator, State};
 use linchpin_model::{
     Catalog, DepTarget, Dependency, Duration, EdgeOrigin, Entity, EntityRef, FileId, Impact, Kind,
@@ -302,6 +302,37 @@ proptest! {
         let forward: Vec<usize> = (0..g.n).collect();
         let backward: Vec<usize> = (0..g.n).rev().collect();
         prop_assert_eq!(states(&g, &forward, &[(a, d)]), states(&g, &backward, &[(a, d)]));
+    }
+
+    #[test]
+    fn bit_parallel_joint_failures_match_the_scalar_engine(
+        g in graph(),
+        picks in proptest::collection::vec(proptest::collection::vec(0usize..14, 1..4), 1..70),
+    ) {
+        let c = catalog(&g, &(0..g.n).collect::<Vec<_>>());
+        let graph = ImpactGraph::new(&c);
+        let groups: Vec<Vec<u32>> = picks
+            .iter()
+            .map(|p| {
+                let mut group: Vec<u32> = p.iter().map(|&i| (i % g.n) as u32).collect();
+                group.sort_unstable();
+                group.dedup();
+                group
+            })
+            .collect();
+        let all = vec![true; g.n];
+        let mut batch = vec![vec![State::default(); g.n]; groups.len()];
+        for (k, node, state) in joint_failures(&graph, &groups, &all, 2) {
+            batch[k as usize][node as usize] = state;
+        }
+        let mut p = Propagator::new(&graph);
+        for (k, group) in groups.iter().enumerate() {
+            let failures: Vec<(u32, Dur)> = group.iter().map(|&n| (n, Dur::INF)).collect();
+            p.run(&graph, &failures);
+            for n in 0..g.n {
+                prop_assert_eq!(batch[k][n], p.state(n as u32), "group {:?}, node {}", group, n);
+            }
+        }
     }
 
     #[test]

@@ -6,8 +6,9 @@
 pub mod render;
 
 use linchpin_diagnostics::{Diagnostic, Severity, SourceMap};
+use linchpin_engine::batch::joint_failures;
 use linchpin_engine::rank::weight;
-use linchpin_engine::{Dur, Finding, ImpactGraph, Propagator, SupplierRank};
+use linchpin_engine::{Finding, ImpactGraph, SupplierRank};
 use linchpin_model::{Catalog, Criticality, DepTarget, EntityId, Spec};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,10 +29,11 @@ pub struct Location {
 struct SupplierFacts {
     title: String,
     tier: u8,
-    stops: BTreeSet<String>,
-    degrades: BTreeSet<String>,
+    /// Functions (indices into the side's function names, so in name order).
+    stops: Vec<u32>,
+    degrades: Vec<u32>,
     /// Per mode ([`MODES`]): functions down longer than they tolerate.
-    breaches: [BTreeSet<String>; 2],
+    breaches: [Vec<u32>; 2],
     /// Critical and important functions it stops or degrades.
     counted: usize,
 }
@@ -59,7 +61,11 @@ pub struct State {
     /// Whether the analyses ran (they do not on a landscape with errors).
     pub analysed: bool,
     suppliers: BTreeMap<String, SupplierFacts>,
-    functions: BTreeMap<String, Criticality>,
+    /// Business functions' refs, sorted, and their criticality: suppliers'
+    /// facts name functions by their index here (a supplier may stop
+    /// hundreds of functions; thousands of suppliers share their names).
+    function_names: Vec<String>,
+    function_criticality: Vec<Criticality>,
     /// anyOf groups per entity that holds them: the options, active first.
     groups: BTreeMap<String, Vec<Vec<String>>>,
     /// Per country: critical and important functions its suppliers'
@@ -115,6 +121,7 @@ impl State {
         sources: &SourceMap,
         graph: &ImpactGraph,
         ranking: &[SupplierRank],
+        threads: usize,
     ) {
         self.analysed = true;
         self.entities = catalog.len();
@@ -126,9 +133,10 @@ impl State {
                 line: span.line,
             }
         };
+        let mut functions: Vec<(String, Criticality, EntityId)> = Vec::new();
         for (id, e) in catalog.iter() {
             if let Spec::BusinessFunction(f) = &e.spec {
-                self.functions.insert(name(id), f.criticality);
+                functions.push((name(id), f.criticality, id));
                 if f.criticality <= Criticality::Important {
                     self.counted_functions += 1;
                 }
@@ -143,9 +151,21 @@ impl State {
                 }
             }
         }
+        functions.sort();
+        let mut index = vec![u32::MAX; catalog.len()];
+        for (i, (_, _, id)) in functions.iter().enumerate() {
+            index[id.index()] = i as u32;
+        }
+        let (names, criticality) = functions.into_iter().map(|(n, c, _)| (n, c)).unzip();
+        self.function_names = names;
+        self.function_criticality = criticality;
+        let sorted = |mut list: Vec<u32>| {
+            list.sort_unstable();
+            list
+        };
         for r in ranking {
-            let refs = |list: &[linchpin_engine::rank::Reach]| -> BTreeSet<String> {
-                list.iter().map(|x| name(x.function)).collect()
+            let refs = |list: &[linchpin_engine::rank::Reach]| {
+                sorted(list.iter().map(|x| index[x.function.index()]).collect())
             };
             let counted = r
                 .stops
@@ -153,7 +173,8 @@ impl State {
                 .chain(&r.degrades)
                 .filter(|x| x.criticality <= Criticality::Important)
                 .count();
-            let breaches = |list: &[EntityId]| list.iter().map(|&f| name(f)).collect();
+            let breaches =
+                |list: &[EntityId]| sorted(list.iter().map(|f| index[f.index()]).collect());
             self.places.insert(name(r.id), place(r.id));
             self.suppliers.insert(
                 name(r.id),
@@ -170,7 +191,7 @@ impl State {
                 },
             );
         }
-        self.countries = country_reach(catalog, graph);
+        self.countries = country_reach(catalog, graph, threads);
     }
 
     /// Takes in the readiness findings (`check`'s, with the same ids).
@@ -219,45 +240,64 @@ impl State {
             .count()
     }
 
-    fn criticality(&self, function: &str) -> Criticality {
-        self.functions
-            .get(function)
+    fn function(&self, i: u32) -> &str {
+        &self.function_names[i as usize]
+    }
+
+    fn names(&self, functions: &[u32]) -> Vec<String> {
+        functions
+            .iter()
+            .map(|&i| self.function(i).to_owned())
+            .collect()
+    }
+
+    fn weigh(&self, functions: &[u32]) -> u64 {
+        functions
+            .iter()
+            .map(|&i| weight(self.function_criticality[i as usize]) as u64)
+            .sum()
+    }
+
+    /// The functions of `list` (this side's) that none of `others` (the
+    /// other side's) lists; `to_other` maps this side's functions to the
+    /// other's (see [`function_map`]).
+    fn minus(&self, list: &[u32], to_other: &[u32], others: &[&[u32]]) -> Vec<u32> {
+        list.iter()
             .copied()
-            .unwrap_or(Criticality::Standard)
+            .filter(|&i| {
+                let j = to_other[i as usize];
+                j == u32::MAX || !others.iter().any(|o| o.binary_search(&j).is_ok())
+            })
+            .collect()
     }
 }
 
 /// Per country, how many critical and important functions the joint
 /// failure of every supplier headquartered there stops or degrades.
-fn country_reach(catalog: &Catalog, graph: &ImpactGraph) -> BTreeMap<String, usize> {
-    let mut by_country: BTreeMap<String, Vec<(u32, Dur)>> = BTreeMap::new();
+fn country_reach(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    threads: usize,
+) -> BTreeMap<String, usize> {
+    let mut by_country: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (id, e) in catalog.iter() {
         if let Spec::Supplier(s) = &e.spec {
             if let Some(c) = &s.country {
-                by_country
-                    .entry(c.value.clone())
-                    .or_default()
-                    .push((id.0, Dur::INF));
+                by_country.entry(c.value.clone()).or_default().push(id.0);
             }
         }
     }
-    let counted = |n: u32| {
-        matches!(&catalog.entity(EntityId(n)).spec,
-            Spec::BusinessFunction(f) if f.criticality <= Criticality::Important)
-    };
-    let mut propagator = Propagator::new(graph);
-    by_country
-        .into_iter()
-        .map(|(country, failures)| {
-            propagator.run(graph, &failures);
-            let reached = propagator
-                .reach()
-                .iter()
-                .filter(|&&n| counted(n) && propagator.state(n).is_affected())
-                .count();
-            (country, reached)
-        })
-        .collect()
+    let counted: Vec<bool> = catalog
+        .entities()
+        .iter()
+        .map(|e| matches!(&e.spec, Spec::BusinessFunction(f) if f.criticality <= Criticality::Important))
+        .collect();
+    let (names, groups): (Vec<String>, Vec<Vec<u32>>) = by_country.into_iter().unzip();
+    let mut reached = vec![0; groups.len()];
+    for (k, _, _) in joint_failures(graph, &groups, &counted, threads) {
+        reached[k as usize] += 1;
+    }
+    names.into_iter().zip(reached).collect()
 }
 
 /// Whether a change makes continuity worse, better, or neither.
@@ -475,9 +515,20 @@ fn change(kind: Kind, subject: &str, message: String) -> Change {
     }
 }
 
-/// `a`, `a` and `b`, `a`, `b` and `c`: refs in backticks.
+/// At most this many refs in a sentence; `items` holds them all.
+const LISTED: usize = 5;
+
+/// `a`, `a` and `b`, `a`, `b` and `c`: refs in backticks, the first
+/// [`LISTED`] of them, then how many more.
 fn listed(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    let mut quoted: Vec<String> = items
+        .iter()
+        .take(LISTED)
+        .map(|i| format!("`{i}`"))
+        .collect();
+    if items.len() > LISTED {
+        quoted.push(format!("{} more", items.len() - LISTED));
+    }
     match quoted.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
@@ -493,19 +544,35 @@ fn tier_name(tier: u8) -> String {
     }
 }
 
+/// For each function of `from`, its index in `to` (`u32::MAX` where `to`
+/// has no such function): one merge of the two sorted name lists, so that
+/// the comparisons after it are of numbers. Indices keep name order on
+/// both sides, so a sorted list stays sorted once mapped.
+fn function_map(from: &State, to: &State) -> Vec<u32> {
+    let mut map = vec![u32::MAX; from.function_names.len()];
+    let (mut i, mut j) = (0, 0);
+    while i < from.function_names.len() && j < to.function_names.len() {
+        match from.function_names[i].cmp(&to.function_names[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                map[i] = j as u32;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    map
+}
+
 fn suppliers(base: &State, head: &State, out: &mut Vec<Change>) {
-    let weigh = |state: &State, functions: &[String]| -> u64 {
-        functions
-            .iter()
-            .map(|f| weight(state.criticality(f)) as u64)
-            .sum()
-    };
+    let (b2h, h2b) = (function_map(base, head), function_map(head, base));
     let empty = SupplierFacts {
         title: String::new(),
         tier: 4,
-        stops: BTreeSet::new(),
-        degrades: BTreeSet::new(),
-        breaches: [BTreeSet::new(), BTreeSet::new()],
+        stops: Vec::new(),
+        degrades: Vec::new(),
+        breaches: [Vec::new(), Vec::new()],
         counted: 0,
     };
     let names: BTreeSet<&String> = base.suppliers.keys().chain(head.suppliers.keys()).collect();
@@ -556,12 +623,13 @@ fn suppliers(base: &State, head: &State, out: &mut Vec<Change>) {
             let said = (!base.suppliers.contains_key(name) || !head.suppliers.contains_key(name))
                 && !matches!(kind, Kind::NewLinchpin | Kind::LinchpinResolved);
             if !said {
-                let critical: Vec<String> = h
+                let critical: Vec<u32> = h
                     .stops
                     .iter()
-                    .filter(|f| head.criticality(f) == Criticality::Critical)
-                    .cloned()
+                    .copied()
+                    .filter(|&f| head.function_criticality[f as usize] == Criticality::Critical)
                     .collect();
+                let critical = head.names(&critical);
                 let message = match kind {
                     Kind::NewLinchpin if base.suppliers.contains_key(name) => format!(
                         "`{name}` ({title}) alone now stops {} (was {})",
@@ -588,90 +656,74 @@ fn suppliers(base: &State, head: &State, out: &mut Vec<Change>) {
                 out.push(c);
             }
         }
-        // Functions stopped and degraded.
-        let mut reach = |kind: Kind,
-                         state: &State,
-                         from: &BTreeSet<String>,
-                         to: &BTreeSet<String>,
-                         verb: &str| {
-            let items: Vec<String> = to.difference(from).cloned().collect();
-            if !items.is_empty() {
-                let mut c = change(
-                    kind,
-                    name,
-                    format!("`{name}` ({title}) failing {verb} {}", listed(&items)),
-                );
-                c.weight = weigh(state, &items);
-                c.items = items;
+        // Functions stopped and degraded, and breaches: `items` are the
+        // side's functions that the other side does not list.
+        let mut push =
+            |kind: Kind, state: &State, items: Vec<u32>, mode: Option<usize>, verb: &str| {
+                if items.is_empty() {
+                    return;
+                }
+                let names = state.names(&items);
+                let message = match mode {
+                    None => format!("`{name}` ({title}) failing {verb} {}", listed(&names)),
+                    Some(m) => format!(
+                        "{} of `{name}` ({title}) {verb} the tolerance of {}",
+                        if m == 0 {
+                            "An outage"
+                        } else {
+                            "A permanent failure"
+                        },
+                        listed(&names)
+                    ),
+                };
+                let mut c = change(kind, name, message);
+                c.mode = mode.map(|m| MODES[m]);
+                c.weight = state.weigh(&items);
+                c.items = names;
                 out.push(c);
-            }
-        };
-        reach(Kind::MoreStopped, head, &b.stops, &h.stops, "now stops");
-        reach(
+            };
+        push(
+            Kind::MoreStopped,
+            head,
+            head.minus(&h.stops, &h2b, &[&b.stops]),
+            None,
+            "now stops",
+        );
+        push(
             Kind::FewerStopped,
             base,
-            &h.stops,
-            &b.stops,
+            base.minus(&b.stops, &b2h, &[&h.stops]),
+            None,
             "no longer stops",
         );
         // A function that went from degraded to stopped is said once, as stopped.
-        let newly_degraded: BTreeSet<String> = h.degrades.difference(&b.stops).cloned().collect();
-        let formerly_degraded: BTreeSet<String> =
-            b.degrades.difference(&h.stops).cloned().collect();
-        reach(
+        push(
             Kind::MoreDegraded,
             head,
-            &b.degrades,
-            &newly_degraded,
+            head.minus(&h.degrades, &h2b, &[&b.degrades, &b.stops]),
+            None,
             "now degrades",
         );
-        reach(
+        push(
             Kind::FewerDegraded,
             base,
-            &h.degrades,
-            &formerly_degraded,
+            base.minus(&b.degrades, &b2h, &[&h.degrades, &h.stops]),
+            None,
             "no longer degrades",
         );
-        // Breaches, per mode.
-        for (i, mode) in MODES.iter().enumerate() {
-            let mut breach = |kind: Kind,
-                              state: &State,
-                              from: &BTreeSet<String>,
-                              to: &BTreeSet<String>,
-                              verb: &str| {
-                let items: Vec<String> = to.difference(from).cloned().collect();
-                if !items.is_empty() {
-                    let mut c = change(
-                        kind,
-                        name,
-                        format!(
-                            "{} of `{name}` ({title}) {verb} the tolerance of {}",
-                            if i == 0 {
-                                "An outage"
-                            } else {
-                                "A permanent failure"
-                            },
-                            listed(&items)
-                        ),
-                    );
-                    c.mode = Some(mode);
-                    c.weight = weigh(state, &items);
-                    c.items = items;
-                    out.push(c);
-                }
-            };
-            breach(
+        for m in 0..MODES.len() {
+            push(
                 Kind::NewBreach,
                 head,
-                &b.breaches[i],
-                &h.breaches[i],
+                head.minus(&h.breaches[m], &h2b, &[&b.breaches[m]]),
+                Some(m),
                 "now exceeds",
             );
-            breach(
+            push(
                 Kind::BreachResolved,
                 base,
-                &h.breaches[i],
-                &b.breaches[i],
+                base.minus(&b.breaches[m], &b2h, &[&h.breaches[m]]),
+                Some(m),
                 "no longer exceeds",
             );
         }

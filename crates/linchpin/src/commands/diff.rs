@@ -58,7 +58,7 @@ fn state(side: &Side, today: Date) -> anyhow::Result<State> {
     let graph = ImpactGraph::new(catalog);
     let ranking = rank(catalog, &graph, today, threads);
     let found = findings(catalog, &graph, &ranking, &loaded.config, today, threads);
-    state.add_analysis(catalog, &loaded.sources, &graph, &ranking);
+    state.add_analysis(catalog, &loaded.sources, &graph, &ranking, threads);
     state.add_findings(catalog, &loaded.sources, &found);
     const GAP: &str = "register-gap";
     if loaded.config.severity_of(GAP).is_some() {
@@ -77,8 +77,9 @@ fn state(side: &Side, today: Date) -> anyhow::Result<State> {
             );
         }
     }
-    // The process ends soon; freeing the catalog piece by piece would only delay it.
-    std::mem::forget(loaded);
+    // The process ends soon; freeing the catalog and the ranking piece by
+    // piece would only delay it.
+    std::mem::forget((loaded, graph, ranking, found));
     Ok(state)
 }
 
@@ -100,8 +101,14 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
             _checkout: None,
         },
     };
-    let base = state(&base, today)?;
-    let head = state(&head, today)?;
+    // Both sides at once: each is on all cores only part of its time.
+    let (base, head) = std::thread::scope(|scope| {
+        let base = scope.spawn(|| state(&base, today));
+        let head = state(&head, today);
+        (base.join(), head)
+    });
+    let base = base.map_err(|_| anyhow::anyhow!("the base side's analysis failed"))??;
+    let head = head?;
     let diff = compare(&base, &head);
     let text = match args.format {
         DiffFormat::Human => render::human(&diff),
