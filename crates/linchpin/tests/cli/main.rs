@@ -3,6 +3,7 @@
 #![allow(clippy::disallowed_methods)] // tests build landscapes on disk
 
 mod diff;
+mod integrations;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
