@@ -8,6 +8,14 @@ use rustc_hash::FxHashMap;
 /// The catalog shipped with Linchpin.
 pub const VENDORS_YAML: &str = include_str!("../data/vendors.yaml");
 
+/// The vendor id of a CI action's owner that the catalog does not know.
+pub fn action_owner_id(owner: &str) -> String {
+    format!("{ACTION_OWNER_PREFIX}{}", owner.to_ascii_lowercase())
+}
+
+/// The prefix of [`action_owner_id`].
+pub const ACTION_OWNER_PREFIX: &str = "ci-action-";
+
 /// One vendor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vendor {
@@ -107,6 +115,30 @@ impl VendorCatalog {
             })?;
         }
         Ok(catalog)
+    }
+
+    /// Adds a vendor for every owner of CI actions that the scan found and
+    /// the catalog did not know: an open-source supplier named after the
+    /// owner (as the evidence writes it).
+    pub fn add_action_owners(&mut self, evidence: &[crate::evidence::Evidence]) {
+        for e in evidence {
+            if !e.vendor.starts_with(ACTION_OWNER_PREFIX) || self.get(&e.vendor).is_some() {
+                continue;
+            }
+            let owner = e.value.split('/').next().unwrap_or(&e.value).to_owned();
+            let _ = self.add(Vendor {
+                id: e.vendor.clone(),
+                name: format!("{owner} (GitHub Actions publisher)"),
+                category: "ci-action".to_owned(),
+                supplier_type: "open-source".to_owned(),
+                country: String::new(),
+                domains: Vec::new(),
+                terraform: Vec::new(),
+                images: Vec::new(),
+                github: vec![owner.to_ascii_lowercase()],
+                from_landscape: false,
+            });
+        }
     }
 
     /// Adds a vendor; ids must be unique.

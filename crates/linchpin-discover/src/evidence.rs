@@ -18,6 +18,9 @@ pub enum Kind {
     CiPlatform,
     /// A GitHub action the vendor publishes.
     GithubAction,
+    /// A third party's CI action or template a pipeline runs (`uses:` of
+    /// a GitHub workflow): the owner is a supplier of the pipeline.
+    CiAction,
     /// Packages resolved from the vendor's registry (a lockfile).
     PackageRegistry,
     /// A Terraform provider or module source.
@@ -40,6 +43,7 @@ impl Kind {
             Kind::ImagePublisher => "image-publisher",
             Kind::CiPlatform => "ci-platform",
             Kind::GithubAction => "github-action",
+            Kind::CiAction => "ci-action",
             Kind::PackageRegistry => "package-registry",
             Kind::Terraform => "terraform",
             Kind::ApiServer => "api-server",
@@ -76,4 +80,7 @@ pub struct Evidence {
     pub line: u32,
     /// How often the same value appears in the file.
     pub count: u32,
+    /// For CI actions: whether the reference is pinned to a full commit
+    /// (a tag or a branch can be moved to other code by whoever controls it).
+    pub pinned: Option<bool>,
 }

@@ -149,6 +149,29 @@ impl<'c> Collector<'c> {
             file: self.file.clone(),
             line,
             count: 1,
+            pinned: None,
+        });
+    }
+
+    /// Evidence of a vendor given by id (one the catalog may not hold yet:
+    /// [`VendorCatalog::add_action_owners`] adds it after the scan).
+    fn push_id(&mut self, vendor: &str, kind: Kind, value: &str, line: u32, pinned: Option<bool>) {
+        if let Some(e) = self
+            .found
+            .iter_mut()
+            .find(|e| e.vendor == vendor && e.kind == kind && e.value == value)
+        {
+            e.count += 1;
+            return;
+        }
+        self.found.push(Evidence {
+            vendor: vendor.to_owned(),
+            kind,
+            value: value.to_owned(),
+            file: self.file.clone(),
+            line,
+            count: 1,
+            pinned,
         });
     }
 
@@ -380,19 +403,33 @@ fn github_action(c: &mut Collector<'_>, action: &str, line: u32) {
         c.image(img, line);
         return;
     }
-    let name = action.split('@').next().unwrap_or(action);
-    let Some(org) = name.split('/').next().filter(|o| !o.is_empty()) else {
+    let (name, reference) = action.split_once('@').unwrap_or((action, ""));
+    let Some(owner) = name.split('/').next().filter(|o| !o.is_empty()) else {
         return;
     };
     let catalog = c.catalog;
-    if let Some(v) = catalog.get("github") {
-        c.push(v, Kind::GithubAction, name, line);
-    }
-    if let Some(v) = catalog.by_github_org(org) {
-        if v.id != "github" {
+    // GitHub's own actions are GitHub's; any other owner's code runs in
+    // the pipeline with its secrets: a supplier of the pipeline.
+    if FIRST_PARTY_ACTION_OWNERS.contains(&owner.to_ascii_lowercase().as_str()) {
+        if let Some(v) = catalog.get("github") {
             c.push(v, Kind::GithubAction, name, line);
         }
+        return;
     }
+    let pinned = is_commit(reference);
+    let vendor = match catalog.by_github_org(owner) {
+        Some(v) if v.id != "github" => v.id.clone(),
+        _ => crate::catalog::action_owner_id(owner),
+    };
+    c.push_id(&vendor, Kind::CiAction, action, line, Some(pinned));
+}
+
+/// Owners whose actions are GitHub's own.
+const FIRST_PARTY_ACTION_OWNERS: &[&str] = &["actions", "github"];
+
+/// A full commit id (40 hex digits, or 64 for SHA-256 repositories).
+fn is_commit(reference: &str) -> bool {
+    matches!(reference.len(), 40 | 64) && reference.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn get<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {

@@ -184,3 +184,56 @@ fn missing(what: &str) {
     );
     eprintln!("SKIPPED: {what}");
 }
+
+#[test]
+fn third_party_ci_actions_are_suppliers_of_the_pipeline_with_their_pinning() {
+    let mut catalog = VendorCatalog::builtin().unwrap();
+    let workflow = "jobs:\n  build:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: Swatinem/rust-cache@9d47c6ad4b02e050fd481d890b2ea34778fd09d6\n      - uses: dtolnay/rust-toolchain@stable\n      - uses: taiki-e/install-action@v2\n      - uses: docker/build-push-action@v6\n      - uses: ./local\n";
+    let evidence = linchpin_discover::scan::scan_source(
+        &catalog,
+        ".github/workflows/ci.yml",
+        "ci.yml",
+        workflow,
+    );
+    catalog.add_action_owners(&evidence);
+    let actions: Vec<(String, String, Option<bool>)> = evidence
+        .iter()
+        .filter(|e| e.kind.as_str() == "ci-action")
+        .map(|e| (e.vendor.clone(), e.value.clone(), e.pinned))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (
+                "ci-action-swatinem".into(),
+                "Swatinem/rust-cache@9d47c6ad4b02e050fd481d890b2ea34778fd09d6".into(),
+                Some(true)
+            ),
+            (
+                "ci-action-dtolnay".into(),
+                "dtolnay/rust-toolchain@stable".into(),
+                Some(false)
+            ),
+            (
+                "ci-action-taiki-e".into(),
+                "taiki-e/install-action@v2".into(),
+                Some(false)
+            ),
+            // A publisher the catalog knows is named as itself.
+            (
+                "docker-hub".into(),
+                "docker/build-push-action@v6".into(),
+                Some(false)
+            ),
+        ]
+    );
+    // GitHub's own actions stay GitHub's; the local one is nobody's.
+    assert!(evidence
+        .iter()
+        .any(|e| e.vendor == "github" && e.value == "actions/checkout"));
+    assert!(!evidence.iter().any(|e| e.value.contains("local")));
+    // Each unknown owner becomes an open-source vendor named as written.
+    let v = catalog.get("ci-action-swatinem").unwrap();
+    assert_eq!(v.name, "Swatinem (GitHub Actions publisher)");
+    assert_eq!(v.supplier_type, "open-source");
+}

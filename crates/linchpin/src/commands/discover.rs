@@ -35,6 +35,7 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         ..ScanOptions::default()
     };
     let result = crate::output::with_progress(&progress, || scan(&args.paths, &catalog, &options));
+    catalog.add_action_owners(&result.evidence);
     let mut found = group(result.evidence.clone());
     let drift = landscape
         .as_ref()
@@ -79,7 +80,13 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
             landscape.as_ref(),
             &catalog,
         ),
-        CheckFormat::Json => json_output(&found, &result, drift.as_ref(), landscape.as_ref())?,
+        CheckFormat::Json => json_output(
+            &found,
+            &result,
+            drift.as_ref(),
+            landscape.as_ref(),
+            &catalog,
+        )?,
         CheckFormat::Sarif => sarif(&found, drift.as_ref(), landscape.as_ref(), &severity)?,
     };
     print_stdout(&text)?;
@@ -126,11 +133,16 @@ fn human(
             f.confidence.as_str()
         ));
         for e in f.evidence.iter().take(12) {
-            let times = if e.count > 1 {
+            let mut times = if e.count > 1 {
                 format!(" (×{})", e.count)
             } else {
                 String::new()
             };
+            match e.pinned {
+                Some(true) => times.push_str(" (pinned to a commit)"),
+                Some(false) => times.push_str(" (NOT PINNED: a tag or branch its owner can move)"),
+                None => {}
+            }
             out.push_str(&format!(
                 "  {}:{}  {:<18} {}{times}\n",
                 e.file,
@@ -195,14 +207,17 @@ fn json_output(
     r: &ScanResult,
     drift: Option<&Drift>,
     landscape: Option<&Loaded>,
+    catalog: &VendorCatalog,
 ) -> anyhow::Result<String> {
     let doc = json!({
         "vendors": found.iter().map(|f| json!({
             "vendor": f.vendor,
+            "name": catalog.get(&f.vendor).map(|v| v.name.as_str()),
             "confidence": f.confidence.as_str(),
             "supplier": f.supplier.and_then(|id| landscape.map(|l| l.catalog.entity(id).entity_ref.to_string())),
             "evidence": f.evidence.iter().map(|e| json!({
                 "kind": e.kind.as_str(), "value": e.value, "file": e.file, "line": e.line, "count": e.count,
+                "pinned": e.pinned,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "undeclared": drift.map(|d| d.undeclared.clone()),
