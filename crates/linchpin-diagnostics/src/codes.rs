@@ -185,6 +185,16 @@ Example: `dependsOn` is a list of strings:
     dependsOn:
       - resource:orders-db";
 
+    "misspelled-dependency-field", Error, "a misspelled field drops dependencies",
+"The field is not known, and it is close to a field that makes impact
+edges (`dependsOn`, `dependencyImpact`, `anyOf`, `consumesApis`,
+`providesApis`, `system`). Whatever it lists is not in the impact analysis:
+the ranking, the what-ifs and the findings would silently miss those
+dependencies, so this is an error rather than the warning an unknown field
+gets.
+
+Fix: correct the spelling to the field the help names.";
+
     "unknown-field", Warning, "a field is not part of the kind",
 "Neither Backstage nor Linchpin knows this field on this kind. It is kept
 but ignored. It is most often a typo: the message suggests the closest

@@ -60,6 +60,8 @@ pub struct SourceFile {
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// Put before each path when shown to a person (see [`SourceMap::display`]).
+    display_base: String,
 }
 
 impl SourceMap {
@@ -91,9 +93,32 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
-    /// The display path of a file.
+    /// The path of a file, relative to the landscape folder (`/`-separated):
+    /// what machine-readable output and the server show.
     pub fn path(&self, id: FileId) -> &str {
         &self.files[id.0 as usize].path
+    }
+
+    /// Where the landscape folder is as the person typed it (`examples/webshop`),
+    /// so that the paths shown in a terminal open from where the command ran,
+    /// as cargo's and ripgrep's do. Empty or `.`: none.
+    pub fn set_display_base(&mut self, base: &str) {
+        let base = base.trim_start_matches("./").trim_end_matches('/');
+        self.display_base = if base == "." {
+            String::new()
+        } else {
+            base.to_owned()
+        };
+    }
+
+    /// The path of a file for a person: [`SourceMap::path`] under the display base.
+    pub fn display(&self, id: FileId) -> std::borrow::Cow<'_, str> {
+        let path = self.path(id);
+        if self.display_base.is_empty() {
+            std::borrow::Cow::Borrowed(path)
+        } else {
+            std::borrow::Cow::Owned(format!("{}/{path}", self.display_base))
+        }
     }
 
     /// Number of files.

@@ -39,7 +39,7 @@ pub fn render_human(d: &Diagnostic, sources: &SourceMap, options: RenderOptions)
     let pad = " ".repeat(gutter_width);
     let bar = paint.wrap("1;34", "|");
     if let Some(file) = d.file {
-        let path = sources.path(file);
+        let path = sources.display(file);
         match d.span {
             Some(span) => {
                 let _ = writeln!(

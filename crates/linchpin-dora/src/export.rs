@@ -464,7 +464,9 @@ pub fn export(catalog: &Catalog, options: &Options) -> Result<Register, String> 
 }
 
 pub(crate) fn no_keeper() -> String {
-    "no LegalEntity has `maintainsRegister: true`: the register needs the entity that keeps it"
+    "no LegalEntity has `maintainsRegister: true`: the register needs the entity that keeps it \
+     (add a LegalEntity for your financial entity with its LEI and `maintainsRegister: true`; \
+     docs/dora.md says what the register needs, and `linchpin export dora-roi examples/bank` shows a complete one)"
         .to_owned()
 }
 

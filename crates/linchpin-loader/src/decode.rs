@@ -12,6 +12,17 @@ use crate::yaml::{Node, NodeKind, ScalarType};
 use linchpin_diagnostics::{did_you_mean, Diagnostic, Span};
 use linchpin_model::*;
 
+/// Fields that make impact edges: a misspelling of one of them is an error
+/// (`misspelled-dependency-field`), not a warning.
+const DEPENDENCY_FIELDS: &[&str] = &[
+    "dependsOn",
+    "dependencyImpact",
+    "anyOf",
+    "consumesApis",
+    "providesApis",
+    "system",
+];
+
 /// Decodes one YAML document into an entity; `None` where the document is
 /// too broken to identify an entity (the reasons are in `diagnostics`).
 pub fn decode_entity(doc: &Node<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Entity> {
@@ -1412,14 +1423,31 @@ impl Decoder<'_> {
             if known.contains(&key) {
                 continue;
             }
-            let mut d = Diagnostic::at(
-                "unknown-field",
-                k.span,
-                format!("`{}` is not a field of {what}; it is ignored", f.path(key)),
-            );
-            if let Some(near) = did_you_mean(key, known.iter().copied()) {
-                d = d.with_help(format!("did you mean `{near}`?"));
-            }
+            let near = did_you_mean(key, known.iter().copied());
+            // A misspelled field that carries dependencies silently drops
+            // them: for an impact analysis that is an error.
+            let d = match near {
+                Some(near) if DEPENDENCY_FIELDS.contains(&near) => Diagnostic::at(
+                    "misspelled-dependency-field",
+                    k.span,
+                    format!(
+                        "`{}` is not a field of {what}: the dependencies it lists are not in the impact analysis",
+                        f.path(key)
+                    ),
+                )
+                .with_help(format!("did you mean `{near}`?")),
+                _ => {
+                    let d = Diagnostic::at(
+                        "unknown-field",
+                        k.span,
+                        format!("`{}` is not a field of {what}; it is ignored", f.path(key)),
+                    );
+                    match near {
+                        Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                        None => d,
+                    }
+                }
+            };
             self.push(d);
         }
     }

@@ -167,7 +167,12 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
         entities.extend(file_entities);
     }
 
-    if entities.is_empty() {
+    // Empty because its files are broken: their errors say why; a warning
+    // that the folder holds no landscape would mislead.
+    let broken = diagnostics
+        .iter()
+        .any(|d| d.severity == linchpin_diagnostics::Severity::Error);
+    if entities.is_empty() && !broken {
         diagnostics.push(
             Diagnostic::global(
                 "empty-landscape",

@@ -182,7 +182,17 @@ impl Catalog {
             .collect();
         match matches.as_slice() {
             [one] => Ok(*one),
-            [] => Err(format!("no entity named `{text}` in the landscape")),
+            [] => {
+                let names = self.iter().map(|(_, e)| e.entity_ref.name.as_str());
+                let hint = linchpin_diagnostics::did_you_mean(text, names)
+                    .and_then(|near| {
+                        self.iter()
+                            .find(|(_, e)| e.entity_ref.name == near)
+                            .map(|(_, e)| format!("; did you mean `{}`?", e.entity_ref))
+                    })
+                    .unwrap_or_default();
+                Err(format!("no entity named `{text}` in the landscape{hint}"))
+            }
             many => {
                 let refs: Vec<String> = many
                     .iter()

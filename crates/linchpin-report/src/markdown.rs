@@ -67,7 +67,7 @@ fn summary(o: &mut String, r: &Report, c: &Catalog) {
     let _ = writeln!(o, "- Continuity statements of tiers 1–3: {valid} valid, {expired} expired, {requested} requested, {missing} missing");
     let _ = writeln!(
         o,
-        "- Readiness findings: {fe} errors, {fw} warnings, {fi} notes\n"
+        "- Readiness findings: {fe} errors, {fw} warnings, {fi} info\n"
     );
     let all_linchpins = r.ranking.iter().filter(|x| x.tier == 1).count();
     let linchpins: Vec<String> = r

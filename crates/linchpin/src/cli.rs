@@ -196,12 +196,13 @@ pub enum DiffGate {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["fail", "scenario"])))]
 pub struct WhatifArgs {
     /// The landscape folder (or file).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
     /// Entities to fail (refs; a bare name when it is unique).
-    #[arg(long, num_args = 1.., required_unless_present = "scenario", conflicts_with = "scenario")]
+    #[arg(long, num_args = 1.., conflicts_with = "scenario")]
     pub fail: Vec<String>,
     /// How long the outage lasts, e.g. `8h` (default: each supplier's committed RTO).
     #[arg(long, conflicts_with = "permanent")]

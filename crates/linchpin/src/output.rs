@@ -9,6 +9,23 @@ pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
+/// How many columns a table for people may take: `COLUMNS` when set, else
+/// the terminal's width; `None` (no limit) when stdout is not a terminal,
+/// so that piped output keeps every character.
+#[allow(clippy::disallowed_methods)] // the binary is where the environment is read
+pub fn table_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+    {
+        return Some(n);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
+}
+
 /// Writes data to stdout.
 pub fn print_stdout(text: &str) -> std::io::Result<()> {
     print_with(|out| out.write_all(text.as_bytes()))

@@ -92,9 +92,12 @@ pub fn parse_documents_full<'a>(
                         },
                         format!("invalid YAML: {}", error.info()),
                     )
-                    .with_help(
-                        "documents before this point are loaded; the rest of the file is not",
-                    ),
+                    .with_help(if error.info().contains("tab") {
+                        "YAML indents with spaces, never tabs: replace the tabs with spaces \
+                         (documents before this point are loaded; the rest of the file is not)"
+                    } else {
+                        "documents before this point are loaded; the rest of the file is not"
+                    }),
                 );
                 return documents;
             }

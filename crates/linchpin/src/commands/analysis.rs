@@ -20,15 +20,42 @@ pub struct Analysis {
 /// analysis of a broken map would mislead.
 pub fn load_for_analysis(dir: &Path) -> anyhow::Result<Result<Analysis, std::process::ExitCode>> {
     Ok(load_valid(dir)?.map(|loaded| {
+        warn_if_nothing_to_analyse(&loaded.catalog, dir);
         let graph = ImpactGraph::new(&loaded.catalog);
         Analysis { loaded, graph }
     }))
 }
 
+/// Says so (on stderr; the exit code stays) when a landscape has no
+/// business function or no supplier: every analysis of it is empty, and a
+/// new user should learn why rather than read an empty report.
+pub fn warn_if_nothing_to_analyse(catalog: &Catalog, dir: &Path) {
+    use linchpin_model::Spec;
+    let count = |is: fn(&Spec) -> bool| catalog.entities().iter().filter(|e| is(&e.spec)).count();
+    let functions = count(|s| matches!(s, Spec::BusinessFunction(_)));
+    let suppliers = count(|s| matches!(s, Spec::Supplier(_)));
+    if functions > 0 && suppliers > 0 {
+        return;
+    }
+    let missing = match (functions, suppliers) {
+        (0, 0) => "no business functions and no suppliers",
+        (0, _) => "no business functions",
+        _ => "no suppliers",
+    };
+    let text = format!(
+        "warning: `{}` has {missing} ({} entities in all): what a supplier's failure stops cannot be worked out, so the analysis is empty\n\
+         hint: describe what the business does (kind: BusinessFunction), the Suppliers it relies on, and what depends on them — docs/model.md; `linchpin check examples/webshop` shows a complete landscape\n",
+        dir.display(),
+        catalog.len()
+    );
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
 /// Loads a landscape that must be free of errors, without building the
 /// impact graph (for commands that do not propagate failures).
 pub fn load_valid(dir: &Path) -> anyhow::Result<Result<Loaded, std::process::ExitCode>> {
-    let loaded = load(dir, &LoadOptions::default()).context("cannot analyse the landscape")?;
+    let mut loaded = load(dir, &LoadOptions::default()).context("cannot analyse the landscape")?;
+    loaded.sources.set_display_base(&display_base(dir));
     let counts = Counts::of(&loaded.diagnostics);
     if counts.errors > 0 {
         let mut text = render_errors(&loaded.diagnostics, &loaded.sources);
@@ -42,6 +69,17 @@ pub fn load_valid(dir: &Path) -> anyhow::Result<Result<Loaded, std::process::Exi
         return Ok(Err(std::process::ExitCode::from(1)));
     }
     Ok(Ok(loaded))
+}
+
+/// The landscape folder as typed, for paths a terminal can open: the
+/// folder itself, or a single file's folder.
+pub fn display_base(dir: &Path) -> String {
+    let folder = if dir.is_dir() {
+        dir
+    } else {
+        dir.parent().unwrap_or(Path::new(""))
+    };
+    folder.to_string_lossy().replace('\\', "/")
 }
 
 /// Today's date, or the one given with `--today`.

@@ -27,7 +27,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         ..LoadOptions::default()
     };
-    let loaded = load(&args.dir, &options).context("cannot check the landscape")?;
+    let mut loaded = load(&args.dir, &options).context("cannot check the landscape")?;
+    loaded
+        .sources
+        .set_display_base(&super::analysis::display_base(&args.dir));
     let counts = Counts::of(&loaded.diagnostics);
     let threads = match args.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -145,23 +148,41 @@ fn human(
             options,
         ));
     }
-    let counts = Counts::of(&loaded.diagnostics);
+    // The summary counts what was printed, by the severity it was printed with.
+    let mut printed = Counts::of(&loaded.diagnostics);
+    let shown: Vec<&Reported> = reported.iter().filter(|r| !r.baselined).collect();
+    for r in &shown {
+        match r.finding.severity {
+            Severity::Error => printed.errors += 1,
+            Severity::Warning => printed.warnings += 1,
+            Severity::Info => printed.infos += 1,
+        }
+    }
     out.push_str(&format!(
-        "checked {} in {}: {}, {}",
+        "checked {} in {}: {}, {}, {} info",
         plural(loaded.catalog.len(), "entity"),
         plural(loaded.sources.len(), "file"),
-        plural(counts.errors, "error"),
-        plural(counts.warnings, "warning"),
+        plural(printed.errors, "error"),
+        plural(printed.warnings, "warning"),
+        printed.infos,
     ));
     if analysed {
-        let baselined = reported.iter().filter(|r| r.baselined).count();
+        let baselined = reported.len() - shown.len();
+        let files = loaded.diagnostics.len();
         out.push_str(&format!(
-            "; {}",
-            plural(reported.len() - baselined, "finding")
+            " ({} in the files, {} readiness {}",
+            files,
+            shown.len(),
+            if shown.len() == 1 {
+                "finding"
+            } else {
+                "findings"
+            }
         ));
         if baselined > 0 {
-            out.push_str(&format!(" ({baselined} more in the baseline)"));
+            out.push_str(&format!("; {baselined} more in the baseline"));
         }
+        out.push(')');
     }
     out.push('\n');
     if has_errors {

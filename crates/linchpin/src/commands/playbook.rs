@@ -10,6 +10,16 @@ use std::process::ExitCode;
 
 pub fn run(args: &PlaybookArgs) -> anyhow::Result<ExitCode> {
     let today = today(args.today.as_deref())?;
+    // `linchpin playbook examples/webshop stripe`: the arguments swapped.
+    if !args.dir.exists() && std::path::Path::new(&args.supplier).is_dir() {
+        bail!(
+            "`{}` is not a folder, and `{}` is: the supplier comes first — `linchpin playbook {} {}`",
+            args.dir.display(),
+            args.supplier,
+            args.dir.display(),
+            args.supplier
+        );
+    }
     let analysis = match load_for_analysis(&args.dir)? {
         Ok(a) => a,
         Err(code) => return Ok(code),

@@ -21,7 +21,7 @@ pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
     let ranking = rank(catalog, &analysis.graph, today, threads);
     let text = match args.format {
         TableFormat::Human => {
-            let mut text = human(catalog, &ranking);
+            let mut text = human(catalog, &ranking, crate::output::table_width());
             if ranking.is_empty() {
                 text.push_str("\nhint: the landscape defines no Supplier; add `kind: Supplier` entities (apiVersion linchpin.dev/v1alpha1) and what depends on them\n");
             }
@@ -126,15 +126,45 @@ fn mode_cell(m: &ModeImpact) -> String {
     }
 }
 
+/// Narrows the widest of the columns that can give room (lists first,
+/// then the names, statements and durations), one character at a time,
+/// until the table fits `limit`; cells are then cut with `…`, as `gh` and
+/// `cargo tree` fit a terminal. Where even the narrowest columns do not
+/// fit, the last columns (exit, statement, …) are left out. Returns how
+/// many columns to show.
+fn fit(widths: &mut [usize], limit: usize) -> usize {
+    // (column, narrowest it may get)
+    const SHRINKABLE: [(usize, usize); 7] =
+        [(4, 10), (5, 8), (2, 10), (8, 8), (9, 6), (6, 6), (7, 6)];
+    const KEEP: usize = 6; // through the functions it degrades
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * (w.len() - 1);
+    let mut shown = widths.len();
+    while total(&widths[..shown]) > limit {
+        let widest = SHRINKABLE
+            .iter()
+            .filter(|&&(c, min)| c < shown && widths[c] > min)
+            .max_by_key(|&&(c, min)| widths[c] - min);
+        match widest {
+            Some(&(c, _)) => widths[c] -= 1,
+            None if shown > KEEP => shown -= 1,
+            None => break,
+        }
+    }
+    shown
+}
+
 fn clip(text: String, width: usize) -> String {
     if text.chars().count() > width {
-        text.chars().take(width - 1).collect::<String>() + "…"
+        text.chars()
+            .take(width.saturating_sub(1))
+            .collect::<String>()
+            + "…"
     } else {
         text
     }
 }
 
-fn human(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
+fn human(catalog: &Catalog, ranking: &[SupplierRank], limit: Option<usize>) -> String {
     let header = [
         "#",
         "tier",
@@ -172,9 +202,14 @@ fn human(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
             *w = (*w).max(cell.chars().count());
         }
     }
+    let shown = match limit {
+        Some(limit) => fit(&mut widths, limit),
+        None => widths.len(),
+    };
     let line = |cells: &[String]| {
         let mut out = String::new();
-        for (col, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+        for (col, (cell, w)) in cells.iter().zip(&widths).take(shown).enumerate() {
+            let cell = &clip(cell.clone(), *w);
             let pad = " ".repeat(w - cell.chars().count());
             if matches!(col, 0 | 3) {
                 out.push_str(&pad);
@@ -194,7 +229,8 @@ fn human(catalog: &Catalog, ranking: &[SupplierRank]) -> String {
     let linchpins = ranking.iter().filter(|r| r.tier == 1).count();
     out.push_str(&format!(
         "\n{} suppliers; {linchpins} linchpin{} (tier 1: alone stops a critical function).\n\
-         outage: for the committed RTO; permanent: for the exit plan's lead time; breaches: functions down longer than they tolerate.\n",
+         outage: for the committed RTO; permanent: for the exit plan's\n\
+         lead time; breaches: functions down longer than they tolerate.\n",
         ranking.len(),
         if linchpins == 1 { "" } else { "s" }
     ));
