@@ -464,6 +464,21 @@ pub struct DiscoverArgs {
     /// Fail (exit 1) on errors only, or on warnings too (undeclared suppliers are warnings).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Report vendors found with at least this confidence (`low`: also a
+    /// hostname or URL seen in one file only). Declared suppliers are
+    /// always reported.
+    #[arg(long, value_enum, default_value_t = MinConfidence::Medium)]
+    pub min_confidence: MinConfidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Every match, a hostname in one file included.
+    Low,
+    /// Structured evidence, or mentions in several files.
+    Medium,
+    /// Several kinds of evidence, or in several files.
+    High,
 }
 
 #[derive(Debug, clap::Args)]

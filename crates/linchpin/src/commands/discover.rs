@@ -1,11 +1,11 @@
 //! `linchpin discover`.
 
-use crate::cli::{CheckFormat, DiscoverArgs, FailOn};
+use crate::cli::{CheckFormat, DiscoverArgs, FailOn, MinConfidence};
 use crate::output::{print_stdout, write_atomic};
 use anyhow::{bail, Context};
 use linchpin_diagnostics::{codes, Severity};
 use linchpin_discover::catalog::VendorCatalog;
-use linchpin_discover::report::{drift, group, Drift, Found};
+use linchpin_discover::report::{drift, group, Confidence, Drift, Found};
 use linchpin_discover::scan::{scan, ScanOptions, ScanResult};
 use linchpin_loader::{load, LoadOptions, Loaded};
 use serde_json::json;
@@ -37,9 +37,24 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
     let result = crate::output::with_progress(&progress, || scan(&args.paths, &catalog, &options));
     catalog.add_action_owners(&result.evidence);
     let mut found = group(result.evidence.clone());
-    let drift = landscape
+    let mut drift = landscape
         .as_ref()
         .map(|l| drift(&mut found, &l.catalog, &catalog));
+    // Below the confidence asked for, an undeclared vendor is not reported
+    // (a hostname in one file is often a link in a comment); a declared one
+    // is, and every trace counted for `unseen` above.
+    let min = match args.min_confidence {
+        MinConfidence::Low => Confidence::Low,
+        MinConfidence::Medium => Confidence::Medium,
+        MinConfidence::High => Confidence::High,
+    };
+    let before = found.len();
+    found.retain(|f| f.supplier.is_some() || f.confidence <= min);
+    let below = before - found.len();
+    if let Some(d) = &mut drift {
+        d.undeclared
+            .retain(|v| found.iter().any(|f| &f.vendor == v));
+    }
     let severity = |id: &str| {
         landscape
             .as_ref()
@@ -79,6 +94,7 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
             drift.as_ref(),
             landscape.as_ref(),
             &catalog,
+            below,
         ),
         CheckFormat::Json => json_output(
             &found,
@@ -86,6 +102,7 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
             drift.as_ref(),
             landscape.as_ref(),
             &catalog,
+            below,
         )?,
         CheckFormat::Sarif => sarif(&found, drift.as_ref(), landscape.as_ref(), &severity)?,
     };
@@ -116,6 +133,7 @@ fn human(
     drift: Option<&Drift>,
     landscape: Option<&Loaded>,
     catalog: &VendorCatalog,
+    below: usize,
 ) -> String {
     let mut out = String::new();
     for f in found {
@@ -190,6 +208,12 @@ fn human(
         out.push_str(&format!(", {} not in the landscape", d.undeclared.len()));
     }
     out.push('\n');
+    if below > 0 {
+        out.push_str(&format!(
+            "{below} more vendor{} found with less confidence not shown (--min-confidence low shows them)\n",
+            if below == 1 { "" } else { "s" }
+        ));
+    }
     for (file, why) in &r.unreadable {
         out.push_str(&format!("warning: cannot read {file}: {why}\n"));
     }
@@ -208,6 +232,7 @@ fn json_output(
     drift: Option<&Drift>,
     landscape: Option<&Loaded>,
     catalog: &VendorCatalog,
+    below: usize,
 ) -> anyhow::Result<String> {
     let doc = json!({
         "vendors": found.iter().map(|f| json!({
@@ -228,7 +253,7 @@ fn json_output(
             "file": e.file, "line": e.line, "kind": e.kind.as_str(), "value": e.value,
         }))).collect::<Vec<_>>()),
         "warnings": r.warnings.iter().map(|(file, line, message)| json!({ "file": file, "line": line, "message": message })).collect::<Vec<_>>(),
-        "summary": { "files": r.files, "binary": r.binary, "tooLarge": r.too_large, "unreadable": r.unreadable.len(), "vendors": found.len() },
+        "summary": { "files": r.files, "binary": r.binary, "tooLarge": r.too_large, "unreadable": r.unreadable.len(), "vendors": found.len(), "belowConfidence": below },
     });
     let mut t = serde_json::to_string_pretty(&doc)?;
     t.push('\n');

@@ -1052,3 +1052,49 @@ fn missing(what: &str) {
     );
     eprintln!("SKIPPED: {what}");
 }
+
+#[test]
+fn discovery_reports_a_hostname_in_one_file_only_when_asked() {
+    let app = repo().join("crates/linchpin-discover/tests/data/shop-app");
+    let a = app.to_str().unwrap();
+    let vendors = |v: &serde_json::Value| -> Vec<(String, String, Option<String>)> {
+        v["vendors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["vendor"].as_str().unwrap().to_owned(),
+                    f["confidence"].as_str().unwrap().to_owned(),
+                    f["name"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    let out = linchpin(&["discover", a, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let default = vendors(&v);
+    // Sentry is only a DSN host in one file: low confidence, not reported by default.
+    assert!(
+        !default.iter().any(|(id, _, _)| id == "sentry"),
+        "{default:?}"
+    );
+    assert!(default.iter().all(|(_, c, _)| c != "low"), "{default:?}");
+    assert_eq!(v["summary"]["belowConfidence"], 1, "{v:#}");
+    // Every vendor carries its display name.
+    let stripe = default.iter().find(|(id, _, _)| id == "stripe").unwrap();
+    assert_eq!(stripe.2.as_deref(), Some("Stripe"), "{default:?}");
+    let out = linchpin(&["discover", a, "--format", "json", "--min-confidence", "low"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(vendors(&v)
+        .iter()
+        .any(|(id, c, _)| id == "sentry" && c == "low"));
+    assert_eq!(v["summary"]["belowConfidence"], 0);
+    let human = stdout(&linchpin(&["discover", a]));
+    assert!(
+        human.contains(
+            "1 more vendor found with less confidence not shown (--min-confidence low shows them)"
+        ),
+        "{human}"
+    );
+}
