@@ -486,6 +486,19 @@ Fix: add the supplier (or the resource standing for it) to the component's
 `dependsOn`, with `dependencyImpact` if losing it only degrades the
 component.";
 
+    "unpinned-ci-action", Warning, "a pipeline a critical or important function depends on runs a third party's action by a movable tag",
+"A GitHub workflow in the code of a component that a critical or important
+business function depends on runs a third party's action by a tag or a
+branch (`owner/action@v2`), not by a full commit id. Whoever controls the
+owner's repository — the owner, or someone who took over their account —
+can move the tag to other code, and the next run executes it with the
+pipeline's secrets: a compromised tag rewrites every pipeline that follows
+it. GitHub's own actions (`actions/…`, `github/…`) are not reported.
+
+Fix: pin the action to the commit the tag points at today
+(`owner/action@<40-hex commit> # v2`), and let a dependency updater (Dependabot,
+Renovate) propose new commits as reviewed changes.";
+
     "unseen-supplier", Info, "a declared supplier left no evidence in the scanned code",
 "The landscape declares this Supplier, but nothing in the scanned paths
 points at it. That is expected for services (carriers, consultancies) and

@@ -3,7 +3,7 @@
 
 use crate::catalog::VendorCatalog;
 use crate::evidence::{Evidence, Kind};
-use linchpin_model::{Catalog as Landscape, EntityId, Spec};
+use linchpin_model::{Catalog as Landscape, Criticality, EntityId, Spec};
 use std::collections::BTreeMap;
 
 /// How sure discover is that the code relies on a vendor.
@@ -111,6 +111,10 @@ pub struct Drift {
     /// Evidence in a component's code of a declared supplier the component
     /// does not depend on, not even indirectly: (component, supplier, evidence).
     pub undeclared_dependencies: Vec<(EntityId, EntityId, Evidence)>,
+    /// Third-party CI actions not pinned to a commit, in the code of a
+    /// component that a critical or important function depends on:
+    /// (component, the most critical such function, evidence).
+    pub unpinned_actions: Vec<(EntityId, EntityId, Evidence)>,
 }
 
 /// Where a component's code lives, relative to the scanned path: the
@@ -155,6 +159,34 @@ pub fn drift(found: &mut [Found], landscape: &Landscape, _catalog: &VendorCatalo
     // Components that say where their code is: does each declared supplier
     // found in that code lie in the component's dependency cone?
     let graph = linchpin_engine::ImpactGraph::new(landscape);
+    // For each entity, the most critical of the critical and important
+    // functions that depend on it (first by name among equals).
+    let mut serves: Vec<Option<EntityId>> = vec![None; landscape.len()];
+    let mut functions: Vec<(Criticality, &str, EntityId)> = landscape
+        .iter()
+        .filter_map(|(id, e)| match &e.spec {
+            Spec::BusinessFunction(f) if f.criticality <= Criticality::Important => {
+                Some((f.criticality, e.entity_ref.name.as_str(), id))
+            }
+            _ => None,
+        })
+        .collect();
+    functions.sort();
+    // Most critical first; a node already marked has everything below it
+    // marked too (by the same or a more critical function): one pass.
+    let mut stack: Vec<u32> = Vec::new();
+    for &(_, _, function) in &functions {
+        stack.push(function.0);
+        while let Some(n) = stack.pop() {
+            if serves[n as usize].is_some() {
+                continue;
+            }
+            serves[n as usize] = Some(function);
+            for edge in graph.edges(n) {
+                stack.extend_from_slice(graph.targets(edge));
+            }
+        }
+    }
     for (component, e) in landscape.iter() {
         if !matches!(e.spec, Spec::Component(_)) {
             continue;
@@ -166,6 +198,19 @@ pub fn drift(found: &mut [Found], landscape: &Landscape, _catalog: &VendorCatalo
             root.is_empty() || root == "." || file == root || file.starts_with(&format!("{root}/"))
         };
         let cone = graph.cone(component.0);
+        if let Some(&function) = serves[component.index()].as_ref() {
+            for f in found.iter() {
+                for ev in f
+                    .evidence
+                    .iter()
+                    .filter(|ev| ev.pinned == Some(false) && inside(&ev.file))
+                {
+                    drift
+                        .unpinned_actions
+                        .push((component, function, ev.clone()));
+                }
+            }
+        }
         for f in found.iter() {
             let Some(supplier) = f.supplier else { continue };
             if cone.contains(&supplier.0) {

@@ -107,11 +107,16 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         CheckFormat::Sarif => sarif(&found, drift.as_ref(), landscape.as_ref(), &severity)?,
     };
     print_stdout(&text)?;
-    let undeclared = drift.as_ref().map_or(0, |d| d.undeclared.len());
-    let sev = severity("undeclared-supplier");
-    let failing = undeclared > 0
-        && (sev == Some(Severity::Error)
-            || (args.fail_on == FailOn::Warning && sev == Some(Severity::Warning)));
+    let fails = |id: &str, count: usize| {
+        let sev = severity(id);
+        count > 0
+            && (sev == Some(Severity::Error)
+                || (args.fail_on == FailOn::Warning && sev == Some(Severity::Warning)))
+    };
+    let failing = drift.as_ref().is_some_and(|d| {
+        fails("undeclared-supplier", d.undeclared.len())
+            || fails("unpinned-ci-action", d.unpinned_actions.len())
+    });
     Ok(if failing {
         ExitCode::from(1)
     } else {
@@ -185,6 +190,16 @@ fn human(
                 e.value
             ));
         }
+        for (component, function, e) in &d.unpinned_actions {
+            out.push_str(&format!(
+                "\nwarning[unpinned-ci-action]: `{}` runs by a tag or branch its owner can move, not a commit ({}:{}); {} depends on {}, whose pipeline this is\n",
+                e.value,
+                e.file,
+                e.line,
+                l.catalog.entity(*function).entity_ref,
+                l.catalog.entity(*component).entity_ref,
+            ));
+        }
         if !d.unseen.is_empty() {
             let names: Vec<String> = d
                 .unseen
@@ -247,6 +262,11 @@ fn json_output(
         })).collect::<Vec<_>>(),
         "undeclared": drift.map(|d| d.undeclared.clone()),
         "unseen": drift.map(|d| d.unseen.iter().filter_map(|&id| landscape.map(|l| l.catalog.entity(id).entity_ref.to_string())).collect::<Vec<_>>()),
+        "unpinnedActions": drift.map(|d| d.unpinned_actions.iter().filter_map(|(c, f, e)| landscape.map(|l| json!({
+            "component": l.catalog.entity(*c).entity_ref.to_string(),
+            "function": l.catalog.entity(*f).entity_ref.to_string(),
+            "action": e.value, "file": e.file, "line": e.line,
+        }))).collect::<Vec<_>>()),
         "undeclaredDependencies": drift.map(|d| d.undeclared_dependencies.iter().filter_map(|(c, s, e)| landscape.map(|l| json!({
             "component": l.catalog.entity(*c).entity_ref.to_string(),
             "supplier": l.catalog.entity(*s).entity_ref.to_string(),
@@ -297,6 +317,17 @@ fn sarif(
             }));
         }
     }
+    if let (Some(d), Some(l), Some(sev)) = (drift, landscape, severity("unpinned-ci-action")) {
+        for (component, function, e) in &d.unpinned_actions {
+            results.push(json!({
+                "ruleId": "unpinned-ci-action",
+                "level": level(sev),
+                "message": { "text": format!("`{}` is run by a tag or branch its owner can move, not a commit; `{}` depends on `{}`, whose pipeline this is", e.value, l.catalog.entity(*function).entity_ref, l.catalog.entity(*component).entity_ref) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": e.file }, "region": { "startLine": e.line } } }],
+                "partialFingerprints": { "linchpinFinding/v1": format!("unpinned-ci-action|{}|{}", e.file, e.value) },
+            }));
+        }
+    }
     if let (Some(d), Some(l), Some(sev)) = (drift, landscape, severity("unseen-supplier")) {
         for &id in &d.unseen {
             let e = l.catalog.entity(id);
@@ -308,7 +339,7 @@ fn sarif(
             }));
         }
     }
-    let rules: Vec<_> = ["undeclared-supplier", "undeclared-dependency", "unseen-supplier"]
+    let rules: Vec<_> = ["undeclared-supplier", "undeclared-dependency", "unpinned-ci-action", "unseen-supplier"]
         .iter()
         .filter_map(|id| codes::lookup(id))
         .map(|c| json!({ "id": c.code, "shortDescription": { "text": c.summary }, "help": { "text": c.explanation } }))

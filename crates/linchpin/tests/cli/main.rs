@@ -1098,3 +1098,47 @@ fn discovery_reports_a_hostname_in_one_file_only_when_asked() {
         "{human}"
     );
 }
+
+#[test]
+fn unpinned_actions_in_a_pipeline_the_business_depends_on_are_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let code = dir.path().join("code");
+    std::fs::create_dir_all(code.join("shop/.github/workflows")).unwrap();
+    std::fs::create_dir_all(code.join("intranet/.github/workflows")).unwrap();
+    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: Swatinem/rust-cache@9d47c6ad4b02e050fd481d890b2ea34778fd09d6\n      - uses: taiki-e/install-action@v2\n";
+    std::fs::write(code.join("shop/.github/workflows/ci.yml"), workflow).unwrap();
+    std::fs::write(code.join("intranet/.github/workflows/ci.yml"), workflow).unwrap();
+    let land = dir.path().join("landscape");
+    std::fs::create_dir(&land).unwrap();
+    std::fs::write(
+        land.join("l.yaml"),
+        "apiVersion: linchpin.dev/v1alpha1\nkind: BusinessFunction\nmetadata:\n  name: deliver-changes\nspec:\n  criticality: important\n  owner: group:t\n  dependsOn: [component:shop]\n---\n\
+apiVersion: linchpin.dev/v1alpha1\nkind: BusinessFunction\nmetadata:\n  name: lunch-menu\nspec:\n  criticality: standard\n  owner: group:t\n  dependsOn: [component:intranet]\n---\n\
+apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: shop\n  annotations:\n    linchpin.dev/source: shop\nspec:\n  type: service\n  lifecycle: production\n  owner: group:t\n---\n\
+apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: intranet\n  annotations:\n    linchpin.dev/source: intranet\nspec:\n  type: website\n  lifecycle: production\n  owner: group:t\n---\n\
+apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: t\nspec:\n  type: team\n  children: []\n",
+    )
+    .unwrap();
+    let (c, l) = (code.to_str().unwrap(), land.to_str().unwrap());
+    let out = linchpin(&["discover", c, "--landscape", l, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Only the important function's pipeline, only the unpinned third-party action.
+    assert_eq!(
+        v["unpinnedActions"],
+        serde_json::json!([{
+            "component": "component:default/shop",
+            "function": "businessfunction:default/deliver-changes",
+            "action": "taiki-e/install-action@v2",
+            "file": "shop/.github/workflows/ci.yml",
+            "line": 8,
+        }]),
+        "{v:#}"
+    );
+    let human = stdout(&linchpin(&["discover", c, "--landscape", l]));
+    assert!(human.contains("warning[unpinned-ci-action]"), "{human}");
+    let gate = linchpin(&["discover", c, "--landscape", l, "--fail-on", "warning"]);
+    assert_eq!(gate.status.code(), Some(1));
+    let sarif = linchpin(&["discover", c, "--landscape", l, "--format", "sarif"]);
+    assert!(stdout(&sarif).contains("\"ruleId\": \"unpinned-ci-action\""));
+    assert!(stdout(&linchpin(&["explain", "unpinned-ci-action"])).contains("commit"));
+}
