@@ -69,6 +69,25 @@ pub fn rank(
     today: Date,
     threads: usize,
 ) -> Vec<SupplierRank> {
+    rank_reusing(catalog, graph, today, threads, &|_| None)
+}
+
+/// What a supplier's single unbounded failure does to each function it
+/// reaches: (function, down for at most, impaired for at most).
+pub type KnownReach = Vec<(EntityId, Dur, Dur)>;
+
+/// [`rank`], taking each supplier's reach from `known` where it gives one
+/// (a previous analysis of a landscape that differs only where that
+/// supplier's failure does not go) and propagating only the others. The
+/// tiers, scores, breaches and readiness are worked out anew from the
+/// reach, with this landscape's functions and suppliers.
+pub fn rank_reusing(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    today: Date,
+    threads: usize,
+    known: &(dyn Fn(EntityId) -> Option<KnownReach> + Sync),
+) -> Vec<SupplierRank> {
     let functions: Vec<Option<(Criticality, Option<Dur>)>> = catalog
         .entities()
         .iter()
@@ -89,9 +108,36 @@ pub fn rank(
         .collect();
     let is_function: Vec<bool> = functions.iter().map(Option::is_some).collect();
     let mut reaches: Vec<Vec<Reach>> = vec![Vec::new(); suppliers.len()];
-    for (s, node, state) in batch::single_failures(graph, &suppliers, &is_function, threads) {
+    // Suppliers whose reach is known, and the rest (index into `suppliers`).
+    let mut todo: Vec<u32> = Vec::new();
+    let mut todo_index: Vec<usize> = Vec::new();
+    for (i, &s) in suppliers.iter().enumerate() {
+        match known(EntityId(s)) {
+            Some(list) => {
+                reaches[i] = list
+                    .into_iter()
+                    .filter_map(|(function, down_cap, impaired_cap)| {
+                        let (criticality, _) =
+                            functions.get(function.index()).copied().flatten()?;
+                        Some(Reach {
+                            function,
+                            criticality,
+                            down_cap,
+                            impaired_cap,
+                        })
+                    })
+                    .collect();
+            }
+            None => {
+                todo.push(s);
+                todo_index.push(i);
+            }
+        }
+    }
+    for (k, node, state) in batch::single_failures(graph, &todo, &is_function, threads) {
+        let s = todo_index[k as usize];
         if let Some((criticality, _)) = functions[node as usize] {
-            reaches[s as usize].push(Reach {
+            reaches[s].push(Reach {
                 function: EntityId(node),
                 criticality,
                 down_cap: state.down,

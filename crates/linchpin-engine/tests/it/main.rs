@@ -5,4 +5,5 @@
 mod bounded;
 mod cases;
 mod cutsets;
+mod incremental;
 mod laws;

@@ -6,7 +6,8 @@ use crate::output::print_stdout;
 use crate::revision::{checkout, Checkout};
 use anyhow::{bail, Context};
 use linchpin_diagnostics::Counts;
-use linchpin_engine::{findings, rank, ImpactGraph};
+use linchpin_engine::incremental::rank_after_change;
+use linchpin_engine::{findings, rank, ImpactGraph, SupplierRank};
 use linchpin_loader::{load, LoadOptions};
 use linchpin_model::Date;
 use linchpin_report::diff::{compare, render, Kind, Location, State};
@@ -43,22 +44,37 @@ fn side(text: &str, landscape: &Path) -> anyhow::Result<Side> {
     })
 }
 
-/// Loads and analyses one side the way `check` does.
-fn state(side: &Side, today: Date) -> anyhow::Result<State> {
+/// One side loaded, with its impact graph once it has no errors.
+struct Loaded {
+    side: Side,
+    loaded: linchpin_loader::Loaded,
+    graph: Option<ImpactGraph>,
+}
+
+fn load_side(side: Side) -> anyhow::Result<Loaded> {
     let loaded = load(&side.dir, &LoadOptions::default())
         .with_context(|| format!("cannot load the landscape of `{}`", side.label))?;
-    let mut state = State::new(side.label.clone(), side.commit.clone());
+    let graph =
+        (Counts::of(&loaded.diagnostics).errors == 0).then(|| ImpactGraph::new(&loaded.catalog));
+    Ok(Loaded {
+        side,
+        loaded,
+        graph,
+    })
+}
+
+/// Analyses one side the way `check` does, with its ranking given.
+fn state(side: &Loaded, ranking: Option<&[SupplierRank]>, today: Date, threads: usize) -> State {
+    let loaded = &side.loaded;
+    let mut state = State::new(side.side.label.clone(), side.side.commit.clone());
     state.add_diagnostics(&loaded.diagnostics, &loaded.sources);
     state.entities = loaded.catalog.len();
-    if Counts::of(&loaded.diagnostics).errors > 0 {
-        return Ok(state);
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (Some(graph), Some(ranking)) = (&side.graph, ranking) else {
+        return state;
+    };
     let catalog = &loaded.catalog;
-    let graph = ImpactGraph::new(catalog);
-    let ranking = rank(catalog, &graph, today, threads);
-    let found = findings(catalog, &graph, &ranking, &loaded.config, today, threads);
-    state.add_analysis(catalog, &loaded.sources, &graph, &ranking, threads);
+    let found = findings(catalog, graph, ranking, &loaded.config, today, threads);
+    state.add_analysis(catalog, &loaded.sources, graph, ranking, threads);
     state.add_findings(catalog, &loaded.sources, &found);
     const GAP: &str = "register-gap";
     if loaded.config.severity_of(GAP).is_some() {
@@ -77,10 +93,7 @@ fn state(side: &Side, today: Date) -> anyhow::Result<State> {
             );
         }
     }
-    // The process ends soon; freeing the catalog and the ranking piece by
-    // piece would only delay it.
-    std::mem::forget((loaded, graph, ranking, found));
-    Ok(state)
+    state
 }
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
@@ -101,15 +114,51 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
             _checkout: None,
         },
     };
-    // Both sides at once: each is on all cores only part of its time.
+    // Both sides loaded at once: each is on all cores only part of its time.
     let (base, head) = std::thread::scope(|scope| {
-        let base = scope.spawn(|| state(&base, today));
-        let head = state(&head, today);
+        let base = scope.spawn(|| load_side(base));
+        let head = load_side(head);
         (base.join(), head)
     });
-    let base = base.map_err(|_| anyhow::anyhow!("the base side's analysis failed"))??;
+    let base = base.map_err(|_| anyhow::anyhow!("loading the base side failed"))??;
     let head = head?;
-    let diff = compare(&base, &head);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let base_ranking = base
+        .graph
+        .as_ref()
+        .map(|g| rank(&base.loaded.catalog, g, today, threads));
+    // The head's ranking propagates only the suppliers the change can
+    // reach; every other supplier's reach is the base's (docs/diff.md).
+    let head_ranking = match (&head.graph, &base.graph, &base_ranking) {
+        (Some(hg), Some(bg), Some(base_ranking)) => Some(rank_after_change(
+            &base.loaded.catalog,
+            bg,
+            base_ranking,
+            &head.loaded.catalog,
+            hg,
+            today,
+            threads,
+        )),
+        (Some(hg), _, _) => Some(rank(&head.loaded.catalog, hg, today, threads)),
+        _ => None,
+    };
+    let (base_state, head_state) = std::thread::scope(|scope| {
+        let b = scope.spawn(|| state(&base, base_ranking.as_deref(), today, threads));
+        let h = state(&head, head_ranking.as_deref(), today, threads);
+        (b.join(), h)
+    });
+    let base_state = base_state.map_err(|_| anyhow::anyhow!("the base side's analysis failed"))?;
+    // The process ends soon; freeing the catalogs and rankings piece by
+    // piece would only delay it.
+    let diff = compare(&base_state, &head_state);
+    std::mem::forget((
+        base,
+        head,
+        base_ranking,
+        head_ranking,
+        base_state,
+        head_state,
+    ));
     let text = match args.format {
         DiffFormat::Human => render::human(&diff),
         DiffFormat::Markdown => render::markdown(&diff),

@@ -1,0 +1,157 @@
+//! A landscape after a change, analysed from the analysis before it: only
+//! what the change can reach is propagated again (`linchpin diff`; the
+//! server's reload can use the same).
+
+use crate::graph::ImpactGraph;
+use crate::rank::{rank_reusing, KnownReach, SupplierRank};
+use linchpin_model::{Catalog, Date, DepTarget, EntityId};
+
+/// The ranking of `head`, given `base`'s: each supplier whose single
+/// failure the change cannot reach takes its reach from `base` (by refs);
+/// the others are propagated. The result is the same as
+/// [`crate::rank`] on `head` (a test holds it to that).
+pub fn rank_after_change(
+    base: &Catalog,
+    base_graph: &ImpactGraph,
+    base_ranking: &[SupplierRank],
+    head: &Catalog,
+    head_graph: &ImpactGraph,
+    today: Date,
+    threads: usize,
+) -> Vec<SupplierRank> {
+    let map = Correspondence::new(base, head);
+    let touched = map.touched(base, base_graph, head, head_graph);
+    let mut by_supplier: Vec<Option<&SupplierRank>> = vec![None; base.len()];
+    for r in base_ranking {
+        by_supplier[r.id.index()] = Some(r);
+    }
+    let known = |s: EntityId| -> Option<KnownReach> {
+        if touched[s.index()] {
+            return None;
+        }
+        let r = by_supplier[map.base_of(s)?.index()]?;
+        r.stops
+            .iter()
+            .chain(&r.degrades)
+            .map(|x| Some((map.head_of(x.function)?, x.down_cap, x.impaired_cap)))
+            .collect()
+    };
+    rank_reusing(head, head_graph, today, threads, &known)
+}
+
+/// Which entity of one side is which of the other, by ref: one look-up
+/// per head entity, then numbers.
+pub struct Correspondence {
+    head_to_base: Vec<u32>,
+    base_to_head: Vec<u32>,
+}
+
+impl Correspondence {
+    /// Matches the two catalogs' entities by ref.
+    pub fn new(base: &Catalog, head: &Catalog) -> Correspondence {
+        let mut base_to_head = vec![u32::MAX; base.len()];
+        let head_to_base = head
+            .iter()
+            .map(|(h, e)| match base.lookup(&e.entity_ref) {
+                Some(b) => {
+                    base_to_head[b.index()] = h.0;
+                    b.0
+                }
+                None => u32::MAX,
+            })
+            .collect();
+        Correspondence {
+            head_to_base,
+            base_to_head,
+        }
+    }
+
+    /// The base's entity with the ref of `head`'s `h`.
+    pub fn base_of(&self, h: EntityId) -> Option<EntityId> {
+        let b = self.head_to_base[h.index()];
+        (b != u32::MAX).then_some(EntityId(b))
+    }
+
+    /// The head's entity with the ref of the base's `b`.
+    pub fn head_of(&self, b: EntityId) -> Option<EntityId> {
+        let h = self.base_to_head[b.index()];
+        (h != u32::MAX).then_some(EntityId(h))
+    }
+
+    /// Whether the base's `b` and the head's `h` have the same impact
+    /// edges: the same targets, impacts and switchovers, in the same order.
+    pub fn same_edges(&self, base: &Catalog, b: EntityId, head: &Catalog, h: EntityId) -> bool {
+        let (bd, hd) = (base.dependencies(b), head.dependencies(h));
+        let same_targets = |xs: &[EntityId], ys: &[EntityId]| {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(&p, &q)| self.head_of(p) == Some(q))
+        };
+        bd.len() == hd.len()
+            && bd.iter().zip(hd).all(|(x, y)| {
+                x.impact == y.impact
+                    && match (&x.target, &y.target) {
+                        (DepTarget::One(p), DepTarget::One(q)) => same_targets(&[*p], &[*q]),
+                        (
+                            DepTarget::AnyOf {
+                                options: po,
+                                switchover: ps,
+                            },
+                            DepTarget::AnyOf {
+                                options: qo,
+                                switchover: qs,
+                            },
+                        ) => ps.seconds() == qs.seconds() && same_targets(po, qo),
+                        _ => false,
+                    }
+            })
+    }
+
+    /// The head's entities a change can reach the failure of: those below
+    /// (in the dependency cone of) an entity whose impact edges changed,
+    /// that was added or that was removed, on either side. Every other
+    /// entity's failure meets exactly the same entities and edges on both
+    /// sides.
+    pub fn touched(
+        &self,
+        base: &Catalog,
+        base_graph: &ImpactGraph,
+        head: &Catalog,
+        head_graph: &ImpactGraph,
+    ) -> Vec<bool> {
+        let changed_head: Vec<u32> = head
+            .iter()
+            .filter(|(h, _)| match self.base_of(*h) {
+                Some(b) => !self.same_edges(base, b, head, *h),
+                None => true,
+            })
+            .map(|(h, _)| h.0)
+            .collect();
+        let changed_base: Vec<u32> = base
+            .iter()
+            .filter(|(b, _)| match self.head_of(*b) {
+                Some(h) => !self.same_edges(base, *b, head, h),
+                None => true,
+            })
+            .map(|(b, _)| b.0)
+            .collect();
+        let mut touched = vec![false; head.len()];
+        for n in head_graph.cone_of_all(&changed_head) {
+            touched[n as usize] = true;
+        }
+        for n in base_graph.cone_of_all(&changed_base) {
+            if let Some(h) = self.head_of(EntityId(n)) {
+                touched[h.index()] = true;
+            }
+        }
+        touched
+    }
+}
+
+/// [`Correspondence::touched`] for two catalogs.
+pub fn touched(
+    base: &Catalog,
+    base_graph: &ImpactGraph,
+    head: &Catalog,
+    head_graph: &ImpactGraph,
+) -> Vec<bool> {
+    Correspondence::new(base, head).touched(base, base_graph, head, head_graph)
+}
