@@ -1,10 +1,12 @@
 //! The engine on synthetic landscapes: `rank` (every supplier's single
 //! failure, both modes), the readiness findings on a ranking, and one
-//! `whatif`, after loading. Sizes from
+//! `whatif`, after loading; the ranking after a one-edge change, afresh and
+//! from the ranking before (`engine::incremental`). Sizes from
 //! `LINCHPIN_BENCH_SIZES` (default 10000,100000).
 #![allow(clippy::disallowed_methods)] // the benchmark writes its landscapes
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use linchpin_engine::incremental::rank_after_change;
 use linchpin_engine::{findings, rank, whatif, FailureSpec, ImpactGraph};
 use linchpin_loader::{load, LoadOptions};
 use linchpin_model::{Config as LandscapeConfig, Date, Duration, EntityRef, FailureMode, Kind};
@@ -58,6 +60,42 @@ fn bench_engine(c: &mut Criterion) {
         group.bench_function(format!("whatif {size} (a big cloud)"), |b| {
             b.iter(|| whatif(catalog, &graph, &spec))
         });
+        // After a change of one file (one edge made hard): the ranking from
+        // the one before, against ranking the changed landscape afresh.
+        let changed = tempfile::tempdir().unwrap();
+        let mut edited = false;
+        for file in generate(&Config::new(size)) {
+            let path = changed.path().join(&file.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let mut text = file.text;
+            if !edited && text.contains("      impact: degraded\n") {
+                text = text.replacen("      impact: degraded\n", "      impact: down\n", 1);
+                edited = true;
+            }
+            std::fs::write(path, text).unwrap();
+        }
+        let head = load(changed.path(), &LoadOptions::default()).unwrap();
+        let head_graph = ImpactGraph::new(&head.catalog);
+        group.bench_function(
+            format!("rank {size} after a one-edge change, afresh"),
+            |b| b.iter(|| rank(&head.catalog, &head_graph, today, 2)),
+        );
+        group.bench_function(
+            format!("rank {size} after a one-edge change, from the ranking before"),
+            |b| {
+                b.iter(|| {
+                    rank_after_change(
+                        catalog,
+                        &graph,
+                        &ranking,
+                        &head.catalog,
+                        &head_graph,
+                        today,
+                        2,
+                    )
+                })
+            },
+        );
     }
     group.finish();
 }
