@@ -74,14 +74,17 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
             if path.exists() {
                 continue;
             }
-            let text = format!(
-                "# Scaffolded by `linchpin discover` from the vendor catalog: check the facts,\n# set the owner, and make the components that use it depend on it.\napiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: {}\n  title: {}\n  annotations:\n    linchpin.dev/vendor: {}\nspec:\n  type: {}\n  country: {}\n",
+            let mut text = format!(
+                "# Scaffolded by `linchpin discover` from the vendor catalog: check the facts,\n# set the owner, and make the components that use it depend on it.\napiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: {}\n  title: {}\n  annotations:\n    linchpin.dev/vendor: {}\nspec:\n  type: {}\n",
                 v.id,
                 yaml_string(&v.name),
                 v.id,
                 v.supplier_type,
-                v.country
             );
+            // An action owner's country is not known from its actions.
+            if !v.country.is_empty() {
+                text.push_str(&format!("  country: {}\n", v.country));
+            }
             write_atomic(&path, &text)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
         }

@@ -1141,4 +1141,24 @@ apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: t\nspec:\n  t
     let sarif = linchpin(&["discover", c, "--landscape", l, "--format", "sarif"]);
     assert!(stdout(&sarif).contains("\"ruleId\": \"unpinned-ci-action\""));
     assert!(stdout(&linchpin(&["explain", "unpinned-ci-action"])).contains("commit"));
+    // `--write` scaffolds the owners like any supplier; then they are declared.
+    let new = land.join("new");
+    let n = new.to_str().unwrap();
+    linchpin(&["discover", c, "--landscape", l, "--write", n]);
+    let scaffold = std::fs::read_to_string(new.join("ci-action-taiki-e.yaml")).unwrap();
+    assert!(
+        scaffold.contains("  name: ci-action-taiki-e\n")
+            && scaffold.contains("  type: open-source\n"),
+        "{scaffold}"
+    );
+    assert!(!scaffold.contains("country"), "{scaffold}");
+    let again = linchpin(&["discover", c, "--landscape", l, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let undeclared = v["undeclared"].as_array().unwrap();
+    assert!(
+        !undeclared
+            .iter()
+            .any(|u| u.as_str().unwrap().starts_with("ci-action-")),
+        "{undeclared:?}"
+    );
 }
