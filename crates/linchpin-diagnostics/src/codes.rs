@@ -348,13 +348,13 @@ Fix: move the file into the landscape, or check Linchpin from a higher
 folder.";
 
     "location-target-missing", Error, "a Location target file does not exist",
-"The target path, relative to the Location's file, does not exist.
+"The target path, relative to the Location's file, does not exist, or a
+glob pattern matches no file. Glob targets are expanded as Backstage
+expands them (`*` within one folder, `**` across folders, `?`, `[abc]`,
+`{a,b}`; hidden files and folders not matched), inside the landscape folder
+only, without following symbolic links.
 
-Fix: correct the path or remove the target.";
-
-    "location-glob-unsupported", Warning, "a Location target uses a glob pattern",
-"Glob targets (`./**/*.yaml`) are not expanded. Files inside the landscape
-folder are loaded anyway by the folder walk; files outside it are not.";
+Fix: correct the path or the pattern, or remove the target.";
 
     "config-invalid", Error, "linchpin.toml cannot be read or holds an invalid value",
 "`linchpin.toml` at the landscape root sets the severity of findings and

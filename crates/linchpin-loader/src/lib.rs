@@ -149,7 +149,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
             for entity in &outcome.entities {
                 if let Spec::Location(location) = &entity.spec {
                     for target in &location.targets {
-                        if let Some(next) = location_target(&root, path, target, &mut diagnostics) {
+                        for next in location_target(&root, path, target, &mut diagnostics) {
                             let real = next.canonicalize().unwrap_or_else(|_| next.clone());
                             if seen.insert(real) {
                                 let id = sources.add(display_path(&root, &next), String::new());
@@ -202,13 +202,14 @@ fn display_path(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-/// Resolves one Location target to a file to load, or reports why not.
+/// Resolves one Location target to the files to load (a glob pattern may
+/// name many), or reports why there are none.
 fn location_target(
     root: &Path,
     location_file: &Path,
     target: &linchpin_model::Spanned<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<PathBuf> {
+) -> Vec<PathBuf> {
     let text = target.value.trim();
     if text.starts_with("url:") || text.contains("://") {
         diagnostics.push(
@@ -219,18 +220,25 @@ fn location_target(
             )
             .with_help("check the target out beside the landscape and point at the file"),
         );
-        return None;
+        return Vec::new();
     }
     let relative = text.strip_prefix("file:").unwrap_or(text);
-    if relative.contains(['*', '?', '[']) {
-        diagnostics.push(Diagnostic::at(
-            "location-glob-unsupported",
-            target.span,
-            format!("`{text}` is a glob pattern; it is not expanded (files inside the landscape folder are loaded anyway)"),
-        ));
-        return None;
-    }
     let base = location_file.parent().unwrap_or(root);
+    let outside = |diagnostics: &mut Vec<Diagnostic>| {
+        diagnostics.push(
+            Diagnostic::at(
+                "location-outside-root",
+                target.span,
+                format!("`{text}` lies outside the landscape folder and was not loaded"),
+            )
+            .with_help(
+                "move the file into the landscape, or run Linchpin on a folder that contains both",
+            ),
+        );
+    };
+    if relative.contains(['*', '?', '[', '{']) {
+        return location_glob(root, base, relative, target, diagnostics, outside);
+    }
     let joined = base.join(relative);
     let real = match joined.canonicalize() {
         Ok(real) => real,
@@ -243,21 +251,12 @@ fn location_target(
                 )
                 .with_help("targets are relative to the folder of the file holding the Location"),
             );
-            return None;
+            return Vec::new();
         }
     };
     if !real.starts_with(root) {
-        diagnostics.push(
-            Diagnostic::at(
-                "location-outside-root",
-                target.span,
-                format!("`{text}` lies outside the landscape folder and was not loaded"),
-            )
-            .with_help(
-                "move the file into the landscape, or run Linchpin on a folder that contains both",
-            ),
-        );
-        return None;
+        outside(diagnostics);
+        return Vec::new();
     }
     if !real.is_file() {
         diagnostics.push(Diagnostic::at(
@@ -265,9 +264,84 @@ fn location_target(
             target.span,
             format!("`{text}` is not a file"),
         ));
-        return None;
+        return Vec::new();
     }
-    Some(real)
+    vec![real]
+}
+
+/// A glob target (`./plugins/**/catalog-info.yaml`), expanded as Backstage
+/// expands it — relative to the Location's folder, `*` within one folder,
+/// `**` across folders, hidden files and folders not matched — but inside
+/// the landscape folder only, without following symbolic links, in name
+/// order.
+fn location_glob(
+    root: &Path,
+    base: &Path,
+    pattern: &str,
+    target: &linchpin_model::Spanned<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+    outside: impl Fn(&mut Vec<Diagnostic>),
+) -> Vec<PathBuf> {
+    let text = target.value.trim();
+    // The folder before the first part with a wildcard is where to look.
+    let pattern = pattern.trim_start_matches("./");
+    let parts: Vec<&str> = pattern.split('/').collect();
+    let fixed = parts
+        .iter()
+        .take_while(|p| !p.contains(['*', '?', '[', '{']))
+        .count();
+    let start = base.join(parts[..fixed].join("/"));
+    let no_match = |diagnostics: &mut Vec<Diagnostic>| {
+        diagnostics.push(
+            Diagnostic::at(
+                "location-target-missing",
+                target.span,
+                format!("`{text}` matches no file"),
+            )
+            .with_help("targets are relative to the folder of the file holding the Location"),
+        );
+    };
+    let Ok(start) = start.canonicalize() else {
+        no_match(diagnostics);
+        return Vec::new();
+    };
+    if !start.starts_with(root) {
+        outside(diagnostics);
+        return Vec::new();
+    }
+    let matcher = match globset::GlobBuilder::new(&parts[fixed..].join("/"))
+        .literal_separator(true)
+        .build()
+    {
+        Ok(glob) => glob.compile_matcher(),
+        Err(e) => {
+            diagnostics.push(Diagnostic::at(
+                "location-target-missing",
+                target.span,
+                format!("`{text}` is not a valid glob pattern: {}", e.kind()),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(&start)
+        .standard_filters(false)
+        .hidden(true)
+        .follow_links(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter(|e| {
+            e.path()
+                .strip_prefix(&start)
+                .is_ok_and(|rel| matcher.is_match(rel))
+        })
+        .map(|e| e.into_path())
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        no_match(diagnostics);
+    }
+    found
 }
 
 struct FileOutcome {

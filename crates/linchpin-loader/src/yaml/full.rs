@@ -42,15 +42,20 @@ pub fn parse_documents_full<'a>(
     let mut alias_nodes = 0usize;
     // While a document is being skipped: the nesting depth still open.
     let mut skipping: Option<usize> = None;
-    let span_of = |start: &Marker, end: &Marker| Span {
-        file,
-        line: start.line() as u32,
-        col: start.col() as u32 + 1,
-        len: if end.line() == start.line() {
-            end.col().saturating_sub(start.col()) as u32
-        } else {
-            0
-        },
+    // A node may also start one line past the end (an empty key after a
+    // last `? `): it is shown at the end of the last line.
+    let span_of = |start: &Marker, end: &Marker| {
+        let (line, col) = clamp(start.line() as u32, start.col() as u32 + 1);
+        Span {
+            file,
+            line,
+            col,
+            len: if end.line() == start.line() && line == start.line() as u32 {
+                end.col().saturating_sub(start.col()) as u32
+            } else {
+                0
+            },
+        }
     };
 
     for event in Parser::new_from_str(text) {

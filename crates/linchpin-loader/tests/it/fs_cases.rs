@@ -150,3 +150,71 @@ spec:
     assert_eq!(loaded.catalog.len(), 2);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 }
+
+fn component(name: &str) -> String {
+    format!("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\nspec:\n  type: library\n  lifecycle: production\n  owner: group:t\n")
+}
+
+#[test]
+fn glob_location_targets_load_every_file_they_match_inside_the_landscape() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    for (path, text) in [
+        ("plugins/a/catalog-info.yaml", component("plugin-a")),
+        ("plugins/b/catalog-info.yaml", component("plugin-b")),
+        ("plugins/b/nested/deep/catalog-info.yaml", component("plugin-deep")),
+        ("plugins/b/other.yaml", component("not-matched")),
+        ("plugins/.hidden/catalog-info.yaml", component("hidden")),
+        ("teams/t.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: t\nspec:\n  type: team\n  children: []\n".to_owned()),
+        ("teams/u.yml", component("in-teams")),
+    ] {
+        let p = root.join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    fs::write(dir.path().join("outside.yaml"), component("outside")).unwrap();
+    fs::write(
+        root.join("catalog-info.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ./plugins/**/catalog-info.yaml\n    - ./teams/*.{yaml,yml}\n    - ../*.yaml\n    - ./nothing/*.yaml\n",
+    )
+    .unwrap();
+    // Pointed at the root file, as Backstage reads a catalog: the globs are
+    // what brings the rest in.
+    let loaded = load(&root.join("catalog-info.yaml"), &LoadOptions::default()).unwrap();
+    let mut names: Vec<String> = loaded
+        .catalog
+        .entities()
+        .iter()
+        .map(|e| e.entity_ref.name.to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "in-teams",
+            "plugin-a",
+            "plugin-b",
+            "plugin-deep",
+            "root",
+            "t"
+        ]
+    );
+    let problems: Vec<(&str, &str)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                "location-outside-root",
+                "`../*.yaml` lies outside the landscape folder and was not loaded"
+            ),
+            (
+                "location-target-missing",
+                "`./nothing/*.yaml` matches no file"
+            ),
+        ]
+    );
+}
