@@ -278,6 +278,7 @@ pub fn scan_source_with_warnings(
         FileType::TerraformLock => {
             let _ = scan_tf_lock(&mut c, text);
         }
+        FileType::ModuleList => {}
         FileType::Text => scan_text(&mut c, text),
     }
     c.finish_with_warnings()

@@ -24,6 +24,9 @@ pub enum FileType {
     TerraformJson,
     /// `.terraform.lock.hcl`.
     TerraformLock,
+    /// A list of modules by path (`go.mod`): `k8s.io/klog` names a package,
+    /// not a host; not searched for hostnames (`go.sum` counts the registry).
+    ModuleList,
     /// Anything else that is text.
     Text,
 }
@@ -57,6 +60,7 @@ pub fn classify(name: &str) -> FileType {
         "pnpm-lock.yaml" => return FileType::Lockfile(Lock::Pnpm),
         "poetry.lock" => return FileType::Lockfile(Lock::Poetry),
         "go.sum" => return FileType::Lockfile(Lock::GoSum),
+        "go.mod" | "go.work" => return FileType::ModuleList,
         "dockerfile" | "containerfile" => return FileType::Dockerfile,
         ".terraform.lock.hcl" => return FileType::TerraformLock,
         _ => {}
@@ -204,6 +208,12 @@ impl<'c> Collector<'c> {
         let Some(img) = image::parse(reference) else {
             return;
         };
+        // A bare name that is not one of Docker Hub's official images
+        // (`image: adservice`) is a placeholder a build or a deploy tool
+        // replaces, not a pull from Docker Hub.
+        if img.registry == "docker.io" && !image::is_official(&img.repository) {
+            return;
+        }
         let catalog = self.catalog;
         if let Some(v) = catalog.by_image_key(&img.registry) {
             self.push(v, Kind::ContainerRegistry, &img.registry, line);
@@ -288,7 +298,7 @@ pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
         let Ok(token) = std::str::from_utf8(&bytes[a..z]) else {
             continue;
         };
-        if !c.catalog.could_match(token) {
+        if !c.catalog.could_match(token) || names_no_host(bytes, a, z) {
             continue;
         }
         line += bytes[counted..start]
@@ -303,6 +313,54 @@ pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
         };
         c.host(token, kind, line);
     }
+}
+
+/// Whether the hostname-like token at `bytes[a..z]` names something other
+/// than a host the code talks to:
+/// - a Kubernetes API group (`apiVersion: kustomize.config.k8s.io/v1beta1`)
+///   or the prefix of an annotation or label key
+///   (`nginx.ingress.kubernetes.io/rewrite-target:`);
+/// - the domain of an e-mail address (`Jane <jane@gmail.com>`, a package's
+///   author) — but not of git's SSH address (`git@github.com:org/repo`).
+fn names_no_host(bytes: &[u8], a: usize, z: usize) -> bool {
+    let line_start = bytes[..a]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let before = &bytes[line_start..a];
+    if a > 0 && bytes[a - 1] == b'@' {
+        // The word before the `@`: an e-mail address's local part, or the
+        // user-info of a URL (`https://key@o1.ingest.sentry.io/1`: a host).
+        let word = before[..before.len() - 1]
+            .rsplit(|b| b.is_ascii_whitespace() || b"\"'<>(),;=`".contains(b))
+            .next()
+            .unwrap_or_default();
+        let in_url = word.windows(3).any(|w| w == b"://");
+        return !in_url && word != b"git";
+    }
+    let trimmed: Vec<u8> = before
+        .iter()
+        .copied()
+        .filter(|b| !b" \t-\"'".contains(b))
+        .collect();
+    if trimmed == b"apiVersion:" {
+        return true;
+    }
+    // `group/name:` — a key, not a path.
+    if bytes.get(z) == Some(&b'/') {
+        let rest = &bytes[z + 1..];
+        let name = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"._-".contains(b))
+            .count();
+        if name > 0
+            && rest.get(name) == Some(&b':')
+            && rest.get(name + 1).is_none_or(|b| b" \t\r\n\"'".contains(b))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// `FROM` lines of a Dockerfile (stages named earlier are not images).

@@ -237,3 +237,62 @@ fn third_party_ci_actions_are_suppliers_of_the_pipeline_with_their_pinning() {
     assert_eq!(v.name, "Swatinem (GitHub Actions publisher)");
     assert_eq!(v.supplier_type, "open-source");
 }
+
+/// Each class of false positive found by trying discovery on real trees,
+/// with the true positive beside it that the fix must keep.
+#[test]
+fn what_only_looks_like_a_vendor_is_not_one() {
+    let catalog = VendorCatalog::builtin().unwrap();
+    let vendors = |shown: &str, name: &str, text: &str| -> Vec<String> {
+        let mut v: Vec<String> = linchpin_discover::scan::scan_source(&catalog, shown, name, text)
+            .into_iter()
+            .map(|e| format!("{} {}", e.vendor, e.value))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    // Kubernetes API groups and annotation keys are names, not hosts.
+    let k8s = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n---\napiVersion: networking.gke.io/v1\nkind: ManagedCertificate\nmetadata:\n  annotations:\n    cloud.google.com/neg: '{\"ingress\": true}'\n";
+    assert_eq!(
+        vendors("k8s/app.yaml", "app.yaml", k8s),
+        Vec::<String>::new()
+    );
+    // A package author's e-mail address is not a use of their mail provider;
+    // git's SSH address and a DSN's host are uses.
+    assert_eq!(
+        vendors(
+            "package.json",
+            "package.json",
+            "{\"author\": \"Jane <jane@gmail.com>\"}\n"
+        ),
+        Vec::<String>::new()
+    );
+    let uses = "remote = git@github.com:acme/shop.git\nSENTRY_DSN=https://abc123@o12345.ingest.sentry.io/42\n";
+    let found = vendors("config.env", "config.env", uses);
+    assert!(found.iter().any(|v| v.starts_with("github ")), "{found:?}");
+    assert!(found.iter().any(|v| v.starts_with("sentry ")), "{found:?}");
+    // A Go module path names a package.
+    assert_eq!(
+        vendors(
+            "go.mod",
+            "go.mod",
+            "module example.com/shop\n\nrequire k8s.io/klog/v2 v2.100.1\n"
+        ),
+        Vec::<String>::new()
+    );
+    // A bare image name that is not an official image is a placeholder; an
+    // official one is a pull from Docker Hub; a runner label is neither.
+    let deploy = "spec:\n  containers:\n    - image: adservice\n    - image: ubuntu-22.04\n    - image: redis:7\n";
+    assert_eq!(
+        vendors("k8s/deploy.yaml", "deploy.yaml", deploy),
+        ["docker-hub docker.io"]
+    );
+    let workflow =
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-22.04\n    steps:\n      - run: make\n";
+    let found = vendors(".github/workflows/ci.yml", "ci.yml", workflow);
+    assert!(
+        !found.iter().any(|v| v.starts_with("docker-hub")),
+        "{found:?}"
+    );
+}
