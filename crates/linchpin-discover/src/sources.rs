@@ -315,52 +315,25 @@ pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
     }
 }
 
-/// Whether the hostname-like token at `bytes[a..z]` names something other
-/// than a host the code talks to:
-/// - a Kubernetes API group (`apiVersion: kustomize.config.k8s.io/v1beta1`)
-///   or the prefix of an annotation or label key
-///   (`nginx.ingress.kubernetes.io/rewrite-target:`);
-/// - the domain of an e-mail address (`Jane <jane@gmail.com>`, a package's
-///   author) — but not of git's SSH address (`git@github.com:org/repo`).
-fn names_no_host(bytes: &[u8], a: usize, z: usize) -> bool {
+/// Whether the hostname-like token at `bytes[a..z]` is the domain of an
+/// e-mail address (`Jane <jane@gmail.com>`, a package's author): a mailbox,
+/// not a use of the mail provider — unless it is git's SSH address
+/// (`git@github.com:org/repo`) or the user-info of a URL
+/// (`https://key@o1.ingest.sentry.io/42`), which name hosts used.
+fn names_no_host(bytes: &[u8], a: usize, _z: usize) -> bool {
+    if a == 0 || bytes[a - 1] != b'@' {
+        return false;
+    }
     let line_start = bytes[..a]
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let before = &bytes[line_start..a];
-    if a > 0 && bytes[a - 1] == b'@' {
-        // The word before the `@`: an e-mail address's local part, or the
-        // user-info of a URL (`https://key@o1.ingest.sentry.io/1`: a host).
-        let word = before[..before.len() - 1]
-            .rsplit(|b| b.is_ascii_whitespace() || b"\"'<>(),;=`".contains(b))
-            .next()
-            .unwrap_or_default();
-        let in_url = word.windows(3).any(|w| w == b"://");
-        return !in_url && word != b"git";
-    }
-    let trimmed: Vec<u8> = before
-        .iter()
-        .copied()
-        .filter(|b| !b" \t-\"'".contains(b))
-        .collect();
-    if trimmed == b"apiVersion:" {
-        return true;
-    }
-    // `group/name:` — a key, not a path.
-    if bytes.get(z) == Some(&b'/') {
-        let rest = &bytes[z + 1..];
-        let name = rest
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || b"._-".contains(b))
-            .count();
-        if name > 0
-            && rest.get(name) == Some(&b':')
-            && rest.get(name + 1).is_none_or(|b| b" \t\r\n\"'".contains(b))
-        {
-            return true;
-        }
-    }
-    false
+    let word = bytes[line_start..a - 1]
+        .rsplit(|b| b.is_ascii_whitespace() || b"\"'<>(),;=`".contains(b))
+        .next()
+        .unwrap_or_default();
+    let in_url = word.windows(3).any(|w| w == b"://");
+    !in_url && word != b"git"
 }
 
 /// `FROM` lines of a Dockerfile (stages named earlier are not images).

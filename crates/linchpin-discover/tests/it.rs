@@ -252,11 +252,12 @@ fn what_only_looks_like_a_vendor_is_not_one() {
         v.dedup();
         v
     };
-    // Kubernetes API groups and annotation keys are names, not hosts.
-    let k8s = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n---\napiVersion: networking.gke.io/v1\nkind: ManagedCertificate\nmetadata:\n  annotations:\n    cloud.google.com/neg: '{\"ingress\": true}'\n";
+    // Kubernetes' own API groups (kustomize's, the core's) are not a third
+    // party; a cloud's annotation is its service in use.
+    let k8s = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  annotations:\n    nginx.ingress.kubernetes.io/rewrite-target: /\n    cloud.google.com/neg: '{\"ingress\": true}'\n";
     assert_eq!(
         vendors("k8s/app.yaml", "app.yaml", k8s),
-        Vec::<String>::new()
+        ["google-cloud cloud.google.com"]
     );
     // A package author's e-mail address is not a use of their mail provider;
     // git's SSH address and a DSN's host are uses.
