@@ -16,6 +16,18 @@ pub fn action_owner_id(owner: &str) -> String {
 /// The prefix of [`action_owner_id`].
 pub const ACTION_OWNER_PREFIX: &str = "ci-action-";
 
+/// The vendor id of a Terraform provider's publisher (its registry
+/// namespace) that the catalog does not know.
+pub fn provider_publisher_id(namespace: &str) -> String {
+    format!(
+        "{PROVIDER_PUBLISHER_PREFIX}{}",
+        namespace.to_ascii_lowercase()
+    )
+}
+
+/// The prefix of [`provider_publisher_id`].
+pub const PROVIDER_PUBLISHER_PREFIX: &str = "tf-provider-";
+
 /// One vendor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vendor {
@@ -117,25 +129,42 @@ impl VendorCatalog {
         Ok(catalog)
     }
 
-    /// Adds a vendor for every owner of CI actions that the scan found and
-    /// the catalog did not know: an open-source supplier named after the
-    /// owner (as the evidence writes it).
-    pub fn add_action_owners(&mut self, evidence: &[crate::evidence::Evidence]) {
+    /// Adds a vendor for every owner of CI actions and every publisher of
+    /// Terraform providers that the scan found and the catalog did not
+    /// know: an open-source supplier named after the owner or namespace.
+    pub fn add_unknown_publishers(&mut self, evidence: &[crate::evidence::Evidence]) {
         for e in evidence {
-            if !e.vendor.starts_with(ACTION_OWNER_PREFIX) || self.get(&e.vendor).is_some() {
+            if self.get(&e.vendor).is_some() {
                 continue;
             }
-            let owner = e.value.split('/').next().unwrap_or(&e.value).to_owned();
+            let (name, category, github, terraform) = if e.vendor.starts_with(ACTION_OWNER_PREFIX) {
+                let owner = e.value.split('/').next().unwrap_or(&e.value).to_owned();
+                (
+                    format!("{owner} (GitHub Actions publisher)"),
+                    "ci-action",
+                    vec![owner.to_ascii_lowercase()],
+                    Vec::new(),
+                )
+            } else if let Some(ns) = e.vendor.strip_prefix(PROVIDER_PUBLISHER_PREFIX) {
+                (
+                    format!("{ns} (Terraform provider publisher)"),
+                    "terraform-provider",
+                    Vec::new(),
+                    Vec::new(),
+                )
+            } else {
+                continue;
+            };
             let _ = self.add(Vendor {
                 id: e.vendor.clone(),
-                name: format!("{owner} (GitHub Actions publisher)"),
-                category: "ci-action".to_owned(),
+                name,
+                category: category.to_owned(),
                 supplier_type: "open-source".to_owned(),
                 country: String::new(),
                 domains: Vec::new(),
-                terraform: Vec::new(),
+                terraform,
                 images: Vec::new(),
-                github: vec![owner.to_ascii_lowercase()],
+                github,
                 from_landscape: false,
             });
         }

@@ -158,7 +158,7 @@ impl<'c> Collector<'c> {
     }
 
     /// Evidence of a vendor given by id (one the catalog may not hold yet:
-    /// [`VendorCatalog::add_action_owners`] adds it after the scan).
+    /// [`VendorCatalog::add_unknown_publishers`] adds it after the scan).
     fn push_id(&mut self, vendor: &str, kind: Kind, value: &str, line: u32, pinned: Option<bool>) {
         if let Some(e) = self
             .found
@@ -189,6 +189,10 @@ impl<'c> Collector<'c> {
 
     pub(crate) fn push_public(&mut self, vendor: &Vendor, kind: Kind, value: &str, line: u32) {
         self.push(vendor, kind, value, line);
+    }
+
+    pub(crate) fn push_id_public(&mut self, vendor: &str, kind: Kind, value: &str, line: u32) {
+        self.push_id(vendor, kind, value, line, None);
     }
 
     fn host(&mut self, host: &str, kind: Kind, line: u32) {

@@ -32,7 +32,21 @@ impl Collector<'_> {
         if let Some(v) = vendor {
             let v = v.clone();
             self.push_public(&v, Kind::Terraform, value, line);
+            return;
         }
+        // A provider no catalog vendor publishes is still a third party's
+        // code in the infrastructure: its namespace is the publisher (a
+        // catalog vendor when the namespace is one, `hashicorp`).
+        let Some(source) = source else { return };
+        let full = provider_source(source);
+        let Some((namespace, _)) = full.split_once('/') else {
+            return;
+        };
+        let vendor = match self.catalog().get(namespace) {
+            Some(v) => v.id.clone(),
+            None => crate::catalog::provider_publisher_id(namespace),
+        };
+        self.push_id_public(&vendor, Kind::Terraform, value, line);
     }
 
     fn module_source(&mut self, source: &str, line: u32) {

@@ -195,7 +195,7 @@ fn third_party_ci_actions_are_suppliers_of_the_pipeline_with_their_pinning() {
         "ci.yml",
         workflow,
     );
-    catalog.add_action_owners(&evidence);
+    catalog.add_unknown_publishers(&evidence);
     let actions: Vec<(String, String, Option<bool>)> = evidence
         .iter()
         .filter(|e| e.kind.as_str() == "ci-action")
@@ -296,4 +296,37 @@ fn what_only_looks_like_a_vendor_is_not_one() {
         !found.iter().any(|v| v.starts_with("docker-hub")),
         "{found:?}"
     );
+}
+
+#[test]
+fn every_terraform_provider_is_a_vendor_known_or_not() {
+    let mut catalog = VendorCatalog::builtin().unwrap();
+    let tf = "terraform {\n  required_providers {\n    opensearch = { source = \"opensearch-project/opensearch\" }\n    curl = { source = \"anschoewe/curl\" }\n    random = { source = \"hashicorp/random\" }\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n";
+    let mut evidence =
+        linchpin_discover::scan::scan_source(&catalog, "infra/main.tf", "main.tf", tf);
+    let lock =
+        "provider \"registry.terraform.io/phillbaker/elasticsearch\" {\n  version = \"2.0.7\"\n}\n";
+    evidence.extend(linchpin_discover::scan::scan_source(
+        &catalog,
+        "infra/.terraform.lock.hcl",
+        ".terraform.lock.hcl",
+        lock,
+    ));
+    catalog.add_unknown_publishers(&evidence);
+    let mut vendors: Vec<&str> = evidence.iter().map(|e| e.vendor.as_str()).collect();
+    vendors.sort();
+    vendors.dedup();
+    assert_eq!(
+        vendors,
+        [
+            "aws",
+            "hashicorp",
+            "tf-provider-anschoewe",
+            "tf-provider-opensearch-project",
+            "tf-provider-phillbaker"
+        ]
+    );
+    let v = catalog.get("tf-provider-opensearch-project").unwrap();
+    assert_eq!(v.name, "opensearch-project (Terraform provider publisher)");
+    assert_eq!(v.supplier_type, "open-source");
 }

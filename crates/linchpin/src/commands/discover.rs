@@ -35,7 +35,7 @@ pub fn run(args: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         ..ScanOptions::default()
     };
     let result = crate::output::with_progress(&progress, || scan(&args.paths, &catalog, &options));
-    catalog.add_action_owners(&result.evidence);
+    catalog.add_unknown_publishers(&result.evidence);
     let mut found = group(result.evidence.clone());
     let mut drift = landscape
         .as_ref()
