@@ -21,6 +21,11 @@ pub enum Kind {
     /// A third party's CI action or template a pipeline runs (`uses:` of
     /// a GitHub workflow): the owner is a supplier of the pipeline.
     CiAction,
+    /// A CI runner label naming a runner provider (`runs-on: depot-ubuntu-22.04`).
+    CiRunner,
+    /// A catalog or Kubernetes annotation key of the vendor's
+    /// (`sonarqube.org/project-key`, `argocd/app-name`).
+    Annotation,
     /// Packages resolved from the vendor's registry (a lockfile).
     PackageRegistry,
     /// A Terraform provider or module source.
@@ -44,6 +49,8 @@ impl Kind {
             Kind::CiPlatform => "ci-platform",
             Kind::GithubAction => "github-action",
             Kind::CiAction => "ci-action",
+            Kind::CiRunner => "ci-runner",
+            Kind::Annotation => "annotation",
             Kind::PackageRegistry => "package-registry",
             Kind::Terraform => "terraform",
             Kind::ApiServer => "api-server",

@@ -417,6 +417,8 @@ fn walk_yaml(c: &mut Collector<'_>, node: &Node<'_>, workflow: bool) {
                     (Some("uses"), Some(action)) if workflow => {
                         github_action(c, action, v.span.line)
                     }
+                    (Some("runs-on"), _) if workflow => runner_labels(c, v),
+                    (Some("annotations"), _) => annotations(c, v),
                     _ => walk_yaml(c, v, workflow),
                 }
             }
@@ -457,6 +459,73 @@ fn github_action(c: &mut Collector<'_>, action: &str, line: u32) {
         _ => crate::catalog::action_owner_id(owner),
     };
     c.push_id(&vendor, Kind::CiAction, action, line, Some(pinned));
+}
+
+/// Runner labels of hosted-runner providers, by prefix.
+const RUNNER_PROVIDERS: &[(&str, &str)] = &[("depot-", "depot"), ("blacksmith-", "blacksmith")];
+
+/// `runs-on:` — a label, a list of labels, or `{group, labels}`.
+fn runner_labels<'n>(c: &mut Collector<'_>, node: &'n Node<'_>) {
+    let mut labels: Vec<(&'n str, u32)> = Vec::new();
+    let mut add = |n: &'n Node<'_>| {
+        if let Some(l) = n.as_scalar() {
+            labels.push((l, n.span.line));
+        }
+    };
+    match &node.kind {
+        NodeKind::Scalar(..) => add(node),
+        NodeKind::Seq(items) => items.iter().for_each(&mut add),
+        NodeKind::Map(entries) => {
+            for (k, v) in entries {
+                if k.as_scalar() == Some("labels") {
+                    match &v.kind {
+                        NodeKind::Seq(items) => items.iter().for_each(&mut add),
+                        _ => add(v),
+                    }
+                }
+            }
+        }
+    }
+    let catalog = c.catalog;
+    for (label, line) in labels {
+        let provider = RUNNER_PROVIDERS
+            .iter()
+            .find(|(prefix, _)| label.starts_with(prefix))
+            .and_then(|(_, id)| catalog.get(id));
+        if let Some(v) = provider {
+            c.push(v, Kind::CiRunner, label, line);
+        }
+    }
+}
+
+/// Non-domain annotation prefixes of a vendor's tools.
+const ANNOTATION_PREFIXES: &[(&str, &str)] = &[("argocd", "argo-cd")];
+
+/// `metadata.annotations` (Backstage and Kubernetes): a key in a vendor's
+/// domain (`sonarqube.org/project-key`, `pagerduty.com/service-id`) says
+/// the vendor's service is set up for the entity.
+fn annotations(c: &mut Collector<'_>, node: &Node<'_>) {
+    let NodeKind::Map(entries) = &node.kind else {
+        return;
+    };
+    let catalog = c.catalog;
+    for (k, _) in entries {
+        let Some(key) = k.as_scalar() else { continue };
+        let Some((prefix, _)) = key.split_once('/') else {
+            continue;
+        };
+        let vendor = if prefix.contains('.') {
+            catalog.by_host(prefix)
+        } else {
+            ANNOTATION_PREFIXES
+                .iter()
+                .find(|(p, _)| *p == prefix)
+                .and_then(|(_, id)| catalog.get(id))
+        };
+        if let Some(v) = vendor {
+            c.push(v, Kind::Annotation, key, k.span.line);
+        }
+    }
 }
 
 /// Owners whose actions are GitHub's own.

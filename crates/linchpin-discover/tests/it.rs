@@ -257,7 +257,7 @@ fn what_only_looks_like_a_vendor_is_not_one() {
     let k8s = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  annotations:\n    nginx.ingress.kubernetes.io/rewrite-target: /\n    cloud.google.com/neg: '{\"ingress\": true}'\n";
     assert_eq!(
         vendors("k8s/app.yaml", "app.yaml", k8s),
-        ["google-cloud cloud.google.com"]
+        ["google-cloud cloud.google.com/neg"]
     );
     // A package author's e-mail address is not a use of their mail provider;
     // git's SSH address and a DSN's host are uses.
@@ -329,4 +329,59 @@ fn every_terraform_provider_is_a_vendor_known_or_not() {
     let v = catalog.get("tf-provider-opensearch-project").unwrap();
     assert_eq!(v.name, "opensearch-project (Terraform provider publisher)");
     assert_eq!(v.supplier_type, "open-source");
+}
+
+#[test]
+fn runner_labels_and_annotations_are_evidence() {
+    let catalog = VendorCatalog::builtin().unwrap();
+    let workflow = "on: push\njobs:\n  a:\n    runs-on: depot-ubuntu-22.04-4\n    steps: [{run: make}]\n  b:\n    runs-on: [self-hosted, blacksmith-4vcpu-ubuntu-2204]\n    steps: [{run: make}]\n  c:\n    runs-on:\n      group: large\n      labels: [depot-ubuntu-24.04]\n    steps: [{run: make}]\n";
+    let found: Vec<(String, String, String)> = linchpin_discover::scan::scan_source(
+        &catalog,
+        ".github/workflows/ci.yml",
+        "ci.yml",
+        workflow,
+    )
+    .into_iter()
+    .filter(|e| e.kind.as_str() == "ci-runner")
+    .map(|e| (e.vendor, e.value, e.line.to_string()))
+    .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "depot".to_owned(),
+                "depot-ubuntu-22.04-4".to_owned(),
+                "4".to_owned()
+            ),
+            (
+                "blacksmith".to_owned(),
+                "blacksmith-4vcpu-ubuntu-2204".to_owned(),
+                "7".to_owned()
+            ),
+            (
+                "depot".to_owned(),
+                "depot-ubuntu-24.04".to_owned(),
+                "12".to_owned()
+            ),
+        ]
+    );
+    let catalog_info = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: shop\n  annotations:\n    sonarqube.org/project-key: shop\n    argocd/app-name: shop\n    pagerduty.com/service-id: PX1\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n";
+    let mut found: Vec<(String, String)> = linchpin_discover::scan::scan_source(
+        &catalog,
+        "catalog-info.yaml",
+        "catalog-info.yaml",
+        catalog_info,
+    )
+    .into_iter()
+    .map(|e| (e.vendor, e.kind.as_str().to_owned()))
+    .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("argo-cd".to_owned(), "annotation".to_owned()),
+            ("pagerduty".to_owned(), "annotation".to_owned()),
+            ("sonarsource".to_owned(), "annotation".to_owned()),
+        ]
+    );
 }
