@@ -110,6 +110,43 @@ fn for_each_toml_package(
     }
 }
 
+/// The project's home page in a `Cargo.toml` (`[package]` or
+/// `[workspace.package]`) or a `pyproject.toml` (`[project.urls]`,
+/// `[tool.poetry]`): where its own domain is named.
+pub fn toml_homepages(text: &str) -> Vec<String> {
+    let Ok(table) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let table = table.into_inner();
+    fn sub<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a DeTable<'i>> {
+        match toml_get(t, key) {
+            Some(DeValue::Table(inner)) => Some(inner),
+            _ => None,
+        }
+    }
+    let mut out = Vec::new();
+    let mut take = |t: &DeTable<'_>, key: &str| {
+        if let Some(s) = toml_str(t, key) {
+            out.push(s.to_owned());
+        }
+    };
+    if let Some(p) = sub(&table, "package") {
+        take(p, "homepage");
+    }
+    if let Some(w) = sub(&table, "workspace").and_then(|w| sub(w, "package")) {
+        take(w, "homepage");
+    }
+    if let Some(urls) = sub(&table, "project").and_then(|p| sub(p, "urls")) {
+        for key in ["Homepage", "homepage", "Documentation"] {
+            take(urls, key);
+        }
+    }
+    if let Some(poetry) = sub(&table, "tool").and_then(|t| sub(t, "poetry")) {
+        take(poetry, "homepage");
+    }
+    out
+}
+
 /// The value under `key` in a TOML table.
 fn toml_get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a DeValue<'i>> {
     table

@@ -1,7 +1,7 @@
 //! Walking a source tree and reading its files, in parallel.
 
 use crate::catalog::VendorCatalog;
-use crate::evidence::Evidence;
+use crate::evidence::{Evidence, Kind};
 use crate::lockfiles::scan_lockfile;
 use crate::sources::{
     classify, scan_dockerfile, scan_json, scan_text, scan_yaml, Collector, FileType,
@@ -71,6 +71,73 @@ pub struct ScanResult {
     pub unreadable: Vec<(String, String)>,
     /// Files read only in part: (file, line, what was wrong).
     pub warnings: Vec<(String, u32, String)>,
+    /// The scanned projects' own domains (from their manifests' home
+    /// pages and Go module path): hostnames and URLs under them are the
+    /// project itself, not a vendor, and are not counted.
+    pub own_domains: Vec<String>,
+}
+
+/// Code hosts: a module path or home page there names a repository, not
+/// the project's own domain.
+const CODE_HOSTS: &[&str] = &[
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "codeberg.org",
+    "sr.ht",
+    "gitee.com",
+];
+
+/// The registrable part of a host (`docs.stripe.com` → `stripe.com`;
+/// `shop.example.co.uk` → `example.co.uk`).
+fn registrable(host: &str) -> String {
+    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+    let keep = if labels.len() >= 3
+        && labels[labels.len() - 2].len() <= 3
+        && labels[labels.len() - 1].len() == 2
+    {
+        3
+    } else {
+        2
+    };
+    labels[labels.len().saturating_sub(keep)..]
+        .join(".")
+        .to_ascii_lowercase()
+}
+
+/// A project's own domains, from the manifests at the root of a scanned
+/// folder: `package.json` `homepage`, `Cargo.toml`/`pyproject.toml` home
+/// pages, the host of `go.mod`'s module path.
+#[allow(clippy::disallowed_methods)] // see `scan`
+fn own_domains(root: &Path) -> Vec<String> {
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
+    let mut pages: Vec<String> = Vec::new();
+    if let Some(text) = read("package.json") {
+        if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) {
+            if let Some(h) = doc["homepage"].as_str() {
+                pages.push(h.to_owned());
+            }
+        }
+    }
+    for name in ["Cargo.toml", "pyproject.toml"] {
+        if let Some(text) = read(name) {
+            pages.extend(crate::lockfiles::toml_homepages(&text));
+        }
+    }
+    if let Some(text) = read("go.mod") {
+        if let Some(module) = text.lines().find_map(|l| l.trim().strip_prefix("module ")) {
+            pages.push(format!("https://{}", module.trim().trim_matches('"')));
+        }
+    }
+    let mut out: Vec<String> = pages
+        .iter()
+        .filter_map(|p| crate::sources::host_of(p))
+        .map(registrable)
+        .filter(|d| d.contains('.') && !CODE_HOSTS.contains(&d.as_str()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Scans every path (files or folders). Paths in evidence are shown
@@ -156,11 +223,22 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
         }
         outcome
     });
+    for root in paths.iter().filter(|p| p.is_dir()) {
+        result.own_domains.extend(own_domains(root));
+    }
+    result.own_domains.sort();
+    result.own_domains.dedup();
     for o in outcomes {
         match o {
             Outcome::Evidence(e, warnings, file) => {
                 result.files += 1;
-                result.evidence.extend(e);
+                let own = &result.own_domains;
+                result.evidence.extend(e.into_iter().filter(|ev| {
+                    !(matches!(ev.kind, Kind::Url | Kind::Hostname)
+                        && own
+                            .iter()
+                            .any(|d| ev.value == *d || ev.value.ends_with(&format!(".{d}"))))
+                }));
                 result.warnings.extend(
                     warnings
                         .into_iter()

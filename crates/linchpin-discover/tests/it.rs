@@ -385,3 +385,27 @@ fn runner_labels_and_annotations_are_evidence() {
         ]
     );
 }
+
+#[test]
+fn the_projects_own_domain_is_not_a_vendor() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"stripe-rs\"\nhomepage = \"https://docs.stripe.com/sdks\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module github.com/acme/tool\n").unwrap();
+    std::fs::write(
+        dir.path().join("src/client.rs"),
+        "const API: &str = \"https://api.stripe.com/v1\";\nconst DSN: &str = \"https://key@o1.ingest.sentry.io/1\";\n",
+    )
+    .unwrap();
+    let catalog = VendorCatalog::builtin().unwrap();
+    let result = scan(&[dir.path().to_owned()], &catalog, &ScanOptions::default());
+    // A module path on a code host names a repository, not a domain of the project's.
+    assert_eq!(result.own_domains, ["stripe.com"]);
+    let vendors: Vec<&str> = result.evidence.iter().map(|e| e.vendor.as_str()).collect();
+    assert!(!vendors.contains(&"stripe"), "{vendors:?}");
+    assert!(vendors.contains(&"sentry"), "{vendors:?}");
+}

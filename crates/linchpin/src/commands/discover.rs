@@ -226,6 +226,13 @@ fn human(
         out.push_str(&format!(", {} not in the landscape", d.undeclared.len()));
     }
     out.push('\n');
+    if !r.own_domains.is_empty() {
+        out.push_str(&format!(
+            "the scanned project's own domain{} ({}) not counted as a vendor\n",
+            if r.own_domains.len() == 1 { "" } else { "s" },
+            r.own_domains.join(", ")
+        ));
+    }
     if below > 0 {
         out.push_str(&format!(
             "{below} more vendor{} found with less confidence not shown (--min-confidence low shows them)\n",
@@ -276,7 +283,7 @@ fn json_output(
             "file": e.file, "line": e.line, "kind": e.kind.as_str(), "value": e.value,
         }))).collect::<Vec<_>>()),
         "warnings": r.warnings.iter().map(|(file, line, message)| json!({ "file": file, "line": line, "message": message })).collect::<Vec<_>>(),
-        "summary": { "files": r.files, "binary": r.binary, "tooLarge": r.too_large, "unreadable": r.unreadable.len(), "vendors": found.len(), "belowConfidence": below },
+        "summary": { "files": r.files, "binary": r.binary, "tooLarge": r.too_large, "unreadable": r.unreadable.len(), "vendors": found.len(), "belowConfidence": below, "ownDomains": r.own_domains },
     });
     let mut t = serde_json::to_string_pretty(&doc)?;
     t.push('\n');
