@@ -725,6 +725,33 @@ async fn without_tokens_the_server_stays_on_this_machine() {
     );
 }
 
+#[tokio::test]
+async fn an_empty_analysis_is_explained_on_the_overview() {
+    let tmp = tempfile::tempdir().unwrap();
+    let land = tmp.path().join("landscape");
+    std::fs::create_dir(&land).unwrap();
+    std::fs::write(
+        land.join("a.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: t\nspec:\n  type: team\n  children: []\n",
+    )
+    .unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("empty.db").display());
+    let state = start(&land, &db, today()).await;
+    let page = get(&state, "/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let notice = texts(&page.html(), "p.notice").join(" ");
+    assert!(
+        notice.contains("no business functions and no suppliers"),
+        "{}",
+        page.text()
+    );
+    assert!(notice.contains("docs/model.md"), "{notice}");
+    // A complete landscape shows no such notice.
+    let db = format!("sqlite://{}", tmp.path().join("full.db").display());
+    let state = start(&repo().join("examples/webshop"), &db, today()).await;
+    assert!(texts(&get(&state, "/").await.html(), "p.notice").is_empty());
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
