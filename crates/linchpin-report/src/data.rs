@@ -293,7 +293,8 @@ impl Report {
     }
 }
 
-fn timeline(catalog: &Catalog, config: &Config, today: Date) -> Vec<TimelineItem> {
+/// The deadlines of the next 12 months (and the open overdue ones), by date.
+pub fn timeline(catalog: &Catalog, config: &Config, today: Date) -> Vec<TimelineItem> {
     let horizon = today.add_days(365);
     let days = |d: Duration| (d.seconds() / 86_400) as i32;
     let mut items = Vec::new();

@@ -6,6 +6,7 @@
 //! the binary writes it.
 #![deny(clippy::disallowed_methods)]
 
+pub mod calendar;
 pub mod contract;
 pub mod csv;
 mod data;
@@ -19,7 +20,7 @@ pub mod playbook;
 mod register;
 pub mod view;
 
-pub use data::{Action, ActionGroup, Report, ScenarioRun, TimelineItem, TimelineKind};
+pub use data::{timeline, Action, ActionGroup, Report, ScenarioRun, TimelineItem, TimelineKind};
 pub use html::html;
 pub use json::json;
 pub use markdown::markdown;

@@ -86,6 +86,14 @@ pub enum Command {
     /// problems the change brings into the files. `--format markdown` fits a
     /// pull-request comment; `--fail-on` gates a merge.
     Diff(DiffArgs),
+    /// The continuity deadlines as a calendar file (iCalendar, `.ics`).
+    ///
+    /// One all-day event per deadline of the next 12 months — statements
+    /// that expire, escrow deposits and exit-plan tests that fall due,
+    /// notice deadlines, contract ends — and the overdue ones still open,
+    /// for Outlook, Google Calendar or Thunderbird. `--team` keeps the
+    /// suppliers one Group owns.
+    Calendar(CalendarArgs),
     /// Find the third parties a landscape is missing, from evidence in code
     /// and infrastructure.
     ///
@@ -144,6 +152,25 @@ pub struct CheckArgs {
     /// Skip the readiness findings (validation only).
     #[arg(long)]
     pub no_findings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalendarArgs {
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Only the suppliers this Group owns (a ref, or its name).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Where the dashboard is served: each event links to its supplier there.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Where to write the calendar (default: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The date to start from, `YYYY-MM-DD` (default: today).
+    #[arg(long)]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod analysis;
+mod calendar;
 mod check;
 mod concentration;
 mod cutsets;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Concentration(args) => concentration::run(&args),
         Command::Cutsets(args) => cutsets::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Calendar(args) => calendar::run(&args),
         Command::Discover(args) => discover::run(&args),
         Command::Validate(crate::cli::ValidateCommand::DoraRoi(args)) => validate::dora(&args),
         Command::Export(crate::cli::ExportCommand::DoraRoi(args)) => export::dora(&args),

@@ -2,6 +2,7 @@
 //! `explain`, and the bundled example.
 #![allow(clippy::disallowed_methods)] // tests build landscapes on disk
 
+mod calendar;
 mod diff;
 mod first_run;
 mod integrations;
@@ -1045,7 +1046,7 @@ fn serve_loses_nothing_it_acknowledged_when_killed() {
 
 /// Data a test needs is missing: a failure under CI (which installs it), a
 /// note and a pass on a developer's machine.
-fn missing(what: &str) {
+pub(crate) fn missing(what: &str) {
     assert!(
         std::env::var_os("CI").is_none(),
         "{what}, and CI is set: CI must provide it"
