@@ -134,6 +134,9 @@ macro_rules! text_enum {
 text_enum! {
     /// Roles, each allowing what the one before allows.
     pub enum Role {
+        /// Reads the calendar feed (`/calendar.ics`) and nothing else: a
+        /// token for a calendar application's subscription URL.
+        Calendar = "calendar",
         /// Reads everything.
         Viewer = "viewer",
         /// Also runs the workflow: requests, comments, uploads, reviews.
@@ -1343,9 +1346,14 @@ mod tests {
         assert_eq!(RequestStatus::parse("overdue"), None);
         let err = serde_json::from_str::<Role>("\"root\"").unwrap_err();
         assert!(
-            err.to_string().contains("not one of viewer, editor, admin"),
+            err.to_string()
+                .contains("not one of calendar, viewer, editor, admin"),
             "{err}"
         );
-        assert!(Role::Viewer < Role::Editor && Role::Editor < Role::Admin);
+        assert!(
+            Role::Calendar < Role::Viewer
+                && Role::Viewer < Role::Editor
+                && Role::Editor < Role::Admin
+        );
     }
 }

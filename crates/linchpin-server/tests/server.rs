@@ -752,6 +752,98 @@ async fn an_empty_analysis_is_explained_on_the_overview() {
     assert!(texts(&get(&state, "/").await.html(), "p.notice").is_empty());
 }
 
+#[tokio::test]
+async fn a_calendar_token_reads_the_calendar_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("cal.db").display());
+    let cal = linchpin_server::create_token(&db, "outlook", Role::Calendar, 0)
+        .await
+        .unwrap();
+    let viewer = linchpin_server::create_token(&db, "vera", Role::Viewer, 0)
+        .await
+        .unwrap();
+    let state = prepare(&options(
+        &repo().join("examples/webshop"),
+        today(),
+        &db,
+        "127.0.0.1:0",
+        Some("https://linchpin.example.org"),
+    ))
+    .await
+    .unwrap();
+    let bearer = |t: &str, uri: &str| {
+        Request::get(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The feed, with the token in its URL as calendar applications send it.
+    let feed = get(&state, &format!("/calendar.ics?token={cal}")).await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.text());
+    assert_eq!(
+        feed.headers[header::CONTENT_TYPE],
+        "text/calendar; charset=utf-8"
+    );
+    assert_eq!(feed.headers[header::CACHE_CONTROL], "no-store");
+    let text = feed.text();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
+    let all = text.matches("BEGIN:VEVENT").count();
+    assert!(all >= 10, "{text}");
+    assert!(text.contains("URL:https://linchpin.example.org/suppliers/aws\r\n"));
+    // The same deadlines as `linchpin calendar` on that day.
+    let team = get(
+        &state,
+        &format!("/calendar.ics?token={cal}&team=platform-team"),
+    )
+    .await;
+    let some = team.text().matches("BEGIN:VEVENT").count();
+    assert!(some > 0 && some < all);
+    assert_eq!(
+        get(&state, &format!("/calendar.ics?token={cal}&team=stripe"))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    // Nothing else, however the token is presented.
+    assert_eq!(
+        call(&state, bearer(&cal, "/suppliers")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&state, bearer(&cal, "/api/v1/rank")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(&state, &format!("/api/v1/rank?token={cal}"))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "a token in the URL counts on the feed only"
+    );
+    assert_eq!(
+        get(&state, &format!("/suppliers?token={viewer}"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // Without a valid token the feed answers 401 (no sign-in page).
+    assert_eq!(
+        get(&state, "/calendar.ics").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&state, "/calendar.ics?token=lp_not-a-token")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A viewer reads the feed too.
+    assert_eq!(
+        call(&state, bearer(&viewer, "/calendar.ics")).await.status,
+        StatusCode::OK
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

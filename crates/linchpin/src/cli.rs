@@ -393,7 +393,7 @@ pub struct ServeArgs {
     /// Create an API token with this name, print it once, and exit.
     #[arg(long, value_name = "NAME")]
     pub create_token: Option<String>,
-    /// The new token's role: viewer, editor or admin.
+    /// The new token's role: calendar (reads /calendar.ics only), viewer, editor or admin.
     #[arg(long, default_value = "viewer", requires = "create_token")]
     pub role: String,
 }

@@ -451,7 +451,9 @@ pub async fn make_token(
 ) -> AppResult<String> {
     require(p, Role::Admin)?;
     let role = Role::parse(role).ok_or_else(|| {
-        AppError::BadRequest(format!("role `{role}` is not one of viewer, editor, admin"))
+        AppError::BadRequest(format!(
+            "role `{role}` is not one of calendar, viewer, editor, admin"
+        ))
     })?;
     let name = name.trim();
     if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {

@@ -62,11 +62,24 @@ pub(crate) async fn authenticate(
         return secured(AppError::Forbidden(refusal.message()).into_response(), None);
     }
 
+    // A calendar application cannot send a header: the calendar feed, and
+    // only it, takes the token in its URL (`/calendar.ics?token=…`).
+    let calendar = path == "/calendar.ics";
+    let url_token: Option<String> = calendar
+        .then(|| {
+            req.uri().query().and_then(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "token")
+                    .map(|(_, v)| v.into_owned())
+            })
+        })
+        .flatten();
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .map(str::trim)
+        .or(url_token.as_deref());
     let principal = if state.access == Access::SignIn {
         let now = state.now();
         let found = match bearer {
@@ -101,7 +114,8 @@ pub(crate) async fn authenticate(
         match found {
             Some(p) => Some(p),
             None if public => None,
-            None if is_api => return AppError::Unauthorized.into_response(),
+            // A calendar application cannot follow a sign-in page.
+            None if is_api || calendar => return AppError::Unauthorized.into_response(),
             None => {
                 let next = req
                     .uri()
@@ -129,6 +143,17 @@ pub(crate) async fn authenticate(
         }
     };
     if let Some(p) = principal {
+        // A calendar token reads the calendar and nothing else, however it
+        // was presented (header, URL or a session signed in with it).
+        if p.role == Role::Calendar && !calendar {
+            return secured(
+                AppError::Forbidden(
+                    "this token reads the calendar feed (`/calendar.ics`) only".to_owned(),
+                )
+                .into_response(),
+                None,
+            );
+        }
         req.extensions_mut().insert(p);
     }
     let response = next.run(req).await;

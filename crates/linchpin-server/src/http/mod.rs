@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod openapi;
 pub mod pages;
 pub mod requests;

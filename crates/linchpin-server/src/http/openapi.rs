@@ -194,7 +194,7 @@ pub fn spec() -> Value {
         },
         "Token": {
             "type": "object", "required": ["id", "name", "role", "createdAt", "revoked"],
-            "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["viewer", "editor", "admin"] }, "createdAt": { "type": "integer" }, "revoked": { "type": "boolean" } }
+            "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["calendar", "viewer", "editor", "admin"] }, "createdAt": { "type": "integer" }, "revoked": { "type": "boolean" } }
         },
         "BranchCommit": {
             "type": "object", "required": ["branch", "commit"],
@@ -203,7 +203,7 @@ pub fn spec() -> Value {
         "Tokens": { "type": "object", "required": ["tokens"], "properties": { "tokens": array_of("Token") } },
         "NewToken": {
             "type": "object", "required": ["name", "role"],
-            "properties": { "name": { "type": "string" }, "role": { "type": "string", "enum": ["viewer", "editor", "admin"] } }
+            "properties": { "name": { "type": "string" }, "role": { "type": "string", "enum": ["calendar", "viewer", "editor", "admin"] } }
         },
         "CreatedToken": {
             "type": "object", "required": ["name", "role", "token"],

@@ -292,6 +292,11 @@ pub async fn signin(
             "that token is not valid (or was revoked)".into(),
         ));
     };
+    if p.role == crate::db::Role::Calendar {
+        return Err(AppError::Forbidden(
+            "a calendar token signs in nowhere: it is for a calendar application's subscription to /calendar.ics".into(),
+        ));
+    }
     let session = state
         .db
         .create_session(id, &p.name, state.now(), 12 * 3600)

@@ -92,6 +92,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::overview))
         .route("/healthz", get(healthz))
+        .route("/calendar.ics", get(crate::http::calendar::feed))
         .route("/status", get(pages::status))
         .route("/report", get(pages::report))
         .route("/signin", get(pages::signin_form).post(pages::signin))

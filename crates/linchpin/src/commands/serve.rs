@@ -18,8 +18,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the server's runtime")?;
     if let Some(name) = &args.create_token {
-        let role = Role::parse(&args.role)
-            .ok_or_else(|| anyhow!("role `{}` is not one of viewer, editor, admin", args.role))?;
+        let role = Role::parse(&args.role).ok_or_else(|| {
+            anyhow!(
+                "role `{}` is not one of calendar, viewer, editor, admin",
+                args.role
+            )
+        })?;
         let now = now_secs();
         let token = runtime
             .block_on(linchpin_server::create_token(
