@@ -42,6 +42,34 @@ class Host:
         self.base = base.rstrip("/")
         self.headers = headers
 
+    def upsert(self, listing, create, update):
+        """Updates the comment that starts with the marker, or creates one.
+
+        `listing` and `create` are paths; `update(id)` is the method and path
+        that change comment `id`."""
+
+        def find():
+            page = 1
+            while True:
+                items = self.call("GET", f"{listing}?per_page=100&page={page}")
+                for c in items:
+                    if (c.get("body") or "").startswith(MARKER):
+                        return c["id"]
+                if len(items) < 100:
+                    return None
+                page += 1
+
+        def post(body):
+            existing = find()
+            if existing is None:
+                self.call("POST", create, {"body": body})
+                return "posted"
+            method, path = update(existing)
+            self.call(method, path, {"body": body})
+            return "updated"
+
+        return post
+
     def call(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.base + path, data=data, method=method)
@@ -68,27 +96,9 @@ def github():
         {"Authorization": "Bearer " + token, "Accept": "application/vnd.github+json"},
     )
     comments = f"/repos/{repo}/issues/{number}/comments"
-
-    def find():
-        page = 1
-        while True:
-            items = host.call("GET", f"{comments}?per_page=100&page={page}")
-            for c in items:
-                if (c.get("body") or "").startswith(MARKER):
-                    return c["id"]
-            if len(items) < 100:
-                return None
-            page += 1
-
-    def post(body):
-        existing = find()
-        if existing is None:
-            host.call("POST", comments, {"body": body})
-            return "posted"
-        host.call("PATCH", f"/repos/{repo}/issues/comments/{existing}", {"body": body})
-        return "updated"
-
-    return post
+    return host.upsert(
+        comments, comments, lambda id: ("PATCH", f"/repos/{repo}/issues/comments/{id}")
+    )
 
 
 def gitlab():
@@ -99,27 +109,7 @@ def gitlab():
         return None
     host = Host(api, {"PRIVATE-TOKEN": token})
     notes = f"/projects/{urllib.parse.quote(project, safe='')}/merge_requests/{iid}/notes"
-
-    def find():
-        page = 1
-        while True:
-            items = host.call("GET", f"{notes}?per_page=100&page={page}")
-            for n in items:
-                if (n.get("body") or "").startswith(MARKER):
-                    return n["id"]
-            if len(items) < 100:
-                return None
-            page += 1
-
-    def post(body):
-        existing = find()
-        if existing is None:
-            host.call("POST", notes, {"body": body})
-            return "posted"
-        host.call("PUT", f"{notes}/{existing}", {"body": body})
-        return "updated"
-
-    return post
+    return host.upsert(notes, notes, lambda id: ("PUT", f"{notes}/{id}"))
 
 
 def main():

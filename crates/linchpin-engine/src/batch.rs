@@ -42,24 +42,7 @@ pub fn single_failures(
     is_target: &[bool],
     threads: usize,
 ) -> Vec<(u32, u32, State)> {
-    let job = Job {
-        graph,
-        nodes: graph.order(),
-        common: &[],
-        is_target,
-    };
-    let batches: Vec<(usize, &[u32])> = sources.chunks(64).enumerate().collect();
-    let threads = threads.clamp(1, batches.len().max(1));
-    if threads == 1 {
-        return job.run(&batches);
-    }
-    // One piece of passes per thread: each piece reuses its buffers.
-    use rayon::prelude::*;
-    let per_thread = batches.len().div_ceil(threads);
-    batches
-        .par_chunks(per_thread)
-        .flat_map_iter(|part| job.run(part))
-        .collect()
+    failures(graph, sources, is_target, threads)
 }
 
 /// Joint unbounded failures: every node of a group fails at once, one
@@ -72,13 +55,24 @@ pub fn joint_failures(
     is_target: &[bool],
     threads: usize,
 ) -> Vec<(u32, u32, State)> {
+    failures(graph, groups, is_target, threads)
+}
+
+/// Every lane's failure over the whole graph, 64 lanes per pass, the
+/// passes spread over `threads` threads (each piece reuses its buffers).
+fn failures<L: Lane>(
+    graph: &ImpactGraph,
+    lanes: &[L],
+    is_target: &[bool],
+    threads: usize,
+) -> Vec<(u32, u32, State)> {
     let job = Job {
         graph,
         nodes: graph.order(),
         common: &[],
         is_target,
     };
-    let batches: Vec<(usize, &[Vec<u32>])> = groups.chunks(64).enumerate().collect();
+    let batches: Vec<(usize, &[L])> = lanes.chunks(64).enumerate().collect();
     let threads = threads.clamp(1, batches.len().max(1));
     if threads == 1 {
         return job.run(&batches);

@@ -798,6 +798,15 @@ fn alternatives(base: &State, head: &State, out: &mut Vec<Change>) {
     let owners: BTreeSet<&String> = base.groups.keys().chain(head.groups.keys()).collect();
     let none: Vec<Vec<String>> = Vec::new();
     for owner in owners {
+        let mut push = |kind: Kind, items: Vec<String>, message: String| {
+            if items.is_empty() {
+                return;
+            }
+            let mut c = change(kind, owner, message);
+            c.weight = items.len() as u64;
+            c.items = items;
+            out.push(c);
+        };
         let b = base.groups.get(owner).unwrap_or(&none);
         let h = head.groups.get(owner).unwrap_or(&none);
         let mut matched_head = vec![false; h.len()];
@@ -812,74 +821,51 @@ fn alternatives(base: &State, head: &State, out: &mut Vec<Change>) {
             match best {
                 Some((_, i)) => {
                     matched_head[i] = true;
-                    let lost: Vec<String> = group
-                        .iter()
-                        .filter(|o| !h[i].contains(o))
-                        .cloned()
-                        .collect();
-                    let gained: Vec<String> = h[i]
-                        .iter()
-                        .filter(|o| !group.contains(o))
-                        .cloned()
-                        .collect();
-                    if !lost.is_empty() {
-                        let mut c = change(
-                            Kind::AlternativeLost,
-                            owner,
-                            format!(
-                                "`{owner}` lost {} from its alternatives (left: {})",
-                                listed(&lost),
-                                listed(&h[i])
-                            ),
-                        );
-                        c.weight = lost.len() as u64;
-                        c.items = lost;
-                        out.push(c);
-                    }
-                    if !gained.is_empty() {
-                        let mut c = change(
-                            Kind::AlternativeGained,
-                            owner,
-                            format!(
-                                "`{owner}` gained {} as alternatives (now: {})",
-                                listed(&gained),
-                                listed(&h[i])
-                            ),
-                        );
-                        c.weight = gained.len() as u64;
-                        c.items = gained;
-                        out.push(c);
-                    }
+                    let now = &h[i];
+                    let lost: Vec<String> =
+                        group.iter().filter(|o| !now.contains(o)).cloned().collect();
+                    let gained: Vec<String> =
+                        now.iter().filter(|o| !group.contains(o)).cloned().collect();
+                    let message = format!(
+                        "`{owner}` lost {} from its alternatives (left: {})",
+                        listed(&lost),
+                        listed(now)
+                    );
+                    push(Kind::AlternativeLost, lost, message);
+                    let message = format!(
+                        "`{owner}` gained {} as alternatives (now: {})",
+                        listed(&gained),
+                        listed(now)
+                    );
+                    push(Kind::AlternativeGained, gained, message);
                 }
                 None => {
-                    let mut c = change(
-                        Kind::AlternativeLost,
-                        owner,
-                        format!(
-                            "`{owner}` no longer has {} as alternatives to each other",
-                            listed(group)
-                        ),
+                    let message = format!(
+                        "`{owner}` no longer has {} as alternatives to each other",
+                        listed(group)
                     );
-                    c.weight = group.len() as u64;
-                    c.items = group.clone();
-                    out.push(c);
+                    push(Kind::AlternativeLost, group.clone(), message);
                 }
             }
         }
-        for (i, group) in h.iter().enumerate().filter(|(i, _)| !matched_head[*i]) {
-            let _ = i;
-            let mut c = change(
-                Kind::AlternativeGained,
-                owner,
-                format!(
+        for (i, group) in h.iter().enumerate() {
+            if !matched_head[i] {
+                let message = format!(
                     "`{owner}` now has {} as alternatives to each other",
                     listed(group)
-                ),
-            );
-            c.weight = group.len() as u64;
-            c.items = group.clone();
-            out.push(c);
+                );
+                push(Kind::AlternativeGained, group.clone(), message);
+            }
         }
+    }
+}
+
+/// Errors before warnings before information, within a kind.
+fn severity_weight(s: Severity) -> u64 {
+    match s {
+        Severity::Error => 3,
+        Severity::Warning => 2,
+        Severity::Info => 1,
     }
 }
 
@@ -891,11 +877,6 @@ fn noted(
     resolved: Kind,
     out: &mut Vec<Change>,
 ) {
-    let severity_weight = |s: Severity| match s {
-        Severity::Error => 3,
-        Severity::Warning => 2,
-        Severity::Info => 1,
-    };
     let gaps = new == Kind::NewGap;
     let mut one = |kind: Kind, key: &(String, String), n: &Noted| {
         let (subject, item) = if gaps {
@@ -943,11 +924,7 @@ fn diagnostics(base: &State, head: &State, out: &mut Vec<Change>) {
             c.items = vec![code.clone()];
             c.at = at.clone();
             c.after = Some(severity.as_str().to_owned());
-            c.weight = match severity {
-                Severity::Error => 3,
-                Severity::Warning => 2,
-                Severity::Info => 1,
-            };
+            c.weight = severity_weight(*severity);
             out.push(c);
         }
     }
