@@ -105,6 +105,15 @@ Windows-1252 by an editor. The file is skipped; nothing in it is loaded.
 
 Fix: re-save the file as UTF-8 (for example `iconv -f latin1 -t utf-8`).";
 
+    "symlink-outside-root", Warning, "a symbolic link leads outside the landscape folder and was not read",
+"A `.yaml` or `.yml` link in the landscape points at a file outside the
+landscape folder. Linchpin reads files inside the landscape only, as it
+follows Location targets inside it only: a link must not make it read —
+and quote in its diagnostics — whatever file the link names.
+
+Fix: move the file into the landscape, or run Linchpin on a folder that
+contains both.";
+
     "symlink-loop", Warning, "a symbolic link points back into its own folder and was not followed",
 "Following the link would walk the same folders forever. The link is skipped;
 the files it points to are loaded once through their real path if they are

@@ -21,6 +21,23 @@ pub fn read_config(
     if !path.is_file() {
         return config;
     }
+    // As for the landscape's files: a link out of the landscape is not read.
+    let inside = match (path.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) => real.starts_with(root),
+        _ => true,
+    };
+    if !inside {
+        let file = sources.add(FILE.into(), String::new());
+        diagnostics.push(
+            Diagnostic::in_file(
+                "symlink-outside-root",
+                file,
+                format!("{FILE} is a symbolic link leading outside the landscape folder; it was not read (the defaults apply)"),
+            )
+            .with_help("move the file into the landscape, or run Linchpin on a folder that contains both"),
+        );
+        return config;
+    }
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {

@@ -11,6 +11,7 @@ pub fn find_files(
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -30,7 +31,25 @@ pub fn find_files(
                     e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
                 });
                 if is_yaml && entry.file_type().is_some_and(|t| t.is_file()) {
-                    files.push(path.to_path_buf());
+                    // A link may lead anywhere: only files inside the
+                    // landscape are read (a `.yaml` link to a secret file
+                    // must not show its lines in diagnostics).
+                    match path.canonicalize() {
+                        Ok(real) if !real.starts_with(&canonical_root) => {
+                            let shown = path.strip_prefix(root).unwrap_or(path);
+                            let file = sources
+                                .add(shown.to_string_lossy().replace('\\', "/"), String::new());
+                            diagnostics.push(
+                                Diagnostic::in_file(
+                                    "symlink-outside-root",
+                                    file,
+                                    "this symbolic link leads outside the landscape folder; the file it points to was not read",
+                                )
+                                .with_help("move the file into the landscape, or run Linchpin on a folder that contains both"),
+                            );
+                        }
+                        _ => files.push(path.to_path_buf()),
+                    }
                 }
             }
             Err(error) => report(root, &error, sources, diagnostics),

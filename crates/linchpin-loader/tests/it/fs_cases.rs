@@ -218,3 +218,31 @@ fn glob_location_targets_load_every_file_they_match_inside_the_landscape() {
         ]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_file_outside_the_landscape_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("landscape");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("ok.yaml"), SUPPLIER).unwrap();
+    // A secret beside the landscape, and a `.yaml` link to it.
+    fs::write(dir.path().join("secret.txt"), "password: hunter2\n").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("evil.yaml")).unwrap();
+    // A link inside the landscape is fine.
+    fs::create_dir(root.join("more")).unwrap();
+    std::os::unix::fs::symlink(root.join("ok.yaml"), root.join("more/alias.yaml")).unwrap();
+    let loaded = load(&root, &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.catalog.len(), 1);
+    let codes: Vec<_> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["symlink-outside-root"]);
+    assert!(!loaded
+        .sources
+        .get(loaded.diagnostics[0].file.unwrap())
+        .text
+        .contains("hunter2"));
+    assert!(loaded
+        .diagnostics
+        .iter()
+        .all(|d| !d.message.contains("hunter2")));
+}
