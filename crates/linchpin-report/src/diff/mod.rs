@@ -642,6 +642,9 @@ fn suppliers(base: &State, head: &State, out: &mut Vec<Change>) {
                             listed(&critical)
                         )
                     }
+                    _ if !head.suppliers.contains_key(name) => {
+                        format!("`{name}` ({title}), {}, is gone", tier_name(b.tier))
+                    }
                     _ => format!(
                         "`{name}` ({title}) is now {}, was {}",
                         tier_name(h.tier),
@@ -651,7 +654,7 @@ fn suppliers(base: &State, head: &State, out: &mut Vec<Change>) {
                 let mut c = change(kind, name, message);
                 c.items = critical;
                 c.before = base.suppliers.get(name).map(|b| b.tier.to_string());
-                c.after = Some(h.tier.to_string());
+                c.after = head.suppliers.get(name).map(|h| h.tier.to_string());
                 c.weight = u64::from(b.tier.abs_diff(h.tier));
                 out.push(c);
             }

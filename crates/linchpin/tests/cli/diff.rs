@@ -329,3 +329,34 @@ fn the_markdown_comment_is_marked_and_escapes_the_landscape_text() {
         "{md}"
     );
 }
+
+#[test]
+fn a_change_read_backwards_is_the_same_change_the_other_way() {
+    let repo = history();
+    for (a, b) in [
+        ("main~3", "main~2"),
+        ("main~2", "main~1"),
+        ("main~1", "main"),
+    ] {
+        let (_, forward) = diff_json(repo.path(), &[a, b]);
+        let (_, backward) = diff_json(repo.path(), &[b, a]);
+        let s = |v: &Value, k: &str| v["summary"][k].as_u64().unwrap();
+        assert_eq!(s(&forward, "worse"), s(&backward, "better"), "{a}..{b}");
+        assert_eq!(s(&forward, "better"), s(&backward, "worse"), "{a}..{b}");
+        assert_eq!(s(&forward, "neutral"), s(&backward, "neutral"), "{a}..{b}");
+    }
+    // The linchpin gone with its supplier says so.
+    let (_, v) = diff_json(repo.path(), &["main~2", "main~3"]);
+    let gone = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "linchpin-resolved")
+        .expect("the linchpin is resolved");
+    assert_eq!(gone["subject"], "supplier:default/fraudcheck");
+    assert!(
+        gone["message"].as_str().unwrap().ends_with("is gone"),
+        "{gone:#}"
+    );
+    assert_eq!(gone["after"], Value::Null);
+}
