@@ -63,7 +63,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             .count();
         let (errors, warnings, infos) = report.finding_counts();
         print_stdout(&format!(
-            "wrote {}\n  {} functions, {} suppliers; {} linchpin{}{}\n  {} scenario{} run, {breaches} breach{} of tolerance\n  {} readiness findings ({errors} errors, {warnings} warnings, {infos} notes)\n",
+            "wrote {}\n  {} functions, {} suppliers; {} linchpin{}{}\n  {} scenario{} run, {breaches} breach{} of tolerance\n  {} readiness findings ({errors} errors, {warnings} warnings, {infos} info)\n",
             output.display(),
             report.functions.len(),
             report.ranking.len(),

@@ -72,6 +72,26 @@ fn the_summary_counts_what_was_printed_in_one_vocabulary() {
         "{md}"
     );
     assert!(!md.contains(&format!("{infos} notes")), "{md}");
+    // And so does the line `report` prints.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.html");
+    let said = linchpin_in(
+        &repo(),
+        &[
+            "report",
+            "examples/webshop",
+            "--today",
+            "2026-11-26",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let said = stdout(&said);
+    assert!(
+        said.contains(&format!("{warnings} warnings, {infos} info)")),
+        "{said}"
+    );
 }
 
 #[test]
