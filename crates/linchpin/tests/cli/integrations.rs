@@ -3,7 +3,7 @@
 //! steps, in a real git clone, against a local stand-in for the code
 //! host's comments API; the pre-commit hooks' commands.
 
-use super::{copy_dir, repo};
+use super::{copy_dir, git, repo};
 use linchpin_diagnostics::FileId;
 use linchpin_loader::yaml::{parse_documents, Node, NodeKind};
 use linchpin_loader::Limits;
@@ -107,24 +107,6 @@ fn host() -> (String, Arc<Mutex<Host>>) {
         }
     });
     (addr, state)
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A team's repository on a code host (a bare `origin`) and a clone on a
