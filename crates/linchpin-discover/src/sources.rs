@@ -302,7 +302,7 @@ pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
         let Ok(token) = std::str::from_utf8(&bytes[a..z]) else {
             continue;
         };
-        if !c.catalog.could_match(token) || names_no_host(bytes, a, z) {
+        if !c.catalog.could_match(token) || names_no_host(bytes, a) {
             continue;
         }
         line += bytes[counted..start]
@@ -319,12 +319,12 @@ pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
     }
 }
 
-/// Whether the hostname-like token at `bytes[a..z]` is the domain of an
+/// Whether the hostname-like token starting at `bytes[a]` is the domain of an
 /// e-mail address (`Jane <jane@gmail.com>`, a package's author): a mailbox,
 /// not a use of the mail provider — unless it is git's SSH address
 /// (`git@github.com:org/repo`) or the user-info of a URL
 /// (`https://key@o1.ingest.sentry.io/42`), which name hosts used.
-fn names_no_host(bytes: &[u8], a: usize, _z: usize) -> bool {
+fn names_no_host(bytes: &[u8], a: usize) -> bool {
     if a == 0 || bytes[a - 1] != b'@' {
         return false;
     }

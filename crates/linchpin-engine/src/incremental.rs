@@ -117,22 +117,25 @@ impl Correspondence {
         head: &Catalog,
         head_graph: &ImpactGraph,
     ) -> Vec<bool> {
-        let changed_head: Vec<u32> = head
-            .iter()
-            .filter(|(h, _)| match self.base_of(*h) {
-                Some(b) => !self.same_edges(base, b, head, *h),
-                None => true,
-            })
-            .map(|(h, _)| h.0)
-            .collect();
-        let changed_base: Vec<u32> = base
-            .iter()
-            .filter(|(b, _)| match self.head_of(*b) {
-                Some(h) => !self.same_edges(base, *b, head, h),
-                None => true,
-            })
-            .map(|(b, _)| b.0)
-            .collect();
+        // Each matched pair is compared once; the base side adds what the
+        // head lost (its old edges lead to other entities).
+        let mut changed_head: Vec<u32> = Vec::new();
+        let mut changed_base: Vec<u32> = Vec::new();
+        for (h, _) in head.iter() {
+            match self.base_of(h) {
+                Some(b) if self.same_edges(base, b, head, h) => {}
+                Some(b) => {
+                    changed_head.push(h.0);
+                    changed_base.push(b.0);
+                }
+                None => changed_head.push(h.0),
+            }
+        }
+        changed_base.extend(
+            base.iter()
+                .filter(|(b, _)| self.head_of(*b).is_none())
+                .map(|(b, _)| b.0),
+        );
         let mut touched = vec![false; head.len()];
         for n in head_graph.cone_of_all(&changed_head) {
             touched[n as usize] = true;
