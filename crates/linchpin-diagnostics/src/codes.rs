@@ -474,6 +474,19 @@ directly. Such concentration is invisible in a list of direct suppliers.
 Know it, ask the suppliers about their own continuity, and consider it in
 exit plans.";
 
+    "unconfirmed-guess", Warning, "an entity proposed by `linchpin init` is not yet confirmed by a person",
+"`linchpin init` proposes a landscape from a Backstage catalog and the code
+beside it: a Supplier for each third party the catalog or the code names,
+what depends on it, and a business function per System. Each proposal is
+a guess and carries the annotation `linchpin.dev/guess`, which says what a
+person must decide (the function's criticality, its tolerable downtime, the
+relationship owner, whether the dependency stops or only degrades what uses
+it). Until the annotation is removed, this finding stands for the entity and
+its other findings (a missing continuity statement, say) are held back and
+counted in the message: whether the supplier is real, or the function as
+critical as guessed, decides them. Check the facts, set what is asked, and
+delete the annotation to confirm.";
+
     "undeclared-supplier", Warning, "code or infrastructure relies on a vendor the landscape does not declare",
 "`linchpin discover` found evidence of a third party — a lockfile's
 registry, a container image, a GitHub action, an API endpoint in the code —

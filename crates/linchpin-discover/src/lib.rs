@@ -8,11 +8,14 @@
 //! - [`scan`]: walks a tree (ignore-aware, no symlinks out of the root),
 //!   reads and parses files in parallel;
 //! - [`report`]: evidence grouped per vendor with a confidence, and the
-//!   drift against a landscape.
+//!   drift against a landscape;
+//! - [`init`]: a first landscape proposed from a Backstage catalog and the
+//!   code beside it.
 
 pub mod catalog;
 pub mod evidence;
 pub mod image;
+pub mod init;
 pub mod lockfiles;
 pub mod report;
 pub mod sbom;

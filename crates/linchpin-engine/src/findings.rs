@@ -16,6 +16,12 @@ use linchpin_model::{
 /// `linchpin.dev/allow: missing-escrow, untested-exit-plan`.
 pub const ALLOW_ANNOTATION: &str = "linchpin.dev/allow";
 
+/// The annotation that marks an entity as a guess not yet confirmed by a
+/// person (`linchpin init` writes it, with what is to be decided):
+/// `unconfirmed-guess` is reported instead of the entity's other findings
+/// until the annotation is removed.
+pub const GUESS_ANNOTATION: &str = "linchpin.dev/guess";
+
 /// One finding about one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -244,6 +250,48 @@ pub fn findings(
                 );
             }
         }
+    }
+    // A guess speaks for the entity until a person confirms it: its other
+    // findings are held back (and counted), since whether the supplier is
+    // real, or the function's criticality right, decides them.
+    let mut held = vec![0usize; catalog.len()];
+    out.retain(|f| {
+        let guessed = catalog
+            .entity(f.entity)
+            .metadata
+            .annotation(GUESS_ANNOTATION)
+            .is_some();
+        if guessed {
+            held[f.entity.index()] += 1;
+        }
+        !guessed
+    });
+    for (id, e) in catalog.iter() {
+        let Some(what) = e.metadata.annotation(GUESS_ANNOTATION) else {
+            continue;
+        };
+        let Some(severity) = config.severity_of("unconfirmed-guess") else {
+            continue;
+        };
+        if allowed(catalog, id, "unconfirmed-guess") {
+            continue;
+        }
+        let what = what.trim().trim_end_matches('.');
+        let mut message = format!("`{}` is a guess to confirm", name(id));
+        if !what.is_empty() {
+            message.push_str(&format!(": {what}"));
+        }
+        match held[id.index()] {
+            0 => {}
+            1 => message.push_str(" (1 more finding waits for it)"),
+            n => message.push_str(&format!(" ({n} more findings wait for it)")),
+        }
+        out.push(Finding {
+            id: "unconfirmed-guess",
+            severity,
+            entity: id,
+            message,
+        });
     }
     out.sort_by(|a, b| a.entity.cmp(&b.entity).then(a.id.cmp(b.id)));
     out

@@ -217,6 +217,7 @@ const SUPPLIER_FIELDS: &[&str] = &[
     "identifiers",
     "parent",
     "dependsOn",
+    "dependencyOf",
     "dependencyImpact",
     "continuity",
     "escrow",
@@ -528,7 +529,7 @@ impl Decoder<'_> {
 
     fn component(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ComponentSpec {
         self.unknown_fields(f, COMPONENT_FIELDS, what);
-        self.ref_list(f, "dependencyOf", None, ns);
+        let dependency_of = self.ref_list(f, "dependencyOf", None, ns);
         ComponentSpec {
             component_type: self
                 .required_string(f, "type", what)
@@ -543,7 +544,10 @@ impl Decoder<'_> {
             subcomponent_of: self.opt_ref(f, "subcomponentOf", Some(Kind::Component), ns),
             provides_apis: self.ref_list(f, "providesApis", Some(Kind::Api), ns),
             consumes_apis: self.ref_list(f, "consumesApis", Some(Kind::Api), ns),
-            dependencies: self.dependencies(f, ns),
+            dependencies: Dependencies {
+                dependency_of,
+                ..self.dependencies(f, ns)
+            },
         }
     }
 
@@ -605,7 +609,7 @@ impl Decoder<'_> {
 
     fn resource(&mut self, f: &Fields<'_, '_>, ns: &str, what: &str) -> ResourceSpec {
         self.unknown_fields(f, RESOURCE_FIELDS, what);
-        self.ref_list(f, "dependencyOf", None, ns);
+        let dependency_of = self.ref_list(f, "dependencyOf", None, ns);
         ResourceSpec {
             resource_type: self
                 .required_string(f, "type", what)
@@ -613,7 +617,10 @@ impl Decoder<'_> {
                 .unwrap_or_default(),
             owner: self.required_ref(f, "owner", Some(Kind::Group), ns, what),
             system: self.opt_ref(f, "system", Some(Kind::System), ns),
-            dependencies: self.dependencies(f, ns),
+            dependencies: Dependencies {
+                dependency_of,
+                ..self.dependencies(f, ns)
+            },
         }
     }
 
@@ -760,7 +767,10 @@ impl Decoder<'_> {
             country,
             identifiers,
             parent: self.opt_ref(f, "parent", Some(Kind::Supplier), ns),
-            dependencies: self.dependencies(f, ns),
+            dependencies: Dependencies {
+                dependency_of: self.ref_list(f, "dependencyOf", None, ns),
+                ..self.dependencies(f, ns)
+            },
             continuity,
             escrow,
             exit,
@@ -1255,6 +1265,7 @@ impl Decoder<'_> {
             return Dependencies {
                 depends_on,
                 overlay,
+                dependency_of: Vec::new(),
             };
         };
         let declared: Vec<String> = depends_on.iter().map(|r| r.value.key()).collect();
@@ -1377,6 +1388,7 @@ impl Decoder<'_> {
         Dependencies {
             depends_on,
             overlay,
+            dependency_of: Vec::new(),
         }
     }
 

@@ -100,7 +100,9 @@ pub fn resolve(
     // Edges of parts that come before their system: they go before the
     // system's own edges, as a pass in order puts them.
     let mut early: FxHashMap<usize, Vec<Dependency>> = FxHashMap::default();
+    let mut reverse: Vec<(usize, Dependency)> = Vec::new();
     for (i, out) in resolved.into_iter().enumerate() {
+        reverse.extend(out.reverse);
         suggester.finish(out.found, diagnostics);
         let mut own = out.own;
         if let Some(mut before) = early.remove(&i) {
@@ -116,6 +118,20 @@ pub fn resolve(
             }
         }
     }
+    // `dependencyOf` edges last: the holder's own word on the target (a
+    // `dependsOn`, perhaps qualified as degraded or an `anyOf` option)
+    // stands; otherwise the holder depends on it, hard.
+    for (holder, edge) in reverse {
+        let DepTarget::One(target) = edge.target else {
+            continue;
+        };
+        if !deps[holder]
+            .iter()
+            .any(|d| d.target.entities().contains(&target))
+        {
+            deps[holder].push(edge);
+        }
+    }
     Catalog::from_indexed_parts(kept, index, deps)
 }
 
@@ -124,6 +140,8 @@ pub fn resolve(
 struct EntityEdges<'r> {
     own: Vec<Dependency>,
     system: Option<(usize, Dependency)>,
+    /// The edges its `dependencyOf` adds to other entities.
+    reverse: Vec<(usize, Dependency)>,
     found: Vec<Found<'r>>,
 }
 
@@ -136,10 +154,25 @@ fn entity_edges<'r>(
     let mut out = EntityEdges {
         own: Vec::new(),
         system: None,
+        reverse: Vec::new(),
         found: Vec::new(),
     };
     if let Some(d) = e.dependencies() {
         r.declared(d, &mut out.own);
+        for of in &d.dependency_of {
+            if let Some(holder) = r.edge(of, None, "dependencyOf") {
+                if holder != i {
+                    out.reverse.push((
+                        holder,
+                        Dependency {
+                            target: DepTarget::One(EntityId(i as u32)),
+                            impact: Impact::Down,
+                            origin: EdgeOrigin::DependencyOf(of.span),
+                        },
+                    ));
+                }
+            }
+        }
     }
     match &e.spec {
         Spec::Component(c) => {

@@ -66,6 +66,8 @@ pub enum EdgeOrigin {
     },
     /// Implied by `spec.system`: a System depends on each of its parts.
     SystemPart,
+    /// Implied by the target's `dependencyOf`, written at this position.
+    DependencyOf(Span),
 }
 
 /// Every entity of a landscape with its impact graph.

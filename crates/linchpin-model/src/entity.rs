@@ -180,6 +180,9 @@ pub struct Dependencies {
     pub depends_on: Vec<Spanned<EntityRef>>,
     /// `dependencyImpact`: Linchpin's qualifications of those refs.
     pub overlay: Vec<OverlayEntry>,
+    /// `dependencyOf`: Backstage's reverse refs — each entity named depends
+    /// (hard) on this one, unless it says otherwise itself.
+    pub dependency_of: Vec<Spanned<EntityRef>>,
 }
 
 /// One entry of `dependencyImpact`.

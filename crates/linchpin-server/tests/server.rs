@@ -746,6 +746,7 @@ async fn an_empty_analysis_is_explained_on_the_overview() {
         page.text()
     );
     assert!(notice.contains("docs/model.md"), "{notice}");
+    assert!(notice.contains("linchpin init"), "{notice}");
     // A complete landscape shows no such notice.
     let db = format!("sqlite://{}", tmp.path().join("full.db").display());
     let state = start(&repo().join("examples/webshop"), &db, today()).await;

@@ -104,6 +104,16 @@ pub enum Command {
     /// Supplier annotations). With --landscape: which vendors have no
     /// Supplier (undeclared-supplier) and which Suppliers left no trace.
     Discover(DiscoverArgs),
+    /// Propose a first landscape from a Backstage catalog and the code beside it.
+    ///
+    /// Reads the catalog in DIR (and the repositories its components point
+    /// to, when they are in DIR too), and writes new files into
+    /// DIR/linchpin/: a Supplier for every third party the catalog's
+    /// Resources, APIs and links name or the code shows (with the evidence),
+    /// what depends on it (`dependencyOf`), and a BusinessFunction per
+    /// System. Every proposal is marked `linchpin.dev/guess` until a person
+    /// confirms it. Never overwrites; running it again adds only what is new.
+    Init(InitArgs),
     /// Validate a file made for someone else, with the checks its receiver runs.
     #[command(subcommand)]
     Validate(ValidateCommand),
@@ -466,6 +476,32 @@ pub struct ValidateDoraArgs {
     /// the entity and the YAML file and line its row came from.
     #[arg(long, value_name = "DIR")]
     pub landscape: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder holding the Backstage catalog (and, optionally, the code).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Also read the code in these folders (the repositories the catalog's
+    /// components point to, cloned side by side): found by the repository
+    /// name of each component's `backstage.io/source-location`.
+    #[arg(long, value_name = "PATH")]
+    pub code: Vec<PathBuf>,
+    /// Show what would be written, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = InitFormat::Human)]
+    pub format: InitFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitFormat {
+    /// For a person.
+    Human,
+    /// For a program (docs/json.md).
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -77,15 +77,7 @@ pub fn write_atomic_with(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let temp = temp_beside(path);
     let written = std::fs::File::create(&temp).and_then(|file| {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
         write(&mut out)?;
@@ -96,6 +88,35 @@ pub fn write_atomic_with(
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&temp);
         })
+}
+
+/// Writes a new file, never replacing one: whole (to a temporary file
+/// beside it first), and linked into place only if nothing is there —
+/// `AlreadyExists` otherwise, even when another writer got there since.
+#[allow(clippy::disallowed_methods)] // the binary's one writer of files
+pub fn write_new(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    let temp = temp_beside(path);
+    let written = std::fs::File::create(&temp).and_then(|mut file| {
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&temp, path));
+    let _ = std::fs::remove_file(&temp);
+    linked
+}
+
+/// A temporary file's name in the folder of `path` (a rename within one
+/// file system is atomic).
+fn temp_beside(path: &std::path::Path) -> std::path::PathBuf {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 /// Writes `value` as pretty JSON and a final newline.

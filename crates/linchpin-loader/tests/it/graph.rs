@@ -87,3 +87,93 @@ fn overlay_and_implicit_edges_resolve() {
     assert_eq!(declared.overlay[0].provides.as_deref(), Some("hosting"));
     assert_eq!(c.edge_count(), 13);
 }
+
+/// Backstage's `dependencyOf` is the same edge written from the other end:
+/// the entities it names depend (hard) on the holder, unless they qualify
+/// that dependency themselves; a dangling one is reported like `dependsOn`.
+#[test]
+fn dependency_of_is_the_reverse_edge() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("all.yaml"),
+        r#"apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: web }
+spec:
+  type: service
+  lifecycle: production
+  owner: group:team
+  dependsOn: [resource:mail]
+  dependencyImpact:
+    - ref: resource:mail
+      impact: degraded
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: { name: mail }
+spec: { type: smtp, owner: group:team, dependencyOf: [component:web, component:api] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: api }
+spec: { type: service, lifecycle: production, owner: group:team }
+---
+apiVersion: linchpin.dev/v1alpha1
+kind: Supplier
+metadata: { name: postmark }
+spec: { type: saas, dependencyOf: [resource:mail] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: team }
+spec: { type: team, children: [] }
+"#,
+    )
+    .unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    let c = &loaded.catalog;
+    let edges = |r: &str| -> Vec<String> {
+        c.dependencies(id(c, r))
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}{}",
+                    name(c, d.target.entities()[0]),
+                    d.impact.as_str(),
+                    if matches!(d.origin, EdgeOrigin::DependencyOf(_)) {
+                        " (dependencyOf)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect()
+    };
+    // web's own word (degraded) stands; api gets the hard edge.
+    assert_eq!(edges("component:web"), ["resource:default/mail degraded"]);
+    assert_eq!(
+        edges("component:api"),
+        ["resource:default/mail down (dependencyOf)"]
+    );
+    // A Supplier may write it too: the resource it backs depends on it.
+    assert_eq!(
+        edges("resource:mail"),
+        ["supplier:default/postmark down (dependencyOf)"]
+    );
+
+    fs::write(
+        dir.path().join("more.yaml"),
+        "apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata: { name: ghost }\nspec: { type: saas, dependencyOf: [component:nowhere] }\n",
+    )
+    .unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "dangling-ref" && d.message.contains("component:default/nowhere")),
+        "{:#?}",
+        loaded.diagnostics
+    );
+}

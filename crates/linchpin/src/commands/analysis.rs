@@ -44,7 +44,8 @@ pub fn warn_if_nothing_to_analyse(catalog: &Catalog, dir: &Path) {
     };
     let text = format!(
         "warning: `{}` has {missing} ({} entities in all): what a supplier's failure stops cannot be worked out, so the analysis is empty\n\
-         hint: describe what the business does (kind: BusinessFunction), the Suppliers it relies on, and what depends on them — docs/model.md; `linchpin check examples/webshop` shows a complete landscape\n",
+         hint: `linchpin init {}` proposes them from a Backstage catalog and the code beside it (docs/init.md); or describe what the business does (kind: BusinessFunction), the Suppliers it relies on, and what depends on them — docs/model.md; `linchpin check examples/webshop` shows a complete landscape\n",
+        dir.display(),
         dir.display(),
         catalog.len()
     );

@@ -10,6 +10,7 @@ mod discover;
 mod explain;
 mod export;
 mod graph;
+mod init;
 mod playbook;
 mod rank;
 mod report;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff(args) => diff::run(&args),
         Command::Calendar(args) => calendar::run(&args),
         Command::Discover(args) => discover::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Validate(crate::cli::ValidateCommand::DoraRoi(args)) => validate::dora(&args),
         Command::Export(crate::cli::ExportCommand::DoraRoi(args)) => export::dora(&args),
         Command::Serve(args) => serve::run(&args),

@@ -184,6 +184,7 @@ fn an_empty_analysis_says_why_and_what_to_do() {
             "{err}"
         );
         assert!(err.contains("docs/model.md"), "{err}");
+        assert!(err.contains("`linchpin init "), "{err}");
     }
     // A complete landscape says nothing of the kind.
     let out = linchpin(&["rank", repo().join("examples/webshop").to_str().unwrap()]);

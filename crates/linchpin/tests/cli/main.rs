@@ -5,6 +5,7 @@
 mod calendar;
 mod diff;
 mod first_run;
+mod init;
 mod integrations;
 
 use std::path::{Path, PathBuf};
