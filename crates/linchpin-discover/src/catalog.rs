@@ -28,6 +28,76 @@ pub fn provider_publisher_id(namespace: &str) -> String {
 /// The prefix of [`provider_publisher_id`].
 pub const PROVIDER_PUBLISHER_PREFIX: &str = "tf-provider-";
 
+/// The registrable part of a host (`docs.stripe.com` → `stripe.com`;
+/// `shop.example.co.uk` → `example.co.uk`).
+pub fn registrable(host: &str) -> String {
+    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+    let keep = if labels.len() >= 3
+        && labels[labels.len() - 2].len() <= 3
+        && labels[labels.len() - 1].len() == 2
+    {
+        3
+    } else {
+        2
+    };
+    labels[labels.len().saturating_sub(keep)..]
+        .join(".")
+        .to_ascii_lowercase()
+}
+
+/// The vendor id of an API the code calls that the catalog does not know:
+/// `api-` and its registrable domain (`api.daily.co` → `api-daily-co`).
+pub fn api_endpoint_id(host: &str) -> String {
+    format!(
+        "{API_ENDPOINT_PREFIX}{}",
+        registrable(host).replace('.', "-")
+    )
+}
+
+/// The prefix of [`api_endpoint_id`].
+pub const API_ENDPOINT_PREFIX: &str = "api-";
+
+/// Package ecosystems, as the catalog's `packages` write them (`npm:stripe`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ecosystem {
+    /// npm (`package.json`).
+    Npm,
+    /// PyPI (`requirements*.txt`, `pyproject.toml`).
+    Pypi,
+    /// Go modules (`go.mod`).
+    Go,
+    /// RubyGems (`Gemfile`).
+    Gem,
+    /// crates.io (`Cargo.toml`).
+    Cargo,
+    /// Maven (`pom.xml`, `build.gradle`): `group:artifact`.
+    Maven,
+}
+
+impl Ecosystem {
+    /// The prefix in the catalog.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ecosystem::Npm => "npm",
+            Ecosystem::Pypi => "pypi",
+            Ecosystem::Go => "go",
+            Ecosystem::Gem => "gem",
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Maven => "maven",
+        }
+    }
+
+    /// A package name as the ecosystem compares them (PyPI: lower case,
+    /// `_` and `.` as `-`; the others: lower case).
+    pub fn normalise(self, name: &str) -> String {
+        let lower = name.trim().to_ascii_lowercase();
+        match self {
+            Ecosystem::Pypi => lower.replace(['_', '.'], "-"),
+            _ => lower,
+        }
+    }
+}
+
 /// One vendor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vendor {
@@ -49,6 +119,10 @@ pub struct Vendor {
     pub images: Vec<String>,
     /// GitHub organisations of its actions.
     pub github: Vec<String>,
+    /// Its client libraries, `ECOSYSTEM:NAME` (`npm:stripe`,
+    /// `pypi:sentry-sdk`, `maven:com.stripe:stripe-java`); a trailing `*`
+    /// matches any rest (`npm:@sentry/*`).
+    pub packages: Vec<String>,
     /// Whether it comes from the landscape rather than the catalog.
     pub from_landscape: bool,
 }
@@ -62,6 +136,8 @@ pub struct VendorCatalog {
     github: FxHashMap<String, usize>,
     terraform: FxHashMap<String, usize>,
     terraform_types: FxHashMap<String, (usize, bool)>,
+    packages: FxHashMap<String, usize>,
+    package_prefixes: Vec<(String, usize)>,
     tlds: rustc_hash::FxHashSet<String>,
 }
 
@@ -89,6 +165,7 @@ impl VendorCatalog {
             "terraform",
             "images",
             "github",
+            "packages",
         ];
         for item in items {
             if let NodeKind::Map(entries) = &item.kind {
@@ -122,6 +199,7 @@ impl VendorCatalog {
                 terraform: list("terraform"),
                 images: list("images"),
                 github: list("github"),
+                packages: list("packages"),
                 from_landscape: false,
                 id,
             })?;
@@ -145,6 +223,22 @@ impl VendorCatalog {
                     vec![owner.to_ascii_lowercase()],
                     Vec::new(),
                 )
+            } else if e.vendor.starts_with(API_ENDPOINT_PREFIX) {
+                let domain = registrable(&e.value);
+                let _ = self.add(Vendor {
+                    id: e.vendor.clone(),
+                    name: format!("{domain} (an API the code calls)"),
+                    category: "api".to_owned(),
+                    supplier_type: "saas".to_owned(),
+                    country: String::new(),
+                    domains: vec![domain],
+                    terraform: Vec::new(),
+                    images: Vec::new(),
+                    github: Vec::new(),
+                    packages: Vec::new(),
+                    from_landscape: false,
+                });
+                continue;
             } else if let Some(ns) = e.vendor.strip_prefix(PROVIDER_PUBLISHER_PREFIX) {
                 (
                     format!("{ns} (Terraform provider publisher)"),
@@ -165,6 +259,7 @@ impl VendorCatalog {
                 terraform,
                 images: Vec::new(),
                 github,
+                packages: Vec::new(),
                 from_landscape: false,
             });
         }
@@ -191,13 +286,21 @@ impl VendorCatalog {
             self.terraform.insert(t.clone(), i);
             self.index_terraform_type(t, i);
         }
+        for p in &vendor.packages {
+            match p.strip_suffix('*') {
+                Some(prefix) => self.package_prefixes.push((prefix.to_owned(), i)),
+                None => {
+                    self.packages.insert(p.clone(), i);
+                }
+            }
+        }
         self.vendors.push(vendor);
         Ok(())
     }
 
     /// Teaches the catalog the landscape's own vendors: a Supplier with
     /// `linchpin.dev/domains` (or `-images`, `-github-orgs`,
-    /// `-terraform-providers`) annotations becomes a vendor named after it;
+    /// `-terraform-providers`, `-packages`) annotations becomes a vendor named after it;
     /// a Supplier whose name is a catalog id extends that vendor.
     pub fn extend_from(&mut self, landscape: &Landscape) {
         for (_, e) in landscape.iter() {
@@ -217,7 +320,12 @@ impl VendorCatalog {
             let images = split("linchpin.dev/images");
             let github = split("linchpin.dev/github-orgs");
             let terraform = split("linchpin.dev/terraform-providers");
-            if domains.is_empty() && images.is_empty() && github.is_empty() && terraform.is_empty()
+            let packages = split("linchpin.dev/packages");
+            if domains.is_empty()
+                && images.is_empty()
+                && github.is_empty()
+                && terraform.is_empty()
+                && packages.is_empty()
             {
                 continue;
             }
@@ -240,6 +348,7 @@ impl VendorCatalog {
                         terraform: Vec::new(),
                         images: Vec::new(),
                         github: Vec::new(),
+                        packages: Vec::new(),
                         from_landscape: true,
                     });
                     self.vendors.len() - 1
@@ -263,6 +372,15 @@ impl VendorCatalog {
                 self.terraform.insert(t.clone(), i);
                 self.index_terraform_type(&t, i);
                 self.vendors[i].terraform.push(t);
+            }
+            for p in packages {
+                match p.strip_suffix('*') {
+                    Some(prefix) => self.package_prefixes.push((prefix.to_owned(), i)),
+                    None => {
+                        self.packages.insert(p.clone(), i);
+                    }
+                }
+                self.vendors[i].packages.push(p);
             }
         }
     }
@@ -352,6 +470,21 @@ impl VendorCatalog {
     pub fn by_github_org(&self, org: &str) -> Option<&Vendor> {
         self.github
             .get(&org.to_ascii_lowercase())
+            .map(|&i| &self.vendors[i])
+    }
+
+    /// The vendor whose client library a package is.
+    pub fn by_package(&self, eco: Ecosystem, name: &str) -> Option<&Vendor> {
+        let key = format!("{}:{}", eco.as_str(), eco.normalise(name));
+        self.packages
+            .get(&key)
+            .or_else(|| {
+                self.package_prefixes
+                    .iter()
+                    .filter(|(p, _)| key.starts_with(p.as_str()))
+                    .max_by_key(|(p, _)| p.len())
+                    .map(|(_, i)| i)
+            })
             .map(|&i| &self.vendors[i])
     }
 

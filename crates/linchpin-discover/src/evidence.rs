@@ -10,6 +10,10 @@ pub enum Kind {
     Url,
     /// A bare hostname of the vendor (an SMTP host, an endpoint setting).
     Hostname,
+    /// A URL or host of the vendor in a string literal of source code, on
+    /// a line that is not a comment: an endpoint the program calls
+    /// (`fetch("https://api.zoom.us/v2/…")`).
+    Endpoint,
     /// A container image pulled from the vendor's registry.
     ContainerRegistry,
     /// A container image the vendor publishes.
@@ -28,6 +32,9 @@ pub enum Kind {
     Annotation,
     /// Packages resolved from the vendor's registry (a lockfile).
     PackageRegistry,
+    /// The vendor's client library, a direct dependency in a manifest
+    /// (`stripe` in `package.json`, `boto3` in `requirements.txt`).
+    Sdk,
     /// A Terraform provider or module source.
     Terraform,
     /// A server of an API description (OpenAPI, AsyncAPI).
@@ -44,6 +51,7 @@ impl Kind {
         match self {
             Kind::Url => "url",
             Kind::Hostname => "hostname",
+            Kind::Endpoint => "endpoint",
             Kind::ContainerRegistry => "container-registry",
             Kind::ImagePublisher => "image-publisher",
             Kind::CiPlatform => "ci-platform",
@@ -52,6 +60,7 @@ impl Kind {
             Kind::CiRunner => "ci-runner",
             Kind::Annotation => "annotation",
             Kind::PackageRegistry => "package-registry",
+            Kind::Sdk => "sdk",
             Kind::Terraform => "terraform",
             Kind::ApiServer => "api-server",
             Kind::ExternalService => "external-service",

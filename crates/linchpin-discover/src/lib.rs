@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod image;
 pub mod init;
 pub mod lockfiles;
+pub mod manifests;
 pub mod report;
 pub mod sbom;
 pub mod scan;

@@ -46,6 +46,7 @@ pub fn scan_lockfile(c: &mut Collector<'_>, lock: Lock, text: &str) {
         Lock::Poetry => poetry(text),
         Lock::Requirements => requirements(text),
         Lock::GoSum => go_sum(text),
+        Lock::Gemfile => gemfile_lock(text),
     };
     if let Some((line, message)) = &counts.error {
         c.warn(
@@ -148,7 +149,7 @@ pub fn toml_homepages(text: &str) -> Vec<String> {
 }
 
 /// The value under `key` in a TOML table.
-fn toml_get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a DeValue<'i>> {
+pub(crate) fn toml_get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a DeValue<'i>> {
     table
         .iter()
         .find(|(k, _)| k.get_ref().as_ref() == key)
@@ -384,4 +385,67 @@ fn go_sum(text: &str) -> Counts {
         }
     }
     counts
+}
+
+/// `Gemfile.lock`: each `GEM` section's `remote:` and the gems under its
+/// `specs:` (four spaces in; their own dependencies are six); `GIT` and
+/// `PATH` sections name a repository or a folder, counted by its host.
+fn gemfile_lock(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    let mut remote: Option<String> = None;
+    let mut in_specs = false;
+    let mut direct = None;
+    for (i, line) in text.lines().enumerate() {
+        if !line.starts_with(' ') {
+            in_specs = false;
+            remote = None;
+            if line == "DEPENDENCIES" {
+                direct = Some(0);
+            } else if direct.is_some() && !line.is_empty() {
+                // Past `DEPENDENCIES`: PLATFORMS, RUBY VERSION, BUNDLED WITH.
+                counts.direct = direct.take();
+            }
+            continue;
+        }
+        if let Some(d) = direct.as_mut() {
+            if line.starts_with("  ") && !line.starts_with("   ") {
+                *d += 1;
+            }
+            continue;
+        }
+        let t = line.trim();
+        if let Some(url) = t.strip_prefix("remote:") {
+            let url = url.trim();
+            remote = host_of(url).map(str::to_owned);
+            continue;
+        }
+        if t == "specs:" {
+            in_specs = true;
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if in_specs && indent == 4 {
+            if let Some(host) = &remote {
+                counts.add(host, i as u32 + 1);
+            }
+        }
+    }
+    if let Some(d) = direct {
+        counts.direct = Some(d);
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gemfile_lock_counts_gems_by_remote() {
+        let text = "GIT\n  remote: https://github.com/ClearlyClaire/webpush.git\n  revision: f14a4d5\n  specs:\n    webpush (0.3.8)\n      hkdf (~> 0.2)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n    aws-sdk-s3 (1.143.0)\n      aws-sdk-core (~> 3, >= 3.189.0)\n    hcaptcha (7.1.0)\n    rails (7.1.3)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  aws-sdk-s3 (~> 1.123)\n  hcaptcha (~> 7.1)\n  webpush!\n\nBUNDLED WITH\n   2.5.5\n";
+        let c = gemfile_lock(text);
+        assert_eq!(c.by_host.get("rubygems.org").map(|e| e.0), Some(3));
+        assert_eq!(c.by_host.get("github.com").map(|e| e.0), Some(1));
+        assert_eq!(c.direct, Some(3));
+    }
 }

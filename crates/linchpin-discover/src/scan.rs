@@ -1,5 +1,6 @@
 //! Walking a source tree and reading its files, in parallel.
 
+use crate::catalog::registrable;
 use crate::catalog::VendorCatalog;
 use crate::evidence::{Evidence, Kind};
 use crate::lockfiles::scan_lockfile;
@@ -87,23 +88,6 @@ const CODE_HOSTS: &[&str] = &[
     "sr.ht",
     "gitee.com",
 ];
-
-/// The registrable part of a host (`docs.stripe.com` → `stripe.com`;
-/// `shop.example.co.uk` → `example.co.uk`).
-fn registrable(host: &str) -> String {
-    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
-    let keep = if labels.len() >= 3
-        && labels[labels.len() - 2].len() <= 3
-        && labels[labels.len() - 1].len() == 2
-    {
-        3
-    } else {
-        2
-    };
-    labels[labels.len().saturating_sub(keep)..]
-        .join(".")
-        .to_ascii_lowercase()
-}
 
 /// A project's own domains, from the manifests at the root of a scanned
 /// folder: `package.json` `homepage`, `Cargo.toml`/`pyproject.toml` home
@@ -234,7 +218,7 @@ pub fn scan(paths: &[PathBuf], catalog: &VendorCatalog, options: &ScanOptions) -
                 result.files += 1;
                 let own = &result.own_domains;
                 result.evidence.extend(e.into_iter().filter(|ev| {
-                    !(matches!(ev.kind, Kind::Url | Kind::Hostname)
+                    !(matches!(ev.kind, Kind::Url | Kind::Hostname | Kind::Endpoint)
                         && own
                             .iter()
                             .any(|d| ev.value == *d || ev.value.ends_with(&format!(".{d}"))))
@@ -298,7 +282,7 @@ fn read_one(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if classify(&name) == FileType::Text {
+    if classify(&name) == FileType::Text && crate::manifests::manifest(&name).is_none() {
         // Plain text is searched as bytes: hostnames are ASCII, no decoding needed.
         let mut c = Collector::new(catalog, shown.to_owned());
         crate::sources::scan_bytes(&mut c, bytes);
@@ -323,6 +307,7 @@ pub fn scan_source_with_warnings(
     text: &str,
 ) -> (Vec<Evidence>, Vec<(u32, String)>) {
     let mut c = Collector::new(catalog, shown.to_owned());
+    crate::manifests::scan_manifest(&mut c, name, text);
     match classify(name) {
         FileType::Lockfile(lock) => scan_lockfile(&mut c, lock, text),
         FileType::Dockerfile => {

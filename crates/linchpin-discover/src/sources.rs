@@ -1,7 +1,7 @@
 //! The evidence sources: one parser per format, each turning a file's text
 //! into evidence. Pure: the scanner reads the files.
 
-use crate::catalog::{Vendor, VendorCatalog};
+use crate::catalog::{api_endpoint_id, registrable, Vendor, VendorCatalog};
 use crate::evidence::{Evidence, Kind};
 use crate::image;
 use linchpin_loader::yaml::{parse_documents, Limits, Node, NodeKind};
@@ -48,6 +48,8 @@ pub enum Lock {
     Requirements,
     /// `go.sum`.
     GoSum,
+    /// `Gemfile.lock`.
+    Gemfile,
 }
 
 /// Classifies a file by its name.
@@ -60,6 +62,7 @@ pub fn classify(name: &str) -> FileType {
         "pnpm-lock.yaml" => return FileType::Lockfile(Lock::Pnpm),
         "poetry.lock" => return FileType::Lockfile(Lock::Poetry),
         "go.sum" => return FileType::Lockfile(Lock::GoSum),
+        "gemfile.lock" => return FileType::Lockfile(Lock::Gemfile),
         "go.mod" | "go.work" => return FileType::ModuleList,
         "dockerfile" | "containerfile" => return FileType::Dockerfile,
         ".terraform.lock.hcl" => return FileType::TerraformLock,
@@ -201,6 +204,14 @@ impl<'c> Collector<'c> {
         }
     }
 
+    /// An API of no known vendor, called from code.
+    fn unknown_api(&mut self, host: &str, line: u32) {
+        let id = api_endpoint_id(host);
+        if linchpin_loader::rules::is_valid_name(&id) {
+            self.push_id(&id, Kind::Endpoint, &host.to_ascii_lowercase(), line, None);
+        }
+    }
+
     fn url(&mut self, url: &str, kind: Kind, line: u32) {
         if let Some(host) = host_of(url) {
             self.host(host, kind, line);
@@ -270,6 +281,7 @@ pub fn scan_text(c: &mut Collector<'_>, text: &str) {
 
 /// [`scan_text`] over raw bytes (any encoding: hostnames are ASCII).
 pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
+    let code = is_code(&c.file);
     let n = bytes.len();
     let mut i = 0;
     let mut line = 1u32;
@@ -302,7 +314,21 @@ pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
         let Ok(token) = std::str::from_utf8(&bytes[a..z]) else {
             continue;
         };
-        if !c.catalog.could_match(token) || names_no_host(bytes, a) {
+        let url = bytes[..start].ends_with(b"://");
+        if !(c.catalog.could_match(token) && c.catalog.by_host(token).is_some()) {
+            // A URL of no known vendor in a string of code: an API the
+            // program calls, if it looks like one.
+            if code && url && in_code_string(bytes, start, true) && is_api(token, &bytes[z..]) {
+                line += bytes[counted..start]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u32;
+                counted = start;
+                c.unknown_api(token, line);
+            }
+            continue;
+        }
+        if names_no_host(bytes, a) {
             continue;
         }
         line += bytes[counted..start]
@@ -310,13 +336,93 @@ pub fn scan_bytes(c: &mut Collector<'_>, bytes: &[u8]) {
             .filter(|&&b| b == b'\n')
             .count() as u32;
         counted = start;
-        let kind = if bytes[..start].ends_with(b"://") {
+        let kind = if code && in_code_string(bytes, start, url) {
+            Kind::Endpoint
+        } else if url {
             Kind::Url
         } else {
             Kind::Hostname
         };
         c.host(token, kind, line);
     }
+}
+
+/// Whether a URL of an unknown host names an API: the host says so
+/// (`api.`, `rest.`, `graph.`) or the path does (`/api`, `/v1`,
+/// `/graphql`) — and it is no placeholder, test host or schema.
+fn is_api(host: &str, after: &[u8]) -> bool {
+    let host = host.to_ascii_lowercase();
+    let first = host.split('.').next().unwrap_or_default();
+    let last = host.rsplit('.').next().unwrap_or_default();
+    if host
+        .split('.')
+        .all(|l| l.bytes().all(|b| b.is_ascii_digit()))
+        || matches!(
+            last,
+            "local" | "internal" | "test" | "example" | "invalid" | "localhost" | "lan" | "svc"
+        )
+        || last.len() < 2
+        || matches!(
+            registrable(&host).as_str(),
+            "example.com"
+                | "example.org"
+                | "example.net"
+                | "w3.org"
+                | "json-schema.org"
+                | "schema.org"
+        )
+        || host.contains(".cluster.")
+    {
+        return false;
+    }
+    if matches!(first, "api" | "rest" | "graph" | "gateway") || first.starts_with("api-") {
+        return true;
+    }
+    let path = after.strip_prefix(b"/").unwrap_or(b"");
+    path.starts_with(b"api/")
+        || path.starts_with(b"graphql")
+        || (path.first() == Some(&b'v') && path.get(1).is_some_and(u8::is_ascii_digit))
+}
+
+/// Extensions of source code: a vendor's URL or host in one of its string
+/// literals is an endpoint the program calls.
+const CODE_EXTENSIONS: &[&str] = &[
+    "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "rb", "go", "java", "kt", "kts", "cs", "php",
+    "rs", "swift", "scala", "ex", "exs", "dart", "cpp", "c", "h",
+];
+
+/// Whether a file is source code, by its extension.
+pub fn is_code(file: &str) -> bool {
+    file.rsplit_once('.')
+        .is_some_and(|(_, ext)| CODE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+}
+
+/// Whether the host at `bytes[start]` opens a string literal (`"https://api…`,
+/// `'smtp.sendgrid.net'`) on a line that is not a comment.
+fn in_code_string(bytes: &[u8], start: usize, url: bool) -> bool {
+    let mut at = start;
+    if url {
+        at -= 3;
+        while at > 0
+            && (bytes[at - 1].is_ascii_alphanumeric()
+                || matches!(bytes[at - 1], b'+' | b'.' | b'-'))
+        {
+            at -= 1;
+        }
+    }
+    if at == 0 || !matches!(bytes[at - 1], b'"' | b'\'' | b'`') {
+        return false;
+    }
+    let line_start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = bytes[line_start..at].trim_ascii_start();
+    !(line.starts_with(b"//")
+        || line.starts_with(b"#")
+        || line.starts_with(b"*")
+        || line.starts_with(b"/*")
+        || line.starts_with(b"--"))
 }
 
 /// Whether the hostname-like token starting at `bytes[a]` is the domain of an

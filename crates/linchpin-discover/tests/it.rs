@@ -77,7 +77,7 @@ fn ignored_paths_are_read_on_request() {
     };
     let actual = render(&[data("shop-app")], &options);
     assert!(
-        actual.contains("node_modules/left-pad/index.js:2 url api.twilio.com"),
+        actual.contains("node_modules/left-pad/index.js:2 endpoint api.twilio.com"),
         "{actual}"
     );
 }
@@ -408,4 +408,179 @@ fn the_projects_own_domain_is_not_a_vendor() {
     let vendors: Vec<&str> = result.evidence.iter().map(|e| e.vendor.as_str()).collect();
     assert!(!vendors.contains(&"stripe"), "{vendors:?}");
     assert!(vendors.contains(&"sentry"), "{vendors:?}");
+}
+
+/// Recall and precision on small trees written from real public
+/// repositories of four stacks (`tests/data/real`, README there): what a
+/// person lists by hand from those files (`NAME.truth`) against what
+/// discovery reports at its default confidence. docs/discover.md quotes the
+/// table this prints (`cargo test -p linchpin-discover --test it
+/// recall_and_precision -- --nocapture`).
+#[test]
+fn recall_and_precision_on_real_repositories() {
+    let root = data("real");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".truth"))
+                .map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    let (mut listed, mut recalled, mut reported, mut right) = (0, 0, 0, 0);
+    let mut table = String::from(
+        "| repository | listed by hand | found | reported | right | recall | precision |\n|---|---|---|---|---|---|---|\n",
+    );
+    let mut notes = String::new();
+    for name in &names {
+        let truth: Vec<(String, Vec<String>)> =
+            std::fs::read_to_string(root.join(format!("{name}.truth")))
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(|l| {
+                    let (what, ids) = l.rsplit_once(':').unwrap();
+                    (
+                        what.trim().to_owned(),
+                        ids.split_whitespace().map(str::to_owned).collect(),
+                    )
+                })
+                .collect();
+        let mut catalog = VendorCatalog::builtin().unwrap();
+        let result = scan(&[root.join(name)], &catalog, &ScanOptions::default());
+        catalog.add_unknown_publishers(&result.evidence);
+        let found: Vec<String> = group(result.evidence)
+            .into_iter()
+            .filter(|f| f.confidence <= linchpin_discover::report::Confidence::Medium)
+            .map(|f| f.vendor)
+            .collect();
+        let hit = truth
+            .iter()
+            .filter(|(_, ids)| ids.iter().any(|id| found.contains(id)))
+            .count();
+        let missed: Vec<&str> = truth
+            .iter()
+            .filter(|(_, ids)| !ids.iter().any(|id| found.contains(id)))
+            .map(|(what, _)| what.as_str())
+            .collect();
+        let wrong: Vec<&str> = found
+            .iter()
+            .filter(|f| !truth.iter().any(|(_, ids)| ids.contains(f)))
+            .map(String::as_str)
+            .collect();
+        let good = found.len() - wrong.len();
+        table.push_str(&format!(
+            "| {name} | {} | {hit} | {} | {good} | {:.0} % | {:.0} % |\n",
+            truth.len(),
+            found.len(),
+            100.0 * hit as f64 / truth.len() as f64,
+            100.0 * good as f64 / found.len().max(1) as f64
+        ));
+        notes.push_str(&format!(
+            "{name}: missed {}; not on the list {}\n",
+            if missed.is_empty() {
+                "none".to_owned()
+            } else {
+                missed.join(", ")
+            },
+            if wrong.is_empty() {
+                "none".to_owned()
+            } else {
+                wrong.join(", ")
+            }
+        ));
+        listed += truth.len();
+        recalled += hit;
+        reported += found.len();
+        right += good;
+    }
+    let recall = recalled as f64 / listed as f64;
+    let precision = right as f64 / reported as f64;
+    table.push_str(&format!(
+        "| all | {listed} | {recalled} | {reported} | {right} | {:.0} % | {:.0} % |\n",
+        100.0 * recall,
+        100.0 * precision
+    ));
+    eprintln!("{table}\n{notes}");
+    // The floor under what was measured when the set was written: a change
+    // that loses recall or precision fails here.
+    assert!(recall >= 0.70, "recall {recall:.2}\n{table}\n{notes}");
+    assert!(
+        precision >= 0.95,
+        "precision {precision:.2}\n{table}\n{notes}"
+    );
+}
+
+/// A URL in a string of code is an endpoint the program calls (medium
+/// confidence alone); an unknown host is an API only when it looks like
+/// one, and never a placeholder, a test host, a schema, a comment or prose.
+#[test]
+fn endpoints_in_code_and_unknown_apis() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("client.ts"),
+        [
+            "const ZOOM = \"https://api.zoom.us/v2/users/me/meetings\";",
+            "// docs: https://developers.zoom.us/docs/api/",
+            "const DAILY = 'https://api.daily.co/v1';",
+            "const TAX = `https://rest.avatax.com/api/v2/`;",
+            "const SVG = \"http://www.w3.org/2000/svg\";",
+            "const LOCAL = \"http://localhost:8080/api/v1\";",
+            "const TEST = \"https://api.example.com/v1\";",
+            "const K8S = \"http://orders.shop.svc/v1\";",
+            "const SITE = \"https://www.acme-widgets.io/about\";",
+            "// const OLD = \"https://api.legacy-payments.io/v1\";",
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "Calls https://api.another-vendor.io/v1 in production.\n",
+    )
+    .unwrap();
+    let mut catalog = VendorCatalog::builtin().unwrap();
+    let result = scan(&[dir.path().to_owned()], &catalog, &ScanOptions::default());
+    catalog.add_unknown_publishers(&result.evidence);
+    let found: Vec<(String, String, String)> = group(result.evidence)
+        .into_iter()
+        .flat_map(|f| {
+            let confidence = f.confidence.as_str().to_owned();
+            f.evidence
+                .into_iter()
+                .map(move |e| (e.vendor, e.kind.as_str().to_owned(), confidence.clone()))
+        })
+        .collect();
+    let has = |v: &str, k: &str, c: &str| {
+        found
+            .iter()
+            .any(|(fv, fk, fc)| fv == v && fk == k && fc == c)
+    };
+    // The call and the link in a comment: two kinds, high.
+    assert!(has("zoom", "endpoint", "high"), "{found:?}");
+    assert!(has("zoom", "url", "high"), "{found:?}");
+    assert!(has("api-daily-co", "endpoint", "medium"), "{found:?}");
+    assert!(has("api-avatax-com", "endpoint", "medium"), "{found:?}");
+    assert_eq!(
+        catalog.get("api-daily-co").map(|v| v.name.as_str()),
+        Some("daily.co (an API the code calls)")
+    );
+    for not in [
+        "api-w3-org",
+        "api-example-com",
+        "api-acme-widgets-io",
+        "api-legacy-payments-io",
+        "api-another-vendor-io",
+        "api-shop-svc",
+    ] {
+        assert!(!found.iter().any(|(v, _, _)| v == not), "{not}: {found:?}");
+    }
+    assert!(
+        !found.iter().any(|(v, _, _)| v.contains("localhost")),
+        "{found:?}"
+    );
 }
