@@ -63,6 +63,8 @@ pub struct ProposedSupplier {
     pub degrades: Vec<String>,
     /// The evidence, by file and line.
     pub signs: Vec<Sign>,
+    /// The catalog's entities whose files or code show it, canonical refs.
+    pub seen_at: Vec<String>,
     /// What a person must decide.
     pub guess: String,
 }
@@ -728,9 +730,11 @@ pub fn propose(
             dependency_of: Vec::new(),
             degrades: Vec::new(),
             signs: signs[&v].iter().cloned().collect(),
+            seen_at: Vec::new(),
             guess: String::new(),
         };
         let user_set = users.get(&v).cloned().unwrap_or_default();
+        supplier.seen_at = user_set.iter().map(|&u| refs(u)).collect();
         for &u in &user_set {
             // A catalog entity named after the vendor stands for its
             // service: it depends on the supplier, and the catalog's own
@@ -781,8 +785,13 @@ pub fn propose(
                 "found by the evidence in this file's header: set the relationship owner, check type and country, and {}",
                 what.join("; and ")
             )
-        } else {
+        } else if supplier.seen_at.is_empty() {
             "found by the evidence in this file's header, in no component's code: set the relationship owner, check type and country, and add it to the dependsOn of what uses it".to_owned()
+        } else {
+            format!(
+                "found by the evidence in this file's header, used by {} — in no System a proposed function stands for: set the relationship owner, check type and country, and add it to the dependsOn of what needs it",
+                supplier.seen_at.join(", ")
+            )
         };
         proposal.suppliers.push(supplier);
     }

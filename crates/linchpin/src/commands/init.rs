@@ -196,8 +196,13 @@ fn human(
             if !s.degrades.is_empty() {
                 what.push(format!("degrades {}", s.degrades.join(", ")));
             }
-            if what.is_empty() {
+            if what.is_empty() && s.seen_at.is_empty() {
                 what.push("NOT CONNECTED: no component's code holds it".to_owned());
+            } else if what.is_empty() {
+                what.push(format!(
+                    "NOT CONNECTED: tooling of {}, in no System with a proposed function",
+                    shorten(&s.seen_at, 3)
+                ));
             }
             out.push_str(&format!(
                 "  {} ({}, {} sign{}) — {}\n",
@@ -262,6 +267,15 @@ fn human(
     out
 }
 
+/// The first `n` items, and how many more.
+fn shorten(items: &[String], n: usize) -> String {
+    let mut out = items.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > n {
+        out.push_str(&format!(" and {} more", items.len() - n));
+    }
+    out
+}
+
 fn json_output(
     loaded: &linchpin_loader::Loaded,
     p: &Proposal,
@@ -297,6 +311,7 @@ fn json_output(
             "outcome": outcome(&format!("{FOLDER}/{}", s.file_name())),
             "dependencyOf": s.dependency_of,
             "degrades": s.degrades,
+            "seenAt": s.seen_at,
             "evidence": s.signs.iter().map(|e| json!({ "file": e.file, "line": e.line, "what": e.what })).collect::<Vec<_>>(),
             "guess": s.guess,
         })).collect::<Vec<_>>(),

@@ -387,3 +387,55 @@ fn text_from_the_catalog_cannot_inject_yaml() {
     };
     assert_eq!(spec.criticality, linchpin_model::Criticality::Important);
 }
+
+/// Backstage's own example catalog (real data, `../shared/corpus`): `init`
+/// adds no problem to the ones the catalog has, and every file it writes
+/// loads.
+#[test]
+fn init_on_backstages_example_catalog() {
+    let corpus = repo().join("../shared/corpus/backstage/examples");
+    if !corpus.is_dir() {
+        super::missing("Backstage's example catalog is not beside the project");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&corpus, &dir.path().join("examples"));
+    let errors = |c: &Value| -> Vec<String> {
+        c["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| format!("{} {}", d["code"], d["file"]))
+            .collect()
+    };
+    let before = json(&run(dir.path(), &["check", "examples", "--format", "json"]));
+    let out = run(dir.path(), &["init", "examples", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p = json(&out);
+    // One function per System of the catalog.
+    assert_eq!(p["functions"].as_array().unwrap().len(), 3, "{p:#}");
+    let after = json(&run(dir.path(), &["check", "examples", "--format", "json"]));
+    assert_eq!(errors(&after), errors(&before), "{after:#}");
+    let written = files_under(&dir.path().join("examples/linchpin"));
+    assert_eq!(
+        written.len(),
+        p["functions"].as_array().unwrap().len() + p["suppliers"].as_array().unwrap().len()
+    );
+    for (path, _) in &written {
+        let rel = path.strip_prefix(dir.path().join("examples")).unwrap();
+        assert!(
+            !after["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["file"] == rel.to_str().unwrap()),
+            "{rel:?}: {after:#}"
+        );
+    }
+}
