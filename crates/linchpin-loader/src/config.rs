@@ -148,13 +148,14 @@ pub fn read_config(
                     }
                 }
             }
+            "notify" => notify(section, &mut config.notify, &at, diagnostics),
             other => {
                 let mut d = Diagnostic::at(
                     "config-unknown-key",
                     at(key.span()),
                     format!("`[{other}]` is not a section of {FILE}"),
                 );
-                if let Some(near) = did_you_mean(other, ["severity", "thresholds"]) {
+                if let Some(near) = did_you_mean(other, ["severity", "thresholds", "notify"]) {
                     d = d.with_help(format!("did you mean `[{near}]`?"));
                 }
                 diagnostics.push(d);
@@ -162,6 +163,167 @@ pub fn read_config(
         }
     }
     config
+}
+
+/// `[notify]` and its tables `[notify.smtp]`, `[notify.teams]`.
+fn notify(
+    section: &DeTable<'_>,
+    n: &mut linchpin_model::config::Notify,
+    at: &dyn Fn(std::ops::Range<usize>) -> Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use linchpin_model::config::{Digest, Smtp, SmtpSecurity, WEEKDAYS};
+    let invalid = |diagnostics: &mut Vec<Diagnostic>, range: std::ops::Range<usize>, m: String| {
+        diagnostics.push(Diagnostic::at("config-invalid", at(range), m));
+    };
+    let unknown = |diagnostics: &mut Vec<Diagnostic>,
+                   range: std::ops::Range<usize>,
+                   key: &str,
+                   known: &[&str]| {
+        let mut d = Diagnostic::at(
+            "config-unknown-key",
+            at(range),
+            format!("`{key}` is not a setting of this section"),
+        );
+        if let Some(near) = did_you_mean(key, known.iter().copied()) {
+            d = d.with_help(format!("did you mean `{near}`?"));
+        }
+        diagnostics.push(d);
+    };
+    let weekday = |s: &str| {
+        WEEKDAYS
+            .iter()
+            .position(|d| d.eq_ignore_ascii_case(s))
+            .map(|i| i as u8)
+    };
+    let strings = |v: &DeValue<'_>| -> Option<Vec<String>> {
+        match v {
+            DeValue::Array(items) => items
+                .iter()
+                .map(|i| match i.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            DeValue::String(s) => Some(vec![s.to_string()]),
+            _ => None,
+        }
+    };
+    const KEYS: &[&str] = &[
+        "digest",
+        "hour",
+        "quiet-days",
+        "immediate",
+        "admins",
+        "teams",
+        "smtp",
+    ];
+    let mut weekly_day: Option<u8> = None;
+    for (k, v) in section {
+        let key = k.get_ref().as_ref();
+        let range = v.span();
+        match (key, v.get_ref()) {
+            ("digest", DeValue::String(s)) => {
+                let s = s.as_ref();
+                n.digest = match s {
+                    "off" => Digest::Off,
+                    "daily" => Digest::Daily,
+                    "weekly" => Digest::Weekly(weekly_day.unwrap_or(0)),
+                    _ => match s.strip_prefix("weekly:").and_then(weekday) {
+                        Some(d) => {
+                            weekly_day = Some(d);
+                            Digest::Weekly(d)
+                        }
+                        None => {
+                            invalid(diagnostics, range, format!("`digest` is \"daily\", \"weekly\", \"weekly:DAY\" (\"weekly:monday\") or \"off\", not \"{s}\""));
+                            continue;
+                        }
+                    },
+                };
+            }
+            ("hour", DeValue::Integer(i)) => match i.as_str().parse::<u8>() {
+                Ok(h) if h < 24 => n.hour = h,
+                _ => invalid(diagnostics, range, "`hour` is the hour of the day (UTC) from 0 to 23".into()),
+            },
+            ("quiet-days", v) => match strings(v).and_then(|days| days.iter().map(|d| weekday(d)).collect::<Option<Vec<u8>>>()) {
+                Some(days) => n.quiet_days = days,
+                None => invalid(diagnostics, range, "`quiet-days` lists days of the week: [\"saturday\", \"sunday\"], or [] for none".into()),
+            },
+            ("immediate", DeValue::Boolean(b)) => n.immediate = *b,
+            ("admins", v) => match strings(v) {
+                Some(list) if list.iter().all(|a| a.contains('@')) => n.admins = list,
+                _ => invalid(diagnostics, range, "`admins` lists e-mail addresses".into()),
+            },
+            ("teams", DeValue::Table(t)) => {
+                for (team, addrs) in t {
+                    match strings(addrs.get_ref()) {
+                        Some(list) if list.iter().all(|a| a.contains('@')) => {
+                            n.teams.insert(team.get_ref().to_string(), list);
+                        }
+                        _ => invalid(diagnostics, addrs.span(), format!("the addresses of team `{}` must be a list of e-mail addresses", team.get_ref())),
+                    }
+                }
+            }
+            ("smtp", DeValue::Table(t)) => {
+                let mut host = None;
+                let mut port = None;
+                let mut security = SmtpSecurity::Starttls;
+                let mut username = None;
+                let mut password_env = None;
+                let mut from = None;
+                const SMTP: &[&str] = &["host", "port", "security", "username", "password-env", "from"];
+                for (sk, sv) in t {
+                    let skey = sk.get_ref().as_ref();
+                    match (skey, sv.get_ref()) {
+                        ("host", DeValue::String(s)) => host = Some(s.to_string()),
+                        ("port", DeValue::Integer(i)) => match i.as_str().parse::<u16>() {
+                            Ok(p) if p > 0 => port = Some(p),
+                            _ => invalid(diagnostics, sv.span(), "`port` is a TCP port, 1 to 65535".into()),
+                        },
+                        ("security", DeValue::String(s)) => {
+                            security = match s.as_ref() {
+                                "starttls" => SmtpSecurity::Starttls,
+                                "tls" => SmtpSecurity::Tls,
+                                "none" => SmtpSecurity::None,
+                                other => {
+                                    invalid(diagnostics, sv.span(), format!("`security` is \"starttls\", \"tls\" or \"none\", not \"{other}\""));
+                                    continue;
+                                }
+                            }
+                        }
+                        ("username", DeValue::String(s)) => username = Some(s.to_string()),
+                        ("password-env", DeValue::String(s)) => password_env = Some(s.to_string()),
+                        ("password", _) => diagnostics.push(
+                            Diagnostic::at("config-invalid", at(sk.span()), format!("a password does not belong in {FILE}, which lives in git"))
+                                .with_help("put it in an environment variable of the server and name that variable: `password-env = \"LINCHPIN_SMTP_PASSWORD\"`"),
+                        ),
+                        ("from", DeValue::String(s)) => from = Some(s.to_string()),
+                        (k2, _) if SMTP.contains(&k2) => invalid(diagnostics, sv.span(), format!("`{k2}` has the wrong type")),
+                        (k2, _) => unknown(diagnostics, sk.span(), k2, SMTP),
+                    }
+                }
+                match (host, from) {
+                    (Some(host), Some(from)) => {
+                        n.smtp = Some(Smtp {
+                            port: port.unwrap_or(match security {
+                                SmtpSecurity::Starttls => 587,
+                                SmtpSecurity::Tls => 465,
+                                SmtpSecurity::None => 25,
+                            }),
+                            host,
+                            security,
+                            username,
+                            password_env,
+                            from,
+                        })
+                    }
+                    _ => invalid(diagnostics, k.span(), "`[notify.smtp]` needs `host` and `from`".into()),
+                }
+            }
+            (k2, _) if KEYS.contains(&k2) => invalid(diagnostics, range, format!("`{k2}` has the wrong type")),
+            (k2, _) => unknown(diagnostics, k.span(), k2, KEYS),
+        }
+    }
 }
 
 /// Line and column of a byte range.

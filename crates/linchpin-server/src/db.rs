@@ -45,10 +45,12 @@ enum Lock {
     Migrations = 0x6c69_6e63_0001,
     /// Recording a landscape version.
     Versions = 0x6c69_6e63_0002,
+    /// Claiming messages of the outbox to deliver.
+    Outbox = 0x6c69_6e63_0003,
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 fn explain(e: &sqlx::Error) -> String {
     let text = e.to_string();
@@ -377,6 +379,20 @@ const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX requests_status_due ON requests (status, due, id)",
             "CREATE INDEX comments_request ON comments (request_id)",
             "CREATE INDEX uploads_request ON uploads (request_id)",
+        ],
+    },
+    // 4: the outbox of reminders: one row per message, its event key
+    // unique (so that replicas and restarts create it once), leased by the
+    // replica delivering it, retried until delivered.
+    Migration {
+        version: 4,
+        sqlite: &[
+            "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL, body_text TEXT NOT NULL, body_html TEXT NOT NULL, created_at BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, lease_until BIGINT NOT NULL DEFAULT 0, delivered_at BIGINT, last_error TEXT)",
+            "CREATE INDEX outbox_pending ON outbox (delivered_at, next_at)",
+        ],
+        postgres: &[
+            "CREATE TABLE outbox (id BIGSERIAL PRIMARY KEY, event TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL, body_text TEXT NOT NULL, body_html TEXT NOT NULL, created_at BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, lease_until BIGINT NOT NULL DEFAULT 0, delivered_at BIGINT, last_error TEXT)",
+            "CREATE INDEX outbox_pending ON outbox (delivered_at, next_at)",
         ],
     },
 ];
@@ -1355,5 +1371,266 @@ mod tests {
                 && Role::Viewer < Role::Editor
                 && Role::Editor < Role::Admin
         );
+    }
+}
+
+// ---- the outbox of reminders -------------------------------------------
+//
+// The outbox of reminders (docs/server.md, "Reminders"): each message is
+// one row whose event key is unique, so that every replica may plan the
+// same messages and only one row results, and a restart plans nothing
+// anew. Delivering takes a lease on a few rows at a time (one replica at
+// a time claims them); a failed delivery is retried with a growing delay
+// and stays visible to admins until it goes through.
+
+/// A message to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// What it is about, unique per recipient: `digest:2026-11-30:group:default/payments`.
+    pub event: String,
+    /// `digest`, `overdue`, `rejected`, `test`.
+    pub kind: String,
+    /// `email`.
+    pub channel: String,
+    /// The address.
+    pub recipient: String,
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+}
+
+/// A message of the outbox as admins see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// Id.
+    pub id: i64,
+    /// The event key.
+    pub event: String,
+    /// Its kind.
+    pub kind: String,
+    /// The channel.
+    pub channel: String,
+    /// The address.
+    pub recipient: String,
+    /// The subject line.
+    pub subject: String,
+    /// Planned (seconds since the epoch).
+    pub created_at: i64,
+    /// Delivery attempts so far.
+    pub attempts: i64,
+    /// The next attempt, if not delivered.
+    pub next_at: i64,
+    /// When it went through.
+    pub delivered_at: Option<i64>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+/// The delay before attempt `n + 1` after `n` failures: a minute, doubling,
+/// at most six hours.
+pub fn backoff(attempts: i64) -> i64 {
+    (60i64 << attempts.clamp(0, 10)).min(6 * 3600)
+}
+
+impl Db {
+    /// Adds a message unless one with the same event key exists; true if
+    /// it was added.
+    pub async fn enqueue(&self, o: &Outgoing, now: i64) -> Result<bool, DbError> {
+        let added = sqlx::query(
+            "INSERT INTO outbox (event, kind, channel, recipient, subject, body_text, body_html, created_at, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (event) DO NOTHING",
+        )
+        .bind(&o.event)
+        .bind(&o.kind)
+        .bind(&o.channel)
+        .bind(&o.recipient)
+        .bind(&o.subject)
+        .bind(&o.text)
+        .bind(&o.html)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(added > 0)
+    }
+
+    /// Adds a message someone asked for (a test), with its audit entry.
+    pub async fn enqueue_audited(
+        &self,
+        o: &Outgoing,
+        now: i64,
+        actor: &str,
+    ) -> Result<bool, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let added = sqlx::query(
+            "INSERT INTO outbox (event, kind, channel, recipient, subject, body_text, body_html, created_at, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (event) DO NOTHING",
+        )
+        .bind(&o.event)
+        .bind(&o.kind)
+        .bind(&o.channel)
+        .bind(&o.recipient)
+        .bind(&o.subject)
+        .bind(&o.text)
+        .bind(&o.html)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if added {
+            audit(
+                &mut tx,
+                now,
+                actor,
+                "reminder.test",
+                &o.recipient,
+                &o.subject,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Leases up to `limit` messages due now and not leased by anyone, for
+    /// `lease` seconds: (id, message, attempts so far). Replicas claim one
+    /// at a time, so no two hold the same message.
+    pub async fn claim(
+        &self,
+        now: i64,
+        lease: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Outgoing, i64)>, DbError> {
+        let mut tx = self.pool.begin().await?;
+        self.exclusive(&mut tx, Lock::Outbox).await?;
+        // One statement that writes first: on SQLite it takes the write
+        // lock (waiting its turn) before it reads, so two replicas never
+        // both read the same rows; on PostgreSQL the advisory lock above
+        // makes them take turns.
+        let rows = sqlx::query(
+            "UPDATE outbox SET lease_until = $1 WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_at <= $2 AND lease_until <= $2 ORDER BY id LIMIT $3) RETURNING id, event, kind, channel, recipient, subject, body_text, body_html, attempts",
+        )
+        .bind(now + lease)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push((
+                r.try_get("id")?,
+                Outgoing {
+                    event: r.try_get("event")?,
+                    kind: r.try_get("kind")?,
+                    channel: r.try_get("channel")?,
+                    recipient: r.try_get("recipient")?,
+                    subject: r.try_get("subject")?,
+                    text: r.try_get("body_text")?,
+                    html: r.try_get("body_html")?,
+                },
+                r.try_get("attempts")?,
+            ));
+        }
+        out.sort_by_key(|(id, _, _)| *id);
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Records a message as delivered.
+    pub async fn delivered(&self, id: i64, now: i64) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, last_error = NULL, lease_until = 0 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried after [`backoff`].
+    pub async fn failed(
+        &self,
+        id: i64,
+        attempts_before: i64,
+        now: i64,
+        error: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_at = $1, lease_until = 0, last_error = $2 WHERE id = $3",
+        )
+        .bind(now + backoff(attempts_before))
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Requests still to answer (open or sent) due on or before `due_by`
+    /// (`YYYY-MM-DD`), soonest first: what reminders are about. At most
+    /// `limit`.
+    pub async fn open_requests_due_by(
+        &self,
+        due_by: &str,
+        limit: i64,
+    ) -> Result<Vec<Request>, DbError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            request_columns!(),
+            " FROM requests WHERE status IN ('open', 'sent') AND due <= $1 ORDER BY due, id LIMIT $2"
+        ))
+        .bind(due_by)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(request_of)
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(DbError::from)
+    }
+
+    /// The newest messages, undelivered first.
+    pub async fn deliveries(&self, limit: i64) -> Result<Vec<Delivery>, DbError> {
+        let rows = sqlx::query(
+            "SELECT id, event, kind, channel, recipient, subject, created_at, attempts, next_at, delivered_at, last_error FROM outbox ORDER BY CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Delivery {
+                    id: r.try_get("id")?,
+                    event: r.try_get("event")?,
+                    kind: r.try_get("kind")?,
+                    channel: r.try_get("channel")?,
+                    recipient: r.try_get("recipient")?,
+                    subject: r.try_get("subject")?,
+                    created_at: r.try_get("created_at")?,
+                    attempts: r.try_get("attempts")?,
+                    next_at: r.try_get("next_at")?,
+                    delivered_at: r.try_get("delivered_at")?,
+                    last_error: r.try_get("last_error")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(DbError::from)
+    }
+}
+
+#[cfg(test)]
+mod outbox_tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_six_hours() {
+        assert_eq!(backoff(0), 60);
+        assert_eq!(backoff(1), 120);
+        assert_eq!(backoff(5), 1920);
+        assert_eq!(backoff(9), 6 * 3600);
+        assert_eq!(backoff(100), 6 * 3600);
     }
 }

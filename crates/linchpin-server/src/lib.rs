@@ -7,7 +7,7 @@
 //! and turns reviewed statements into patches to them.
 //!
 //! Layers, each importing only those below it (ARCHITECTURE.md):
-//! `server` (start, reload, watch) → `http` (router, authentication,
+//! `server` (start, reload, watch) and `outbox` (reminders going out) → `http` (router, authentication,
 //! handlers) → `views` (markup) → `domain` (state, rules, snapshot,
 //! patches) → `access` and `db` (the access mode; storage).
 #![deny(clippy::disallowed_methods)]
@@ -17,9 +17,10 @@ pub mod access;
 pub mod db;
 pub mod domain;
 pub mod http;
+pub mod outbox;
 pub mod server;
 pub mod views;
 
-pub use domain::state::{shared, AppState, Settings, Today};
+pub use domain::state::{shared, AppState, Environment, Settings, Today};
 pub use http::router::app;
 pub use server::{create_token, prepare, reload, serve, ServeOptions};

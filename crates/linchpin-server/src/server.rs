@@ -267,6 +267,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), String> {
     );
     println!("http://{addr}/");
     spawn_watcher(state.clone(), options.poll);
+    crate::outbox::spawn(state.clone(), std::time::Duration::from_secs(30));
     let db = state.db.clone();
     axum::serve(listener, app(state))
         .with_graceful_shutdown(async {

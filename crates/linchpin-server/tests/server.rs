@@ -67,6 +67,7 @@ fn options(
             max_upload: 64 * 1024,
             bind: bind.parse().unwrap(),
             public_url: public_url.map(|u| linchpin_server::access::PublicUrl::parse(u).unwrap()),
+            environment: linchpin_server::Environment::default(),
         },
         database: database.to_owned(),
         poll: Duration::from_secs(1),
@@ -595,6 +596,14 @@ async fn tokens_roles_sessions_and_csrf() {
         call(&state, bearer(&viewer, "/api/v1/rank")).await.status,
         StatusCode::OK
     );
+    // Reminders (who gets what, every delivery) are for admins.
+    for uri in ["/api/v1/reminders", "/admin/reminders"] {
+        assert_eq!(
+            call(&state, bearer(&viewer, uri)).await.status,
+            StatusCode::FORBIDDEN,
+            "{uri}"
+        );
+    }
     let new = json!({"supplier": "aws", "kind": "exit-test", "due": "2026-12-31"});
     assert_eq!(
         send_json(
@@ -2326,4 +2335,350 @@ fn missing(what: &str) {
         "{what}, and CI is set: CI must provide it"
     );
     eprintln!("SKIPPED: {what}");
+}
+
+/// A real SMTP server on loopback (Python's `aiosmtpd`, which stores every
+/// message it receives in a maildir), stopped when dropped.
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: PathBuf,
+}
+
+impl SmtpServer {
+    fn start(maildir: &Path, port: Option<u16>) -> Option<SmtpServer> {
+        let port = port.unwrap_or_else(|| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        });
+        let child = std::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let mut server = SmtpServer {
+            child,
+            port,
+            maildir: maildir.to_path_buf(),
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(server);
+            }
+            if server.child.try_wait().ok().flatten().is_some() {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
+    /// Every message received: (recipient, subject, whole text).
+    fn messages(&self) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for dir in ["new", "cur"] {
+            let Ok(entries) = std::fs::read_dir(self.maildir.join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                // Headers, long ones folded over several lines.
+                let head = text
+                    .split("\n\n")
+                    .next()
+                    .unwrap_or_default()
+                    .replace("\n ", " ");
+                let header = |name: &str| {
+                    head.lines()
+                        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                out.push((header("To"), header("Subject"), text.clone()));
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn aiosmtpd_available() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The webshop with reminders by e-mail to `port`, every day, nothing quiet.
+fn landscape_with_mail(dir: &Path, port: u16) -> PathBuf {
+    let land = dir.join("land");
+    copy_dir(&repo().join("examples/webshop"), &land);
+    std::fs::write(
+        land.join("linchpin.toml"),
+        format!(
+            "[notify]\ndigest = \"daily\"\nquiet-days = []\nadmins = [\"ops@northwind.example\"]\n\n[notify.teams]\ncommerce-team = [\"commerce-oncall@northwind.example\"]\n\n[notify.smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"Linchpin <linchpin@northwind.example>\"\n"
+        ),
+    )
+    .unwrap();
+    land
+}
+
+/// Reminders end to end, against a real SMTP server: each team's digest
+/// arrives with its items for the injected date; two replicas on one
+/// database send each message once, and planning again sends nothing; an
+/// item that goes overdue is told once; a delivery that fails is retried
+/// and then arrives.
+#[tokio::test]
+async fn reminders_arrive_once_from_two_replicas_and_failures_are_retried() {
+    if !aiosmtpd_available() {
+        missing("Python's aiosmtpd is not installed (pip install aiosmtpd), so reminders are not tested against an SMTP server");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for (n, db) in databases(tmp.path(), "reminders")
+        .await
+        .into_iter()
+        .enumerate()
+    {
+        let run = tmp.path().join(format!("run{n}"));
+        std::fs::create_dir_all(&run).unwrap();
+        let smtp = SmtpServer::start(&run.join("maildir"), None).expect("aiosmtpd starts");
+        let land = landscape_with_mail(&run, smtp.port);
+        let clock = run.join("today");
+        std::fs::write(&clock, "2026-11-26").unwrap();
+        let a = start(&land, &db, Today::File(clock.clone())).await;
+        let b = start(&land, &db, Today::File(clock.clone())).await;
+
+        // Both replicas plan and deliver at once.
+        let (ra, rb) = tokio::join!(
+            linchpin_server::outbox::tick(&a),
+            linchpin_server::outbox::tick(&b)
+        );
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        let first = smtp.messages();
+        assert_eq!(ra.sent + rb.sent, first.len(), "{ra:?} {rb:?} {db}");
+        let digests: Vec<&(String, String, String)> = first
+            .iter()
+            .filter(|m| m.1.contains(" due in the next 30 days"))
+            .collect();
+        assert!(!digests.is_empty(), "{first:#?}");
+        // One digest per address, each once.
+        let mut to: Vec<&str> = digests.iter().map(|m| m.0.as_str()).collect();
+        to.dedup();
+        assert_eq!(to.len(), digests.len(), "{to:?}");
+        // `[notify.teams]` overrides a Group's own address.
+        assert!(to.contains(&"commerce-oncall@northwind.example"), "{to:?}");
+        assert!(!to.contains(&"commerce@northwind.example"), "{to:?}");
+        // The items are the served version's, by team, with both parts.
+        let snap = a.current().unwrap();
+        let catalog = &snap.loaded.catalog;
+        let horizon = Date::parse("2026-12-26").unwrap();
+        let payments_items: Vec<String> = snap
+            .report
+            .timeline
+            .iter()
+            .filter(|t| t.date <= horizon)
+            .filter(|t| {
+                catalog
+                    .entity(t.supplier)
+                    .owner()
+                    .is_some_and(|o| o.value.name == "payments-team")
+            })
+            .map(|t| {
+                format!(
+                    "{}: {}",
+                    catalog.entity(t.supplier).display_name(),
+                    t.kind.label()
+                )
+            })
+            .collect();
+        assert!(!payments_items.is_empty());
+        let payments = digests
+            .iter()
+            .find(|m| m.0 == "payments@northwind.example")
+            .expect("the payments team's digest");
+        for item in &payments_items {
+            assert!(
+                payments.2.contains(item.as_str()),
+                "{item} not in {}",
+                payments.2
+            );
+        }
+        assert!(
+            payments.2.contains("Content-Type: text/plain"),
+            "{}",
+            payments.2
+        );
+        assert!(
+            payments.2.contains("Content-Type: text/html"),
+            "{}",
+            payments.2
+        );
+
+        // Admins see every delivery (the API as its document says), and can
+        // send a test message; a forged form is refused.
+        let doc = get(&a, "/api/v1/openapi.json").await.json();
+        let api = get(&a, "/api/v1/reminders").await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+        conforms(&doc, "/api/v1/reminders", "get", &api);
+        assert_eq!(
+            api.json()["deliveries"].as_array().unwrap().len(),
+            first.len()
+        );
+        let page = get(&a, "/admin/reminders").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.text().contains("commerce-oncall@northwind.example"),
+            "{}",
+            page.text()
+        );
+        assert!(page.text().contains("127.0.0.1:"), "{}", page.text());
+        let csrf = csrf_cookie(&page);
+        let test_form = |field: &str| {
+            Request::post("/admin/reminders/test")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("linchpin_csrf={csrf}"))
+                .body(Body::from(format!(
+                    "csrf={field}&to=ops%40northwind.example"
+                )))
+                .unwrap()
+        };
+        assert_eq!(
+            call(&a, test_form("0000")).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let sent = call(&a, test_form(&csrf)).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
+        assert!(
+            sent.text().contains("handed to the mail server"),
+            "{}",
+            sent.text()
+        );
+        let with_test = smtp.messages();
+        assert_eq!(with_test.len(), first.len() + 1);
+        assert!(with_test
+            .iter()
+            .any(|m| m.0 == "ops@northwind.example"
+                && m.1 == "[Linchpin] A test message from Linchpin"));
+        let first = with_test;
+
+        // Again, from both: nothing new.
+        let (ra, rb) = tokio::join!(
+            linchpin_server::outbox::tick(&a),
+            linchpin_server::outbox::tick(&b)
+        );
+        assert_eq!(ra.unwrap().sent + rb.unwrap().sent, 0);
+        assert_eq!(smtp.messages().len(), first.len());
+        // A restarted replica plans nothing anew either.
+        let c = start(&land, &db, Today::File(clock.clone())).await;
+        assert_eq!(linchpin_server::outbox::tick(&c).await.unwrap().sent, 0);
+
+        // Later: the first item not yet due goes overdue the day after its
+        // date and is told at once to its team (besides that day's
+        // digests), once, however many replicas tick.
+        let first_due = snap
+            .report
+            .timeline
+            .iter()
+            .filter(|t| !t.overdue && t.date <= Date::parse("2027-03-31").unwrap())
+            // What stays due once its date passes (a missed notice
+            // deadline is gone: the next one counts).
+            .filter(|t| {
+                [
+                    "continuity statement expires",
+                    "escrow deposit due",
+                    "exit-plan test due",
+                ]
+                .contains(&t.kind.label())
+            })
+            .filter(|t| {
+                catalog.entity(t.supplier).owner().is_some_and(|o| {
+                    ["payments-team", "commerce-team", "platform-team"]
+                        .contains(&o.value.name.as_str())
+                })
+            })
+            .min_by_key(|t| t.date)
+            .expect("an item due within 30 days");
+        let day_after = first_due.date.add_days(1);
+        std::fs::write(&clock, day_after.to_string()).unwrap();
+        reload(&a).await.unwrap();
+        reload(&b).await.unwrap();
+        let (ra, rb) = tokio::join!(
+            linchpin_server::outbox::tick(&a),
+            linchpin_server::outbox::tick(&b)
+        );
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        let second = smtp.messages();
+        assert_eq!(second.len(), first.len() + ra.sent + rb.sent);
+        let expected = format!(
+            "Overdue since {}: {}: {}",
+            first_due.date,
+            catalog.entity(first_due.supplier).display_name(),
+            first_due.kind.label()
+        );
+        let told: Vec<_> = second.iter().filter(|m| m.1.contains(&expected)).collect();
+        assert_eq!(told.len(), 1, "{expected}: {second:#?}");
+        let (ra, rb) = tokio::join!(
+            linchpin_server::outbox::tick(&a),
+            linchpin_server::outbox::tick(&b)
+        );
+        assert_eq!(ra.unwrap().sent + rb.unwrap().sent, 0);
+        drop(smtp);
+
+        // The mail server is down: the attempt fails, is recorded, and is
+        // retried when due.
+        std::fs::write(&clock, "2026-11-30").unwrap();
+        reload(&a).await.unwrap();
+        let down = linchpin_server::outbox::tick(&a).await.unwrap();
+        assert!(down.failed > 0 && down.sent == 0, "{down:?}");
+        let pending = a.db.deliveries(500).await.unwrap();
+        let failing = pending
+            .iter()
+            .find(|d| d.delivered_at.is_none())
+            .expect("a pending delivery");
+        assert_eq!(failing.attempts, 1);
+        assert!(failing.last_error.is_some());
+        assert!(failing.next_at > a.now(), "retried later, not at once");
+        // Not before its time…
+        let early = linchpin_server::outbox::deliver(&a, a.now()).await.unwrap();
+        assert_eq!(early.sent + early.failed, 0);
+        // …and once the server is back, it goes through.
+        let smtp = SmtpServer::start(&run.join("maildir2"), Some(smtp_port(&land)))
+            .expect("aiosmtpd restarts");
+        let later = linchpin_server::outbox::deliver(&a, a.now() + 24 * 3600)
+            .await
+            .unwrap();
+        assert!(later.sent > 0 && later.failed == 0, "{later:?}");
+        assert_eq!(smtp.messages().len(), later.sent);
+        assert!(a
+            .db
+            .deliveries(500)
+            .await
+            .unwrap()
+            .iter()
+            .all(|d| d.delivered_at.is_some()));
+    }
+}
+
+fn smtp_port(land: &Path) -> u16 {
+    let text = std::fs::read_to_string(land.join("linchpin.toml")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("port = "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }

@@ -246,3 +246,80 @@ fn a_link_to_a_file_outside_the_landscape_is_not_read() {
         .iter()
         .all(|d| !d.message.contains("hunter2")));
 }
+
+/// `[notify]` of `linchpin.toml`: every setting read, defaults where
+/// absent; a password, an unknown key and a wrong value are diagnostics at
+/// their line, never a crash.
+#[test]
+fn the_notify_section_is_read_and_checked() {
+    use linchpin_model::config::{Digest, SmtpSecurity};
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("acme.yaml"), SUPPLIER).unwrap();
+    fs::write(
+        dir.path().join("linchpin.toml"),
+        "[notify]\ndigest = \"weekly:tuesday\"\nhour = 8\nquiet-days = [\"sunday\"]\nadmins = [\"ops@example.com\"]\n\n[notify.teams]\npayments = [\"pay@example.com\", \"oncall@example.com\"]\n\n[notify.smtp]\nhost = \"smtp.example.com\"\nusername = \"linchpin\"\npassword-env = \"SMTP_PASSWORD\"\nfrom = \"Linchpin <linchpin@example.com>\"\n",
+    )
+    .unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    let n = &loaded.config.notify;
+    assert_eq!(n.digest, Digest::Weekly(1));
+    assert_eq!(n.hour, 8);
+    assert_eq!(n.quiet_days, [6]);
+    assert!(n.immediate);
+    assert_eq!(n.admins, ["ops@example.com"]);
+    assert_eq!(
+        n.teams["payments"],
+        ["pay@example.com", "oncall@example.com"]
+    );
+    let smtp = n.smtp.as_ref().unwrap();
+    assert_eq!(
+        (smtp.host.as_str(), smtp.port, smtp.security),
+        ("smtp.example.com", 587, SmtpSecurity::Starttls)
+    );
+    assert_eq!(smtp.password_env.as_deref(), Some("SMTP_PASSWORD"));
+
+    fs::write(
+        dir.path().join("linchpin.toml"),
+        "[notify]\ndigest = \"hourly\"\nhuor = 8\n\n[notify.smtp]\nhost = \"smtp.example.com\"\nfrom = \"x@example.com\"\npassword = \"hunter2\"\nsecurity = \"ssl\"\n",
+    )
+    .unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    let said: Vec<(u32, &str, String)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.span.map_or(0, |s| s.line), d.code, d.message.clone()))
+        .collect();
+    assert!(
+        said.iter()
+            .any(|(l, c, m)| *l == 2 && *c == "config-invalid" && m.contains("\"hourly\"")),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter()
+            .any(|(l, c, _)| *l == 3 && *c == "config-unknown-key"),
+        "{said:#?}"
+    );
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.help.as_deref().is_some_and(|h| h.contains("`hour`"))),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter()
+            .any(|(l, c, m)| *l == 8 && *c == "config-invalid" && m.contains("does not belong")),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter()
+            .any(|(l, _, m)| *l == 9 && m.contains("\"ssl\"")),
+        "{said:#?}"
+    );
+    // The secret is nowhere in what is said.
+    assert!(
+        !said.iter().any(|(_, _, m)| m.contains("hunter2")),
+        "{said:#?}"
+    );
+}

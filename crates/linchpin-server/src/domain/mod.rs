@@ -5,6 +5,7 @@
 pub mod error;
 pub mod evidence;
 pub mod git;
+pub mod notify;
 pub mod patch;
 pub mod requests;
 pub mod snapshot;

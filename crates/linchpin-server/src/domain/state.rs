@@ -28,6 +28,18 @@ pub enum Today {
     File(PathBuf),
 }
 
+/// The environment the server was started in, from which settings that
+/// name a variable (`[notify.smtp] password-env`) take their secret. Shown
+/// by name only.
+#[derive(Clone, Default)]
+pub struct Environment(pub std::collections::BTreeMap<String, String>);
+
+impl std::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
 /// How the server was started.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -43,6 +55,8 @@ pub struct Settings {
     pub bind: std::net::SocketAddr,
     /// The address users reach it at, if not the one it listens on.
     pub public_url: Option<PublicUrl>,
+    /// The environment it was started in.
+    pub environment: Environment,
 }
 
 /// Everything the handlers share.

@@ -7,5 +7,6 @@ pub mod auth;
 pub mod calendar;
 pub mod openapi;
 pub mod pages;
+pub mod reminders;
 pub mod requests;
 pub mod router;

@@ -238,6 +238,17 @@ pub fn spec() -> Value {
             "properties": { "id": { "type": "integer" }, "at": { "type": "integer" }, "actor": { "type": "string" }, "action": { "type": "string" }, "subject": { "type": "string" }, "detail": { "type": "string" } }
         },
         "Audit": { "type": "object", "required": ["entries", "next"], "properties": { "entries": array_of("AuditEntry"), "next": nullable("string") } },
+        "Delivery": {
+            "type": "object",
+            "required": ["id", "event", "kind", "channel", "recipient", "subject", "createdAt", "attempts", "nextAttemptAt", "deliveredAt", "lastError"],
+            "properties": {
+                "id": { "type": "integer" }, "event": { "type": "string" }, "kind": { "type": "string", "enum": ["digest", "overdue", "rejected", "test"] },
+                "channel": { "type": "string" }, "recipient": { "type": "string" }, "subject": { "type": "string" },
+                "createdAt": { "type": "integer" }, "attempts": { "type": "integer" }, "nextAttemptAt": { "type": "integer" },
+                "deliveredAt": nullable("integer"), "lastError": nullable("string")
+            }
+        },
+        "Deliveries": { "type": "object", "required": ["deliveries"], "properties": { "deliveries": array_of("Delivery") } },
         "NewRequest": {
             "type": "object", "required": ["supplier", "kind", "due"],
             "properties": { "supplier": { "type": "string" }, "kind": { "type": "string" }, "due": { "type": "string" }, "team": { "type": "string" } }
@@ -313,6 +324,7 @@ pub fn spec() -> Value {
             "/api/v1/history/{version}": { "get": op("The analysis results a version was recorded with", "200", "VersionResults", json!([path("version")])) },
             "/api/v1/tokens": { "get": op("Every token, without secrets (admin)", "200", "Tokens", json!([])), "post": new_token },
             "/api/v1/tokens/{id}": { "delete": revoke },
+            "/api/v1/reminders": { "get": op("The reminders of the outbox, undelivered first, then the newest (admin): each message with its attempts, its next attempt and the last error", "200", "Deliveries", json!([])) },
             "/api/v1/audit": { "get": op("The audit log, newest first, a page at a time (admin); each change with what changed", "200", "Audit", json!([query("limit", "at most this many (1 to 1,000; 50 by default)"), query("cursor", "the `next` of the page before")])) },
             "/api/v1/requests": {
                 "get": op("Continuity requests in due-date order, a page at a time: pass `next` back as `cursor` for the next page (null: no more)", "200", "Requests", json!([query("supplier", "a supplier ref"), query("status", "open, sent, received, reviewed or overdue"), query("limit", "at most this many (1 to 1,000; 50 by default)"), query("cursor", "where the page starts: the `next` of the page before")])),

@@ -138,6 +138,9 @@ pub fn app(state: AppState) -> Router {
             axum::routing::delete(api::revoke_token),
         )
         .route("/tokens", get(pages::tokens).post(pages::create_token))
+        .route("/admin/reminders", get(crate::http::reminders::show))
+        .route("/admin/reminders/test", post(crate::http::reminders::test))
+        .route("/api/v1/reminders", get(crate::http::reminders::api))
         .route("/tokens/{id}/revoke", post(pages::revoke_token))
         .route(
             "/api/v1/requests",

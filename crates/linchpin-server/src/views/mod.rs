@@ -10,6 +10,7 @@ use linchpin_report::view::esc;
 use std::sync::OnceLock;
 
 pub mod charts;
+pub mod mail;
 pub mod pages;
 pub mod requests;
 

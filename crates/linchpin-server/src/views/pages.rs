@@ -20,6 +20,40 @@ pub struct StatusPage<'a> {
     pub rejected: Option<&'a Rejected>,
 }
 
+/// What `/admin/reminders` shows of `[notify]`.
+pub struct ReminderSettings {
+    /// `host:port (security)`.
+    pub server: String,
+    /// The sender.
+    pub from: String,
+    /// When digests go out.
+    pub digest: String,
+    /// The quiet days.
+    pub quiet: String,
+    /// Whether immediate messages are sent.
+    pub immediate: bool,
+    /// Who hears of rejected versions.
+    pub admins: String,
+    /// Each team (a Group) with the addresses its messages go to.
+    pub teams: Vec<(String, Vec<String>)>,
+}
+
+/// `/admin/reminders`: the settings, a test, every delivery and its outcome.
+#[derive(askama::Template)]
+#[template(path = "notifications.html")]
+pub struct RemindersPage<'a> {
+    /// The page title.
+    pub title: &'a str,
+    /// The frame.
+    pub frame: &'a Frame<'a>,
+    /// The settings, if mail is configured.
+    pub settings: Option<ReminderSettings>,
+    /// The newest deliveries, pending first.
+    pub deliveries: &'a [crate::db::Delivery],
+    /// What the last action did.
+    pub note: Option<String>,
+}
+
 /// `/tokens`: every token, a new one's secret once, the form for another.
 #[derive(askama::Template)]
 #[template(path = "tokens.html")]

@@ -66,6 +66,10 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 .map(PublicUrl::parse)
                 .transpose()
                 .map_err(|e| anyhow!(e))?,
+            // Settings that name a variable (`[notify.smtp] password-env`)
+            // read it from here; the binary is the one reader of the
+            // environment.
+            environment: linchpin_server::Environment(std::env::vars().collect()),
         },
         database: args.database.clone(),
         poll: Duration::from_secs(args.poll.max(1)),
