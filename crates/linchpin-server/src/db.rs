@@ -1429,6 +1429,28 @@ pub struct Delivery {
     pub last_error: Option<String>,
 }
 
+/// Inserts a message unless its event key is there; whether it was new.
+async fn insert_outgoing<'e, E>(executor: E, o: &Outgoing, now: i64) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query(
+        "INSERT INTO outbox (event, kind, channel, recipient, subject, body_text, body_html, created_at, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (event) DO NOTHING",
+    )
+    .bind(&o.event)
+    .bind(&o.kind)
+    .bind(&o.channel)
+    .bind(&o.recipient)
+    .bind(&o.subject)
+    .bind(&o.text)
+    .bind(&o.html)
+    .bind(now)
+    .execute(executor)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
 /// The delay before attempt `n + 1` after `n` failures: a minute, doubling,
 /// at most six hours.
 pub fn backoff(attempts: i64) -> i64 {
@@ -1439,21 +1461,7 @@ impl Db {
     /// Adds a message unless one with the same event key exists; true if
     /// it was added.
     pub async fn enqueue(&self, o: &Outgoing, now: i64) -> Result<bool, DbError> {
-        let added = sqlx::query(
-            "INSERT INTO outbox (event, kind, channel, recipient, subject, body_text, body_html, created_at, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (event) DO NOTHING",
-        )
-        .bind(&o.event)
-        .bind(&o.kind)
-        .bind(&o.channel)
-        .bind(&o.recipient)
-        .bind(&o.subject)
-        .bind(&o.text)
-        .bind(&o.html)
-        .bind(now)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(added > 0)
+        Ok(insert_outgoing(&self.pool, o, now).await?)
     }
 
     /// Adds a message someone asked for (a test), with its audit entry.
@@ -1464,21 +1472,7 @@ impl Db {
         actor: &str,
     ) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
-        let added = sqlx::query(
-            "INSERT INTO outbox (event, kind, channel, recipient, subject, body_text, body_html, created_at, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (event) DO NOTHING",
-        )
-        .bind(&o.event)
-        .bind(&o.kind)
-        .bind(&o.channel)
-        .bind(&o.recipient)
-        .bind(&o.subject)
-        .bind(&o.text)
-        .bind(&o.html)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            > 0;
+        let added = insert_outgoing(&mut *tx, o, now).await?;
         if added {
             audit(
                 &mut tx,
