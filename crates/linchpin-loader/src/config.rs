@@ -320,6 +320,57 @@ fn notify(
                     _ => invalid(diagnostics, k.span(), "`[notify.smtp]` needs `host` and `from`".into()),
                 }
             }
+            ("webhook", DeValue::Array(hooks)) => {
+                use linchpin_model::config::{Webhook, WebhookFormat, WebhookUrl};
+                const HOOK: &[&str] = &["url", "url-env", "format", "secret-env", "events"];
+                for hook in hooks {
+                    let DeValue::Table(t) = hook.get_ref() else {
+                        invalid(diagnostics, hook.span(), "each webhook is a table: `[[notify.webhook]]`".into());
+                        continue;
+                    };
+                    let mut url = None;
+                    let mut format = WebhookFormat::Json;
+                    let mut secret_env = None;
+                    let mut events = Vec::new();
+                    for (hk, hv) in t {
+                        let hkey = hk.get_ref().as_ref();
+                        match (hkey, hv.get_ref()) {
+                            ("url", DeValue::String(u)) => match url::Url::parse(u) {
+                                Ok(parsed) if matches!(parsed.scheme(), "https" | "http") && parsed.host().is_some() => {
+                                    url = Some(WebhookUrl::Url(u.to_string()));
+                                }
+                                _ => invalid(diagnostics, hv.span(), format!("`url` must be an http(s) address, not `{u}`")),
+                            },
+                            ("url-env", DeValue::String(v)) => url = Some(WebhookUrl::Env(v.to_string())),
+                            ("format", DeValue::String(f)) => {
+                                format = match f.as_ref() {
+                                    "json" => WebhookFormat::Json,
+                                    "chat" | "slack" | "mattermost" | "teams" => WebhookFormat::Chat,
+                                    other => {
+                                        invalid(diagnostics, hv.span(), format!("`format` is \"json\" (Linchpin's event) or \"chat\" (Slack, Mattermost, Teams), not \"{other}\""));
+                                        continue;
+                                    }
+                                }
+                            }
+                            ("secret-env", DeValue::String(v)) => secret_env = Some(v.to_string()),
+                            ("secret", _) => diagnostics.push(
+                                Diagnostic::at("config-invalid", at(hk.span()), format!("a secret does not belong in {FILE}, which lives in git"))
+                                    .with_help("put it in an environment variable of the server and name that variable: `secret-env = \"LINCHPIN_WEBHOOK_SECRET\"`"),
+                            ),
+                            ("events", v) => match strings(v) {
+                                Some(list) if list.iter().all(|e| ["digest", "overdue", "rejected"].contains(&e.as_str())) => events = list,
+                                _ => invalid(diagnostics, hv.span(), "`events` lists \"digest\", \"overdue\" and \"rejected\"".into()),
+                            },
+                            (h, _) if HOOK.contains(&h) => invalid(diagnostics, hv.span(), format!("`{h}` has the wrong type")),
+                            (h, _) => unknown(diagnostics, hk.span(), h, HOOK),
+                        }
+                    }
+                    match url {
+                        Some(url) => n.webhooks.push(Webhook { url, format, secret_env, events }),
+                        None => invalid(diagnostics, hook.span(), "a webhook needs `url` (or `url-env`, the variable that holds it)".into()),
+                    }
+                }
+            }
             (k2, _) if KEYS.contains(&k2) => invalid(diagnostics, range, format!("`{k2}` has the wrong type")),
             (k2, _) => unknown(diagnostics, k.span(), k2, KEYS),
         }

@@ -82,6 +82,42 @@ pub struct Notify {
     pub teams: BTreeMap<String, Vec<String>>,
     /// The mail server; without it nothing is sent by e-mail.
     pub smtp: Option<Smtp>,
+    /// `[[notify.webhook]]`: where events are posted.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// The body a webhook receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WebhookFormat {
+    /// Linchpin's event (`linchpinEvent: 1`, docs/server.md).
+    #[default]
+    Json,
+    /// `{"text": …}` with Slack's markup: Slack, Mattermost, Teams' and
+    /// Rocket.Chat's incoming webhooks take it.
+    Chat,
+}
+
+/// `[[notify.webhook]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// Where to post: the URL, or where it is.
+    pub url: WebhookUrl,
+    /// The body.
+    pub format: WebhookFormat,
+    /// The environment variable holding the key of the HMAC-SHA256 signature.
+    pub secret_env: Option<String>,
+    /// The kinds of event posted (`digest`, `overdue`, `rejected`); all when empty.
+    pub events: Vec<String>,
+}
+
+/// A webhook's address: in the file, or (a chat webhook's URL is its
+/// secret) in an environment variable of the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookUrl {
+    /// `url = "https://…"`.
+    Url(String),
+    /// `url-env = "VAR"`.
+    Env(String),
 }
 
 impl Default for Notify {
@@ -94,6 +130,7 @@ impl Default for Notify {
             admins: Vec::new(),
             teams: BTreeMap::new(),
             smtp: None,
+            webhooks: Vec::new(),
         }
     }
 }

@@ -1,15 +1,20 @@
 //! Reminders going out (docs/server.md, "Reminders"): every tick plans the
 //! messages due now into the outbox (whose unique event keys keep each
-//! once, however many replicas plan) and delivers what it can claim over
-//! SMTP; a failure is retried later and shown to admins.
+//! once, however many replicas plan) and delivers what it can claim, over
+//! SMTP and to webhooks; a failure is retried later and shown to admins.
 
 use crate::db::Outgoing;
 use crate::domain::notify::{plan, Moment, HORIZON_DAYS};
 use crate::domain::state::{AppState, Environment, Today};
+use hmac::{Hmac, KeyInit, Mac};
+use http_body_util::Full;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use linchpin_model::config::{Smtp, SmtpSecurity};
+use linchpin_model::config::{Smtp, SmtpSecurity, Webhook, WebhookUrl};
+use sha2::Sha256;
 
 /// How long a claimed message is held by this replica before another may
 /// try it (a replica that died while sending).
@@ -49,7 +54,7 @@ pub async fn plan_now(state: &AppState) -> Result<usize, String> {
         return Ok(0);
     };
     let notify = &snap.loaded.config.notify;
-    if notify.smtp.is_none() {
+    if notify.smtp.is_none() && notify.webhooks.is_empty() {
         return Ok(0);
     }
     let today = state.today();
@@ -75,13 +80,19 @@ pub async fn plan_now(state: &AppState) -> Result<usize, String> {
     );
     let mut added = 0;
     for p in &planned {
-        if state
-            .db
-            .enqueue(&crate::views::mail::outgoing(p), now)
-            .await
-            .map_err(|e| e.0)?
-        {
-            added += 1;
+        let mut messages = Vec::new();
+        if notify.smtp.is_some() {
+            messages.extend(crate::views::mail::emails(p));
+        }
+        for hook in &notify.webhooks {
+            if hook.events.is_empty() || hook.events.contains(&p.kind) {
+                messages.push(crate::views::mail::webhook(p, hook.format, &target(hook)));
+            }
+        }
+        for m in &messages {
+            if state.db.enqueue(m, now).await.map_err(|e| e.0)? {
+                added += 1;
+            }
         }
     }
     Ok(added)
@@ -94,9 +105,7 @@ pub async fn deliver(state: &AppState, now: i64) -> Result<Tick, String> {
     let Some(snap) = state.current() else {
         return Ok(done);
     };
-    let Some(smtp) = &snap.loaded.config.notify.smtp else {
-        return Ok(done);
-    };
+    let notify = &snap.loaded.config.notify;
     let claimed = state
         .db
         .claim(now, LEASE_SECONDS, 50)
@@ -105,11 +114,27 @@ pub async fn deliver(state: &AppState, now: i64) -> Result<Tick, String> {
     if claimed.is_empty() {
         return Ok(done);
     }
-    let transport = transport(smtp, &state.settings.environment);
+    let environment = &state.settings.environment;
+    let mail = notify
+        .smtp
+        .as_ref()
+        .map(|smtp| (smtp, transport(smtp, environment)));
     for (id, message, attempts) in claimed {
-        let outcome = match &transport {
-            Ok(t) => send(t, smtp, &message).await,
-            Err(e) => Err(e.clone()),
+        let outcome = match (message.channel.as_str(), &mail) {
+            ("email", Some((smtp, Ok(t)))) => send(t, smtp, &message).await,
+            ("email", Some((_, Err(e)))) => Err(e.clone()),
+            ("email", None) => {
+                Err("`[notify.smtp]` is no longer in the landscape's linchpin.toml".into())
+            }
+            ("webhook", _) => match notify
+                .webhooks
+                .iter()
+                .find(|h| target(h) == message.recipient)
+            {
+                Some(hook) => post(hook, &message, environment).await,
+                None => Err("this webhook is no longer in the landscape's linchpin.toml".into()),
+            },
+            (other, _) => Err(format!("unknown channel `{other}`")),
         };
         match outcome {
             Ok(()) => {
@@ -190,6 +215,82 @@ async fn send(
         .map_err(|e| e.to_string())
 }
 
+/// How a webhook is named in the outbox: its URL, or `env:VAR` when the
+/// URL is a secret the server's environment holds.
+pub fn target(hook: &Webhook) -> String {
+    match &hook.url {
+        WebhookUrl::Url(u) => u.clone(),
+        WebhookUrl::Env(v) => format!("env:{v}"),
+    }
+}
+
+/// The signature of a webhook body: HMAC-SHA256 with the shared key, hex.
+pub fn signature(secret: &[u8], body: &[u8]) -> String {
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    mac.update(body);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Posts one message to a webhook: JSON, signed when it has a secret
+/// (`X-Linchpin-Signature: sha256=…`), redirects not followed, ten seconds
+/// at most; a 2xx answer is delivered, anything else is retried.
+async fn post(hook: &Webhook, m: &Outgoing, environment: &Environment) -> Result<(), String> {
+    let url = match &hook.url {
+        WebhookUrl::Url(u) => u.clone(),
+        WebhookUrl::Env(v) => environment.0.get(v).cloned().ok_or_else(|| {
+            format!(
+                "the environment variable `{v}` (`url-env`) is not set where the server started"
+            )
+        })?,
+    };
+    let uri: hyper::Uri = url.parse().map_err(|e| format!("not a URL: {e}"))?;
+    let mut request = hyper::Request::post(uri)
+        .header(hyper::header::CONTENT_TYPE, "application/json")
+        .header(
+            hyper::header::USER_AGENT,
+            concat!("Linchpin/", env!("CARGO_PKG_VERSION")),
+        )
+        .header("X-Linchpin-Event", m.kind.as_str())
+        .header(
+            "X-Linchpin-Delivery",
+            crate::db::sha256_hex(m.event.as_bytes())[..32].to_owned(),
+        );
+    if let Some(var) = &hook.secret_env {
+        let secret = environment.0.get(var).ok_or_else(|| {
+            format!("the environment variable `{var}` (`secret-env`) is not set where the server started")
+        })?;
+        request = request.header(
+            "X-Linchpin-Signature",
+            format!("sha256={}", signature(secret.as_bytes(), m.text.as_bytes())),
+        );
+    }
+    let request = request
+        .body(Full::new(hyper::body::Bytes::from(m.text.clone())))
+        .map_err(|e| format!("cannot build the request: {e}"))?;
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .build();
+    let client: Client<_, Full<hyper::body::Bytes>> =
+        Client::builder(TokioExecutor::new()).build(https);
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), client.request(request))
+        .await
+        .map_err(|_| "no answer within 10 s".to_owned())?
+        .map_err(|e| format!("cannot reach the webhook: {e}"))?;
+    let status = answer.status();
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(format!("the webhook answered {status}"))
+    }
+}
+
 /// Ticks every `every` until the server stops.
 pub fn spawn(state: AppState, every: std::time::Duration) {
     tokio::spawn(async move {
@@ -205,4 +306,18 @@ pub fn spawn(state: AppState, every: std::time::Duration) {
             tokio::time::sleep(every).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 4231, test case 2.
+    #[test]
+    fn signatures_are_hmac_sha256() {
+        assert_eq!(
+            signature(b"Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
 }

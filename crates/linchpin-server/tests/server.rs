@@ -80,6 +80,17 @@ async fn start(dir: &Path, database: &str, today: Today) -> AppState {
         .unwrap()
 }
 
+/// [`start`] in an environment holding these variables.
+async fn start_in(dir: &Path, database: &str, today: Today, env: &[(&str, &str)]) -> AppState {
+    let mut o = options(dir, today, database, "127.0.0.1:0", None);
+    o.settings.environment = linchpin_server::Environment(
+        env.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    );
+    prepare(&o).await.unwrap()
+}
+
 fn today() -> Today {
     Today::Fixed(Date::parse("2026-11-26").unwrap())
 }
@@ -2681,4 +2692,151 @@ fn smtp_port(land: &Path) -> u16 {
         .trim()
         .parse()
         .unwrap()
+}
+
+/// A webhook receiver on loopback: records every request, and answers
+/// 500 to the first `fail` ones.
+async fn receiver(
+    fail: usize,
+) -> (
+    u16,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, axum::http::HeaderMap, String)>>>,
+) {
+    use axum::routing::post;
+    type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, axum::http::HeaderMap, String)>>>;
+    let seen: Seen = Default::default();
+    let failures = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(fail));
+    let app = axum::Router::new().route(
+        "/{path}",
+        post({
+            let seen = seen.clone();
+            move |axum::extract::Path(path): axum::extract::Path<String>,
+                  headers: axum::http::HeaderMap,
+                  body: String| {
+                let seen = seen.clone();
+                let failures = failures.clone();
+                async move {
+                    seen.lock().unwrap().push((path, headers, body));
+                    let left = failures.load(std::sync::atomic::Ordering::SeqCst);
+                    if left > 0 {
+                        failures.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        StatusCode::NO_CONTENT
+                    }
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (port, seen)
+}
+
+/// Webhooks: Linchpin's JSON event signed with the shared secret, and a
+/// chat message whose URL the environment holds; a failed post is retried
+/// and then delivered; planning again posts nothing; the OpenAPI document
+/// lists the event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_are_signed_retried_and_posted_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (port, seen) = receiver(1).await;
+    let land = tmp.path().join("land");
+    copy_dir(&repo().join("examples/webshop"), &land);
+    std::fs::write(
+        land.join("linchpin.toml"),
+        format!(
+            "[notify]\nquiet-days = []\n\n[[notify.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\nsecret-env = \"HOOK_SECRET\"\nevents = [\"digest\"]\n\n[[notify.webhook]]\nurl-env = \"CHAT_URL\"\nformat = \"chat\"\n"
+        ),
+    )
+    .unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("hooks.db").display());
+    let chat_url = format!("http://127.0.0.1:{port}/chat");
+    let state = start_in(
+        &land,
+        &db,
+        today(),
+        &[("HOOK_SECRET", "s3cret"), ("CHAT_URL", chat_url.as_str())],
+    )
+    .await;
+    let first = linchpin_server::outbox::tick(&state).await.unwrap();
+    // The first post to /hook failed; every chat post went through.
+    assert_eq!(first.failed, 1, "{first:?}");
+    let digests = state
+        .current()
+        .unwrap()
+        .report
+        .timeline
+        .iter()
+        .filter(|t| t.date <= Date::parse("2026-12-26").unwrap())
+        .filter_map(|t| {
+            state
+                .current()
+                .unwrap()
+                .loaded
+                .catalog
+                .entity(t.supplier)
+                .owner()
+                .map(|o| o.value.name.to_string())
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let retried = linchpin_server::outbox::deliver(&state, state.now() + 3600)
+        .await
+        .unwrap();
+    assert_eq!((retried.sent, retried.failed), (1, 0), "{retried:?}");
+    let requests = seen.lock().unwrap().clone();
+    let hooks: Vec<_> = requests.iter().filter(|r| r.0 == "hook").collect();
+    let chats: Vec<_> = requests.iter().filter(|r| r.0 == "chat").collect();
+    // One digest per team, to each webhook; the failed one twice.
+    assert_eq!(hooks.len(), digests + 1, "{requests:#?}");
+    assert!(chats.len() >= digests, "{requests:#?}");
+    for (_, headers, body) in &hooks {
+        let sig = headers["x-linchpin-signature"].to_str().unwrap();
+        let expected = {
+            use hmac::{KeyInit, Mac};
+            let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(b"s3cret").unwrap();
+            mac.update(body.as_bytes());
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        assert_eq!(sig, format!("sha256={expected}"));
+        assert_eq!(headers["x-linchpin-event"], "digest");
+        assert_eq!(headers["content-type"], "application/json");
+        let event: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(event["linchpinEvent"], 1);
+        assert_eq!(event["kind"], "digest");
+        assert!(event["team"]
+            .as_str()
+            .unwrap()
+            .starts_with("group:default/"));
+        assert!(!event["sections"].as_array().unwrap().is_empty());
+    }
+    // The retry is the same delivery: same id, same body.
+    let ids: std::collections::BTreeSet<_> = hooks
+        .iter()
+        .map(|h| h.1["x-linchpin-delivery"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), digests);
+    for (_, headers, body) in &chats {
+        assert!(headers.get("x-linchpin-signature").is_none());
+        let message: Value = serde_json::from_str(body).unwrap();
+        assert!(message["text"].as_str().unwrap().starts_with('*'), "{body}");
+    }
+    // Again: nothing new is posted.
+    let again = linchpin_server::outbox::tick(&state).await.unwrap();
+    assert_eq!((again.sent, again.failed), (0, 0));
+    assert_eq!(seen.lock().unwrap().len(), requests.len());
+    // The event's shape is in the OpenAPI document.
+    let doc = get(&state, "/api/v1/openapi.json").await.json();
+    assert!(
+        doc["webhooks"]["reminder"]["post"]["requestBody"].is_object(),
+        "{doc:#}"
+    );
 }

@@ -323,3 +323,62 @@ fn the_notify_section_is_read_and_checked() {
         "{said:#?}"
     );
 }
+
+/// `[[notify.webhook]]`: each read; a secret in the file, a bad URL, an
+/// unknown format or event are diagnostics.
+#[test]
+fn webhooks_are_read_and_checked() {
+    use linchpin_model::config::{WebhookFormat, WebhookUrl};
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("acme.yaml"), SUPPLIER).unwrap();
+    fs::write(
+        dir.path().join("linchpin.toml"),
+        "[[notify.webhook]]\nurl = \"https://ops.example.com/hook\"\nsecret-env = \"HOOK_SECRET\"\nevents = [\"digest\"]\n\n[[notify.webhook]]\nurl-env = \"SLACK_URL\"\nformat = \"chat\"\n",
+    )
+    .unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    let hooks = &loaded.config.notify.webhooks;
+    assert_eq!(hooks.len(), 2);
+    assert_eq!(
+        hooks[0].url,
+        WebhookUrl::Url("https://ops.example.com/hook".into())
+    );
+    assert_eq!(hooks[0].secret_env.as_deref(), Some("HOOK_SECRET"));
+    assert_eq!(hooks[0].events, ["digest"]);
+    assert_eq!(hooks[1].url, WebhookUrl::Env("SLACK_URL".into()));
+    assert_eq!(hooks[1].format, WebhookFormat::Chat);
+
+    fs::write(
+        dir.path().join("linchpin.toml"),
+        "[[notify.webhook]]\nurl = \"file:///etc/passwd\"\nsecret = \"hunter2\"\nformat = \"xml\"\nevents = [\"everything\"]\n",
+    )
+    .unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    let said: Vec<(u32, &str)> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "config-invalid")
+        .map(|d| (d.span.map_or(0, |s| s.line), d.message.as_str()))
+        .collect();
+    for (line, words) in [
+        (2, "http(s) address"),
+        (3, "does not belong"),
+        (4, "\"xml\""),
+        (5, "`events` lists"),
+    ] {
+        assert!(
+            said.iter().any(|(l, m)| *l == line && m.contains(words)),
+            "{line} {words}: {said:#?}"
+        );
+    }
+    assert!(
+        said.iter().any(|(_, m)| m.contains("needs `url`")),
+        "{said:#?}"
+    );
+    assert!(
+        !said.iter().any(|(_, m)| m.contains("hunter2")),
+        "{said:#?}"
+    );
+    assert!(loaded.config.notify.webhooks.is_empty());
+}

@@ -51,12 +51,14 @@ pub struct Section {
 /// A message planned: what it says, before it is rendered.
 #[derive(Debug, Clone)]
 pub struct Planned {
-    /// The event key, unique per recipient.
+    /// The event key (each channel and recipient adds its own part).
     pub event: String,
     /// `digest`, `overdue`, `rejected`, `test`.
     pub kind: String,
-    /// The address.
-    pub recipient: String,
+    /// The team it is for (a canonical ref), if any.
+    pub team: Option<String>,
+    /// The e-mail addresses.
+    pub recipients: Vec<String>,
     /// The title (and, prefixed, the subject).
     pub title: String,
     /// One sentence before the lists.
@@ -118,7 +120,10 @@ pub struct Moment<'a> {
 
 /// The messages due at this moment (the outbox drops those planned before).
 pub fn plan(n: &Notify, m: &Moment<'_>) -> Vec<Planned> {
-    if n.smtp.is_none() || n.quiet_days.contains(&weekday(m.today)) || !m.hour_reached {
+    if (n.smtp.is_none() && n.webhooks.is_empty())
+        || n.quiet_days.contains(&weekday(m.today))
+        || !m.hour_reached
+    {
         return Vec::new();
     }
     let catalog = &m.snapshot.loaded.catalog;
@@ -205,9 +210,6 @@ pub fn plan(n: &Notify, m: &Moment<'_>) -> Vec<Planned> {
     };
     for (team, mut items) in by_team {
         let addresses = team_addresses(catalog, n, team);
-        if addresses.is_empty() {
-            continue;
-        }
         items.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.text.cmp(&b.1.text)));
         let team_ref = catalog.entity(team).entity_ref.to_string();
         let team_name = catalog.entity(team).display_name().to_owned();
@@ -241,16 +243,15 @@ pub fn plan(n: &Notify, m: &Moment<'_>) -> Vec<Planned> {
                 });
             }
             let intro = format!("The continuity deadlines of the suppliers {team_name} looks after, and its open requests, on {}.", m.today);
-            for to in &addresses {
-                out.push(Planned {
-                    event: format!("digest:{}:{team_ref}|email|{to}", m.today),
-                    kind: "digest".into(),
-                    recipient: to.clone(),
-                    title: title.clone(),
-                    intro: intro.clone(),
-                    sections: sections.clone(),
-                });
-            }
+            out.push(Planned {
+                event: format!("digest:{}:{team_ref}", m.today),
+                kind: "digest".into(),
+                team: Some(team_ref.clone()),
+                recipients: addresses.clone(),
+                title,
+                intro,
+                sections,
+            });
         }
         if n.immediate {
             for (date, item, key) in &items {
@@ -263,16 +264,15 @@ pub fn plan(n: &Notify, m: &Moment<'_>) -> Vec<Planned> {
                     items: vec![item.clone()],
                 }];
                 let intro = format!("This went overdue for {team_name}.");
-                for to in &addresses {
-                    out.push(Planned {
-                        event: format!("overdue:{key}|email|{to}"),
-                        kind: "overdue".into(),
-                        recipient: to.clone(),
-                        title: title.clone(),
-                        intro: intro.clone(),
-                        sections: sections.clone(),
-                    });
-                }
+                out.push(Planned {
+                    event: format!("overdue:{key}:{team_ref}"),
+                    kind: "overdue".into(),
+                    team: Some(team_ref.clone()),
+                    recipients: addresses.clone(),
+                    title,
+                    intro,
+                    sections,
+                });
             }
         }
     }
@@ -298,16 +298,15 @@ pub fn plan(n: &Notify, m: &Moment<'_>) -> Vec<Planned> {
                 })
                 .collect(),
         }];
-        for to in &n.admins {
-            out.push(Planned {
-                event: format!("rejected:{version}|email|{to}"),
-                kind: "rejected".into(),
-                recipient: to.clone(),
-                title: title.clone(),
-                intro: intro.to_owned(),
-                sections: sections.clone(),
-            });
-        }
+        out.push(Planned {
+            event: format!("rejected:{version}"),
+            kind: "rejected".into(),
+            team: None,
+            recipients: n.admins.clone(),
+            title,
+            intro: intro.to_owned(),
+            sections,
+        });
     }
     out
 }

@@ -248,6 +248,22 @@ pub fn spec() -> Value {
                 "deliveredAt": nullable("integer"), "lastError": nullable("string")
             }
         },
+        "WebhookEvent": {
+            "type": "object",
+            "required": ["linchpinEvent", "id", "kind", "team", "title", "intro", "sections"],
+            "properties": {
+                "linchpinEvent": { "type": "integer", "const": 1, "description": "the version of this shape" },
+                "id": { "type": "string", "description": "the same on every attempt of one delivery" },
+                "kind": { "type": "string", "enum": ["digest", "overdue", "rejected"] },
+                "team": nullable("string"),
+                "title": { "type": "string" }, "intro": { "type": "string" },
+                "sections": { "type": "array", "items": { "type": "object", "required": ["heading", "items"], "properties": {
+                    "heading": { "type": "string" },
+                    "items": { "type": "array", "items": { "type": "object", "required": ["date", "text", "link", "overdue"], "properties": {
+                        "date": { "type": "string" }, "text": { "type": "string" }, "link": nullable("string"), "overdue": { "type": "boolean" } } } }
+                } } }
+            }
+        },
         "Deliveries": { "type": "object", "required": ["deliveries"], "properties": { "deliveries": array_of("Delivery") } },
         "NewRequest": {
             "type": "object", "required": ["supplier", "kind", "due"],
@@ -309,6 +325,15 @@ pub fn spec() -> Value {
             "securitySchemes": { "token": { "type": "http", "scheme": "bearer" } }
         },
         "security": [{ "token": [] }],
+        "webhooks": {
+            "reminder": {
+                "post": {
+                    "summary": "A reminder posted to each `[[notify.webhook]]` of linchpin.toml with `format = \"json\"`: a team's digest, an item gone overdue, a rejected version. Headers: `X-Linchpin-Event` (the kind), `X-Linchpin-Delivery` (the same on a retry), and with `secret-env` `X-Linchpin-Signature: sha256=HEX`, the HMAC-SHA256 of the body with the shared secret. Answer 2xx; anything else is retried after 1 min, doubling, at most every 6 h.",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookEvent" } } } },
+                    "responses": { "204": { "description": "Received" } }
+                }
+            }
+        },
         "paths": {
             "/api/v1": { "get": op("Where the API is described", "200", "Index", json!([])) },
             "/api/v1/status": { "get": op("The served version and a rejected newer one", "200", "Status", json!([])) },

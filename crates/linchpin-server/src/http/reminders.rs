@@ -3,7 +3,7 @@
 //! outcome; `GET /api/v1/reminders` gives the deliveries as JSON.
 
 use crate::access::{check_csrf, Csrf};
-use crate::db::{Outgoing, Principal, Role};
+use crate::db::{Principal, Role};
 use crate::domain::error::{AppError, AppResult};
 use crate::domain::notify::{team_addresses, Item, Planned, Section};
 use crate::domain::state::{require, AppState};
@@ -125,7 +125,8 @@ pub async fn test(
     let planned = Planned {
         event: format!("test:{now}:{}|email|{to}", p.name),
         kind: "test".into(),
-        recipient: to.to_owned(),
+        team: None,
+        recipients: vec![to.to_owned()],
         title: "A test message from Linchpin".into(),
         intro: format!(
             "{} asked for this message on the reminders page; the digests and overdue messages reach this address the same way.",
@@ -141,8 +142,9 @@ pub async fn test(
             }],
         }],
     };
-    let message: Outgoing = crate::views::mail::outgoing(&planned);
-    state.db.enqueue_audited(&message, now, &p.name).await?;
+    for message in crate::views::mail::emails(&planned) {
+        state.db.enqueue_audited(&message, now, &p.name).await?;
+    }
     let tick = crate::outbox::tick(&state)
         .await
         .map_err(AppError::Internal)?;

@@ -4,6 +4,7 @@
 use crate::db::Outgoing;
 use crate::domain::notify::{Planned, Section};
 use askama::Template;
+use linchpin_model::config::WebhookFormat;
 
 #[derive(Template)]
 #[template(path = "mail.html")]
@@ -44,25 +45,110 @@ pub fn render(title: &str, intro: &str, sections: &[Section], footer: &str) -> (
     (text, html)
 }
 
-/// The message to put in the outbox.
-pub fn outgoing(p: &Planned) -> Outgoing {
+/// The e-mails to put in the outbox: one per address.
+pub fn emails(p: &Planned) -> Vec<Outgoing> {
     let footer = "Sent by Linchpin's continuity workflow. What is due comes from the landscape and the requests on the server.";
     let (text, html) = render(&p.title, &p.intro, &p.sections, footer);
+    p.recipients
+        .iter()
+        .map(|to| Outgoing {
+            event: format!("{}|email|{to}", p.event),
+            kind: p.kind.clone(),
+            channel: "email".into(),
+            recipient: to.clone(),
+            subject: format!("[Linchpin] {}", p.title),
+            text: text.clone(),
+            html: html.clone(),
+        })
+        .collect()
+}
+
+/// The version of the webhook event's shape (`linchpinEvent`).
+pub const WEBHOOK_EVENT_VERSION: u32 = 1;
+
+/// A webhook's message: Linchpin's JSON event, or a chat message
+/// (`{"text": …}` in Slack's markup, which Mattermost and Teams take too).
+/// `target` names the webhook (its URL, or `env:VAR`).
+pub fn webhook(p: &Planned, format: WebhookFormat, target: &str) -> Outgoing {
+    let event = format!("{}|webhook|{target}", p.event);
+    let body = match format {
+        WebhookFormat::Json => serde_json::json!({
+            "linchpinEvent": WEBHOOK_EVENT_VERSION,
+            "id": crate::db::sha256_hex(event.as_bytes())[..32].to_owned(),
+            "kind": p.kind,
+            "team": p.team,
+            "title": p.title,
+            "intro": p.intro,
+            "sections": p.sections.iter().map(|s| serde_json::json!({
+                "heading": s.heading,
+                "items": s.items.iter().map(|i| serde_json::json!({
+                    "date": i.date, "text": i.text, "link": i.link, "overdue": i.overdue,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        }),
+        WebhookFormat::Chat => {
+            let mut text = format!("*{}*\n{}", chat(&p.title), chat(&p.intro));
+            for s in &p.sections {
+                text.push_str(&format!("\n\n*{}*", chat(&s.heading)));
+                for i in &s.items {
+                    text.push_str(&format!("\n• {} {}", chat(&i.date), chat(&i.text)));
+                    if let Some(l) = &i.link {
+                        text.push_str(&format!(" <{}|open>", chat(l)));
+                    }
+                }
+            }
+            serde_json::json!({ "text": text })
+        }
+    };
     Outgoing {
-        event: p.event.clone(),
+        event,
         kind: p.kind.clone(),
-        channel: "email".into(),
-        recipient: p.recipient.clone(),
-        subject: format!("[Linchpin] {}", p.title),
-        text,
-        html,
+        channel: "webhook".into(),
+        recipient: target.to_owned(),
+        subject: p.title.clone(),
+        text: body.to_string(),
+        html: String::new(),
     }
+}
+
+/// Text in Slack's markup: `&`, `<` and `>` escaped, so that nothing in the
+/// landscape becomes a link or a mention (`<!channel>`).
+fn chat(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::notify::Item;
+
+    #[test]
+    fn chat_messages_cannot_mention_or_link() {
+        let p = Planned {
+            event: "overdue:x".into(),
+            kind: "overdue".into(),
+            team: Some("group:default/ops".into()),
+            recipients: Vec::new(),
+            title: "<!channel> & <https://evil.example|click>".into(),
+            intro: "i".into(),
+            sections: Vec::new(),
+        };
+        let o = webhook(&p, WebhookFormat::Chat, "https://hooks.example/x");
+        let body: serde_json::Value = serde_json::from_str(&o.text).unwrap();
+        let text = body["text"].as_str().unwrap();
+        assert!(
+            text.contains("&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;"),
+            "{text}"
+        );
+        assert!(!text.contains("<!channel>"), "{text}");
+        let o = webhook(&p, WebhookFormat::Json, "env:HOOK");
+        let body: serde_json::Value = serde_json::from_str(&o.text).unwrap();
+        assert_eq!(body["linchpinEvent"], 1);
+        assert_eq!(body["title"], "<!channel> & <https://evil.example|click>");
+        assert_eq!(o.recipient, "env:HOOK");
+    }
 
     #[test]
     fn both_parts_carry_the_items_and_the_html_is_escaped() {
