@@ -2647,6 +2647,33 @@ async fn reminders_arrive_once_from_two_replicas_and_failures_are_retried() {
             linchpin_server::outbox::tick(&b)
         );
         assert_eq!(ra.unwrap().sent + rb.unwrap().sent, 0);
+        // A broken change: the admins hear of it once, from either replica.
+        std::fs::write(land.join("broken.yaml"), "apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata: { name: broken }\nspec: { type: nonsense }\n").unwrap();
+        reload(&a).await.unwrap();
+        reload(&b).await.unwrap();
+        let before = smtp.messages().len();
+        let (ra, rb) = tokio::join!(
+            linchpin_server::outbox::tick(&a),
+            linchpin_server::outbox::tick(&b)
+        );
+        let _ = (ra.unwrap(), rb.unwrap());
+        let (ra, rb) = tokio::join!(
+            linchpin_server::outbox::tick(&a),
+            linchpin_server::outbox::tick(&b)
+        );
+        let _ = (ra.unwrap(), rb.unwrap());
+        let all = smtp.messages();
+        let rejected: Vec<_> = all
+            .iter()
+            .filter(|m| m.1.contains("was rejected"))
+            .collect();
+        assert_eq!(rejected.len(), 1, "{all:#?}");
+        assert_eq!(rejected[0].0, "ops@northwind.example");
+        assert!(rejected[0].2.contains("broken.yaml"), "{}", rejected[0].2);
+        assert_eq!(all.len(), before + 1);
+        std::fs::remove_file(land.join("broken.yaml")).unwrap();
+        reload(&a).await.unwrap();
+        reload(&b).await.unwrap();
         drop(smtp);
 
         // The mail server is down: the attempt fails, is recorded, and is

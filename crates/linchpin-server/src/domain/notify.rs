@@ -279,24 +279,38 @@ pub fn plan(n: &Notify, m: &Moment<'_>) -> Vec<Planned> {
     if let (true, Some(r)) = (n.immediate, m.rejected) {
         let version = r.version.clone().unwrap_or_else(|| "unreadable".into());
         let title = format!(
-            "A new version of the landscape was rejected ({} errors)",
-            r.errors
+            "A new version of the landscape was rejected ({} error{})",
+            r.errors,
+            if r.errors == 1 { "" } else { "s" }
         );
         let intro = "The server keeps serving the last valid version until the errors are fixed.";
-        let sections = vec![Section {
-            heading: "Errors".into(),
-            items: r
-                .text
-                .lines()
-                .filter(|l| l.starts_with("error"))
-                .take(20)
-                .map(|l| Item {
+        // Each error with where it is (the `-->` line under it).
+        let lines: Vec<&str> = r.text.lines().collect();
+        let items: Vec<Item> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with("error"))
+            .take(20)
+            .map(|(i, l)| {
+                let at = lines[i + 1..]
+                    .iter()
+                    .take(3)
+                    .find_map(|n| n.trim_start().strip_prefix("-->"))
+                    .map(str::trim);
+                Item {
                     date: String::new(),
-                    text: l.to_owned(),
+                    text: match at {
+                        Some(at) => format!("{} ({at})", l.trim()),
+                        None => l.trim().to_owned(),
+                    },
                     link: link("/status".into()),
                     overdue: false,
-                })
-                .collect(),
+                }
+            })
+            .collect();
+        let sections = vec![Section {
+            heading: "Errors".into(),
+            items,
         }];
         out.push(Planned {
             event: format!("rejected:{version}"),
