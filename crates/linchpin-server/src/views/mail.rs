@@ -56,11 +56,21 @@ pub fn emails(p: &Planned) -> Vec<Outgoing> {
             kind: p.kind.clone(),
             channel: "email".into(),
             recipient: to.clone(),
-            subject: format!("[Linchpin] {}", p.title),
+            subject: subject(&p.title),
             text: text.clone(),
             html: html.clone(),
         })
         .collect()
+}
+
+/// A subject line: one line, whatever the landscape's names hold (a title
+/// with a line break must not start another header).
+fn subject(title: &str) -> String {
+    let one: String = title
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("[Linchpin] {}", one.trim())
 }
 
 /// The version of the webhook event's shape (`linchpinEvent`).
@@ -123,6 +133,22 @@ fn chat(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::notify::Item;
+
+    #[test]
+    fn a_subject_is_one_line() {
+        let p = Planned {
+            event: "e".into(),
+            kind: "overdue".into(),
+            team: None,
+            recipients: vec!["a@example.com".into()],
+            title: "Acme\r\nBcc: victim@example.com".into(),
+            intro: String::new(),
+            sections: Vec::new(),
+        };
+        let m = &emails(&p)[0];
+        assert_eq!(m.subject, "[Linchpin] Acme  Bcc: victim@example.com");
+        assert!(!m.subject.contains(['\r', '\n']));
+    }
 
     #[test]
     fn chat_messages_cannot_mention_or_link() {
