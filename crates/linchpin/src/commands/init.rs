@@ -77,6 +77,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     let proposal = propose(&loaded, &evidence, &roots, &catalog);
 
     let out_dir = root.join(FOLDER);
+    refuse_links_out(&root, &out_dir)?;
     let mut files: Vec<(String, String, Outcome)> = Vec::new();
     for (name, text) in proposal
         .functions
@@ -110,6 +111,28 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     };
     print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A catalog is someone else's files: a `linchpin` link (or `functions`,
+/// `suppliers` under it) leading out of the catalog's folder would make
+/// `init` write wherever it points.
+fn refuse_links_out(root: &Path, out_dir: &Path) -> anyhow::Result<()> {
+    for dir in [
+        out_dir.to_path_buf(),
+        out_dir.join("functions"),
+        out_dir.join("suppliers"),
+    ] {
+        if let Ok(real) = dir.canonicalize() {
+            if !real.starts_with(root) {
+                bail!(
+                    "`{}` leads outside the catalog's folder (to `{}`); init writes only inside it — remove the link or run init on the folder it points into",
+                    dir.display(),
+                    real.display()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write(path: &Path, text: &str) -> anyhow::Result<Outcome> {

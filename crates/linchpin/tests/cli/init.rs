@@ -439,3 +439,18 @@ fn init_on_backstages_example_catalog() {
         );
     }
 }
+
+/// A catalog whose `linchpin` folder is a link to somewhere else: `init`
+/// refuses to write there.
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_link_out_of_the_catalog() {
+    let dir = fixture();
+    let root = dir.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), root.join("catalog/linchpin")).unwrap();
+    let out = run(root, &["init", "catalog", "--code", "repos"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("leads outside the catalog"));
+    assert!(files_under(elsewhere.path()).is_empty());
+}
