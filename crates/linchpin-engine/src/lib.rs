@@ -28,6 +28,7 @@ pub mod incremental;
 mod propagate;
 pub mod rank;
 pub mod readiness;
+pub mod risk;
 pub mod whatif;
 
 pub use concentration::{concentration, Concentration};

@@ -149,13 +149,16 @@ pub fn read_config(
                 }
             }
             "notify" => notify(section, &mut config.notify, &at, diagnostics),
+            "risk" => risk(section, &mut config.risk, &at, diagnostics),
             other => {
                 let mut d = Diagnostic::at(
                     "config-unknown-key",
                     at(key.span()),
                     format!("`[{other}]` is not a section of {FILE}"),
                 );
-                if let Some(near) = did_you_mean(other, ["severity", "thresholds", "notify"]) {
+                if let Some(near) =
+                    did_you_mean(other, ["severity", "thresholds", "notify", "risk"])
+                {
                     d = d.with_help(format!("did you mean `[{near}]`?"));
                 }
                 diagnostics.push(d);
@@ -372,6 +375,259 @@ fn notify(
                 }
             }
             (k2, _) if KEYS.contains(&k2) => invalid(diagnostics, range, format!("`{k2}` has the wrong type")),
+            (k2, _) => unknown(diagnostics, k.span(), k2, KEYS),
+        }
+    }
+}
+
+/// `[risk]`: the currency and `[[risk.action]]` (docs/risk.md).
+fn risk(
+    section: &DeTable<'_>,
+    r: &mut linchpin_model::RiskConfig,
+    at: &dyn Fn(std::ops::Range<usize>) -> Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use linchpin_model::{Action, AddAlternative, Spanned, SupplierChange};
+    let invalid = |diagnostics: &mut Vec<Diagnostic>, range: std::ops::Range<usize>, m: String| {
+        diagnostics.push(Diagnostic::at("config-invalid", at(range), m));
+    };
+    let unknown = |diagnostics: &mut Vec<Diagnostic>,
+                   range: std::ops::Range<usize>,
+                   key: &str,
+                   known: &[&str]| {
+        let mut d = Diagnostic::at(
+            "config-unknown-key",
+            at(range),
+            format!("`{key}` is not a setting of this section"),
+        );
+        if let Some(near) = did_you_mean(key, known.iter().copied()) {
+            d = d.with_help(format!("did you mean `{near}`?"));
+        }
+        diagnostics.push(d);
+    };
+    let number = |v: &DeValue<'_>| -> Option<f64> {
+        match v {
+            DeValue::Integer(i) => i.as_str().replace('_', "").parse().ok(),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
+            _ => None,
+        }
+        .filter(|x: &f64| x.is_finite() && *x >= 0.0)
+    };
+    let percentage = |v: &DeValue<'_>| -> Option<f64> {
+        match v {
+            DeValue::String(s) => s.trim().trim_end_matches('%').trim().parse::<f64>().ok(),
+            other => number(other),
+        }
+        .filter(|x| (0.0..100.0).contains(x))
+        .map(|x| x / 100.0)
+    };
+    const KEYS: &[&str] = &["currency", "action"];
+    for (k, v) in section {
+        let key = k.get_ref().as_ref();
+        match (key, v.get_ref()) {
+            ("currency", DeValue::String(c)) => {
+                if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+                    r.currency = Some(c.to_string());
+                } else {
+                    invalid(diagnostics, v.span(), format!("`{c}` is not an ISO 4217 currency code; use three upper-case letters, e.g. \"EUR\""));
+                }
+            }
+            ("action", DeValue::Array(actions)) => {
+                const ACTION: &[&str] =
+                    &["name", "title", "yearly-cost", "alternative", "supplier"];
+                for action in actions {
+                    let DeValue::Table(t) = action.get_ref() else {
+                        invalid(
+                            diagnostics,
+                            action.span(),
+                            "each action is a table: `[[risk.action]]`".into(),
+                        );
+                        continue;
+                    };
+                    let mut name = None;
+                    let mut title = None;
+                    let mut yearly_cost = None;
+                    let mut alternatives = Vec::new();
+                    let mut suppliers = Vec::new();
+                    for (ak, av) in t {
+                        let akey = ak.get_ref().as_ref();
+                        match (akey, av.get_ref()) {
+                            ("name", DeValue::String(s)) => name = Some(s.to_string()),
+                            ("title", DeValue::String(s)) => title = Some(s.to_string()),
+                            ("yearly-cost", value) => match number(value) {
+                                Some(c) => yearly_cost = Some(c),
+                                None => invalid(
+                                    diagnostics,
+                                    av.span(),
+                                    "`yearly-cost` is an amount of zero or more".into(),
+                                ),
+                            },
+                            ("alternative", DeValue::Array(items)) => {
+                                const ALT: &[&str] = &["at", "on", "add", "switchover"];
+                                for item in items {
+                                    let DeValue::Table(t) = item.get_ref() else {
+                                        invalid(diagnostics, item.span(), "each alternative is a table: `[[risk.action.alternative]]`".into());
+                                        continue;
+                                    };
+                                    let mut at_ref = None;
+                                    let mut on = None;
+                                    let mut add = Vec::new();
+                                    let mut switchover = Duration::from_seconds(0);
+                                    for (xk, xv) in t {
+                                        let xkey = xk.get_ref().as_ref();
+                                        let spanned =
+                                            |s: &str| Spanned::new(s.to_owned(), at(xv.span()));
+                                        match (xkey, xv.get_ref()) {
+                                            ("at", DeValue::String(s)) => at_ref = Some(spanned(s)),
+                                            ("on", DeValue::String(s)) => on = Some(spanned(s)),
+                                            ("add", DeValue::String(s)) => add.push(spanned(s)),
+                                            ("add", DeValue::Array(list)) => {
+                                                for entry in list {
+                                                    match entry.get_ref() {
+                                                        DeValue::String(s) => {
+                                                            add.push(Spanned::new(
+                                                                s.to_string(),
+                                                                at(entry.span()),
+                                                            ))
+                                                        }
+                                                        _ => invalid(
+                                                            diagnostics,
+                                                            entry.span(),
+                                                            "`add` lists entity references".into(),
+                                                        ),
+                                                    }
+                                                }
+                                            }
+                                            ("switchover", DeValue::String(s)) => {
+                                                match Duration::parse(s) {
+                                                    Ok(d) => switchover = d,
+                                                    Err(e) => invalid(
+                                                        diagnostics,
+                                                        xv.span(),
+                                                        format!("`{s}` is not a duration: {e}"),
+                                                    ),
+                                                }
+                                            }
+                                            (x, _) if ALT.contains(&x) => invalid(
+                                                diagnostics,
+                                                xv.span(),
+                                                format!("`{x}` has the wrong type"),
+                                            ),
+                                            (x, _) => unknown(diagnostics, xk.span(), x, ALT),
+                                        }
+                                    }
+                                    match (at_ref, on) {
+                                        (Some(at_ref), Some(on)) if !add.is_empty() => alternatives.push(AddAlternative { at: at_ref, on, add, switchover }),
+                                        _ => invalid(diagnostics, item.span(), "an alternative needs `at` (the entity that switches), `on` (what it depends on now) and `add` (the alternatives)".into()),
+                                    }
+                                }
+                            }
+                            ("supplier", DeValue::Array(items)) => {
+                                const SUP: &[&str] = &[
+                                    "ref",
+                                    "max-outage",
+                                    "per-year",
+                                    "exit-lead-time",
+                                    "permanent-per-year",
+                                ];
+                                for item in items {
+                                    let DeValue::Table(t) = item.get_ref() else {
+                                        invalid(diagnostics, item.span(), "each supplier change is a table: `[[risk.action.supplier]]`".into());
+                                        continue;
+                                    };
+                                    let mut supplier = None;
+                                    let mut change = SupplierChange {
+                                        supplier: Spanned::new(String::new(), at(item.span())),
+                                        max_outage: None,
+                                        per_year: None,
+                                        exit_lead_time: None,
+                                        permanent_per_year: None,
+                                    };
+                                    for (xk, xv) in t {
+                                        let xkey = xk.get_ref().as_ref();
+                                        let duration =
+                                            |diagnostics: &mut Vec<Diagnostic>, v: &DeValue<'_>| {
+                                                match v {
+                                                    DeValue::String(s) => {
+                                                        match Duration::parse(s) {
+                                                            Ok(d) => Some(d),
+                                                            Err(e) => {
+                                                                invalid(diagnostics, xv.span(), format!("`{s}` is not a duration: {e}"));
+                                                                None
+                                                            }
+                                                        }
+                                                    }
+                                                    _ => {
+                                                        invalid(diagnostics, xv.span(), format!("`{xkey}` is a duration such as \"4h\""));
+                                                        None
+                                                    }
+                                                }
+                                            };
+                                        match (xkey, xv.get_ref()) {
+                                            ("ref", DeValue::String(s)) => supplier = Some(Spanned::new(s.to_string(), at(xv.span()))),
+                                            ("max-outage", v) => change.max_outage = duration(diagnostics, v),
+                                            ("exit-lead-time", v) => change.exit_lead_time = duration(diagnostics, v),
+                                            ("per-year", v) => match number(v) {
+                                                Some(n) => change.per_year = Some(n),
+                                                None => invalid(diagnostics, xv.span(), "`per-year` is a number of outages a year, zero or more".into()),
+                                            },
+                                            ("permanent-per-year", v) => match percentage(v) {
+                                                Some(p) => change.permanent_per_year = Some(p),
+                                                None => invalid(diagnostics, xv.span(), "`permanent-per-year` is a percentage below 100, e.g. \"0.1%\"".into()),
+                                            },
+                                            (x, _) if SUP.contains(&x) => invalid(diagnostics, xv.span(), format!("`{x}` has the wrong type")),
+                                            (x, _) => unknown(diagnostics, xk.span(), x, SUP),
+                                        }
+                                    }
+                                    match supplier {
+                                        Some(s) => {
+                                            change.supplier = s;
+                                            suppliers.push(change);
+                                        }
+                                        None => invalid(diagnostics, item.span(), "a supplier change needs `ref`, the supplier it changes".into()),
+                                    }
+                                }
+                            }
+                            (x, _) if ACTION.contains(&x) => {
+                                invalid(diagnostics, av.span(), format!("`{x}` has the wrong type"))
+                            }
+                            (x, _) => unknown(diagnostics, ak.span(), x, ACTION),
+                        }
+                    }
+                    match (name, yearly_cost) {
+                        (Some(name), Some(yearly_cost)) => {
+                            if r.actions.iter().any(|a| a.name == name) {
+                                invalid(
+                                    diagnostics,
+                                    action.span(),
+                                    format!("two actions are named `{name}`"),
+                                );
+                                continue;
+                            }
+                            if alternatives.is_empty() && suppliers.is_empty() {
+                                invalid(diagnostics, action.span(), format!("action `{name}` changes nothing: give it `[[risk.action.alternative]]` or `[[risk.action.supplier]]`"));
+                                continue;
+                            }
+                            r.actions.push(Action {
+                                name,
+                                title,
+                                yearly_cost,
+                                alternatives,
+                                suppliers,
+                                span: at(action.span()),
+                            });
+                        }
+                        _ => invalid(
+                            diagnostics,
+                            action.span(),
+                            "an action needs `name` and `yearly-cost`".into(),
+                        ),
+                    }
+                }
+            }
+            (k2, _) if KEYS.contains(&k2) => {
+                invalid(diagnostics, v.span(), format!("`{k2}` has the wrong type"))
+            }
             (k2, _) => unknown(diagnostics, k.span(), k2, KEYS),
         }
     }

@@ -208,6 +208,7 @@ const FUNCTION_FIELDS: &[&str] = &[
     "lastAssessed",
     "discontinuationImpact",
     "legalEntities",
+    "cost",
 ];
 
 const SUPPLIER_FIELDS: &[&str] = &[
@@ -227,6 +228,7 @@ const SUPPLIER_FIELDS: &[&str] = &[
     "latinName",
     "personType",
     "groupEntity",
+    "failures",
 ];
 
 const LEGAL_ENTITY_FIELDS: &[&str] = &[
@@ -733,6 +735,7 @@ impl Decoder<'_> {
                 ),
                 legal_entities: self.ref_list(f, "legalEntities", Some(Kind::LegalEntity), ns),
             },
+            cost: self.child(f, "cost").map(|c| self.cost(&c)),
         };
         Some(spec)
     }
@@ -779,7 +782,224 @@ impl Decoder<'_> {
             latin_name: self.opt_string(f, "latinName"),
             person_type: self.opt_word(f, "personType", vocabulary::PERSON_TYPE),
             group_entity: self.opt_ref(f, "groupEntity", Some(Kind::LegalEntity), ns),
+            failures: self.child(f, "failures").map(|c| self.failures(&c)),
         })
+    }
+
+    /// A BusinessFunction's `cost` (docs/risk.md).
+    fn cost(&mut self, f: &Fields<'_, '_>) -> Cost {
+        self.unknown_fields(f, &["downPerHour", "degradedPerHour", "steps"], "a cost");
+        let mut steps = Vec::new();
+        if let Some(list) = self.list(f, "steps") {
+            for (i, item) in list.iter().enumerate() {
+                let path = format!("{}[{i}]", f.path("steps"));
+                let Some(step) = self.fields(item, &path) else {
+                    continue;
+                };
+                self.unknown_fields(&step, &["after", "cost", "note"], "a cost step");
+                let after = self.opt_duration(&step, "after");
+                if after.is_none() && step.value("after").is_none() {
+                    self.missing(&step, "after", "a cost step");
+                }
+                let cost = self.amount(&step, "cost");
+                if cost.is_none() && step.value("cost").is_none() {
+                    self.missing(&step, "cost", "a cost step");
+                }
+                if let (Some(after), Some(cost)) = (after, cost) {
+                    steps.push(CostStep {
+                        after: after.value,
+                        cost,
+                        note: self.opt_string(&step, "note").map(|n| n.value),
+                        span: item.span,
+                    });
+                }
+            }
+        }
+        steps.sort_by_key(|s| s.after);
+        Cost {
+            down_per_hour: self.amount(f, "downPerHour").unwrap_or(0.0),
+            degraded_per_hour: self.amount(f, "degradedPerHour").unwrap_or(0.0),
+            steps,
+            span: f.anchor,
+        }
+    }
+
+    /// A Supplier's `failures` (docs/risk.md).
+    fn failures(&mut self, f: &Fields<'_, '_>) -> FailureData {
+        self.unknown_fields(
+            f,
+            &[
+                "sla",
+                "perYear",
+                "duration",
+                "incidents",
+                "incidentsFile",
+                "since",
+                "permanentPerYear",
+            ],
+            "failures",
+        );
+        let sla = self.percentage(f, "sla");
+        if let Some(s) = &sla {
+            if s.value < 0.5 || s.value >= 1.0 {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-value",
+                        s.span,
+                        format!(
+                            "`{}` must be an availability from 50 % to below 100 %",
+                            f.path("sla")
+                        ),
+                    )
+                    .with_help("write the committed availability as a percentage: `99.9%`"),
+                );
+            }
+        }
+        let permanent = self.percentage(f, "permanentPerYear");
+        if let Some(p) = &permanent {
+            if p.value >= 1.0 {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-value",
+                        p.span,
+                        format!("`{}` must be below 100 %", f.path("permanentPerYear")),
+                    )
+                    .with_help("the probability of failing for good within a year, e.g. `0.5%`"),
+                );
+            }
+        }
+        let per_year = f.value("perYear").and_then(|node| {
+            let value = self.amount(f, "perYear")?;
+            Some(Spanned::new(value, node.span))
+        });
+        let duration = self.child(f, "duration").and_then(|d| {
+            self.unknown_fields(&d, &["median", "p90"], "a duration distribution");
+            let median = self.opt_duration(&d, "median");
+            if median.is_none() && d.value("median").is_none() {
+                self.missing(&d, "median", "a duration distribution");
+            }
+            let p90 = self.opt_duration(&d, "p90");
+            let median = median?;
+            if let Some(p) = &p90 {
+                if p.value < median.value || median.value.seconds() == 0 {
+                    self.push(Diagnostic::at(
+                        "invalid-value",
+                        p.span,
+                        format!(
+                            "`{}` must be at least the median, and the median more than zero",
+                            d.path("p90")
+                        ),
+                    ));
+                    return None;
+                }
+            }
+            Some(DurationDistribution {
+                median: median.value,
+                p90: p90.map(|p| p.value),
+                span: d.anchor,
+            })
+        });
+        let mut incidents = Vec::new();
+        if let Some(list) = self.list(f, "incidents") {
+            for (i, item) in list.iter().enumerate() {
+                let path = format!("{}[{i}]", f.path("incidents"));
+                let Some(inc) = self.fields(item, &path) else {
+                    continue;
+                };
+                self.unknown_fields(&inc, &["start", "duration", "note"], "an incident");
+                let start = inc.value("start").and_then(|node| {
+                    let text = node.as_scalar()?;
+                    match incident_day(text) {
+                        Some(d) => Some(d),
+                        None => {
+                            self.push(
+                                Diagnostic::at(
+                                    "invalid-date",
+                                    node.span,
+                                    format!("`{text}` is not a valid date for `{}`", inc.path("start")),
+                                )
+                                .with_help("write `YYYY-MM-DD` or an ISO 8601 time such as `2026-03-04T10:15:00Z`"),
+                            );
+                            None
+                        }
+                    }
+                });
+                if inc.value("start").is_none() {
+                    self.missing(&inc, "start", "an incident");
+                }
+                if inc.value("duration").is_none() {
+                    self.missing(&inc, "duration", "an incident");
+                }
+                let duration = self.opt_duration(&inc, "duration");
+                self.opt_string(&inc, "note");
+                if let (Some(start), Some(duration)) = (start, duration) {
+                    incidents.push(Incident {
+                        start,
+                        duration: duration.value,
+                        span: item.span,
+                    });
+                }
+            }
+        }
+        FailureData {
+            sla,
+            per_year,
+            duration,
+            incidents,
+            incidents_file: self.opt_string(f, "incidentsFile"),
+            since: self.opt_date(f, "since"),
+            permanent_per_year: permanent,
+            span: f.anchor,
+        }
+    }
+
+    /// A number of zero or more.
+    fn amount(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<f64> {
+        let node = f.value(key)?;
+        let value = match node.scalar_type() {
+            Some(ScalarType::Int | ScalarType::Float) => node
+                .as_scalar()
+                .and_then(|s| s.replace('_', "").parse::<f64>().ok()),
+            _ => None,
+        };
+        match value {
+            Some(v) if v >= 0.0 && v.is_finite() => Some(v),
+            Some(_) => {
+                self.push(Diagnostic::at(
+                    "invalid-value",
+                    node.span,
+                    format!("`{}` is negative; amounts are zero or more", f.path(key)),
+                ));
+                None
+            }
+            None => {
+                self.wrong_type(node, f.at(key), "a number");
+                None
+            }
+        }
+    }
+
+    /// A percentage, `99.95%` or `99.95`, as a fraction.
+    fn percentage(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<Spanned<f64>> {
+        let node = f.value(key)?;
+        let text = node.as_scalar().unwrap_or_default();
+        let number = text.trim().trim_end_matches('%').trim();
+        match number.parse::<f64>() {
+            Ok(v) if (0.0..=100.0).contains(&v) => Some(Spanned::new(v / 100.0, node.span)),
+            _ => {
+                self.push(
+                    Diagnostic::at(
+                        "invalid-value",
+                        node.span,
+                        format!("`{text}` is not a percentage for `{}`", f.path(key)),
+                    )
+                    .with_help(
+                        "write a percentage from 0 to 100, e.g. `99.9%` (the sign may be left out)",
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn check_lei(&mut self, value: &Spanned<String>) {
@@ -1800,6 +2020,17 @@ impl Decoder<'_> {
             }
         }
     }
+}
+
+/// The day of an incident's start: `YYYY-MM-DD`, or an ISO 8601 time whose
+/// date part is that.
+pub(crate) fn incident_day(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let day = match text.get(10..11) {
+        Some("T" | "t" | " ") => &text[..10],
+        _ => text,
+    };
+    Date::parse(day).ok()
 }
 
 #[cfg(test)]

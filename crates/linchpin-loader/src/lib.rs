@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod decode;
+mod incidents;
 pub mod parallel;
 pub mod resolve;
 pub mod rules;
@@ -181,6 +182,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
             .with_help("point Linchpin at a folder of landscape YAML files, e.g. `linchpin check examples/webshop`"),
         );
     }
+    incidents::read_incident_files(&root, &mut entities, &mut sources, &mut diagnostics);
     let catalog = resolve::resolve(entities, &sources, &mut diagnostics);
     sort_diagnostics(&mut diagnostics, &sources);
     Ok(Loaded {

@@ -6,7 +6,7 @@ use linchpin_diagnostics::{codes, Severity};
 use std::collections::BTreeMap;
 
 /// The settings of one landscape.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Severity overrides by finding id; `None` turns a finding off.
     pub severity: BTreeMap<String, Option<Severity>>,
@@ -18,6 +18,8 @@ pub struct Config {
     pub exit_test_max_age: Duration,
     /// `[notify]`: who the server tells what is due, and how.
     pub notify: Notify,
+    /// `[risk]`: the currency of costs and the candidate actions (docs/risk.md).
+    pub risk: crate::RiskConfig,
 }
 
 /// How often the digest goes out.
@@ -154,6 +156,7 @@ impl Default for Config {
             escrow_max_age: Duration::from_days(365),
             exit_test_max_age: Duration::from_days(365),
             notify: Notify::default(),
+            risk: crate::RiskConfig::default(),
         }
     }
 }

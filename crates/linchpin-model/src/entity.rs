@@ -367,6 +367,8 @@ pub struct FunctionSpec {
     pub dependencies: Dependencies,
     /// The register of information's view of the function.
     pub register: FunctionRegister,
+    /// `cost`: what not working costs (docs/risk.md).
+    pub cost: Option<crate::Cost>,
 }
 
 /// What DORA's register (template B_06.01) asks of a function beyond what
@@ -472,6 +474,8 @@ pub struct SupplierSpec {
     /// `groupEntity`: the company of our own group this supplier is (an
     /// intra-group ICT service provider).
     pub group_entity: Option<Spanned<EntityRef>>,
+    /// `failures`: how often and for how long it fails (docs/risk.md).
+    pub failures: Option<crate::FailureData>,
 }
 
 /// `continuity`: what we asked for and what the supplier committed to.

@@ -17,12 +17,17 @@ mod catalog;
 pub mod config;
 mod entity;
 mod refs;
+mod risk;
 mod time;
 
 pub use catalog::{Catalog, DepTarget, Dependency, EdgeOrigin, EntityId};
 pub use config::Config;
 pub use entity::*;
 pub use refs::{EntityRef, Kind, RefError};
+pub use risk::{
+    Action, AddAlternative, Cost, CostStep, DurationDistribution, FailureData, Incident,
+    RiskConfig, SupplierChange,
+};
 pub use time::{Date, DateError, Duration, DurationError};
 
 pub use linchpin_diagnostics::{FileId, Span};

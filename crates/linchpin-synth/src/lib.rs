@@ -46,6 +46,46 @@ pub struct File {
     pub text: String,
 }
 
+/// Adds what `linchpin risk` needs to generated files (docs/risk.md): a
+/// cost for every business function and failure data for every supplier
+/// (outages from an availability commitment, or a rate and a duration; a
+/// small chance of failing for good), deterministically from `seed`.
+pub fn add_risk_data(files: &mut [File], seed: u64) {
+    let mut rng = Rng(seed ^ 0x5249_534B);
+    for file in files {
+        let mut out = String::with_capacity(file.text.len() + file.text.len() / 4);
+        for line in file.text.split_inclusive('\n') {
+            out.push_str(line);
+            if line.starts_with("  country: ") && file.path.starts_with("suppliers") {
+                let permanent = ["0.1%", "0.5%", "1%", "2%"][rng.below(4)];
+                if rng.chance(50) {
+                    let sla = ["99.5%", "99.9%", "99.95%", "99.99%"][rng.below(4)];
+                    out.push_str(&format!(
+                        "  failures:\n    sla: {sla}\n    permanentPerYear: {permanent}\n"
+                    ));
+                } else {
+                    let median = [15, 30, 60, 120, 240][rng.below(5)];
+                    out.push_str(&format!(
+                        "  failures:\n    perYear: {}\n    duration: {{ median: {median}m, p90: {}m }}\n    permanentPerYear: {permanent}\n",
+                        1 + rng.below(4),
+                        median * (2 + rng.below(6) as u64)
+                    ));
+                }
+            }
+            if line.starts_with("  maxTolerableDowntime: ") && file.path.starts_with("functions") {
+                out.push_str(&format!(
+                    "  cost:\n    downPerHour: {}\n    degradedPerHour: {}\n    steps:\n      - after: {}h\n        cost: {}\n",
+                    1000 * (1 + rng.below(50)),
+                    100 * (1 + rng.below(50)),
+                    2 + rng.below(24),
+                    10_000 * (1 + rng.below(100))
+                ));
+            }
+        }
+        file.text = out;
+    }
+}
+
 /// splitmix64: small, fast and reproducible everywhere.
 struct Rng(u64);
 

@@ -1,5 +1,5 @@
 //! `linchpin-synth [--entities N] [--seed S] OUT_DIR`: writes a synthetic
-//! landscape for benchmarks; `--register ARRANGEMENTS [--services N]` writes
+//! landscape for benchmarks (`--risk`: with costs and failure data); `--register ARRANGEMENTS [--services N]` writes
 //! a bank keeping a DORA register instead.
 #![allow(clippy::disallowed_methods)] // a generator writes files
 
@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let mut config = Config::new(10_000);
     let mut out: Option<PathBuf> = None;
     let mut register: Option<(usize, usize)> = None;
+    let mut risk = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = |name: &str| -> Option<u64> {
@@ -33,27 +34,31 @@ fn main() -> ExitCode {
                 Some(n) => register = Some((register.map_or(5_000, |r| r.0), n as usize)),
                 None => return ExitCode::from(2),
             },
+            "--risk" => risk = true,
             "--seed" => match number("--seed") {
                 Some(n) => config.seed = n,
                 None => return ExitCode::from(2),
             },
             "-h" | "--help" => {
-                println!("usage: linchpin-synth [--entities N] [--seed S] [--register ARRANGEMENTS [--services N]] OUT_DIR");
+                println!("usage: linchpin-synth [--entities N] [--seed S] [--risk] [--register ARRANGEMENTS [--services N]] OUT_DIR");
                 return ExitCode::SUCCESS;
             }
             other => out = Some(PathBuf::from(other)),
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: linchpin-synth [--entities N] [--seed S] [--register ARRANGEMENTS [--services N]] OUT_DIR");
+        eprintln!("usage: linchpin-synth [--entities N] [--seed S] [--risk] [--register ARRANGEMENTS [--services N]] OUT_DIR");
         return ExitCode::from(2);
     };
-    let files = match register {
+    let mut files = match register {
         Some((arrangements, services)) => {
             linchpin_synth::register::generate(arrangements, services)
         }
         None => generate(&config),
     };
+    if risk {
+        linchpin_synth::add_risk_data(&mut files, config.seed);
+    }
     let mut bytes = 0;
     for file in &files {
         let path = out.join(&file.path);

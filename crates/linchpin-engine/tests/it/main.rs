@@ -7,3 +7,4 @@ mod cases;
 mod cutsets;
 mod incremental;
 mod laws;
+mod risk;

@@ -1,0 +1,1446 @@
+//! Continuity risk in money and probability (docs/risk.md): simulated
+//! years of supplier failures, propagated through the impact graph with the
+//! what-if semantics, priced with each business function's cost.
+//!
+//! A year is sampled as a list of failure events (supplier, start,
+//! duration): outages as a Poisson process with sampled durations, a
+//! failure for good at most once, lasting the exit plan's lead time. What an
+//! event alone does to every function is a function of its duration only,
+//! piecewise linear with slopes 0 and 1 (sums of switchovers make its
+//! corners); it is computed once per supplier, exactly, by probing the
+//! propagation and bisecting where a piece bends ([`Single`]). Only where
+//! failures overlap and both reach a function that has an alternative
+//! (`anyOf`) on its way is the propagation run for the overlap, with every
+//! failure under way; elsewhere the stops of one function are the union of
+//! what each failure does alone, which is exact without alternatives.
+
+use crate::graph::ImpactGraph;
+use crate::propagate::Propagator;
+use crate::Dur;
+use linchpin_model::{
+    Action, Catalog, DepTarget, Dependency, EntityId, Impact, Span, Spec, SupplierChange,
+};
+
+/// Seconds in a (Julian) year: the unit of every rate.
+pub const YEAR: u64 = 31_557_600;
+/// How many outages a year a supplier with only an availability
+/// commitment is assumed to have (its downtime budget is spread over them).
+pub const SLA_OUTAGES_PER_YEAR: f64 = 4.0;
+/// The 90th percentile of an outage's duration, as a multiple of its median,
+/// where the landscape does not say.
+pub const P90_OVER_MEDIAN: f64 = 4.0;
+/// The 90th percentile of the standard normal distribution.
+const Z90: f64 = 1.281_551_565_545;
+
+/// How long a supplier's outages last.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outage {
+    /// Lognormal, by median and 90th percentile (seconds).
+    Lognormal {
+        /// The median.
+        median: f64,
+        /// The 90th percentile.
+        p90: f64,
+    },
+    /// Drawn from the incidents seen (seconds).
+    Observed(Vec<u64>),
+}
+
+impl Outage {
+    /// The mean duration in seconds.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Outage::Lognormal { median, p90 } => {
+                let sigma = (p90 / median).ln() / Z90;
+                median * (sigma * sigma / 2.0).exp()
+            }
+            Outage::Observed(d) => d.iter().sum::<u64>() as f64 / d.len().max(1) as f64,
+        }
+    }
+}
+
+/// Where a supplier's failure figures come from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Basis {
+    /// Its incident history: so many incidents over so many years.
+    Incidents {
+        /// Incidents seen.
+        count: usize,
+        /// Years observed.
+        years: f64,
+    },
+    /// Its committed availability, the whole downtime budget spent.
+    Sla(f64),
+    /// Given in the landscape (`perYear`, `duration`).
+    Given,
+    /// Only a probability of failing for good.
+    PermanentOnly,
+}
+
+/// How one supplier fails, as the simulation samples it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplierFailure {
+    /// The supplier.
+    pub id: EntityId,
+    /// Outages a year, on average.
+    pub per_year: f64,
+    /// How long they last (`None` when there are none).
+    pub outage: Option<Outage>,
+    /// No outage lasts longer than this (an action's contracted recovery).
+    pub max_outage: Option<u64>,
+    /// The probability of failing for good within a year.
+    pub permanent_per_year: f64,
+    /// How long replacing it takes after that (`None`: nothing ends it, and
+    /// a year is counted).
+    pub exit_lead: Option<u64>,
+    /// Where the figures come from.
+    pub basis: Basis,
+}
+
+/// A supplier with failure data the simulation cannot use, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// The supplier.
+    pub id: EntityId,
+    /// What is missing.
+    pub reason: String,
+    /// Where its `failures` are written.
+    pub span: Span,
+}
+
+/// Every supplier's failure model from its `failures`; `today` ends an
+/// incident history. Suppliers without `failures` are not simulated (the
+/// result says how many).
+pub fn failure_models(
+    catalog: &Catalog,
+    today: linchpin_model::Date,
+) -> (Vec<SupplierFailure>, Vec<Gap>) {
+    let mut models = Vec::new();
+    let mut gaps = Vec::new();
+    for (id, entity) in catalog.iter() {
+        let Spec::Supplier(s) = &entity.spec else {
+            continue;
+        };
+        let Some(f) = &s.failures else { continue };
+        let exit_lead = s
+            .exit
+            .as_ref()
+            .and_then(|e| e.lead_time.as_ref())
+            .map(|l| l.value.seconds());
+        let permanent = f.permanent_per_year.as_ref().map_or(0.0, |p| p.value);
+        let mut per_year = None;
+        let mut outage = None;
+        let mut basis = Basis::Given;
+        if !f.incidents.is_empty() {
+            let first = f.incidents.iter().map(|i| i.start).min().unwrap_or(today);
+            let since = f.since.as_ref().map_or(first, |s| s.value.min(first));
+            let years = (f64::from(since.days_until(today).max(0)) / 365.25).max(1.0);
+            per_year = Some(f.incidents.len() as f64 / years);
+            outage = Some(Outage::Observed(
+                f.incidents.iter().map(|i| i.duration.seconds()).collect(),
+            ));
+            basis = Basis::Incidents {
+                count: f.incidents.len(),
+                years,
+            };
+        }
+        if let Some(p) = &f.per_year {
+            per_year = Some(p.value);
+            basis = Basis::Given;
+        }
+        if let Some(d) = &f.duration {
+            let median = d.median.seconds() as f64;
+            let p90 = d
+                .p90
+                .map_or(median * P90_OVER_MEDIAN, |p| p.seconds() as f64);
+            outage = Some(Outage::Lognormal {
+                median,
+                p90: p90.max(median),
+            });
+        }
+        if let Some(sla) = &f.sla {
+            let budget = (1.0 - sla.value) * YEAR as f64;
+            match (&per_year, &outage) {
+                (None, None) => {
+                    per_year = Some(SLA_OUTAGES_PER_YEAR);
+                    outage = Some(lognormal_with_mean(budget / SLA_OUTAGES_PER_YEAR));
+                    basis = Basis::Sla(sla.value);
+                }
+                (Some(n), None) if *n > 0.0 => {
+                    outage = Some(lognormal_with_mean(budget / n));
+                    basis = Basis::Sla(sla.value);
+                }
+                (None, Some(o)) => {
+                    per_year = Some(budget / o.mean().max(1.0));
+                    basis = Basis::Sla(sla.value);
+                }
+                _ => {}
+            }
+        }
+        let (per_year, outage) = match (per_year, outage) {
+            (Some(n), Some(o)) => (n, Some(o)),
+            (Some(0.0), None) => (0.0, None),
+            (None, None) if permanent > 0.0 => {
+                basis = Basis::PermanentOnly;
+                (0.0, None)
+            }
+            (None, None) => {
+                gaps.push(Gap {
+                    id,
+                    reason: "`failures` gives neither how often it fails nor for how long".into(),
+                    span: f.span,
+                });
+                continue;
+            }
+            (Some(_), None) => {
+                gaps.push(Gap {
+                    id,
+                    reason: "`failures.perYear` needs `duration` (or `sla`, or incidents) to say how long an outage lasts".into(),
+                    span: f.span,
+                });
+                continue;
+            }
+            (None, Some(_)) => {
+                gaps.push(Gap {
+                    id,
+                    reason: "`failures.duration` needs `perYear` (or `sla`, or incidents) to say how often".into(),
+                    span: f.span,
+                });
+                continue;
+            }
+        };
+        models.push(SupplierFailure {
+            id,
+            per_year,
+            outage,
+            max_outage: None,
+            permanent_per_year: permanent,
+            exit_lead,
+            basis,
+        });
+    }
+    (models, gaps)
+}
+
+/// A lognormal duration with the default spread and this mean (seconds).
+fn lognormal_with_mean(mean: f64) -> Outage {
+    let sigma = P90_OVER_MEDIAN.ln() / Z90;
+    let median = (mean / (sigma * sigma / 2.0).exp()).max(1.0);
+    Outage::Lognormal {
+        median,
+        p90: median * P90_OVER_MEDIAN,
+    }
+}
+
+/// How the simulation runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Simulated periods.
+    pub samples: u32,
+    /// Years per period.
+    pub years: u32,
+    /// The seed: the same seed, the same numbers.
+    pub seed: u64,
+    /// Threads (the result does not depend on them).
+    pub threads: usize,
+}
+
+/// A loss estimate: the mean a year with its standard error, and the
+/// quantiles of the loss of a period.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Estimate {
+    /// The expected loss a year.
+    pub mean: f64,
+    /// The standard error of `mean`.
+    pub standard_error: f64,
+    /// The median loss of a period.
+    pub p50: f64,
+    /// The 90th percentile.
+    pub p90: f64,
+    /// The 99th percentile.
+    pub p99: f64,
+}
+
+/// A probability estimated by the simulation, with its standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Probability {
+    /// The estimate.
+    pub p: f64,
+    /// Its standard error.
+    pub standard_error: f64,
+}
+
+/// One business function's risk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionRisk {
+    /// The function.
+    pub id: EntityId,
+    /// Whether it has a `cost` (otherwise its loss is zero).
+    pub costed: bool,
+    /// Its loss.
+    pub loss: Estimate,
+    /// Expected hours a year down, and degraded (not down).
+    pub down_hours: f64,
+    /// Expected hours a year degraded.
+    pub degraded_hours: f64,
+    /// The probability that a stop lasts longer than its tolerance within a
+    /// period (`None` without `maxTolerableDowntime`).
+    pub breach: Option<Probability>,
+    /// The expected loss a year owed to each supplier, largest first (a
+    /// stop several failures make together is shared equally among them).
+    pub contributions: Vec<(EntityId, f64)>,
+    /// The part of the expected loss from stops several failures made together.
+    pub joint: f64,
+}
+
+/// One supplier's share of the risk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplierRisk {
+    /// The supplier.
+    pub id: EntityId,
+    /// The expected loss a year owed to it.
+    pub expected: f64,
+    /// The standard error of `expected`.
+    pub standard_error: f64,
+    /// Expected failures a year (outages, and failing for good).
+    pub failures_per_year: f64,
+    /// The functions its failures cost, with their share a year, largest first.
+    pub functions: Vec<(EntityId, f64)>,
+}
+
+/// The simulation's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Risk {
+    /// The settings it ran with.
+    pub samples: u32,
+    /// Years per period.
+    pub years: u32,
+    /// The seed.
+    pub seed: u64,
+    /// The loss of every function together.
+    pub total: Estimate,
+    /// Every business function, by expected loss, then by breach probability and name.
+    pub functions: Vec<FunctionRisk>,
+    /// Every simulated supplier, by expected loss.
+    pub suppliers: Vec<SupplierRisk>,
+    /// The loss-exceedance curve of a period: (loss, probability of losing
+    /// more), loss increasing.
+    pub curve: Vec<(f64, f64)>,
+    /// Each period's total loss, in order (to pair with an action's run).
+    pub totals: Vec<f64>,
+}
+
+/// What one stop (or degradation) of one function was caused by.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    start: u64,
+    end: u64,
+    /// A supplier index, or `JOINT` + index into the sample's joint lists.
+    cause: u32,
+}
+
+const JOINT: u32 = 1 << 31;
+
+/// What a single failure of one supplier does to every function it reaches,
+/// as a function of its duration.
+#[derive(Debug, Clone)]
+struct Single {
+    /// (function index, corners (duration, down, impaired)).
+    functions: Vec<(u32, Vec<[u64; 3]>)>,
+}
+
+impl Single {
+    fn at(corners: &[[u64; 3]], d: u64) -> (u64, u64) {
+        let i = corners.partition_point(|c| c[0] <= d);
+        if i == 0 {
+            return (0, 0);
+        }
+        let a = corners[i - 1];
+        if i == corners.len() {
+            // Beyond the last probe the pieces keep their last slope; the
+            // last probe is a year, which no duration exceeds.
+            return (a[1], a[2]);
+        }
+        let b = corners[i];
+        let slope = |ya: u64, yb: u64| {
+            if yb - ya == b[0] - a[0] {
+                ya + (d - a[0])
+            } else {
+                ya
+            }
+        };
+        (slope(a[1], b[1]), slope(a[2], b[2]))
+    }
+}
+
+/// A function's cost: down per second, degraded per second, steps (after
+/// seconds, amount).
+type Pricing = (f64, f64, Vec<(u64, f64)>);
+
+/// The simulation's fixed part: the graph, the functions, what each
+/// supplier alone does.
+struct Prepared<'a> {
+    graph: &'a ImpactGraph,
+    models: &'a [SupplierFailure],
+    /// Function index → node.
+    functions: Vec<u32>,
+    /// Per function: its cost (down per second, degraded per second, steps
+    /// (after seconds, amount)), tolerance in seconds.
+    cost: Vec<Pricing>,
+    tolerance: Vec<Option<u64>>,
+    /// Per function: whether an `anyOf` lies on its way to its suppliers.
+    alternatives: Vec<bool>,
+    singles: Vec<Single>,
+    /// Per supplier, the bitset of functions it reaches.
+    reaches: Vec<Vec<u64>>,
+}
+
+fn probe(
+    graph: &ImpactGraph,
+    p: &mut Propagator,
+    node: u32,
+    d: u64,
+    functions: &[u32],
+    out: &mut Vec<[u64; 2]>,
+) {
+    p.run(graph, &[(node, Dur::from_seconds(d))]);
+    out.clear();
+    for &f in functions {
+        let s = p.state(f);
+        out.push([
+            s.down.seconds().unwrap_or(YEAR),
+            s.impaired.seconds().unwrap_or(YEAR),
+        ]);
+    }
+}
+
+/// What a failure of `node` alone does to every function, exactly: probes
+/// on a geometric grid, bisected where a piece bends between two probes.
+fn single(graph: &ImpactGraph, p: &mut Propagator, node: u32, function_of: &[u32]) -> Single {
+    p.run(graph, &[(node, Dur::from_seconds(YEAR))]);
+    let mut reached: Vec<u32> = p
+        .reach()
+        .iter()
+        .copied()
+        .filter(|&n| function_of[n as usize] != u32::MAX)
+        .collect();
+    reached.sort_unstable();
+    if reached.is_empty() {
+        return Single {
+            functions: Vec::new(),
+        };
+    }
+    // Probes: (duration, values per reached function).
+    let mut grid: Vec<u64> = vec![0];
+    let steps = 48;
+    let ratio = ((YEAR as f64) / 60.0).powf(1.0 / f64::from(steps - 1));
+    let mut x: f64 = 60.0;
+    for _ in 0..steps {
+        let v = (x.round() as u64).min(YEAR);
+        if v > *grid.last().unwrap_or(&0) {
+            grid.push(v);
+        }
+        x *= ratio;
+    }
+    if *grid.last().unwrap_or(&0) != YEAR {
+        grid.push(YEAR);
+    }
+    let mut buf = Vec::new();
+    let mut probes: Vec<(u64, Vec<[u64; 2]>)> = Vec::new();
+    for &g in &grid {
+        if g == 0 {
+            probes.push((0, vec![[0, 0]; reached.len()]));
+        } else {
+            probe(graph, p, node, g, &reached, &mut buf);
+            probes.push((g, buf.clone()));
+        }
+    }
+    // Bisect every interval where some function is neither flat nor rising
+    // with the duration.
+    let pure = |a: &(u64, Vec<[u64; 2]>), b: &(u64, Vec<[u64; 2]>)| {
+        let w = b.0 - a.0;
+        a.1.iter()
+            .zip(&b.1)
+            .all(|(ya, yb)| (0..2).all(|k| yb[k] == ya[k] || yb[k] - ya[k] == w))
+    };
+    let mut out: Vec<(u64, Vec<[u64; 2]>)> = Vec::with_capacity(probes.len());
+    let mut stack: Vec<(u64, Vec<[u64; 2]>)> = Vec::new();
+    let mut iter = probes.into_iter();
+    if let Some(first) = iter.next() {
+        out.push(first);
+    }
+    for next in iter {
+        stack.push(next);
+        while let Some(b) = stack.pop() {
+            let a = out.last().expect("a first probe");
+            if b.0 - a.0 <= 1 || pure(a, &b) {
+                out.push(b);
+            } else {
+                let m = a.0 + (b.0 - a.0) / 2;
+                probe(graph, p, node, m, &reached, &mut buf);
+                stack.push(b);
+                stack.push((m, buf.clone()));
+            }
+        }
+    }
+    // Per function, keep only the corners.
+    let functions = reached
+        .iter()
+        .enumerate()
+        .map(|(j, &n)| {
+            let mut corners: Vec<[u64; 3]> = Vec::new();
+            for (x, ys) in &out {
+                let c = [*x, ys[j][0], ys[j][1]];
+                if corners.len() >= 2 {
+                    let a = corners[corners.len() - 2];
+                    let b = corners[corners.len() - 1];
+                    let same = |k: usize| {
+                        (b[k] - a[k] == b[0] - a[0]) == (c[k] - b[k] == c[0] - b[0])
+                            && (b[k] == a[k]) == (c[k] == b[k])
+                    };
+                    if same(1) && same(2) {
+                        corners.pop();
+                    }
+                }
+                corners.push(c);
+            }
+            (function_of[n as usize], corners)
+        })
+        .collect();
+    Single { functions }
+}
+
+fn prepare<'a>(
+    catalog: &Catalog,
+    graph: &'a ImpactGraph,
+    models: &'a [SupplierFailure],
+    threads: usize,
+) -> Prepared<'a> {
+    let mut functions = Vec::new();
+    let mut function_of = vec![u32::MAX; graph.len()];
+    let mut cost = Vec::new();
+    let mut tolerance = Vec::new();
+    for (id, e) in catalog.iter() {
+        if let Spec::BusinessFunction(f) = &e.spec {
+            function_of[id.index()] = functions.len() as u32;
+            functions.push(id.0);
+            cost.push(match &f.cost {
+                Some(c) => (
+                    c.down_per_hour / 3600.0,
+                    c.degraded_per_hour / 3600.0,
+                    c.steps
+                        .iter()
+                        .map(|s| (s.after.seconds(), s.cost))
+                        .collect(),
+                ),
+                None => (0.0, 0.0, Vec::new()),
+            });
+            tolerance.push(f.max_tolerable_downtime.as_ref().map(|t| t.value.seconds()));
+        }
+    }
+    let alternatives = functions
+        .iter()
+        .map(|&f| {
+            graph.cone(f).iter().any(|&n| {
+                graph
+                    .edges(n)
+                    .iter()
+                    .any(|e| e.count > 1 && e.impact != Impact::None)
+            })
+        })
+        .collect();
+    let nodes: Vec<u32> = models.iter().map(|m| m.id.0).collect();
+    let singles = crate::whatif::map_with_propagator(graph, &nodes, threads, |p, &n| {
+        single(graph, p, n, &function_of)
+    });
+    let words = functions.len().div_ceil(64);
+    let reaches = singles
+        .iter()
+        .map(|s| {
+            let mut bits = vec![0u64; words];
+            for (f, _) in &s.functions {
+                bits[*f as usize / 64] |= 1 << (f % 64);
+            }
+            bits
+        })
+        .collect();
+    Prepared {
+        graph,
+        models,
+        functions,
+        cost,
+        tolerance,
+        alternatives,
+        singles,
+        reaches,
+    }
+}
+
+/// A failure event of one sample.
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    supplier: u32,
+    start: u64,
+    end: u64,
+}
+
+/// SplitMix64: seeds of independent streams from the seed, the chunk and
+/// the supplier, so that an action changing one supplier leaves every other
+/// supplier's failures as they were (common random numbers).
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A uniform number in (0, 1].
+fn unit(rng: &mut fastrand::Rng) -> f64 {
+    1.0 - rng.f64()
+}
+
+fn sample_events(
+    models: &[SupplierFailure],
+    rngs: &mut [fastrand::Rng],
+    horizon: u64,
+    out: &mut Vec<Event>,
+) {
+    out.clear();
+    let mut own: Vec<(u64, u64)> = Vec::new();
+    for (i, (m, rng)) in models.iter().zip(rngs.iter_mut()).enumerate() {
+        own.clear();
+        if m.per_year > 0.0 {
+            if let Some(outage) = &m.outage {
+                let rate = m.per_year / YEAR as f64;
+                let mut t = 0.0;
+                loop {
+                    t += -unit(rng).ln() / rate;
+                    if t >= horizon as f64 {
+                        break;
+                    }
+                    let d = match outage {
+                        Outage::Lognormal { median, p90 } => {
+                            let sigma = (p90 / median).ln() / Z90;
+                            let z = (-2.0 * unit(rng).ln()).sqrt()
+                                * (std::f64::consts::TAU * rng.f64()).cos();
+                            (median * (sigma * z).exp()).round() as u64
+                        }
+                        Outage::Observed(list) => list[rng.usize(..list.len())],
+                    };
+                    let d = d.min(m.max_outage.unwrap_or(YEAR)).clamp(1, YEAR);
+                    own.push((t as u64, t as u64 + d));
+                }
+            }
+        }
+        if m.permanent_per_year > 0.0 {
+            let rate = -(1.0 - m.permanent_per_year).ln() / YEAR as f64;
+            let t = -unit(rng).ln() / rate;
+            if t < horizon as f64 {
+                let d = m.exit_lead.unwrap_or(YEAR).clamp(1, YEAR);
+                own.push((t as u64, t as u64 + d));
+            }
+        }
+        // A supplier's own overlapping failures are one.
+        own.sort_unstable();
+        let mut cur: Option<(u64, u64)> = None;
+        for &(s, e) in &own {
+            match &mut cur {
+                Some((_, ce)) if s <= *ce => *ce = (*ce).max(e),
+                _ => {
+                    if let Some((cs, ce)) = cur {
+                        out.push(Event {
+                            supplier: i as u32,
+                            start: cs,
+                            end: ce,
+                        });
+                    }
+                    cur = Some((s, e));
+                }
+            }
+        }
+        if let Some((cs, ce)) = cur {
+            out.push(Event {
+                supplier: i as u32,
+                start: cs,
+                end: ce,
+            });
+        }
+    }
+    out.sort_unstable_by_key(|e| (e.start, e.supplier));
+}
+
+/// The running sums of a chunk of samples.
+#[derive(Debug, Clone, Default)]
+struct Sums {
+    totals: Vec<f64>,
+    /// Per function: (loss per sample, nonzero only: sample, loss).
+    function_losses: Vec<Vec<(u32, f64)>>,
+    function_sq: Vec<f64>,
+    down: Vec<f64>,
+    degraded: Vec<f64>,
+    breaches: Vec<u32>,
+    joint: Vec<f64>,
+    /// Per (function, supplier): loss.
+    contribution: Vec<rustc_hash::FxHashMap<u32, f64>>,
+    supplier_sum: Vec<f64>,
+    supplier_sq: Vec<f64>,
+}
+
+struct Scratch {
+    propagator: Propagator,
+    events: Vec<Event>,
+    down: Vec<Vec<Piece>>,
+    impaired: Vec<Vec<Piece>>,
+    touched: Vec<u32>,
+    joints: Vec<Vec<u32>>,
+    supplier_loss: Vec<f64>,
+    failures: Vec<(u32, Dur)>,
+}
+
+fn run_chunk(prep: &Prepared<'_>, settings: &Settings, chunk: u32, first: u32, count: u32) -> Sums {
+    let nf = prep.functions.len();
+    let ns = prep.models.len();
+    let mut sums = Sums {
+        totals: Vec::with_capacity(count as usize),
+        function_losses: vec![Vec::new(); nf],
+        function_sq: vec![0.0; nf],
+        down: vec![0.0; nf],
+        degraded: vec![0.0; nf],
+        breaches: vec![0; nf],
+        joint: vec![0.0; nf],
+        contribution: vec![Default::default(); nf],
+        supplier_sum: vec![0.0; ns],
+        supplier_sq: vec![0.0; ns],
+    };
+    let mut rngs: Vec<fastrand::Rng> = prep
+        .models
+        .iter()
+        .map(|m| {
+            fastrand::Rng::with_seed(mix(mix(settings.seed ^ mix(u64::from(chunk)))
+                ^ u64::from(m.id.0).wrapping_mul(0x2545_F491_4F6C_DD1D)))
+        })
+        .collect();
+    let mut s = Scratch {
+        propagator: Propagator::new(prep.graph),
+        events: Vec::new(),
+        down: vec![Vec::new(); nf],
+        impaired: vec![Vec::new(); nf],
+        touched: Vec::new(),
+        joints: Vec::new(),
+        supplier_loss: vec![0.0; ns],
+        failures: Vec::new(),
+    };
+    let horizon = YEAR * u64::from(settings.years);
+    for k in 0..count {
+        let sample = first + k;
+        sample_events(prep.models, &mut rngs, horizon, &mut s.events);
+        let total = one_sample(prep, &mut s, &mut sums, sample);
+        sums.totals.push(total);
+    }
+    sums
+}
+
+fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32) -> f64 {
+    s.touched.clear();
+    s.joints.clear();
+    let events = std::mem::take(&mut s.events);
+    let mut active: Vec<usize> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        active.retain(|&a| events[a].end > e.start);
+        let single = &prep.singles[e.supplier as usize];
+        // Functions where this failure meets another one under way, past
+        // an alternative: propagated together.
+        let mut joint_functions: Vec<u32> = Vec::new();
+        if !active.is_empty() {
+            let mut candidates: Vec<u32> = single.functions.iter().map(|(f, _)| *f).collect();
+            for &a in &active {
+                for (f, _) in &prep.singles[events[a].supplier as usize].functions {
+                    candidates.push(*f);
+                }
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            for f in candidates {
+                if !prep.alternatives[f as usize] {
+                    continue;
+                }
+                let reaches =
+                    |sup: u32| prep.reaches[sup as usize][f as usize / 64] & (1 << (f % 64)) != 0;
+                let n = usize::from(reaches(e.supplier))
+                    + active
+                        .iter()
+                        .filter(|&&a| {
+                            events[a].supplier != e.supplier && reaches(events[a].supplier)
+                        })
+                        .count();
+                if n >= 2 && reaches(e.supplier) {
+                    joint_functions.push(f);
+                }
+            }
+        }
+        if !joint_functions.is_empty() {
+            s.failures.clear();
+            s.failures.push((
+                prep.models[e.supplier as usize].id.0,
+                Dur::from_seconds(e.end - e.start),
+            ));
+            let mut who = vec![e.supplier];
+            for &a in &active {
+                let o = events[a];
+                s.failures.push((
+                    prep.models[o.supplier as usize].id.0,
+                    Dur::from_seconds(o.end - e.start),
+                ));
+                who.push(o.supplier);
+            }
+            who.sort_unstable();
+            who.dedup();
+            s.propagator.run(prep.graph, &s.failures);
+            let cause = JOINT | s.joints.len() as u32;
+            s.joints.push(who);
+            for &f in &joint_functions {
+                let st = s.propagator.state(prep.functions[f as usize]);
+                let down = st.down.seconds().unwrap_or(YEAR).min(YEAR);
+                let imp = st.impaired.seconds().unwrap_or(YEAR).min(YEAR);
+                push(s, f, e.start, down, imp, cause);
+            }
+        }
+        let d = e.end - e.start;
+        for (f, corners) in &single.functions {
+            if joint_functions.binary_search(f).is_ok() {
+                continue;
+            }
+            let (down, imp) = Single::at(corners, d);
+            push(s, *f, e.start, down, imp, e.supplier);
+        }
+        active.push(i);
+    }
+    s.events = events;
+    // Price each touched function's stops.
+    let mut total = 0.0;
+    s.touched.sort_unstable();
+    s.touched.dedup();
+    let touched = std::mem::take(&mut s.touched);
+    let mut causes: Vec<u32> = Vec::new();
+    for &f in &touched {
+        let fi = f as usize;
+        let (per_down, per_degraded, steps) = &prep.cost[fi];
+        let mut loss = 0.0;
+        let mut joint = 0.0;
+        let mut down_time = 0u64;
+        let mut breach = false;
+        let mut down = std::mem::take(&mut s.down[fi]);
+        let mut impaired = std::mem::take(&mut s.impaired[fi]);
+        down.sort_unstable_by_key(|p| (p.start, p.end));
+        impaired.sort_unstable_by_key(|p| (p.start, p.end));
+        // Down episodes.
+        let mut episodes: Vec<(u64, u64)> = Vec::new();
+        let mut i = 0;
+        while i < down.len() {
+            let start = down[i].start;
+            let mut end = down[i].end;
+            causes.clear();
+            while i < down.len() && down[i].start <= end {
+                end = end.max(down[i].end);
+                causes.push(down[i].cause);
+                i += 1;
+            }
+            let len = end - start;
+            episodes.push((start, end));
+            down_time += len;
+            if prep.tolerance[fi].is_some_and(|t| len > t) {
+                breach = true;
+            }
+            let mut cost = per_down * len as f64;
+            for &(after, amount) in steps {
+                if len >= after {
+                    cost += amount;
+                }
+            }
+            let shared = attribute(s, &causes, cost, sums, fi);
+            if shared {
+                joint += cost;
+            }
+            loss += cost;
+        }
+        // Degraded time: impaired episodes less the down time inside them.
+        let mut degraded_time = 0u64;
+        let mut i = 0;
+        let mut e = 0;
+        while i < impaired.len() {
+            let start = impaired[i].start;
+            let mut end = impaired[i].end;
+            causes.clear();
+            while i < impaired.len() && impaired[i].start <= end {
+                end = end.max(impaired[i].end);
+                causes.push(impaired[i].cause);
+                i += 1;
+            }
+            let mut inside = 0;
+            while e < episodes.len() && episodes[e].0 < end {
+                inside += episodes[e].1.min(end) - episodes[e].0.max(start);
+                e += 1;
+            }
+            let len = (end - start).saturating_sub(inside);
+            degraded_time += len;
+            if len > 0 && *per_degraded > 0.0 {
+                let cost = per_degraded * len as f64;
+                if attribute(s, &causes, cost, sums, fi) {
+                    joint += cost;
+                }
+                loss += cost;
+            }
+        }
+        down.clear();
+        impaired.clear();
+        s.down[fi] = down;
+        s.impaired[fi] = impaired;
+        sums.down[fi] += down_time as f64;
+        sums.degraded[fi] += degraded_time as f64;
+        if breach {
+            sums.breaches[fi] += 1;
+        }
+        if loss > 0.0 {
+            sums.function_losses[fi].push((sample, loss));
+            sums.function_sq[fi] += loss * loss;
+            sums.joint[fi] += joint;
+        }
+        total += loss;
+    }
+    s.touched = touched;
+    for (i, l) in s.supplier_loss.iter_mut().enumerate() {
+        if *l != 0.0 {
+            sums.supplier_sum[i] += *l;
+            sums.supplier_sq[i] += *l * *l;
+            *l = 0.0;
+        }
+    }
+    total
+}
+
+fn push(s: &mut Scratch, f: u32, start: u64, down: u64, impaired: u64, cause: u32) {
+    if impaired == 0 {
+        return;
+    }
+    s.touched.push(f);
+    if down > 0 {
+        s.down[f as usize].push(Piece {
+            start,
+            end: start + down,
+            cause,
+        });
+    }
+    s.impaired[f as usize].push(Piece {
+        start,
+        end: start + impaired,
+        cause,
+    });
+}
+
+/// Shares `cost` equally among the suppliers behind `causes`; whether more
+/// than one shared it.
+fn attribute(s: &mut Scratch, causes: &[u32], cost: f64, sums: &mut Sums, f: usize) -> bool {
+    let mut who: Vec<u32> = Vec::new();
+    for &c in causes.iter() {
+        if c & JOINT != 0 {
+            who.extend_from_slice(&s.joints[(c & !JOINT) as usize]);
+        } else {
+            who.push(c);
+        }
+    }
+    who.sort_unstable();
+    who.dedup();
+    if cost > 0.0 && !who.is_empty() {
+        let share = cost / who.len() as f64;
+        for &w in &who {
+            s.supplier_loss[w as usize] += share;
+            *sums.contribution[f].entry(w).or_insert(0.0) += share;
+        }
+    }
+    who.len() > 1
+}
+
+/// Samples per chunk: each chunk has its own random streams, so the result
+/// does not depend on the number of threads.
+const CHUNK: u32 = 500;
+
+/// Simulates `settings.samples` periods.
+pub fn simulate(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    models: &[SupplierFailure],
+    settings: &Settings,
+) -> Risk {
+    let prep = prepare(catalog, graph, models, settings.threads);
+    run(&prep, settings)
+}
+
+fn run(prep: &Prepared<'_>, settings: &Settings) -> Risk {
+    let samples = settings.samples.max(1);
+    let chunks: Vec<(u32, u32, u32)> = (0..samples.div_ceil(CHUNK))
+        .map(|c| (c, c * CHUNK, CHUNK.min(samples - c * CHUNK)))
+        .collect();
+    let parts: Vec<Sums> = if settings.threads <= 1 || chunks.len() < 2 {
+        chunks
+            .iter()
+            .map(|&(c, f, n)| run_chunk(prep, settings, c, f, n))
+            .collect()
+    } else {
+        use rayon::prelude::*;
+        chunks
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(c, f, n)| run_chunk(prep, settings, c, f, n))
+            .collect()
+    };
+    summarize(prep, settings, samples, parts)
+}
+
+fn quantiles(values: &mut [f64], n: usize) -> (f64, f64, f64) {
+    // `values` holds the nonzero losses; the other n - len periods lost nothing.
+    values.sort_unstable_by(f64::total_cmp);
+    let zeros = n - values.len();
+    let q = |p: f64| {
+        let rank = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+        if rank < zeros {
+            0.0
+        } else {
+            values[rank - zeros]
+        }
+    };
+    (q(0.5), q(0.9), q(0.99))
+}
+
+fn estimate(sum: f64, sq: f64, n: usize, years: f64, nonzero: &mut [f64]) -> Estimate {
+    let nf = n as f64;
+    let mean = sum / nf;
+    let var = if n > 1 {
+        ((sq - nf * mean * mean) / (nf - 1.0)).max(0.0)
+    } else {
+        0.0
+    };
+    let (p50, p90, p99) = quantiles(nonzero, n);
+    Estimate {
+        mean: mean / years,
+        standard_error: (var / nf).sqrt() / years,
+        p50,
+        p90,
+        p99,
+    }
+}
+
+fn summarize(prep: &Prepared<'_>, settings: &Settings, samples: u32, parts: Vec<Sums>) -> Risk {
+    let n = samples as usize;
+    let years = f64::from(settings.years.max(1));
+    let nf = prep.functions.len();
+    let ns = prep.models.len();
+    let mut totals = Vec::with_capacity(n);
+    let mut function_losses: Vec<Vec<f64>> = vec![Vec::new(); nf];
+    let mut function_sum = vec![0.0; nf];
+    let mut function_sq = vec![0.0; nf];
+    let mut down = vec![0.0; nf];
+    let mut degraded = vec![0.0; nf];
+    let mut breaches = vec![0u64; nf];
+    let mut joint = vec![0.0; nf];
+    let mut contribution: Vec<rustc_hash::FxHashMap<u32, f64>> = vec![Default::default(); nf];
+    let mut supplier_sum = vec![0.0; ns];
+    let mut supplier_sq = vec![0.0; ns];
+    for part in parts {
+        totals.extend(part.totals);
+        for f in 0..nf {
+            for &(_, l) in &part.function_losses[f] {
+                function_losses[f].push(l);
+                function_sum[f] += l;
+            }
+            function_sq[f] += part.function_sq[f];
+            down[f] += part.down[f];
+            degraded[f] += part.degraded[f];
+            breaches[f] += u64::from(part.breaches[f]);
+            joint[f] += part.joint[f];
+            for (&k, &v) in &part.contribution[f] {
+                *contribution[f].entry(k).or_insert(0.0) += v;
+            }
+        }
+        for i in 0..ns {
+            supplier_sum[i] += part.supplier_sum[i];
+            supplier_sq[i] += part.supplier_sq[i];
+        }
+    }
+    let per_year = |x: f64| x / n as f64 / years;
+    let total_sum: f64 = totals.iter().sum();
+    let total_sq: f64 = totals.iter().map(|t| t * t).sum();
+    let mut nonzero: Vec<f64> = totals.iter().copied().filter(|&t| t > 0.0).collect();
+    let total = estimate(total_sum, total_sq, n, years, &mut nonzero);
+    let curve = loss_curve(&nonzero, n);
+    let mut per_supplier_functions: Vec<Vec<(EntityId, f64)>> = vec![Vec::new(); ns];
+    let mut functions: Vec<FunctionRisk> = (0..nf)
+        .map(|f| {
+            let mut contributions: Vec<(EntityId, f64)> = contribution[f]
+                .iter()
+                .map(|(&s, &v)| (prep.models[s as usize].id, per_year(v)))
+                .collect();
+            contributions.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            for (&s, &v) in &contribution[f] {
+                per_supplier_functions[s as usize].push((EntityId(prep.functions[f]), per_year(v)));
+            }
+            let breach = prep.tolerance[f].map(|_| {
+                let p = breaches[f] as f64 / n as f64;
+                Probability {
+                    p,
+                    standard_error: (p * (1.0 - p) / n as f64).sqrt(),
+                }
+            });
+            let costed = prep.cost[f].0 > 0.0 || prep.cost[f].1 > 0.0 || !prep.cost[f].2.is_empty();
+            FunctionRisk {
+                id: EntityId(prep.functions[f]),
+                costed,
+                loss: estimate(
+                    function_sum[f],
+                    function_sq[f],
+                    n,
+                    years,
+                    &mut function_losses[f],
+                ),
+                down_hours: per_year(down[f]) / 3600.0,
+                degraded_hours: per_year(degraded[f]) / 3600.0,
+                breach,
+                contributions,
+                joint: per_year(joint[f]),
+            }
+        })
+        .collect();
+    functions.sort_by(|a, b| {
+        b.loss
+            .mean
+            .total_cmp(&a.loss.mean)
+            .then(
+                b.breach
+                    .map_or(0.0, |p| p.p)
+                    .total_cmp(&a.breach.map_or(0.0, |p| p.p)),
+            )
+            .then(a.id.cmp(&b.id))
+    });
+    let mut suppliers: Vec<SupplierRisk> = prep
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut fs = std::mem::take(&mut per_supplier_functions[i]);
+            fs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let nfl = n as f64;
+            let mean = supplier_sum[i] / nfl;
+            let var = if n > 1 {
+                ((supplier_sq[i] - nfl * mean * mean) / (nfl - 1.0)).max(0.0)
+            } else {
+                0.0
+            };
+            SupplierRisk {
+                id: m.id,
+                expected: mean / years,
+                standard_error: (var / nfl).sqrt() / years,
+                failures_per_year: m.per_year + m.permanent_per_year,
+                functions: fs,
+            }
+        })
+        .collect();
+    suppliers.sort_by(|a, b| b.expected.total_cmp(&a.expected).then(a.id.cmp(&b.id)));
+    Risk {
+        samples,
+        years: settings.years.max(1),
+        seed: settings.seed,
+        total,
+        functions,
+        suppliers,
+        curve,
+        totals,
+    }
+}
+
+/// The loss-exceedance curve from the nonzero losses (sorted) of `n` periods.
+fn loss_curve(sorted_nonzero: &[f64], n: usize) -> Vec<(f64, f64)> {
+    let mut curve = Vec::new();
+    if sorted_nonzero.is_empty() {
+        return curve;
+    }
+    // At most 64 points, evenly spaced in rank among the nonzero losses.
+    let m = sorted_nonzero.len();
+    let step = (m / 64).max(1);
+    let mut i = 0;
+    while i < m {
+        let exceed = (m - i - 1) as f64 / n as f64;
+        curve.push((sorted_nonzero[i], exceed));
+        i += step;
+    }
+    if curve.last().map(|c| c.0) != Some(sorted_nonzero[m - 1]) {
+        curve.push((sorted_nonzero[m - 1], 0.0));
+    }
+    curve
+}
+
+/// What one candidate action buys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionValue {
+    /// The action's index in `[risk]`.
+    pub index: usize,
+    /// The expected loss a year with the action.
+    pub loss: Estimate,
+    /// The reduction of the expected loss a year, with the standard error
+    /// of the paired difference.
+    pub reduction: f64,
+    /// The standard error of `reduction`.
+    pub reduction_error: f64,
+    /// `reduction` per unit of the action's yearly cost (infinite for a free action that helps).
+    pub per_cost: f64,
+}
+
+/// A problem with an action (an entity it names is not in the landscape).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionProblem {
+    /// Where.
+    pub span: Span,
+    /// What.
+    pub message: String,
+}
+
+/// The catalog and models with an action applied.
+fn apply(
+    catalog: &Catalog,
+    models: &[SupplierFailure],
+    action: &Action,
+) -> Result<(Option<Catalog>, Vec<SupplierFailure>), Vec<ActionProblem>> {
+    let mut problems = Vec::new();
+    let resolve =
+        |text: &linchpin_model::Spanned<String>, problems: &mut Vec<ActionProblem>| match catalog
+            .resolve(&text.value)
+        {
+            Ok(id) => Some(id),
+            Err(e) => {
+                problems.push(ActionProblem {
+                    span: text.span,
+                    message: format!("action `{}`: {e}", action.name),
+                });
+                None
+            }
+        };
+    let mut changed = None;
+    if !action.alternatives.is_empty() {
+        let mut dependencies: Vec<Vec<Dependency>> = catalog
+            .iter()
+            .map(|(id, _)| catalog.dependencies(id).to_vec())
+            .collect();
+        for alt in &action.alternatives {
+            let (Some(at), Some(on)) = (
+                resolve(&alt.at, &mut problems),
+                resolve(&alt.on, &mut problems),
+            ) else {
+                continue;
+            };
+            let add: Vec<EntityId> = alt
+                .add
+                .iter()
+                .filter_map(|a| resolve(a, &mut problems))
+                .collect();
+            let mut found = false;
+            for dep in &mut dependencies[at.index()] {
+                let options = dep.target.entities().to_vec();
+                if options.first() != Some(&on) {
+                    continue;
+                }
+                found = true;
+                let mut all = options;
+                for a in &add {
+                    if !all.contains(a) {
+                        all.push(*a);
+                    }
+                }
+                // A group keeps its switchover; a new one takes the action's.
+                let switchover = match &dep.target {
+                    DepTarget::AnyOf { switchover, .. } => *switchover,
+                    DepTarget::One(_) => alt.switchover,
+                };
+                dep.target = DepTarget::AnyOf {
+                    options: all,
+                    switchover,
+                };
+            }
+            if !found {
+                problems.push(ActionProblem {
+                    span: alt.on.span,
+                    message: format!(
+                        "action `{}`: `{}` does not depend on `{}` (as its first option)",
+                        action.name, alt.at.value, alt.on.value
+                    ),
+                });
+            }
+        }
+        let entities = catalog.entities().to_vec();
+        changed = Some(Catalog::from_parts(entities, dependencies));
+    }
+    let mut models = models.to_vec();
+    for change in &action.suppliers {
+        let Some(id) = resolve(&change.supplier, &mut problems) else {
+            continue;
+        };
+        match models.iter_mut().find(|m| m.id == id) {
+            Some(m) => apply_change(m, change),
+            None => problems.push(ActionProblem {
+                span: change.supplier.span,
+                message: format!(
+                    "action `{}`: `{}` has no `failures` to change",
+                    action.name, change.supplier.value
+                ),
+            }),
+        }
+    }
+    if problems.is_empty() {
+        Ok((changed, models))
+    } else {
+        Err(problems)
+    }
+}
+
+fn apply_change(m: &mut SupplierFailure, c: &SupplierChange) {
+    if let Some(d) = c.max_outage {
+        m.max_outage = Some(d.seconds());
+    }
+    if let Some(n) = c.per_year {
+        m.per_year = n;
+    }
+    if let Some(d) = c.exit_lead_time {
+        m.exit_lead = Some(d.seconds());
+    }
+    if let Some(p) = c.permanent_per_year {
+        m.permanent_per_year = p;
+    }
+}
+
+/// Every action's value against `base` (simulated with the same settings):
+/// the same seed gives each supplier the same failures in both runs, so the
+/// difference is measured on the same years. Best value per cost first.
+pub fn weigh_actions(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    models: &[SupplierFailure],
+    actions: &[Action],
+    base: &Risk,
+    settings: &Settings,
+) -> Result<Vec<ActionValue>, Vec<ActionProblem>> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for (index, action) in actions.iter().enumerate() {
+        match apply(catalog, models, action) {
+            Err(p) => problems.extend(p),
+            Ok((changed, changed_models)) => {
+                let risk = match &changed {
+                    Some(c) => {
+                        let g = ImpactGraph::new(c);
+                        simulate(c, &g, &changed_models, settings)
+                    }
+                    None => simulate(catalog, graph, &changed_models, settings),
+                };
+                let n = base.totals.len().min(risk.totals.len()).max(1);
+                let years = f64::from(settings.years.max(1));
+                let diffs: Vec<f64> = base
+                    .totals
+                    .iter()
+                    .zip(&risk.totals)
+                    .map(|(a, b)| (a - b) / years)
+                    .collect();
+                let mean = diffs.iter().sum::<f64>() / n as f64;
+                let var = if n > 1 {
+                    diffs.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / (n - 1) as f64
+                } else {
+                    0.0
+                };
+                let per_cost = if action.yearly_cost > 0.0 {
+                    mean / action.yearly_cost
+                } else if mean > 0.0 {
+                    f64::INFINITY
+                } else {
+                    0.0
+                };
+                out.push(ActionValue {
+                    index,
+                    loss: risk.total,
+                    reduction: mean,
+                    reduction_error: (var / n as f64).sqrt(),
+                    per_cost,
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    out.sort_by(|a, b| {
+        b.per_cost
+            .total_cmp(&a.per_cost)
+            .then(a.index.cmp(&b.index))
+    });
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{single, Single, YEAR};
+    use crate::{ImpactGraph, Propagator};
+    use linchpin_model::Spec;
+
+    /// The corners found by probing and bisecting give exactly what the
+    /// propagation gives, at any duration, for every supplier of generated
+    /// landscapes (with cycles, fallbacks and switchovers).
+    #[test]
+    #[allow(clippy::disallowed_methods)] // the test writes its landscape to disk
+    fn a_single_failure_is_exact_at_every_duration() {
+        for seed in [1, 2] {
+            let dir = tempfile::tempdir().unwrap();
+            let config = linchpin_synth::Config {
+                entities: 1500,
+                seed,
+                per_file: 100,
+            };
+            for file in linchpin_synth::generate(&config) {
+                let path = dir.path().join(&file.path);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, file.text).unwrap();
+            }
+            let loaded =
+                linchpin_loader::load(dir.path(), &linchpin_loader::LoadOptions::default())
+                    .unwrap();
+            let catalog = &loaded.catalog;
+            let graph = ImpactGraph::new(catalog);
+            let mut function_of = vec![u32::MAX; graph.len()];
+            let mut functions = Vec::new();
+            for (id, e) in catalog.iter() {
+                if matches!(e.spec, Spec::BusinessFunction(_)) {
+                    function_of[id.index()] = functions.len() as u32;
+                    functions.push(id.0);
+                }
+            }
+            let mut p = Propagator::new(&graph);
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let mut checked = 0;
+            for (id, e) in catalog.iter() {
+                if !matches!(e.spec, Spec::Supplier(_)) {
+                    continue;
+                }
+                let s = single(&graph, &mut p, id.0, &function_of);
+                for _ in 0..20 {
+                    let d = match rng.u8(..3) {
+                        0 => rng.u64(1..4 * 3600),
+                        1 => rng.u64(1..30 * 86_400),
+                        _ => rng.u64(1..=YEAR),
+                    };
+                    p.run(&graph, &[(id.0, crate::Dur::from_seconds(d))]);
+                    for (f, corners) in &s.functions {
+                        let st = p.state(functions[*f as usize]);
+                        let want = (st.down.seconds().unwrap(), st.impaired.seconds().unwrap());
+                        assert_eq!(Single::at(corners, d), want, "supplier {id:?}, d = {d}");
+                        checked += 1;
+                    }
+                }
+            }
+            assert!(checked > 1000, "{checked}");
+        }
+    }
+}
