@@ -286,10 +286,13 @@ pub struct FunctionRisk {
     /// The probability that a stop lasts longer than its tolerance within a
     /// period (`None` without `maxTolerableDowntime`).
     pub breach: Option<Probability>,
-    /// The expected loss a year owed to each supplier, largest first (a
-    /// stop several failures make together is shared equally among them).
+    /// The expected loss a year owed to each supplier, largest first: a
+    /// stop is shared among the failures behind it by how long each made
+    /// the function stop; failures that stop it together at an alternative
+    /// share their part equally.
     pub contributions: Vec<(EntityId, f64)>,
-    /// The part of the expected loss from stops several failures made together.
+    /// The part of the expected loss owed to failures that stop the
+    /// function together at an alternative (`anyOf`), which neither stops alone.
     pub joint: f64,
 }
 
@@ -388,11 +391,46 @@ struct Prepared<'a> {
     /// (after seconds, amount)), tolerance in seconds.
     cost: Vec<Pricing>,
     tolerance: Vec<Option<u64>>,
-    /// Per function: whether an `anyOf` lies on its way to its suppliers.
-    alternatives: Vec<bool>,
     singles: Vec<Single>,
-    /// Per supplier, the bitset of functions it reaches.
+    /// Per supplier, the bitset of the nodes its failure reaches.
     reaches: Vec<Vec<u64>>,
+    /// Every `anyOf` group that matters: its options, and the functions
+    /// that depend on it (sorted).
+    groups: Vec<(Vec<u32>, Vec<u32>)>,
+}
+
+impl Prepared<'_> {
+    fn reaches(&self, supplier: u32, node: u32) -> bool {
+        self.reaches[supplier as usize][node as usize / 64] & (1 << (node % 64)) != 0
+    }
+
+    /// The functions (sorted) at which failures of `a` and `b` together do
+    /// something neither does alone: where an `anyOf` group has one option
+    /// reached by `a` and another by `b`. Everywhere else the values of the
+    /// propagation are built from each failure's with `max`, `min` and
+    /// constants only, and `min` distributes over `max`: what they do
+    /// together is the union of what each does alone.
+    fn interaction(&self, a: u32, b: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (options, functions) in &self.groups {
+            let by_a = options.iter().position(|&o| self.reaches(a, o));
+            let Some(ja) = by_a else { continue };
+            let meets = options.iter().enumerate().any(|(k, &o)| {
+                self.reaches(b, o)
+                    && (k != ja
+                        || options
+                            .iter()
+                            .enumerate()
+                            .any(|(j, &p)| j != k && self.reaches(a, p)))
+            });
+            if meets {
+                out.extend_from_slice(functions);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 fn probe(
@@ -422,7 +460,7 @@ fn single(graph: &ImpactGraph, p: &mut Propagator, node: u32, function_of: &[u32
         .reach()
         .iter()
         .copied()
-        .filter(|&n| function_of[n as usize] != u32::MAX)
+        .filter(|&n| function_of[n as usize] != u32::MAX && p.state(n).is_affected())
         .collect();
     reached.sort_unstable();
     if reached.is_empty() {
@@ -538,41 +576,43 @@ fn prepare<'a>(
             tolerance.push(f.max_tolerable_downtime.as_ref().map(|t| t.value.seconds()));
         }
     }
-    let alternatives = functions
-        .iter()
-        .map(|&f| {
-            graph.cone(f).iter().any(|&n| {
-                graph
-                    .edges(n)
-                    .iter()
-                    .any(|e| e.count > 1 && e.impact != Impact::None)
-            })
-        })
-        .collect();
-    let nodes: Vec<u32> = models.iter().map(|m| m.id.0).collect();
-    let singles = crate::whatif::map_with_propagator(graph, &nodes, threads, |p, &n| {
-        single(graph, p, n, &function_of)
-    });
-    let words = functions.len().div_ceil(64);
-    let reaches = singles
-        .iter()
-        .map(|s| {
-            let mut bits = vec![0u64; words];
-            for (f, _) in &s.functions {
-                bits[*f as usize / 64] |= 1 << (f % 64);
+    // Every anyOf group with the functions downstream of it.
+    let mut group_of: rustc_hash::FxHashMap<(u32, u32), usize> = Default::default();
+    let mut groups: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+    for (fi, &f) in functions.iter().enumerate() {
+        for n in graph.cone(f) {
+            for e in graph.edges(n) {
+                if e.count > 1 && e.impact != Impact::None {
+                    let g = *group_of.entry((n, e.first)).or_insert_with(|| {
+                        groups.push((graph.targets(e).to_vec(), Vec::new()));
+                        groups.len() - 1
+                    });
+                    groups[g].1.push(fi as u32);
+                }
             }
-            bits
-        })
-        .collect();
+        }
+    }
+    let nodes: Vec<u32> = models.iter().map(|m| m.id.0).collect();
+    let words = graph.len().div_ceil(64);
+    let built = crate::whatif::map_with_propagator(graph, &nodes, threads, |p, &n| {
+        let single = single(graph, p, n, &function_of);
+        p.run(graph, &[(n, Dur::from_seconds(1))]);
+        let mut bits = vec![0u64; words];
+        for &r in p.reach() {
+            bits[r as usize / 64] |= 1 << (r % 64);
+        }
+        (single, bits)
+    });
+    let (singles, reaches) = built.into_iter().unzip();
     Prepared {
         graph,
         models,
         functions,
         cost,
         tolerance,
-        alternatives,
         singles,
         reaches,
+        groups,
     }
 }
 
@@ -695,6 +735,8 @@ struct Scratch {
     joints: Vec<Vec<u32>>,
     supplier_loss: Vec<f64>,
     failures: Vec<(u32, Dur)>,
+    /// Pairs of suppliers → where they interact ([`Prepared::interaction`]).
+    interactions: rustc_hash::FxHashMap<(u32, u32), Vec<u32>>,
 }
 
 fn run_chunk(prep: &Prepared<'_>, settings: &Settings, chunk: u32, first: u32, count: u32) -> Sums {
@@ -729,6 +771,7 @@ fn run_chunk(prep: &Prepared<'_>, settings: &Settings, chunk: u32, first: u32, c
         joints: Vec::new(),
         supplier_loss: vec![0.0; ns],
         failures: Vec::new(),
+        interactions: Default::default(),
     };
     let horizon = YEAR * u64::from(settings.years);
     for k in 0..count {
@@ -748,36 +791,23 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
     for (i, e) in events.iter().enumerate() {
         active.retain(|&a| events[a].end > e.start);
         let single = &prep.singles[e.supplier as usize];
-        // Functions where this failure meets another one under way, past
-        // an alternative: propagated together.
+        // Functions where this failure meets another one under way at an
+        // alternative: propagated together.
         let mut joint_functions: Vec<u32> = Vec::new();
-        if !active.is_empty() {
-            let mut candidates: Vec<u32> = single.functions.iter().map(|(f, _)| *f).collect();
-            for &a in &active {
-                for (f, _) in &prep.singles[events[a].supplier as usize].functions {
-                    candidates.push(*f);
-                }
+        for &a in &active {
+            let other = events[a].supplier;
+            if other == e.supplier {
+                continue;
             }
-            candidates.sort_unstable();
-            candidates.dedup();
-            for f in candidates {
-                if !prep.alternatives[f as usize] {
-                    continue;
-                }
-                let reaches =
-                    |sup: u32| prep.reaches[sup as usize][f as usize / 64] & (1 << (f % 64)) != 0;
-                let n = usize::from(reaches(e.supplier))
-                    + active
-                        .iter()
-                        .filter(|&&a| {
-                            events[a].supplier != e.supplier && reaches(events[a].supplier)
-                        })
-                        .count();
-                if n >= 2 && reaches(e.supplier) {
-                    joint_functions.push(f);
-                }
-            }
+            let key = (e.supplier.min(other), e.supplier.max(other));
+            let found = s
+                .interactions
+                .entry(key)
+                .or_insert_with(|| prep.interaction(key.0, key.1));
+            joint_functions.extend_from_slice(found);
         }
+        joint_functions.sort_unstable();
+        joint_functions.dedup();
         if !joint_functions.is_empty() {
             s.failures.clear();
             s.failures.push((
@@ -821,7 +851,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
     s.touched.sort_unstable();
     s.touched.dedup();
     let touched = std::mem::take(&mut s.touched);
-    let mut causes: Vec<u32> = Vec::new();
+    let mut causes: Vec<(u32, u64)> = Vec::new();
     for &f in &touched {
         let fi = f as usize;
         let (per_down, per_degraded, steps) = &prep.cost[fi];
@@ -842,7 +872,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
             causes.clear();
             while i < down.len() && down[i].start <= end {
                 end = end.max(down[i].end);
-                causes.push(down[i].cause);
+                causes.push((down[i].cause, down[i].end - down[i].start));
                 i += 1;
             }
             let len = end - start;
@@ -857,10 +887,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
                     cost += amount;
                 }
             }
-            let shared = attribute(s, &causes, cost, sums, fi);
-            if shared {
-                joint += cost;
-            }
+            joint += attribute(s, &causes, cost, sums, fi);
             loss += cost;
         }
         // Degraded time: impaired episodes less the down time inside them.
@@ -873,7 +900,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
             causes.clear();
             while i < impaired.len() && impaired[i].start <= end {
                 end = end.max(impaired[i].end);
-                causes.push(impaired[i].cause);
+                causes.push((impaired[i].cause, impaired[i].end - impaired[i].start));
                 i += 1;
             }
             let mut inside = 0;
@@ -885,9 +912,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
             degraded_time += len;
             if len > 0 && *per_degraded > 0.0 {
                 let cost = per_degraded * len as f64;
-                if attribute(s, &causes, cost, sums, fi) {
-                    joint += cost;
-                }
+                joint += attribute(s, &causes, cost, sums, fi);
                 loss += cost;
             }
         }
@@ -937,27 +962,33 @@ fn push(s: &mut Scratch, f: u32, start: u64, down: u64, impaired: u64, cause: u3
     });
 }
 
-/// Shares `cost` equally among the suppliers behind `causes`; whether more
-/// than one shared it.
-fn attribute(s: &mut Scratch, causes: &[u32], cost: f64, sums: &mut Sums, f: usize) -> bool {
-    let mut who: Vec<u32> = Vec::new();
-    for &c in causes.iter() {
+/// Shares the `cost` of one stop among the failures behind it, in
+/// proportion to how long each made the function stop (a failure of a day
+/// that a blip of a minute overlaps carries nearly all of it); a stop that
+/// failures made together at an alternative is shared equally among them.
+/// Returns the part owed to such joint failures.
+fn attribute(s: &mut Scratch, causes: &[(u32, u64)], cost: f64, sums: &mut Sums, f: usize) -> f64 {
+    if cost <= 0.0 {
+        return 0.0;
+    }
+    let total: u64 = causes.iter().map(|c| c.1).sum::<u64>().max(1);
+    let mut joint = 0.0;
+    for &(c, len) in causes {
+        let part = cost * len as f64 / total as f64;
         if c & JOINT != 0 {
-            who.extend_from_slice(&s.joints[(c & !JOINT) as usize]);
+            let who = &s.joints[(c & !JOINT) as usize];
+            let share = part / who.len() as f64;
+            for &w in who {
+                s.supplier_loss[w as usize] += share;
+                *sums.contribution[f].entry(w).or_insert(0.0) += share;
+            }
+            joint += part;
         } else {
-            who.push(c);
+            s.supplier_loss[c as usize] += part;
+            *sums.contribution[f].entry(c).or_insert(0.0) += part;
         }
     }
-    who.sort_unstable();
-    who.dedup();
-    if cost > 0.0 && !who.is_empty() {
-        let share = cost / who.len() as f64;
-        for &w in &who {
-            s.supplier_loss[w as usize] += share;
-            *sums.contribution[f].entry(w).or_insert(0.0) += share;
-        }
-    }
-    who.len() > 1
+    joint
 }
 
 /// Samples per chunk: each chunk has its own random streams, so the result
@@ -1253,10 +1284,12 @@ fn apply(
                         all.push(*a);
                     }
                 }
-                // A group keeps its switchover; a new one takes the action's.
-                let switchover = match &dep.target {
-                    DepTarget::AnyOf { switchover, .. } => *switchover,
-                    DepTarget::One(_) => alt.switchover,
+                // A group keeps its switchover unless the action sets one; a
+                // new group takes the action's (none: instant).
+                let switchover = match (&dep.target, alt.switchover) {
+                    (_, Some(s)) => s,
+                    (DepTarget::AnyOf { switchover, .. }, None) => *switchover,
+                    (DepTarget::One(_), None) => linchpin_model::Duration::from_seconds(0),
                 };
                 dep.target = DepTarget::AnyOf {
                     options: all,
@@ -1380,34 +1413,167 @@ pub fn weigh_actions(
     Ok(out)
 }
 
+/// Everything `linchpin risk` and the report's section show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// The simulation.
+    pub risk: Risk,
+    /// The suppliers simulated, with where their figures come from.
+    pub models: Vec<SupplierFailure>,
+    /// Suppliers whose `failures` cannot be used, and why.
+    pub gaps: Vec<Gap>,
+    /// Suppliers without `failures`: the totals leave them out.
+    pub without_data: Vec<EntityId>,
+    /// The candidate actions' values, best first (empty unless asked for).
+    pub actions: Vec<ActionValue>,
+}
+
+/// Whether the landscape has anything to price: a function with a `cost`
+/// and a supplier with `failures`.
+pub fn has_data(catalog: &Catalog) -> bool {
+    let mut cost = false;
+    let mut failures = false;
+    for e in catalog.entities() {
+        match &e.spec {
+            Spec::BusinessFunction(f) => cost |= f.cost.is_some(),
+            Spec::Supplier(s) => failures |= s.failures.is_some(),
+            _ => {}
+        }
+    }
+    cost && failures
+}
+
+/// Simulates the landscape and, when `actions` is given, weighs each of them.
+pub fn assess(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    actions: Option<&[Action]>,
+    settings: &Settings,
+    today: linchpin_model::Date,
+) -> Result<Assessment, Vec<ActionProblem>> {
+    let (models, gaps) = failure_models(catalog, today);
+    let risk = simulate(catalog, graph, &models, settings);
+    let values = match actions {
+        Some(list) if !list.is_empty() => {
+            weigh_actions(catalog, graph, &models, list, &risk, settings)?
+        }
+        _ => Vec::new(),
+    };
+    let without_data = catalog
+        .iter()
+        .filter(|(_, e)| matches!(&e.spec, Spec::Supplier(s) if s.failures.is_none()))
+        .map(|(id, _)| id)
+        .collect();
+    Ok(Assessment {
+        risk,
+        models,
+        gaps,
+        without_data,
+        actions: values,
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{single, Single, YEAR};
+    use super::{prepare, single, Basis, Single, SupplierFailure, YEAR};
     use crate::{ImpactGraph, Propagator};
-    use linchpin_model::Spec;
+    use linchpin_model::{Catalog, Spec};
+
+    #[allow(clippy::disallowed_methods)] // the test writes its landscape to disk
+    fn generated(entities: usize, seed: u64) -> Catalog {
+        let dir = tempfile::tempdir().unwrap();
+        let config = linchpin_synth::Config {
+            entities,
+            seed,
+            per_file: 100,
+        };
+        for file in linchpin_synth::generate(&config) {
+            let path = dir.path().join(&file.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, file.text).unwrap();
+        }
+        linchpin_loader::load(dir.path(), &linchpin_loader::LoadOptions::default())
+            .unwrap()
+            .catalog
+    }
+
+    /// Where two suppliers meet at no alternative, what their failures do
+    /// together is what each does alone, joined: the propagation of both
+    /// equals the larger single value at every function (the simulation
+    /// relies on it to propagate only failures that meet at an `anyOf`).
+    #[test]
+    fn failures_that_meet_at_no_alternative_combine_by_max() {
+        for seed in [3, 4] {
+            let catalog = generated(1000, seed);
+            let graph = ImpactGraph::new(&catalog);
+            let models: Vec<SupplierFailure> = catalog
+                .iter()
+                .filter(|(_, e)| matches!(e.spec, Spec::Supplier(_)))
+                .map(|(id, _)| SupplierFailure {
+                    id,
+                    per_year: 1.0,
+                    outage: None,
+                    max_outage: None,
+                    permanent_per_year: 0.0,
+                    exit_lead: None,
+                    basis: Basis::Given,
+                })
+                .collect();
+            let prep = prepare(&catalog, &graph, &models, 1);
+            let mut p = Propagator::new(&graph);
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let (mut separate, mut meeting) = (0, 0);
+            for _ in 0..3000 {
+                let a = rng.u32(..models.len() as u32);
+                let b = rng.u32(..models.len() as u32);
+                if a == b {
+                    continue;
+                }
+                let da = rng.u64(1..8 * 3600);
+                let db = rng.u64(1..8 * 3600);
+                let meet = prep.interaction(a.min(b), a.max(b));
+                p.run(
+                    &graph,
+                    &[
+                        (models[a as usize].id.0, crate::Dur::from_seconds(da)),
+                        (models[b as usize].id.0, crate::Dur::from_seconds(db)),
+                    ],
+                );
+                let alone = |sup: u32, d: u64, f: u32| {
+                    prep.singles[sup as usize]
+                        .functions
+                        .iter()
+                        .find(|(g, _)| *g == f)
+                        .map_or((0, 0), |(_, c)| Single::at(c, d))
+                };
+                for (f, &node) in prep.functions.iter().enumerate() {
+                    let f = f as u32;
+                    if meet.binary_search(&f).is_ok() {
+                        meeting += 1;
+                        continue;
+                    }
+                    let st = p.state(node);
+                    let (xa, ya) = alone(a, da, f);
+                    let (xb, yb) = alone(b, db, f);
+                    assert_eq!(
+                        (st.down.seconds().unwrap(), st.impaired.seconds().unwrap()),
+                        (xa.max(xb), ya.max(yb)),
+                        "suppliers {a} and {b}, function {f}"
+                    );
+                    separate += 1;
+                }
+            }
+            assert!(separate > 1000 && meeting > 10, "{separate} {meeting}");
+        }
+    }
 
     /// The corners found by probing and bisecting give exactly what the
     /// propagation gives, at any duration, for every supplier of generated
     /// landscapes (with cycles, fallbacks and switchovers).
     #[test]
-    #[allow(clippy::disallowed_methods)] // the test writes its landscape to disk
     fn a_single_failure_is_exact_at_every_duration() {
         for seed in [1, 2] {
-            let dir = tempfile::tempdir().unwrap();
-            let config = linchpin_synth::Config {
-                entities: 1500,
-                seed,
-                per_file: 100,
-            };
-            for file in linchpin_synth::generate(&config) {
-                let path = dir.path().join(&file.path);
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(path, file.text).unwrap();
-            }
-            let loaded =
-                linchpin_loader::load(dir.path(), &linchpin_loader::LoadOptions::default())
-                    .unwrap();
-            let catalog = &loaded.catalog;
+            let catalog = &generated(1000, seed);
             let graph = ImpactGraph::new(catalog);
             let mut function_of = vec![u32::MAX; graph.len()];
             let mut functions = Vec::new();

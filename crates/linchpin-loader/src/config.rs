@@ -472,7 +472,7 @@ fn risk(
                                     let mut at_ref = None;
                                     let mut on = None;
                                     let mut add = Vec::new();
-                                    let mut switchover = Duration::from_seconds(0);
+                                    let mut switchover = None;
                                     for (xk, xv) in t {
                                         let xkey = xk.get_ref().as_ref();
                                         let spanned =
@@ -500,7 +500,7 @@ fn risk(
                                             }
                                             ("switchover", DeValue::String(s)) => {
                                                 match Duration::parse(s) {
-                                                    Ok(d) => switchover = d,
+                                                    Ok(d) => switchover = Some(d),
                                                     Err(e) => invalid(
                                                         diagnostics,
                                                         xv.span(),

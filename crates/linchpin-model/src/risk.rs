@@ -113,8 +113,9 @@ pub struct AddAlternative {
     pub on: Spanned<String>,
     /// The alternatives added.
     pub add: Vec<Spanned<String>>,
-    /// How long switching takes.
-    pub switchover: Duration,
+    /// How long switching takes: for a new group (zero if not given), or
+    /// instead of an existing group's (kept if not given).
+    pub switchover: Option<Duration>,
 }
 
 /// A change an action makes to one supplier.

@@ -110,7 +110,27 @@ pub struct Report {
     pub pictures: Vec<(EntityId, Picture)>,
     /// Playbooks of the first tier-1 and tier-2 suppliers.
     pub playbooks: Vec<Playbook>,
+    /// Continuity risk in money, when the landscape has costs and failure
+    /// data (docs/risk.md); made with the documents.
+    pub risk: Option<RiskSection>,
 }
+
+/// The report's section on continuity risk in money.
+#[derive(Debug, Clone)]
+pub struct RiskSection {
+    /// The simulation and the actions' values.
+    pub assessment: linchpin_engine::risk::Assessment,
+    /// `[risk] currency`.
+    pub currency: Option<String>,
+    /// `[[risk.action]]`, which the values index.
+    pub actions: Vec<linchpin_model::Action>,
+    /// Why the actions were not weighed (an action names what the landscape lacks).
+    pub actions_problem: Option<String>,
+}
+
+/// Periods the report simulates (docs/risk.md; `linchpin risk --samples`
+/// for more).
+pub const REPORT_SAMPLES: u32 = 10_000;
 
 /// How many suppliers' single failures the report simulates besides the scenarios.
 const TOP_SINGLE_FAILURES: usize = 5;
@@ -227,11 +247,56 @@ impl Report {
             scenarios,
             functions,
             pictures: Vec::new(),
+            risk: None,
         };
         if documents {
             report.add_documents(catalog, graph, threads);
+            report.add_risk(catalog, graph, config, threads);
         }
         report
+    }
+
+    /// Simulates continuity risk in money, when the landscape has costs and
+    /// failure data, with the candidate actions of `linchpin.toml`.
+    pub fn add_risk(
+        &mut self,
+        catalog: &Catalog,
+        graph: &ImpactGraph,
+        config: &Config,
+        threads: usize,
+    ) {
+        use linchpin_engine::risk::{assess, has_data, Settings};
+        if !has_data(catalog) {
+            return;
+        }
+        let settings = Settings {
+            samples: REPORT_SAMPLES,
+            years: 1,
+            seed: 1,
+            threads,
+        };
+        let actions = &config.risk.actions;
+        let (assessment, actions_problem) =
+            match assess(catalog, graph, Some(actions), &settings, self.today) {
+                Ok(a) => (a, None),
+                Err(problems) => {
+                    let Ok(a) = assess(catalog, graph, None, &settings, self.today) else {
+                        return;
+                    };
+                    let text = problems
+                        .iter()
+                        .map(|p| p.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    (a, Some(text))
+                }
+            };
+        self.risk = Some(RiskSection {
+            assessment,
+            currency: config.risk.currency.clone(),
+            actions: actions.clone(),
+            actions_problem,
+        });
     }
 
     /// Draws the reach pictures of the first linchpins and writes the

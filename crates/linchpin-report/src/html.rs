@@ -40,12 +40,13 @@ fn anchor(catalog: &Catalog, id: EntityId) -> String {
 /// (`templates/report.html`).
 pub fn html(report: &Report, catalog: &Catalog) -> String {
     type Section = fn(&mut String, &Report, &Catalog);
-    let parts: [Section; 10] = [
+    let parts: [Section; 11] = [
         summary,
         ranking,
         matrix,
         concentration,
         scenarios,
+        risk,
         readiness,
         timeline,
         actions,
@@ -400,6 +401,155 @@ fn concentration(o: &mut String, r: &Report, c: &Catalog) {
                 )
             })
             .collect(),
+    };
+    o.push_str(&askama::Template::render(&view).unwrap_or_default());
+    o.push('\n');
+}
+
+struct RiskFunctionRow {
+    name: String,
+    loss: String,
+    error: String,
+    p90: String,
+    breach: String,
+    down: String,
+    shares: String,
+}
+
+struct RiskSupplierRow {
+    name: String,
+    loss: String,
+    error: String,
+    failures: String,
+    basis: String,
+}
+
+struct RiskActionRow {
+    title: String,
+    cost: String,
+    reduction: String,
+    error: String,
+    per_cost: String,
+    net: String,
+    negative: bool,
+}
+
+/// Continuity risk in money (`templates/risk.html`), when the landscape
+/// has costs and failure data.
+#[derive(askama::Template)]
+#[template(path = "risk.html")]
+struct RiskView {
+    samples: String,
+    currency: String,
+    expected: String,
+    error: String,
+    p50: String,
+    p90: String,
+    p99: String,
+    curve: String,
+    actions: Vec<RiskActionRow>,
+    actions_problem: String,
+    functions: Vec<RiskFunctionRow>,
+    suppliers: Vec<RiskSupplierRow>,
+    not_simulated: String,
+}
+
+fn risk(o: &mut String, r: &Report, c: &Catalog) {
+    use crate::risk::{basis_text, loss_curve_svg, money, percent};
+    let Some(section) = &r.risk else { return };
+    let a = &section.assessment;
+    let view = RiskView {
+        samples: money(f64::from(a.risk.samples)),
+        currency: section
+            .currency
+            .clone()
+            .unwrap_or_else(|| "no currency set".into()),
+        expected: money(a.risk.total.mean),
+        error: money(a.risk.total.standard_error),
+        p50: money(a.risk.total.p50),
+        p90: money(a.risk.total.p90),
+        p99: money(a.risk.total.p99),
+        curve: loss_curve_svg(a, section.currency.as_deref()),
+        actions: a
+            .actions
+            .iter()
+            .map(|v| {
+                let action = &section.actions[v.index];
+                RiskActionRow {
+                    title: action.title.clone().unwrap_or_else(|| action.name.clone()),
+                    cost: money(action.yearly_cost),
+                    reduction: money(v.reduction),
+                    error: money(v.reduction_error),
+                    per_cost: crate::risk::per_cost(v),
+                    net: money(v.reduction - action.yearly_cost),
+                    negative: v.reduction < action.yearly_cost,
+                }
+            })
+            .collect(),
+        actions_problem: section.actions_problem.clone().unwrap_or_default(),
+        functions: a
+            .risk
+            .functions
+            .iter()
+            .filter(|f| f.costed || f.down_hours > 0.0)
+            .take(MAX_ROWS)
+            .map(|f| RiskFunctionRow {
+                name: c.entity(f.id).display_name().to_owned(),
+                loss: if f.costed {
+                    money(f.loss.mean)
+                } else {
+                    "no cost".into()
+                },
+                error: money(f.loss.standard_error),
+                p90: money(f.loss.p90),
+                breach: f.breach.map_or("no tolerance".into(), |b| percent(b.p)),
+                down: format!("{:.1}", f.down_hours),
+                shares: f
+                    .contributions
+                    .iter()
+                    .take(3)
+                    .filter(|_| f.loss.mean > 0.0)
+                    .map(|(id, v)| {
+                        format!(
+                            "{} {:.0} %",
+                            c.entity(*id).display_name(),
+                            v / f.loss.mean * 100.0
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        suppliers: a
+            .risk
+            .suppliers
+            .iter()
+            .filter(|s| s.expected > 0.0)
+            .take(MAX_ROWS)
+            .map(|s| RiskSupplierRow {
+                name: c.entity(s.id).display_name().to_owned(),
+                loss: money(s.expected),
+                error: money(s.standard_error),
+                failures: format!("{:.2}", s.failures_per_year),
+                basis: a
+                    .models
+                    .iter()
+                    .find(|m| m.id == s.id)
+                    .map(|m| basis_text(m.basis))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        not_simulated: a
+            .without_data
+            .iter()
+            .map(|&id| c.entity(id).display_name().to_owned())
+            .chain(
+                a.gaps
+                    .iter()
+                    .map(|g| format!("{} ({})", c.entity(g.id).display_name(), g.reason)),
+            )
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     o.push_str(&askama::Template::render(&view).unwrap_or_default());
     o.push('\n');

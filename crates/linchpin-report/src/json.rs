@@ -47,7 +47,7 @@ impl serde::Serialize for ReportJson<'_> {
         let (report, c) = (self.report, self.c);
         let refs = |v: &[EntityId]| v.iter().map(|&id| r(c, id)).collect::<Vec<_>>();
         // The keys in sorted order, as in every other JSON document Linchpin writes.
-        let mut m = serializer.serialize_map(Some(8))?;
+        let mut m = serializer.serialize_map(Some(9))?;
         m.serialize_entry(
             "actions",
             &Lazy(|| {
@@ -82,6 +82,13 @@ impl serde::Serialize for ReportJson<'_> {
                     "omitted": p.omitted,
                 }))
             }),
+        )?;
+        m.serialize_entry(
+            "risk",
+            &report
+                .risk
+                .as_ref()
+                .map(|x| crate::risk::to_json(c, &x.assessment, x.currency.as_deref(), &x.actions)),
         )?;
         m.serialize_entry(
             "scenarios",

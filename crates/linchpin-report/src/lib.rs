@@ -18,6 +18,7 @@ mod markdown;
 mod picture;
 pub mod playbook;
 mod register;
+pub mod risk;
 pub mod view;
 
 pub use data::{timeline, Action, ActionGroup, Report, ScenarioRun, TimelineItem, TimelineKind};

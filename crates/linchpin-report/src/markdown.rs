@@ -28,11 +28,73 @@ pub fn markdown(r: &Report, c: &Catalog) -> String {
     matrix(&mut o, r, c);
     concentration(&mut o, r, c);
     scenarios(&mut o, r, c);
+    risk(&mut o, r, c);
     readiness(&mut o, r, c);
     timeline(&mut o, r, c);
     actions(&mut o, r, c);
     pictures(&mut o, r, c);
     o
+}
+
+/// Continuity risk in money, when the landscape has costs and failure data.
+fn risk(o: &mut String, r: &Report, c: &Catalog) {
+    use crate::diff::render::md_text as cell;
+    use crate::risk::{money, percent};
+    let Some(section) = &r.risk else { return };
+    let a = &section.assessment;
+    let t = &a.risk.total;
+    let _ = writeln!(
+        o,
+        "## Continuity risk in money
+"
+    );
+    let _ = writeln!(
+        o,
+        "{} simulated years of supplier failures, priced with what each function's stop costs (amounts in {}).\n\n- **{}** expected loss a year (± {})\n- **{}** in a median year, **{}** or more one year in ten, **{}** or more one year in a hundred\n",
+        money(f64::from(a.risk.samples)),
+        section.currency.as_deref().unwrap_or("no currency set"),
+        money(t.mean),
+        money(t.standard_error),
+        money(t.p50),
+        money(t.p90),
+        money(t.p99)
+    );
+    if !a.actions.is_empty() {
+        let _ = writeln!(o, "| action | costs a year | removes a year | per unit of cost | net |\n|---|---:|---:|---:|---:|");
+        for v in &a.actions {
+            let action = &section.actions[v.index];
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} ± {} | {} | {} |",
+                cell(action.title.as_deref().unwrap_or(&action.name)),
+                money(action.yearly_cost),
+                money(v.reduction),
+                money(v.reduction_error),
+                crate::risk::per_cost(v),
+                money(v.reduction - action.yearly_cost)
+            );
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "| function | expected loss a year | 1 year in 10 | outlasts its tolerance | down, hours a year |\n|---|---:|---:|---:|---:|");
+    for f in a
+        .risk
+        .functions
+        .iter()
+        .filter(|f| f.costed || f.down_hours > 0.0)
+    {
+        let _ = writeln!(
+            o,
+            "| {} | {} ± {} | {} | {} | {:.1} |",
+            cell(c.entity(f.id).display_name()),
+            money(f.loss.mean),
+            money(f.loss.standard_error),
+            money(f.loss.p90),
+            f.breach.map_or("no tolerance".into(), |b| percent(b.p)),
+            f.down_hours
+        );
+    }
+    o.push('\n');
 }
 
 /// The headline figures and the linchpins.

@@ -52,24 +52,38 @@ pub struct File {
 /// small chance of failing for good), deterministically from `seed`.
 pub fn add_risk_data(files: &mut [File], seed: u64) {
     let mut rng = Rng(seed ^ 0x5249_534B);
+    let mut supplier = 0usize;
     for file in files {
         let mut out = String::with_capacity(file.text.len() + file.text.len() / 4);
         for line in file.text.split_inclusive('\n') {
             out.push_str(line);
             if line.starts_with("  country: ") && file.path.starts_with("suppliers") {
-                let permanent = ["0.1%", "0.5%", "1%", "2%"][rng.below(4)];
-                if rng.chance(50) {
-                    let sla = ["99.5%", "99.9%", "99.95%", "99.99%"][rng.below(4)];
-                    out.push_str(&format!(
-                        "  failures:\n    sla: {sla}\n    permanentPerYear: {permanent}\n"
-                    ));
-                } else {
-                    let median = [15, 30, 60, 120, 240][rng.below(5)];
-                    out.push_str(&format!(
-                        "  failures:\n    perYear: {}\n    duration: {{ median: {median}m, p90: {}m }}\n    permanentPerYear: {permanent}\n",
-                        1 + rng.below(4),
-                        median * (2 + rng.below(6) as u64)
-                    ));
+                // The big clouds (the first twenty suppliers) and one
+                // supplier in five have failure data, as a landscape whose
+                // contracts name availability and whose team tracks the
+                // incidents of the suppliers that matter.
+                let big = supplier < 20;
+                supplier += 1;
+                if big || rng.chance(20) {
+                    let permanent = if rng.chance(25) {
+                        format!(
+                            "    permanentPerYear: {}\n",
+                            ["0.1%", "0.2%", "0.5%", "1%"][rng.below(4)]
+                        )
+                    } else {
+                        String::new()
+                    };
+                    if big || rng.chance(50) {
+                        let sla = ["99.9%", "99.95%", "99.99%"][rng.below(3)];
+                        out.push_str(&format!("  failures:\n    sla: {sla}\n{permanent}"));
+                    } else {
+                        let median = [15, 30, 60, 120][rng.below(4)];
+                        out.push_str(&format!(
+                            "  failures:\n    perYear: {}\n    duration: {{ median: {median}m, p90: {}m }}\n{permanent}",
+                            1 + rng.below(4),
+                            median * (2 + rng.below(6) as u64)
+                        ));
+                    }
                 }
             }
             if line.starts_with("  maxTolerableDowntime: ") && file.path.starts_with("functions") {

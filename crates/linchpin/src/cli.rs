@@ -75,6 +75,17 @@ pub enum Command {
     /// Minimal sets of suppliers whose joint failure stops each critical
     /// function: what a view of single failures misses.
     Cutsets(CutsetArgs),
+    /// Continuity risk in money and probability: simulated years of
+    /// supplier failures, priced with each business function's cost.
+    ///
+    /// Per function and supplier: the expected loss a year with its
+    /// standard error, the median, 90th and 99th percentile of a period's
+    /// loss, the chance a stop outlasts the tolerance, and which suppliers
+    /// the loss is owed to (failures that overlap included). Needs `cost` on
+    /// functions and `failures` on suppliers (docs/risk.md). With
+    /// `--actions`, each `[[risk.action]]` of linchpin.toml is simulated on
+    /// the same years and ranked by the loss it removes per unit of cost.
+    Risk(RiskArgs),
     /// What a change of the landscape does to continuity: for a pull request.
     ///
     /// BASE and HEAD are each a git revision of the repository that holds the
@@ -553,6 +564,31 @@ pub struct RankArgs {
     #[arg(long, value_enum, default_value_t = TableFormat::Human)]
     pub format: TableFormat,
     /// The date to judge readiness against, `YYYY-MM-DD` (default: today).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RiskArgs {
+    /// The landscape folder (or file).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Years in each simulated period (the percentiles are of a period's loss).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub years: u32,
+    /// Simulated periods: more give smaller standard errors.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(100..=10_000_000))]
+    pub samples: u32,
+    /// The seed: the same seed gives the same numbers.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Weigh each `[[risk.action]]` of linchpin.toml: the loss it removes per unit of its cost.
+    #[arg(long)]
+    pub actions: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    pub format: TableFormat,
+    /// The date an incident history ends, `YYYY-MM-DD` (default: today).
     #[arg(long)]
     pub today: Option<String>,
 }

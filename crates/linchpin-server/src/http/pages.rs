@@ -225,9 +225,11 @@ pub async fn report(State(state): State<AppState>) -> AppResult<Response> {
             let threads = state.settings.threads;
             let h = tokio::task::spawn_blocking(move || {
                 // The served version keeps the analyses its pages need; the
-                // report's pictures and playbooks are made when it is asked for.
+                // report's pictures, playbooks and risk in money are made when
+                // it is asked for.
                 let mut report = s2.report.clone();
                 report.add_documents(&s2.loaded.catalog, &s2.graph, threads);
+                report.add_risk(&s2.loaded.catalog, &s2.graph, &s2.loaded.config, threads);
                 Arc::new(linchpin_report::html(&report, &s2.loaded.catalog))
             })
             .await

@@ -14,6 +14,7 @@ mod init;
 mod playbook;
 mod rank;
 mod report;
+mod risk;
 mod serve;
 mod validate;
 mod whatif;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&args),
         Command::Concentration(args) => concentration::run(&args),
         Command::Cutsets(args) => cutsets::run(&args),
+        Command::Risk(args) => risk::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Calendar(args) => calendar::run(&args),
         Command::Discover(args) => discover::run(&args),

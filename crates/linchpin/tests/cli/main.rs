@@ -7,6 +7,7 @@ mod diff;
 mod first_run;
 mod init;
 mod integrations;
+mod risk;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -567,6 +568,7 @@ fn report_of_the_example_reads_right() {
             "concentration",
             "functions",
             "pictures",
+            "risk",
             "scenarios",
             "suppliers",
             "timeline",
