@@ -38,10 +38,17 @@ test('every section renders, and a screenshot is kept', async () => {
   const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent.trim()));
   assert.deepEqual(headings, [
     'Summary', 'Suppliers, most critical first', 'Impact matrix', 'Concentration', 'Scenarios',
-    'Readiness per supplier', 'The next 12 months', 'Actions by team', 'Reach of the linchpins', 'Playbooks',
+    'Continuity risk in money', 'Readiness per supplier', 'The next 12 months', 'Actions by team', 'Reach of the linchpins', 'Playbooks',
   ]);
   assert.equal(await page.locator('#reach svg').count(), 4, 'one picture per linchpin');
   assert.ok(await page.locator('#matrix td.c-down').count() > 10);
+  // The loss-exceedance curve is drawn, with a visible line, and its
+  // section's sortable tables sort like the others.
+  const curve = page.locator('#risk svg.loss-curve polyline');
+  assert.equal(await curve.count(), 1);
+  const box = await curve.boundingBox();
+  assert.ok(box && box.width > 300 && box.height > 100, JSON.stringify(box));
+  assert.equal(await page.locator('#risk h3', { hasText: 'The actions that buy the most safety' }).count(), 1);
   await page.screenshot({ path: join(out, 'report.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });

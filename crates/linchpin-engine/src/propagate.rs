@@ -59,6 +59,19 @@ impl Propagator {
     /// [`Propagator::reach`] lists the nodes that may be affected and
     /// [`Propagator::state`] gives their states; every other node is up.
     pub fn run(&mut self, graph: &ImpactGraph, failures: &[(u32, Dur)]) {
+        self.run_within(graph, failures, None);
+    }
+
+    /// [`Propagator::run`] over the nodes of `within` only (a bit set of
+    /// nodes, closed under dependencies: the cone of the nodes a caller
+    /// reads, [`ImpactGraph::cone`]); every node of it gets the state the
+    /// full run would give it, since nothing it depends on lies outside.
+    pub fn run_within(
+        &mut self,
+        graph: &ImpactGraph,
+        failures: &[(u32, Dur)],
+        within: Option<&[u64]>,
+    ) {
         // Reset what the previous run touched.
         for &n in &self.reach {
             self.values[n as usize] = State::default();
@@ -81,9 +94,10 @@ impl Propagator {
                 queue.push_back(node);
             }
         }
+        let inside = |d: u32| within.is_none_or(|w| w[d as usize / 64] & (1 << (d % 64)) != 0);
         while let Some(n) = queue.pop_front() {
             for &d in graph.dependents(n) {
-                if self.mark[d as usize] != self.generation {
+                if self.mark[d as usize] != self.generation && inside(d) {
                     self.mark[d as usize] = self.generation;
                     self.reach.push(d);
                     queue.push_back(d);

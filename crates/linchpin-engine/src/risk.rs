@@ -397,6 +397,9 @@ struct Prepared<'a> {
     /// Every `anyOf` group that matters: its options, and the functions
     /// that depend on it (sorted).
     groups: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Per function, the bit set of the nodes it depends on (its cone): a
+    /// joint propagation runs within the cones of the functions it is for.
+    cones: Vec<Vec<u64>>,
 }
 
 impl Prepared<'_> {
@@ -579,8 +582,16 @@ fn prepare<'a>(
     // Every anyOf group with the functions downstream of it.
     let mut group_of: rustc_hash::FxHashMap<(u32, u32), usize> = Default::default();
     let mut groups: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+    let words = graph.len().div_ceil(64);
+    let mut cones = Vec::with_capacity(functions.len());
     for (fi, &f) in functions.iter().enumerate() {
-        for n in graph.cone(f) {
+        let cone = graph.cone(f);
+        let mut bits = vec![0u64; words];
+        for &n in &cone {
+            bits[n as usize / 64] |= 1 << (n % 64);
+        }
+        cones.push(bits);
+        for n in cone {
             for e in graph.edges(n) {
                 if e.count > 1 && e.impact != Impact::None {
                     let g = *group_of.entry((n, e.first)).or_insert_with(|| {
@@ -593,7 +604,6 @@ fn prepare<'a>(
         }
     }
     let nodes: Vec<u32> = models.iter().map(|m| m.id.0).collect();
-    let words = graph.len().div_ceil(64);
     let built = crate::whatif::map_with_propagator(graph, &nodes, threads, |p, &n| {
         let single = single(graph, p, n, &function_of);
         p.run(graph, &[(n, Dur::from_seconds(1))]);
@@ -613,6 +623,7 @@ fn prepare<'a>(
         singles,
         reaches,
         groups,
+        cones,
     }
 }
 
@@ -737,9 +748,41 @@ struct Scratch {
     failures: Vec<(u32, Dur)>,
     /// Pairs of suppliers → where they interact ([`Prepared::interaction`]).
     interactions: rustc_hash::FxHashMap<(u32, u32), Vec<u32>>,
+    joint_functions: Vec<u32>,
+    /// The cones of the functions a joint propagation is for.
+    within: Vec<u64>,
 }
 
-fn run_chunk(prep: &Prepared<'_>, settings: &Settings, chunk: u32, first: u32, count: u32) -> Sums {
+impl Scratch {
+    fn new(prep: &Prepared<'_>) -> Scratch {
+        let nf = prep.functions.len();
+        Scratch {
+            propagator: Propagator::new(prep.graph),
+            events: Vec::new(),
+            down: vec![Vec::new(); nf],
+            impaired: vec![Vec::new(); nf],
+            touched: Vec::new(),
+            joints: Vec::new(),
+            supplier_loss: vec![0.0; prep.models.len()],
+            failures: Vec::new(),
+            interactions: Default::default(),
+            joint_functions: Vec::new(),
+            within: vec![0; prep.graph.len().div_ceil(64)],
+        }
+    }
+}
+
+/// One chunk of samples with a thread's scratch space (which only caches
+/// what does not depend on the samples: the result is the same whichever
+/// thread runs which chunk).
+fn run_chunk(
+    prep: &Prepared<'_>,
+    settings: &Settings,
+    s: &mut Scratch,
+    chunk: u32,
+    first: u32,
+    count: u32,
+) -> Sums {
     let nf = prep.functions.len();
     let ns = prep.models.len();
     let mut sums = Sums {
@@ -762,22 +805,11 @@ fn run_chunk(prep: &Prepared<'_>, settings: &Settings, chunk: u32, first: u32, c
                 ^ u64::from(m.id.0).wrapping_mul(0x2545_F491_4F6C_DD1D)))
         })
         .collect();
-    let mut s = Scratch {
-        propagator: Propagator::new(prep.graph),
-        events: Vec::new(),
-        down: vec![Vec::new(); nf],
-        impaired: vec![Vec::new(); nf],
-        touched: Vec::new(),
-        joints: Vec::new(),
-        supplier_loss: vec![0.0; ns],
-        failures: Vec::new(),
-        interactions: Default::default(),
-    };
     let horizon = YEAR * u64::from(settings.years);
     for k in 0..count {
         let sample = first + k;
         sample_events(prep.models, &mut rngs, horizon, &mut s.events);
-        let total = one_sample(prep, &mut s, &mut sums, sample);
+        let total = one_sample(prep, s, &mut sums, sample);
         sums.totals.push(total);
     }
     sums
@@ -793,7 +825,8 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
         let single = &prep.singles[e.supplier as usize];
         // Functions where this failure meets another one under way at an
         // alternative: propagated together.
-        let mut joint_functions: Vec<u32> = Vec::new();
+        let mut joint_functions = std::mem::take(&mut s.joint_functions);
+        joint_functions.clear();
         for &a in &active {
             let other = events[a].supplier;
             if other == e.supplier {
@@ -825,7 +858,14 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
             }
             who.sort_unstable();
             who.dedup();
-            s.propagator.run(prep.graph, &s.failures);
+            s.within.iter_mut().for_each(|w| *w = 0);
+            for &f in &joint_functions {
+                for (w, c) in s.within.iter_mut().zip(&prep.cones[f as usize]) {
+                    *w |= c;
+                }
+            }
+            s.propagator
+                .run_within(prep.graph, &s.failures, Some(&s.within));
             let cause = JOINT | s.joints.len() as u32;
             s.joints.push(who);
             for &f in &joint_functions {
@@ -843,6 +883,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
             let (down, imp) = Single::at(corners, d);
             push(s, *f, e.start, down, imp, e.supplier);
         }
+        s.joint_functions = joint_functions;
         active.push(i);
     }
     s.events = events;
@@ -861,8 +902,9 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
         let mut breach = false;
         let mut down = std::mem::take(&mut s.down[fi]);
         let mut impaired = std::mem::take(&mut s.impaired[fi]);
-        down.sort_unstable_by_key(|p| (p.start, p.end));
-        impaired.sort_unstable_by_key(|p| (p.start, p.end));
+        // Pieces were pushed in the order of the events' starts.
+        debug_assert!(down.is_sorted_by_key(|p| p.start));
+        debug_assert!(impaired.is_sorted_by_key(|p| p.start));
         // Down episodes.
         let mut episodes: Vec<(u64, u64)> = Vec::new();
         let mut i = 0;
@@ -1012,16 +1054,20 @@ fn run(prep: &Prepared<'_>, settings: &Settings) -> Risk {
         .map(|c| (c, c * CHUNK, CHUNK.min(samples - c * CHUNK)))
         .collect();
     let parts: Vec<Sums> = if settings.threads <= 1 || chunks.len() < 2 {
+        let mut scratch = Scratch::new(prep);
         chunks
             .iter()
-            .map(|&(c, f, n)| run_chunk(prep, settings, c, f, n))
+            .map(|&(c, f, n)| run_chunk(prep, settings, &mut scratch, c, f, n))
             .collect()
     } else {
         use rayon::prelude::*;
         chunks
             .par_iter()
             .with_max_len(1)
-            .map(|&(c, f, n)| run_chunk(prep, settings, c, f, n))
+            .map_init(
+                || Scratch::new(prep),
+                |scratch, &(c, f, n)| run_chunk(prep, settings, scratch, c, f, n),
+            )
             .collect()
     };
     summarize(prep, settings, samples, parts)

@@ -167,12 +167,14 @@ pub fn human(
         r.seed
     );
     out.push_str(&format!(
-        "  Expected loss a year    {} ± {}\n",
+        "  {:<22}  {} ± {}\n",
+        "Expected loss a year",
         money(r.total.mean),
         money(r.total.standard_error)
     ));
     out.push_str(&format!(
-        "  Loss of {period}       median {} · 1 in 10 above {} · 1 in 100 above {}\n",
+        "  {:<22}  median {} · 1 in 10 above {} · 1 in 100 above {}\n",
+        format!("Loss of {period}"),
         money(r.total.p50),
         money(r.total.p90),
         money(r.total.p99)
