@@ -265,10 +265,16 @@ pub fn human(
     }
     if !a.actions.is_empty() {
         out.push_str("\nActions, the most loss removed per unit of cost first\n\n");
+        let width = a
+            .actions
+            .iter()
+            .map(|v| actions[v.index].name.chars().count())
+            .max()
+            .unwrap_or(0);
         for v in &a.actions {
             let action = &actions[v.index];
             out.push_str(&format!(
-                "  {:<20} costs {} a year, removes {} ± {} a year: {} per unit of cost, net {}\n",
+                "  {:<width$}  costs {} a year, removes {} ± {} a year: {} per unit of cost, net {}\n",
                 action.name,
                 money(action.yearly_cost),
                 money(v.reduction),
