@@ -457,8 +457,18 @@ fn probe(
 
 /// What a failure of `node` alone does to every function, exactly: probes
 /// on a geometric grid, bisected where a piece bends between two probes.
-fn single(graph: &ImpactGraph, p: &mut Propagator, node: u32, function_of: &[u32]) -> Single {
+/// `reach` gets the bit set of every node the failure can reach.
+fn single(
+    graph: &ImpactGraph,
+    p: &mut Propagator,
+    node: u32,
+    function_of: &[u32],
+    reach: &mut [u64],
+) -> Single {
     p.run(graph, &[(node, Dur::from_seconds(YEAR))]);
+    for &r in p.reach() {
+        reach[r as usize / 64] |= 1 << (r % 64);
+    }
     let mut reached: Vec<u32> = p
         .reach()
         .iter()
@@ -605,12 +615,8 @@ fn prepare<'a>(
     }
     let nodes: Vec<u32> = models.iter().map(|m| m.id.0).collect();
     let built = crate::whatif::map_with_propagator(graph, &nodes, threads, |p, &n| {
-        let single = single(graph, p, n, &function_of);
-        p.run(graph, &[(n, Dur::from_seconds(1))]);
         let mut bits = vec![0u64; words];
-        for &r in p.reach() {
-            bits[r as usize / 64] |= 1 << (r % 64);
-        }
+        let single = single(graph, p, n, &function_of, &mut bits);
         (single, bits)
     });
     let (singles, reaches) = built.into_iter().unzip();
@@ -724,8 +730,8 @@ fn sample_events(
 #[derive(Debug, Clone, Default)]
 struct Sums {
     totals: Vec<f64>,
-    /// Per function: (loss per sample, nonzero only: sample, loss).
-    function_losses: Vec<Vec<(u32, f64)>>,
+    /// Per function: the losses of the samples that lost anything.
+    function_losses: Vec<Vec<f64>>,
     function_sq: Vec<f64>,
     down: Vec<f64>,
     degraded: Vec<f64>,
@@ -780,7 +786,6 @@ fn run_chunk(
     settings: &Settings,
     s: &mut Scratch,
     chunk: u32,
-    first: u32,
     count: u32,
 ) -> Sums {
     let nf = prep.functions.len();
@@ -806,16 +811,15 @@ fn run_chunk(
         })
         .collect();
     let horizon = YEAR * u64::from(settings.years);
-    for k in 0..count {
-        let sample = first + k;
+    for _ in 0..count {
         sample_events(prep.models, &mut rngs, horizon, &mut s.events);
-        let total = one_sample(prep, s, &mut sums, sample);
+        let total = one_sample(prep, s, &mut sums);
         sums.totals.push(total);
     }
     sums
 }
 
-fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32) -> f64 {
+fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
     s.touched.clear();
     s.joints.clear();
     let events = std::mem::take(&mut s.events);
@@ -968,7 +972,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, sample: u32
             sums.breaches[fi] += 1;
         }
         if loss > 0.0 {
-            sums.function_losses[fi].push((sample, loss));
+            sums.function_losses[fi].push(loss);
             sums.function_sq[fi] += loss * loss;
             sums.joint[fi] += joint;
         }
@@ -1050,14 +1054,14 @@ pub fn simulate(
 
 fn run(prep: &Prepared<'_>, settings: &Settings) -> Risk {
     let samples = settings.samples.max(1);
-    let chunks: Vec<(u32, u32, u32)> = (0..samples.div_ceil(CHUNK))
-        .map(|c| (c, c * CHUNK, CHUNK.min(samples - c * CHUNK)))
+    let chunks: Vec<(u32, u32)> = (0..samples.div_ceil(CHUNK))
+        .map(|c| (c, CHUNK.min(samples - c * CHUNK)))
         .collect();
     let parts: Vec<Sums> = if settings.threads <= 1 || chunks.len() < 2 {
         let mut scratch = Scratch::new(prep);
         chunks
             .iter()
-            .map(|&(c, f, n)| run_chunk(prep, settings, &mut scratch, c, f, n))
+            .map(|&(c, n)| run_chunk(prep, settings, &mut scratch, c, n))
             .collect()
     } else {
         use rayon::prelude::*;
@@ -1066,7 +1070,7 @@ fn run(prep: &Prepared<'_>, settings: &Settings) -> Risk {
             .with_max_len(1)
             .map_init(
                 || Scratch::new(prep),
-                |scratch, &(c, f, n)| run_chunk(prep, settings, scratch, c, f, n),
+                |scratch, &(c, n)| run_chunk(prep, settings, scratch, c, n),
             )
             .collect()
     };
@@ -1125,7 +1129,7 @@ fn summarize(prep: &Prepared<'_>, settings: &Settings, samples: u32, parts: Vec<
     for part in parts {
         totals.extend(part.totals);
         for f in 0..nf {
-            for &(_, l) in &part.function_losses[f] {
+            for &l in &part.function_losses[f] {
                 function_losses[f].push(l);
                 function_sum[f] += l;
             }
@@ -1636,7 +1640,8 @@ mod tests {
                 if !matches!(e.spec, Spec::Supplier(_)) {
                     continue;
                 }
-                let s = single(&graph, &mut p, id.0, &function_of);
+                let mut reach = vec![0u64; graph.len().div_ceil(64)];
+                let s = single(&graph, &mut p, id.0, &function_of, &mut reach);
                 for _ in 0..20 {
                     let d = match rng.u8(..3) {
                         0 => rng.u64(1..4 * 3600),

@@ -177,22 +177,13 @@ fn notify(
 ) {
     use linchpin_model::config::{Digest, Smtp, SmtpSecurity, WEEKDAYS};
     let invalid = |diagnostics: &mut Vec<Diagnostic>, range: std::ops::Range<usize>, m: String| {
-        diagnostics.push(Diagnostic::at("config-invalid", at(range), m));
+        invalid_value(diagnostics, at(range), m);
     };
-    let unknown = |diagnostics: &mut Vec<Diagnostic>,
-                   range: std::ops::Range<usize>,
-                   key: &str,
-                   known: &[&str]| {
-        let mut d = Diagnostic::at(
-            "config-unknown-key",
-            at(range),
-            format!("`{key}` is not a setting of this section"),
-        );
-        if let Some(near) = did_you_mean(key, known.iter().copied()) {
-            d = d.with_help(format!("did you mean `{near}`?"));
-        }
-        diagnostics.push(d);
-    };
+    let unknown =
+        |diagnostics: &mut Vec<Diagnostic>,
+         range: std::ops::Range<usize>,
+         key: &str,
+         known: &[&str]| { unknown_key(diagnostics, at(range), key, known) };
     let weekday = |s: &str| {
         WEEKDAYS
             .iter()
@@ -389,22 +380,13 @@ fn risk(
 ) {
     use linchpin_model::{Action, AddAlternative, Spanned, SupplierChange};
     let invalid = |diagnostics: &mut Vec<Diagnostic>, range: std::ops::Range<usize>, m: String| {
-        diagnostics.push(Diagnostic::at("config-invalid", at(range), m));
+        invalid_value(diagnostics, at(range), m);
     };
-    let unknown = |diagnostics: &mut Vec<Diagnostic>,
-                   range: std::ops::Range<usize>,
-                   key: &str,
-                   known: &[&str]| {
-        let mut d = Diagnostic::at(
-            "config-unknown-key",
-            at(range),
-            format!("`{key}` is not a setting of this section"),
-        );
-        if let Some(near) = did_you_mean(key, known.iter().copied()) {
-            d = d.with_help(format!("did you mean `{near}`?"));
-        }
-        diagnostics.push(d);
-    };
+    let unknown =
+        |diagnostics: &mut Vec<Diagnostic>,
+         range: std::ops::Range<usize>,
+         key: &str,
+         known: &[&str]| { unknown_key(diagnostics, at(range), key, known) };
     let number = |v: &DeValue<'_>| -> Option<f64> {
         match v {
             DeValue::Integer(i) => i.as_str().replace('_', "").parse().ok(),
@@ -631,6 +613,24 @@ fn risk(
             (k2, _) => unknown(diagnostics, k.span(), k2, KEYS),
         }
     }
+}
+
+/// A setting with a value it cannot have.
+fn invalid_value(diagnostics: &mut Vec<Diagnostic>, span: Span, message: String) {
+    diagnostics.push(Diagnostic::at("config-invalid", span, message));
+}
+
+/// A key that is not a setting of its section, with the nearest one.
+fn unknown_key(diagnostics: &mut Vec<Diagnostic>, span: Span, key: &str, known: &[&str]) {
+    let mut d = Diagnostic::at(
+        "config-unknown-key",
+        span,
+        format!("`{key}` is not a setting of this section"),
+    );
+    if let Some(near) = did_you_mean(key, known.iter().copied()) {
+        d = d.with_help(format!("did you mean `{near}`?"));
+    }
+    diagnostics.push(d);
 }
 
 /// Line and column of a byte range.

@@ -265,7 +265,7 @@ impl Report {
         config: &Config,
         threads: usize,
     ) {
-        use linchpin_engine::risk::{assess, has_data, Settings};
+        use linchpin_engine::risk::{assess, has_data, weigh_actions, Settings};
         if !has_data(catalog) {
             return;
         }
@@ -276,21 +276,20 @@ impl Report {
             threads,
         };
         let actions = &config.risk.actions;
-        let (assessment, actions_problem) =
-            match assess(catalog, graph, Some(actions), &settings, self.today) {
-                Ok(a) => (a, None),
+        let Ok(mut assessment) = assess(catalog, graph, None, &settings, self.today) else {
+            return;
+        };
+        let mut actions_problem = None;
+        if !actions.is_empty() {
+            let a = &assessment;
+            match weigh_actions(catalog, graph, &a.models, actions, &a.risk, &settings) {
+                Ok(values) => assessment.actions = values,
                 Err(problems) => {
-                    let Ok(a) = assess(catalog, graph, None, &settings, self.today) else {
-                        return;
-                    };
-                    let text = problems
-                        .iter()
-                        .map(|p| p.message.clone())
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    (a, Some(text))
+                    let text: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+                    actions_problem = Some(text.join("; "));
                 }
-            };
+            }
+        }
         self.risk = Some(RiskSection {
             assessment,
             currency: config.risk.currency.clone(),
