@@ -118,6 +118,62 @@ impl Propagator {
         self.reach = reach;
     }
 
+    /// Propagates `failures` over `region` only: nodes in evaluation order
+    /// (as [`ImpactGraph::component_runs`] wants them), each cycle whole.
+    /// A node outside the region that a region node depends on takes its
+    /// state from `outside`, which must give what the full run would; the
+    /// region's nodes then get the state the full run gives them. A failure
+    /// outside the region acts only through `outside`. Afterwards
+    /// [`Propagator::state`] answers for the region's nodes.
+    pub fn run_region(
+        &mut self,
+        graph: &ImpactGraph,
+        failures: &[(u32, Dur)],
+        region: &[u32],
+        mut outside: impl FnMut(u32) -> State,
+    ) {
+        for &n in &self.reach {
+            self.values[n as usize] = State::default();
+            self.failed[n as usize] = Dur::ZERO;
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.mark.iter_mut().for_each(|m| *m = 0);
+            self.generation = 1;
+        }
+        self.reach.clear();
+        for &n in region {
+            self.mark[n as usize] = self.generation;
+            self.reach.push(n);
+        }
+        for &(node, duration) in failures {
+            if self.mark[node as usize] == self.generation {
+                self.failed[node as usize] = self.failed[node as usize].max(duration);
+            }
+        }
+        for &n in region {
+            for e in graph.edges(n) {
+                if e.impact == Impact::None {
+                    continue;
+                }
+                for &t in graph.targets(e) {
+                    if self.mark[t as usize] != self.generation {
+                        self.mark[t as usize] = self.generation;
+                        self.values[t as usize] = outside(t);
+                        self.reach.push(t);
+                    }
+                }
+            }
+        }
+        for run in graph.component_runs(region) {
+            if graph.is_cycle(run) {
+                self.settle_cycle(graph, run);
+            } else {
+                self.values[run[0] as usize] = self.evaluate(graph, run[0]);
+            }
+        }
+    }
+
     /// The nodes the last run may have affected, in evaluation order.
     pub fn reach(&self) -> &[u32] {
         &self.reach

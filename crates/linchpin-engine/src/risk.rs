@@ -15,7 +15,7 @@
 //! what each failure does alone, which is exact without alternatives.
 
 use crate::graph::ImpactGraph;
-use crate::propagate::Propagator;
+use crate::propagate::{Propagator, State};
 use crate::Dur;
 use linchpin_model::{
     Action, Catalog, DepTarget, Dependency, EntityId, Impact, Span, Spec, SupplierChange,
@@ -350,9 +350,25 @@ const JOINT: u32 = 1 << 31;
 struct Single {
     /// (function index, corners (duration, down, impaired)).
     functions: Vec<(u32, Vec<[u64; 3]>)>,
+    /// Every node the failure affects, sorted, with where its corners
+    /// start in `corners` (one more entry than nodes).
+    nodes: Vec<u32>,
+    starts: Vec<u32>,
+    corners: Vec<[u64; 3]>,
 }
 
 impl Single {
+    /// What the failure, lasting `d`, does to `node` (down, impaired).
+    fn node_at(&self, node: u32, d: u64) -> (u64, u64) {
+        match self.nodes.binary_search(&node) {
+            Ok(i) => Single::at(
+                &self.corners[self.starts[i] as usize..self.starts[i + 1] as usize],
+                d,
+            ),
+            Err(_) => (0, 0),
+        }
+    }
+
     fn at(corners: &[[u64; 3]], d: u64) -> (u64, u64) {
         let i = corners.partition_point(|c| c[0] <= d);
         if i == 0 {
@@ -394,12 +410,31 @@ struct Prepared<'a> {
     singles: Vec<Single>,
     /// Per supplier, the bitset of the nodes its failure reaches.
     reaches: Vec<Vec<u64>>,
-    /// Every `anyOf` group that matters: its options, and the functions
-    /// that depend on it (sorted).
-    groups: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Every `anyOf` group that matters: the node that has it, its
+    /// options, and the functions that depend on it (sorted).
+    groups: Vec<Group>,
     /// Per function, the bit set of the nodes it depends on (its cone): a
     /// joint propagation runs within the cones of the functions it is for.
     cones: Vec<Vec<u64>>,
+}
+
+/// An alternative (`anyOf`) on the way to some function.
+struct Group {
+    node: u32,
+    options: Vec<u32>,
+    functions: Vec<u32>,
+}
+
+/// Where failures of two suppliers meet at an alternative, and what a
+/// propagation of both together must cover.
+#[derive(Debug, Default)]
+struct Interaction {
+    /// The functions (sorted) that depend on such an alternative.
+    functions: Vec<u32>,
+    /// The nodes, in evaluation order, between those alternatives and those
+    /// functions: everywhere else what the failures do together is the
+    /// union of what each does alone.
+    region: Vec<u32>,
 }
 
 impl Prepared<'_> {
@@ -407,15 +442,18 @@ impl Prepared<'_> {
         self.reaches[supplier as usize][node as usize / 64] & (1 << (node % 64)) != 0
     }
 
-    /// The functions (sorted) at which failures of `a` and `b` together do
-    /// something neither does alone: where an `anyOf` group has one option
-    /// reached by `a` and another by `b`. Everywhere else the values of the
-    /// propagation are built from each failure's with `max`, `min` and
-    /// constants only, and `min` distributes over `max`: what they do
-    /// together is the union of what each does alone.
-    fn interaction(&self, a: u32, b: u32) -> Vec<u32> {
-        let mut out = Vec::new();
-        for (options, functions) in &self.groups {
+    /// Where failures of `a` and `b` together do something neither does
+    /// alone: where an `anyOf` group has one option reached by `a` and
+    /// another by `b`, and everything that depends on such a group on the
+    /// way to the functions. Everywhere else the values of the propagation
+    /// are built from each failure's with `max`, `min` and constants only,
+    /// and `min` distributes over `max`: what they do together is the union
+    /// of what each does alone.
+    fn interaction(&self, a: u32, b: u32) -> Interaction {
+        let mut functions = Vec::new();
+        let mut meeting = Vec::new();
+        for g in &self.groups {
+            let options = &g.options;
             let by_a = options.iter().position(|&o| self.reaches(a, o));
             let Some(ja) = by_a else { continue };
             let meets = options.iter().enumerate().any(|(k, &o)| {
@@ -427,12 +465,45 @@ impl Prepared<'_> {
                             .any(|(j, &p)| j != k && self.reaches(a, p)))
             });
             if meets {
-                out.extend_from_slice(functions);
+                functions.extend_from_slice(&g.functions);
+                meeting.push(g.node);
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+        functions.sort_unstable();
+        functions.dedup();
+        if functions.is_empty() {
+            return Interaction::default();
+        }
+        // Everything on the way from the meeting groups to the functions:
+        // the forward closure of the groups within the functions' cones.
+        let words = self.graph.len().div_ceil(64);
+        let mut within = vec![0u64; words];
+        for &f in &functions {
+            for (w, c) in within.iter_mut().zip(&self.cones[f as usize]) {
+                *w |= c;
+            }
+        }
+        let has = |bits: &[u64], n: u32| bits[n as usize / 64] & (1 << (n % 64)) != 0;
+        let mut seen = vec![0u64; words];
+        let mut stack = Vec::new();
+        for n in meeting {
+            if !has(&seen, n) {
+                seen[n as usize / 64] |= 1 << (n % 64);
+                stack.push(n);
+            }
+        }
+        let mut region = Vec::new();
+        while let Some(n) = stack.pop() {
+            region.push(n);
+            for &d in self.graph.dependents(n) {
+                if has(&within, d) && !has(&seen, d) {
+                    seen[d as usize / 64] |= 1 << (d % 64);
+                    stack.push(d);
+                }
+            }
+        }
+        region.sort_unstable_by_key(|&n| (self.graph.component(n), n));
+        Interaction { functions, region }
     }
 }
 
@@ -441,13 +512,13 @@ fn probe(
     p: &mut Propagator,
     node: u32,
     d: u64,
-    functions: &[u32],
+    nodes: &[u32],
     out: &mut Vec<[u64; 2]>,
 ) {
     p.run(graph, &[(node, Dur::from_seconds(d))]);
     out.clear();
-    for &f in functions {
-        let s = p.state(f);
+    for &n in nodes {
+        let s = p.state(n);
         out.push([
             s.down.seconds().unwrap_or(YEAR),
             s.impaired.seconds().unwrap_or(YEAR),
@@ -455,9 +526,9 @@ fn probe(
     }
 }
 
-/// What a failure of `node` alone does to every function, exactly: probes
-/// on a geometric grid, bisected where a piece bends between two probes.
-/// `reach` gets the bit set of every node the failure can reach.
+/// What a failure of `node` alone does to every node it affects, exactly:
+/// probes on a geometric grid, bisected where a piece bends between two
+/// probes. `reach` gets the bit set of every node the failure can reach.
 fn single(
     graph: &ImpactGraph,
     p: &mut Propagator,
@@ -473,15 +544,18 @@ fn single(
         .reach()
         .iter()
         .copied()
-        .filter(|&n| function_of[n as usize] != u32::MAX && p.state(n).is_affected())
+        .filter(|&n| p.state(n).is_affected())
         .collect();
     reached.sort_unstable();
     if reached.is_empty() {
         return Single {
             functions: Vec::new(),
+            nodes: Vec::new(),
+            starts: vec![0],
+            corners: Vec::new(),
         };
     }
-    // Probes: (duration, values per reached function).
+    // Probes: (duration, values per reached node).
     let mut grid: Vec<u64> = vec![0];
     let steps = 48;
     let ratio = ((YEAR as f64) / 60.0).powf(1.0 / f64::from(steps - 1));
@@ -506,7 +580,7 @@ fn single(
             probes.push((g, buf.clone()));
         }
     }
-    // Bisect every interval where some function is neither flat nor rising
+    // Bisect every interval where some node is neither flat nor rising
     // with the duration.
     let pure = |a: &(u64, Vec<[u64; 2]>), b: &(u64, Vec<[u64; 2]>)| {
         let w = b.0 - a.0;
@@ -534,31 +608,39 @@ fn single(
             }
         }
     }
-    // Per function, keep only the corners.
-    let functions = reached
-        .iter()
-        .enumerate()
-        .map(|(j, &n)| {
-            let mut corners: Vec<[u64; 3]> = Vec::new();
-            for (x, ys) in &out {
-                let c = [*x, ys[j][0], ys[j][1]];
-                if corners.len() >= 2 {
-                    let a = corners[corners.len() - 2];
-                    let b = corners[corners.len() - 1];
-                    let same = |k: usize| {
-                        (b[k] - a[k] == b[0] - a[0]) == (c[k] - b[k] == c[0] - b[0])
-                            && (b[k] == a[k]) == (c[k] == b[k])
-                    };
-                    if same(1) && same(2) {
-                        corners.pop();
-                    }
+    // Per node, keep only the corners.
+    let mut starts = Vec::with_capacity(reached.len() + 1);
+    let mut corners: Vec<[u64; 3]> = Vec::new();
+    let mut functions = Vec::new();
+    for (j, &n) in reached.iter().enumerate() {
+        let first = corners.len();
+        starts.push(first as u32);
+        for (x, ys) in &out {
+            let c = [*x, ys[j][0], ys[j][1]];
+            if corners.len() >= first + 2 {
+                let a = corners[corners.len() - 2];
+                let b = corners[corners.len() - 1];
+                let same = |k: usize| {
+                    (b[k] - a[k] == b[0] - a[0]) == (c[k] - b[k] == c[0] - b[0])
+                        && (b[k] == a[k]) == (c[k] == b[k])
+                };
+                if same(1) && same(2) {
+                    corners.pop();
                 }
-                corners.push(c);
             }
-            (function_of[n as usize], corners)
-        })
-        .collect();
-    Single { functions }
+            corners.push(c);
+        }
+        if function_of[n as usize] != u32::MAX {
+            functions.push((function_of[n as usize], corners[first..].to_vec()));
+        }
+    }
+    starts.push(corners.len() as u32);
+    Single {
+        functions,
+        nodes: reached,
+        starts,
+        corners,
+    }
 }
 
 fn prepare<'a>(
@@ -591,7 +673,7 @@ fn prepare<'a>(
     }
     // Every anyOf group with the functions downstream of it.
     let mut group_of: rustc_hash::FxHashMap<(u32, u32), usize> = Default::default();
-    let mut groups: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let words = graph.len().div_ceil(64);
     let mut cones = Vec::with_capacity(functions.len());
     for (fi, &f) in functions.iter().enumerate() {
@@ -605,10 +687,14 @@ fn prepare<'a>(
             for e in graph.edges(n) {
                 if e.count > 1 && e.impact != Impact::None {
                     let g = *group_of.entry((n, e.first)).or_insert_with(|| {
-                        groups.push((graph.targets(e).to_vec(), Vec::new()));
+                        groups.push(Group {
+                            node: n,
+                            options: graph.targets(e).to_vec(),
+                            functions: Vec::new(),
+                        });
                         groups.len() - 1
                     });
-                    groups[g].1.push(fi as u32);
+                    groups[g].functions.push(fi as u32);
                 }
             }
         }
@@ -753,10 +839,10 @@ struct Scratch {
     supplier_loss: Vec<f64>,
     failures: Vec<(u32, Dur)>,
     /// Pairs of suppliers → where they interact ([`Prepared::interaction`]).
-    interactions: rustc_hash::FxHashMap<(u32, u32), Vec<u32>>,
+    interactions: rustc_hash::FxHashMap<(u32, u32), Interaction>,
     joint_functions: Vec<u32>,
-    /// The cones of the functions a joint propagation is for.
-    within: Vec<u64>,
+    /// The nodes a joint propagation covers.
+    region: Vec<u32>,
 }
 
 impl Scratch {
@@ -773,7 +859,7 @@ impl Scratch {
             failures: Vec::new(),
             interactions: Default::default(),
             joint_functions: Vec::new(),
-            within: vec![0; prep.graph.len().div_ceil(64)],
+            region: Vec::new(),
         }
     }
 }
@@ -831,6 +917,8 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
         // alternative: propagated together.
         let mut joint_functions = std::mem::take(&mut s.joint_functions);
         joint_functions.clear();
+        let mut region = std::mem::take(&mut s.region);
+        region.clear();
         for &a in &active {
             let other = events[a].supplier;
             if other == e.supplier {
@@ -841,35 +929,54 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
                 .interactions
                 .entry(key)
                 .or_insert_with(|| prep.interaction(key.0, key.1));
-            joint_functions.extend_from_slice(found);
+            joint_functions.extend_from_slice(&found.functions);
+            region.extend_from_slice(&found.region);
         }
         joint_functions.sort_unstable();
         joint_functions.dedup();
         if !joint_functions.is_empty() {
-            s.failures.clear();
-            s.failures.push((
-                prep.models[e.supplier as usize].id.0,
-                Dur::from_seconds(e.end - e.start),
-            ));
-            let mut who = vec![e.supplier];
+            let mut under_way = vec![(e.supplier, e.end - e.start)];
             for &a in &active {
                 let o = events[a];
-                s.failures.push((
-                    prep.models[o.supplier as usize].id.0,
-                    Dur::from_seconds(o.end - e.start),
-                ));
-                who.push(o.supplier);
+                under_way.push((o.supplier, o.end - e.start));
             }
-            who.sort_unstable();
-            who.dedup();
-            s.within.iter_mut().for_each(|w| *w = 0);
-            for &f in &joint_functions {
-                for (w, c) in s.within.iter_mut().zip(&prep.cones[f as usize]) {
-                    *w |= c;
+            // Failures under way that meet each other matter too, where
+            // they meet on the way to these functions.
+            for (j, &(x, _)) in under_way.iter().enumerate().skip(1) {
+                for &(y, _) in &under_way[j + 1..] {
+                    let key = (x.min(y), x.max(y));
+                    let found = s
+                        .interactions
+                        .entry(key)
+                        .or_insert_with(|| prep.interaction(key.0, key.1));
+                    region.extend_from_slice(&found.region);
                 }
             }
-            s.propagator
-                .run_within(prep.graph, &s.failures, Some(&s.within));
+            let graph = prep.graph;
+            region.sort_unstable_by_key(|&n| (graph.component(n), n));
+            region.dedup();
+            s.failures.clear();
+            for &(sup, d) in &under_way {
+                s.failures
+                    .push((prep.models[sup as usize].id.0, Dur::from_seconds(d)));
+            }
+            let mut who: Vec<u32> = under_way.iter().map(|u| u.0).collect();
+            who.sort_unstable();
+            who.dedup();
+            // Outside the region, what the failures do together is the
+            // union of what each does alone.
+            s.propagator.run_region(graph, &s.failures, &region, |t| {
+                let (mut down, mut imp) = (0, 0);
+                for &(sup, d) in &under_way {
+                    let (x, y) = prep.singles[sup as usize].node_at(t, d);
+                    down = down.max(x);
+                    imp = imp.max(y);
+                }
+                State {
+                    down: Dur::from_seconds(down),
+                    impaired: Dur::from_seconds(imp),
+                }
+            });
             let cause = JOINT | s.joints.len() as u32;
             s.joints.push(who);
             for &f in &joint_functions {
@@ -888,6 +995,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
             push(s, *f, e.start, down, imp, e.supplier);
         }
         s.joint_functions = joint_functions;
+        s.region = region;
         active.push(i);
     }
     s.events = events;
@@ -1526,6 +1634,7 @@ pub fn assess(
 #[cfg(test)]
 mod tests {
     use super::{prepare, single, Basis, Single, SupplierFailure, YEAR};
+    use crate::propagate::State;
     use crate::{ImpactGraph, Propagator};
     use linchpin_model::{Catalog, Spec};
 
@@ -1581,7 +1690,7 @@ mod tests {
                 }
                 let da = rng.u64(1..8 * 3600);
                 let db = rng.u64(1..8 * 3600);
-                let meet = prep.interaction(a.min(b), a.max(b));
+                let meet = prep.interaction(a.min(b), a.max(b)).functions;
                 p.run(
                     &graph,
                     &[
@@ -1614,6 +1723,75 @@ mod tests {
                 }
             }
             assert!(separate > 1000 && meeting > 10, "{separate} {meeting}");
+        }
+    }
+
+    /// A propagation over the region where two failures meet, with every
+    /// other node's state the union of what each failure does alone, gives
+    /// every function it is for exactly what the whole propagation gives.
+    #[test]
+    fn a_joint_propagation_over_its_region_is_exact() {
+        for seed in [5, 6] {
+            let catalog = generated(1000, seed);
+            let graph = ImpactGraph::new(&catalog);
+            let models: Vec<SupplierFailure> = catalog
+                .iter()
+                .filter(|(_, e)| matches!(e.spec, Spec::Supplier(_)))
+                .map(|(id, _)| SupplierFailure {
+                    id,
+                    per_year: 1.0,
+                    outage: None,
+                    max_outage: None,
+                    permanent_per_year: 0.0,
+                    exit_lead: None,
+                    basis: Basis::Given,
+                })
+                .collect();
+            let prep = prepare(&catalog, &graph, &models, 1);
+            let mut full = Propagator::new(&graph);
+            let mut part = Propagator::new(&graph);
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let mut checked = 0;
+            for _ in 0..3000 {
+                let a = rng.u32(..models.len() as u32);
+                let b = rng.u32(..models.len() as u32);
+                if a == b {
+                    continue;
+                }
+                let meet = prep.interaction(a.min(b), a.max(b));
+                if meet.functions.is_empty() {
+                    continue;
+                }
+                let pick = |rng: &mut fastrand::Rng| match rng.u8(..3) {
+                    0 => rng.u64(1..600),
+                    1 => rng.u64(1..8 * 3600),
+                    _ => rng.u64(1..60 * 86_400),
+                };
+                let (da, db) = (pick(&mut rng), pick(&mut rng));
+                let failures = [
+                    (models[a as usize].id.0, crate::Dur::from_seconds(da)),
+                    (models[b as usize].id.0, crate::Dur::from_seconds(db)),
+                ];
+                full.run(&graph, &failures);
+                part.run_region(&graph, &failures, &meet.region, |t| {
+                    let (xa, ya) = prep.singles[a as usize].node_at(t, da);
+                    let (xb, yb) = prep.singles[b as usize].node_at(t, db);
+                    State {
+                        down: crate::Dur::from_seconds(xa.max(xb)),
+                        impaired: crate::Dur::from_seconds(ya.max(yb)),
+                    }
+                });
+                for &f in &meet.functions {
+                    let node = prep.functions[f as usize];
+                    assert_eq!(
+                        part.state(node),
+                        full.state(node),
+                        "suppliers {a} and {b} for {da} and {db} s, function {f}"
+                    );
+                    checked += 1;
+                }
+            }
+            assert!(checked > 100, "{checked}");
         }
     }
 
