@@ -132,6 +132,44 @@ impl Propagator {
         region: &[u32],
         mut outside: impl FnMut(u32) -> State,
     ) {
+        self.begin_region(failures, region);
+        for &n in region {
+            for e in graph.edges(n) {
+                if e.impact == Impact::None {
+                    continue;
+                }
+                for &t in graph.targets(e) {
+                    if self.mark[t as usize] != self.generation {
+                        self.mark[t as usize] = self.generation;
+                        self.values[t as usize] = outside(t);
+                        self.reach.push(t);
+                    }
+                }
+            }
+        }
+        self.settle_region(graph, region);
+    }
+
+    /// [`Propagator::run_region`] with the states of the nodes outside the
+    /// region given: every node outside it that a region node depends on
+    /// (through an edge with an impact), once, with its state.
+    pub fn run_region_given(
+        &mut self,
+        graph: &ImpactGraph,
+        failures: &[(u32, Dur)],
+        region: &[u32],
+        boundary: &[u32],
+        states: &[State],
+    ) {
+        self.begin_region(failures, region);
+        for (&t, &v) in boundary.iter().zip(states) {
+            self.values[t as usize] = v;
+            self.reach.push(t);
+        }
+        self.settle_region(graph, region);
+    }
+
+    fn begin_region(&mut self, failures: &[(u32, Dur)], region: &[u32]) {
         for &n in &self.reach {
             self.values[n as usize] = State::default();
             self.failed[n as usize] = Dur::ZERO;
@@ -151,20 +189,9 @@ impl Propagator {
                 self.failed[node as usize] = self.failed[node as usize].max(duration);
             }
         }
-        for &n in region {
-            for e in graph.edges(n) {
-                if e.impact == Impact::None {
-                    continue;
-                }
-                for &t in graph.targets(e) {
-                    if self.mark[t as usize] != self.generation {
-                        self.mark[t as usize] = self.generation;
-                        self.values[t as usize] = outside(t);
-                        self.reach.push(t);
-                    }
-                }
-            }
-        }
+    }
+
+    fn settle_region(&mut self, graph: &ImpactGraph, region: &[u32]) {
         for run in graph.component_runs(region) {
             if graph.is_cycle(run) {
                 self.settle_cycle(graph, run);

@@ -8,11 +8,14 @@
 //! event alone does to every function is a function of its duration only,
 //! piecewise linear with slopes 0 and 1 (sums of switchovers make its
 //! corners); it is computed once per supplier, exactly, by probing the
-//! propagation and bisecting where a piece bends ([`Single`]). Only where
-//! failures overlap and both reach a function that has an alternative
-//! (`anyOf`) on its way is the propagation run for the overlap, with every
-//! failure under way; elsewhere the stops of one function are the union of
-//! what each failure does alone, which is exact without alternatives.
+//! propagation and bisecting where a piece bends ([`Single`]), for every
+//! node it reaches. A year's events fall apart into clusters that overlap
+//! in time; a failure alone in its cluster is priced from its supplier's
+//! [`LossCurve`]. Only where failures overlap and meet at an alternative
+//! (`anyOf`) is the propagation run for the overlap, over the nodes between
+//! that alternative and the functions ([`Interaction`]), the rest read from
+//! the single failures' curves; elsewhere the stops of one function are the
+//! union of what each failure does alone, which is exact there.
 
 use crate::graph::ImpactGraph;
 use crate::propagate::{Propagator, State};
@@ -243,6 +246,10 @@ pub struct Settings {
     pub seed: u64,
     /// Threads (the result does not depend on them).
     pub threads: usize,
+    /// How many of the periods (the first ones) are broken down by
+    /// function: the per-function figures come from them, the total, the
+    /// suppliers' losses and the loss curve from every period.
+    pub detail: u32,
 }
 
 /// A loss estimate: the mean a year with its standard error, and the
@@ -316,6 +323,9 @@ pub struct SupplierRisk {
 pub struct Risk {
     /// The settings it ran with.
     pub samples: u32,
+    /// How many of the periods (the first) the per-function figures
+    /// (`functions`, and each supplier's `functions`) come from.
+    pub detailed: u32,
     /// Years per period.
     pub years: u32,
     /// The seed.
@@ -358,6 +368,19 @@ struct Single {
 }
 
 impl Single {
+    /// What the failure, lasting `d`, does to the `i`-th of its nodes
+    /// (`u32::MAX`: none).
+    fn nth_at(&self, i: u32, d: u64) -> (u64, u64) {
+        if i == u32::MAX {
+            return (0, 0);
+        }
+        let i = i as usize;
+        Single::at(
+            &self.corners[self.starts[i] as usize..self.starts[i + 1] as usize],
+            d,
+        )
+    }
+
     /// What the failure, lasting `d`, does to `node` (down, impaired).
     fn node_at(&self, node: u32, d: u64) -> (u64, u64) {
         match self.nodes.binary_search(&node) {
@@ -408,6 +431,8 @@ struct Prepared<'a> {
     cost: Vec<Pricing>,
     tolerance: Vec<Option<u64>>,
     singles: Vec<Single>,
+    /// Per supplier, what a failure of it alone costs.
+    loss_curves: Vec<LossCurve>,
     /// Per supplier, the bitset of the nodes its failure reaches.
     reaches: Vec<Vec<u64>>,
     /// Every `anyOf` group that matters: the node that has it, its
@@ -435,6 +460,11 @@ struct Interaction {
     /// functions: everywhere else what the failures do together is the
     /// union of what each does alone.
     region: Vec<u32>,
+    /// The nodes outside the region it depends on, with where each is in
+    /// the two suppliers' [`Single::nodes`] (`u32::MAX`: not affected).
+    boundary: Vec<u32>,
+    in_a: Vec<u32>,
+    in_b: Vec<u32>,
 }
 
 impl Prepared<'_> {
@@ -503,7 +533,35 @@ impl Prepared<'_> {
             }
         }
         region.sort_unstable_by_key(|&n| (self.graph.component(n), n));
-        Interaction { functions, region }
+        let mut boundary = Vec::new();
+        for &n in &region {
+            for e in self.graph.edges(n) {
+                if e.impact == Impact::None {
+                    continue;
+                }
+                for &t in self.graph.targets(e) {
+                    if !has(&seen, t) {
+                        seen[t as usize / 64] |= 1 << (t % 64);
+                        boundary.push(t);
+                    }
+                }
+            }
+        }
+        let place = |sup: u32, t: &u32| {
+            self.singles[sup as usize]
+                .nodes
+                .binary_search(t)
+                .map_or(u32::MAX, |i| i as u32)
+        };
+        let in_a = boundary.iter().map(|t| place(a, t)).collect();
+        let in_b = boundary.iter().map(|t| place(b, t)).collect();
+        Interaction {
+            functions,
+            region,
+            boundary,
+            in_a,
+            in_b,
+        }
     }
 }
 
@@ -663,7 +721,7 @@ fn prepare<'a>(
                     c.degraded_per_hour / 3600.0,
                     c.steps
                         .iter()
-                        .map(|s| (s.after.seconds(), s.cost))
+                        .map(|s| (s.after.seconds().max(1), s.cost))
                         .collect(),
                 ),
                 None => (0.0, 0.0, Vec::new()),
@@ -705,7 +763,8 @@ fn prepare<'a>(
         let single = single(graph, p, n, &function_of, &mut bits);
         (single, bits)
     });
-    let (singles, reaches) = built.into_iter().unzip();
+    let (singles, reaches): (Vec<Single>, Vec<Vec<u64>>) = built.into_iter().unzip();
+    let loss_curves = singles.iter().map(|s| LossCurve::new(s, &cost)).collect();
     Prepared {
         graph,
         models,
@@ -713,6 +772,7 @@ fn prepare<'a>(
         cost,
         tolerance,
         singles,
+        loss_curves,
         reaches,
         groups,
         cones,
@@ -816,17 +876,86 @@ fn sample_events(
 #[derive(Debug, Clone, Default)]
 struct Sums {
     totals: Vec<f64>,
-    /// Per function: the losses of the samples that lost anything.
+    /// Per function: the losses of the detailed samples that lost anything.
     function_losses: Vec<Vec<f64>>,
     function_sq: Vec<f64>,
     down: Vec<f64>,
     degraded: Vec<f64>,
     breaches: Vec<u32>,
     joint: Vec<f64>,
-    /// Per (function, supplier): loss.
-    contribution: Vec<rustc_hash::FxHashMap<u32, f64>>,
+    /// (function, supplier, loss) over the detailed samples.
+    contribution: Vec<(u32, u32, f64)>,
     supplier_sum: Vec<f64>,
     supplier_sq: Vec<f64>,
+}
+
+/// What a failure of one supplier alone costs, as a function of its
+/// duration: piecewise linear, with jumps where a function's stop reaches
+/// one of its cost steps. Segments start at `x` with `value` and rise by
+/// `slope` a second.
+#[derive(Debug, Clone, Default)]
+struct LossCurve {
+    x: Vec<u64>,
+    value: Vec<f64>,
+    slope: Vec<f64>,
+}
+
+impl LossCurve {
+    fn at(&self, d: u64) -> f64 {
+        let i = self.x.partition_point(|&x| x <= d);
+        if i == 0 {
+            return 0.0;
+        }
+        self.value[i - 1] + self.slope[i - 1] * (d - self.x[i - 1]) as f64
+    }
+
+    fn new(single: &Single, cost: &[Pricing]) -> LossCurve {
+        let mut xs: Vec<u64> = vec![0];
+        for (f, corners) in &single.functions {
+            let steps = &cost[*f as usize].2;
+            for w in corners.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                xs.push(a[0]);
+                xs.push(b[0]);
+                if b[1] > a[1] && b[1] - a[1] == b[0] - a[0] {
+                    for &(after, _) in steps {
+                        if after > a[1] && after <= b[1] {
+                            xs.push(a[0] + (after - a[1]));
+                        }
+                    }
+                }
+            }
+        }
+        xs.sort_unstable();
+        xs.dedup();
+        let total = |d: u64, with_steps: bool| {
+            let mut sum = 0.0;
+            for (f, corners) in &single.functions {
+                let (down, imp) = Single::at(corners, d);
+                let (per_down, per_degraded, steps) = &cost[*f as usize];
+                sum += per_down * down as f64 + per_degraded * (imp - down) as f64;
+                if with_steps {
+                    sum += steps
+                        .iter()
+                        .filter(|s| down >= s.0)
+                        .map(|s| s.1)
+                        .sum::<f64>();
+                }
+            }
+            sum
+        };
+        let mut curve = LossCurve::default();
+        for (k, &x) in xs.iter().enumerate() {
+            let slope = match xs.get(k + 1) {
+                Some(&next) => (total(next, false) - total(x, false)) / (next - x) as f64,
+                None => 0.0,
+            };
+            curve.x.push(x);
+            curve.value.push(total(x, true));
+            curve.slope.push(slope);
+        }
+        curve
+    }
 }
 
 struct Scratch {
@@ -843,11 +972,40 @@ struct Scratch {
     joint_functions: Vec<u32>,
     /// The nodes a joint propagation covers.
     region: Vec<u32>,
+    /// The states of a region's boundary.
+    states: Vec<State>,
+    /// The sample's figures per function (detailed samples only).
+    year: Year,
+    /// Loss per (function × suppliers + supplier) over the chunk's
+    /// detailed samples.
+    contribution: Vec<f64>,
+}
+
+/// One sample's figures per function.
+#[derive(Default)]
+struct Year {
+    loss: Vec<f64>,
+    down: Vec<u64>,
+    degraded: Vec<u64>,
+    joint: Vec<f64>,
+    breach: Vec<bool>,
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl Year {
+    fn touch(&mut self, f: usize) {
+        if !self.seen[f] {
+            self.seen[f] = true;
+            self.touched.push(f as u32);
+        }
+    }
 }
 
 impl Scratch {
     fn new(prep: &Prepared<'_>) -> Scratch {
         let nf = prep.functions.len();
+        let ns = prep.models.len();
         Scratch {
             propagator: Propagator::new(prep.graph),
             events: Vec::new(),
@@ -855,11 +1013,22 @@ impl Scratch {
             impaired: vec![Vec::new(); nf],
             touched: Vec::new(),
             joints: Vec::new(),
-            supplier_loss: vec![0.0; prep.models.len()],
+            supplier_loss: vec![0.0; ns],
             failures: Vec::new(),
             interactions: Default::default(),
             joint_functions: Vec::new(),
             region: Vec::new(),
+            states: Vec::new(),
+            year: Year {
+                loss: vec![0.0; nf],
+                down: vec![0; nf],
+                degraded: vec![0; nf],
+                joint: vec![0.0; nf],
+                breach: vec![false; nf],
+                seen: vec![false; nf],
+                touched: Vec::new(),
+            },
+            contribution: vec![0.0; nf * ns],
         }
     }
 }
@@ -884,7 +1053,7 @@ fn run_chunk(
         degraded: vec![0.0; nf],
         breaches: vec![0; nf],
         joint: vec![0.0; nf],
-        contribution: vec![Default::default(); nf],
+        contribution: Vec::new(),
         supplier_sum: vec![0.0; ns],
         supplier_sq: vec![0.0; ns],
     };
@@ -897,18 +1066,129 @@ fn run_chunk(
         })
         .collect();
     let horizon = YEAR * u64::from(settings.years);
-    for _ in 0..count {
+    for k in 0..count {
+        let detail = chunk * CHUNK + k < settings.detail;
         sample_events(prep.models, &mut rngs, horizon, &mut s.events);
-        let total = one_sample(prep, s, &mut sums);
+        let total = one_sample(prep, s, &mut sums, detail);
         sums.totals.push(total);
+    }
+    for (i, c) in s.contribution.iter_mut().enumerate() {
+        if *c != 0.0 {
+            sums.contribution
+                .push(((i / ns) as u32, (i % ns) as u32, *c));
+            *c = 0.0;
+        }
     }
     sums
 }
 
-fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
+/// One sample: its events in clusters of failures that overlap in time
+/// (what a failure does to any function ends when it ends, so nothing
+/// outside a cluster can merge with it). A failure that overlaps no other
+/// is priced from its supplier's [`LossCurve`] (and, in a detailed sample,
+/// function by function from its [`Single`]); a cluster is taken apart
+/// function by function, with joint propagations where failures meet at
+/// an alternative.
+fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums, detail: bool) -> f64 {
+    let events = std::mem::take(&mut s.events);
+    let mut total = 0.0;
+    let mut i = 0;
+    while i < events.len() {
+        let mut end = events[i].end;
+        let mut j = i + 1;
+        while j < events.len() && events[j].start <= end {
+            end = end.max(events[j].end);
+            j += 1;
+        }
+        total += if j == i + 1 {
+            alone(prep, s, events[i], detail)
+        } else {
+            cluster(prep, s, &events[i..j], detail)
+        };
+        i = j;
+    }
+    s.events = events;
+    if detail {
+        let year = &mut s.year;
+        for &f in &year.touched {
+            let fi = f as usize;
+            sums.down[fi] += year.down[fi] as f64;
+            sums.degraded[fi] += year.degraded[fi] as f64;
+            if year.breach[fi] {
+                sums.breaches[fi] += 1;
+            }
+            let loss = year.loss[fi];
+            if loss > 0.0 {
+                sums.function_losses[fi].push(loss);
+                sums.function_sq[fi] += loss * loss;
+                sums.joint[fi] += year.joint[fi];
+            }
+            year.loss[fi] = 0.0;
+            year.down[fi] = 0;
+            year.degraded[fi] = 0;
+            year.joint[fi] = 0.0;
+            year.breach[fi] = false;
+            year.seen[fi] = false;
+        }
+        year.touched.clear();
+    }
+    for (i, l) in s.supplier_loss.iter_mut().enumerate() {
+        if *l != 0.0 {
+            sums.supplier_sum[i] += *l;
+            sums.supplier_sq[i] += *l * *l;
+            *l = 0.0;
+        }
+    }
+    total
+}
+
+/// A failure that overlaps no other.
+fn alone(prep: &Prepared<'_>, s: &mut Scratch, e: Event, detail: bool) -> f64 {
+    let sup = e.supplier as usize;
+    let d = e.end - e.start;
+    let loss = prep.loss_curves[sup].at(d);
+    s.supplier_loss[sup] += loss;
+    if detail {
+        let ns = prep.models.len();
+        for (f, corners) in &prep.singles[sup].functions {
+            let (down, imp) = Single::at(corners, d);
+            if imp == 0 {
+                continue;
+            }
+            let fi = *f as usize;
+            let (per_down, per_degraded, steps) = &prep.cost[fi];
+            let mut cost = 0.0;
+            if down > 0 {
+                cost += per_down * down as f64;
+                for &(after, amount) in steps {
+                    if down >= after {
+                        cost += amount;
+                    }
+                }
+            }
+            if imp > down && *per_degraded > 0.0 {
+                cost += per_degraded * (imp - down) as f64;
+            }
+            let year = &mut s.year;
+            year.touch(fi);
+            year.loss[fi] += cost;
+            year.down[fi] += down;
+            year.degraded[fi] += imp - down;
+            if prep.tolerance[fi].is_some_and(|t| down > t) {
+                year.breach[fi] = true;
+            }
+            if cost > 0.0 {
+                s.contribution[fi * ns + sup] += cost;
+            }
+        }
+    }
+    loss
+}
+
+/// Failures that overlap in time, function by function.
+fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool) -> f64 {
     s.touched.clear();
     s.joints.clear();
-    let events = std::mem::take(&mut s.events);
     let mut active: Vec<usize> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         active.retain(|&a| events[a].end > e.start);
@@ -930,10 +1210,32 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
                 .entry(key)
                 .or_insert_with(|| prep.interaction(key.0, key.1));
             joint_functions.extend_from_slice(&found.functions);
-            region.extend_from_slice(&found.region);
+            if active.len() > 1 {
+                region.extend_from_slice(&found.region);
+            }
         }
         joint_functions.sort_unstable();
         joint_functions.dedup();
+        if !joint_functions.is_empty() {
+            // Together the failures under way stop no function longer than
+            // the longest of them lasts from now: where one of them alone
+            // already stops it (and impairs it) that long, the union of
+            // what each does alone is what they do together.
+            let horizon = active.iter().map(|&a| events[a].end).fold(e.end, u64::max);
+            joint_functions.retain(|&f| {
+                let covers = |o: &Event| {
+                    let single = &prep.singles[o.supplier as usize];
+                    single
+                        .functions
+                        .binary_search_by_key(&f, |x| x.0)
+                        .is_ok_and(|k| {
+                            let (down, _) = Single::at(&single.functions[k].1, o.end - o.start);
+                            o.start + down >= horizon
+                        })
+                };
+                !(covers(e) || active.iter().any(|&a| covers(&events[a])))
+            });
+        }
         if !joint_functions.is_empty() {
             let mut under_way = vec![(e.supplier, e.end - e.start)];
             for &a in &active {
@@ -953,8 +1255,10 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
                 }
             }
             let graph = prep.graph;
-            region.sort_unstable_by_key(|&n| (graph.component(n), n));
-            region.dedup();
+            if under_way.len() > 2 {
+                region.sort_unstable_by_key(|&n| (graph.component(n), n));
+                region.dedup();
+            }
             s.failures.clear();
             for &(sup, d) in &under_way {
                 s.failures
@@ -965,18 +1269,46 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
             who.dedup();
             // Outside the region, what the failures do together is the
             // union of what each does alone.
-            s.propagator.run_region(graph, &s.failures, &region, |t| {
-                let (mut down, mut imp) = (0, 0);
-                for &(sup, d) in &under_way {
-                    let (x, y) = prep.singles[sup as usize].node_at(t, d);
-                    down = down.max(x);
-                    imp = imp.max(y);
+            if let [(x, dx), (y, dy)] = under_way[..] {
+                // Two failures (the usual case): the pair's region and
+                // boundary are ready.
+                let ((a, da), (b, db)) = if x < y {
+                    ((x, dx), (y, dy))
+                } else {
+                    ((y, dy), (x, dx))
+                };
+                let pair = &s.interactions[&(a, b)];
+                let (sa, sb) = (&prep.singles[a as usize], &prep.singles[b as usize]);
+                s.states.clear();
+                for (&ia, &ib) in pair.in_a.iter().zip(&pair.in_b) {
+                    let (xa, ya) = sa.nth_at(ia, da);
+                    let (xb, yb) = sb.nth_at(ib, db);
+                    s.states.push(State {
+                        down: Dur::from_seconds(xa.max(xb)),
+                        impaired: Dur::from_seconds(ya.max(yb)),
+                    });
                 }
-                State {
-                    down: Dur::from_seconds(down),
-                    impaired: Dur::from_seconds(imp),
-                }
-            });
+                s.propagator.run_region_given(
+                    graph,
+                    &s.failures,
+                    &pair.region,
+                    &pair.boundary,
+                    &s.states,
+                );
+            } else {
+                s.propagator.run_region(graph, &s.failures, &region, |t| {
+                    let (mut down, mut imp) = (0, 0);
+                    for &(sup, d) in &under_way {
+                        let (x, y) = prep.singles[sup as usize].node_at(t, d);
+                        down = down.max(x);
+                        imp = imp.max(y);
+                    }
+                    State {
+                        down: Dur::from_seconds(down),
+                        impaired: Dur::from_seconds(imp),
+                    }
+                });
+            }
             let cause = JOINT | s.joints.len() as u32;
             s.joints.push(who);
             for &f in &joint_functions {
@@ -998,7 +1330,6 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
         s.region = region;
         active.push(i);
     }
-    s.events = events;
     // Price each touched function's stops.
     let mut total = 0.0;
     s.touched.sort_unstable();
@@ -1041,7 +1372,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
                     cost += amount;
                 }
             }
-            joint += attribute(s, &causes, cost, sums, fi);
+            joint += attribute(prep, s, &causes, cost, fi, detail);
             loss += cost;
         }
         // Degraded time: impaired episodes less the down time inside them.
@@ -1066,7 +1397,7 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
             degraded_time += len;
             if len > 0 && *per_degraded > 0.0 {
                 let cost = per_degraded * len as f64;
-                joint += attribute(s, &causes, cost, sums, fi);
+                joint += attribute(prep, s, &causes, cost, fi, detail);
                 loss += cost;
             }
         }
@@ -1074,26 +1405,18 @@ fn one_sample(prep: &Prepared<'_>, s: &mut Scratch, sums: &mut Sums) -> f64 {
         impaired.clear();
         s.down[fi] = down;
         s.impaired[fi] = impaired;
-        sums.down[fi] += down_time as f64;
-        sums.degraded[fi] += degraded_time as f64;
-        if breach {
-            sums.breaches[fi] += 1;
-        }
-        if loss > 0.0 {
-            sums.function_losses[fi].push(loss);
-            sums.function_sq[fi] += loss * loss;
-            sums.joint[fi] += joint;
+        if detail {
+            let year = &mut s.year;
+            year.touch(fi);
+            year.loss[fi] += loss;
+            year.down[fi] += down_time;
+            year.degraded[fi] += degraded_time;
+            year.joint[fi] += joint;
+            year.breach[fi] |= breach;
         }
         total += loss;
     }
     s.touched = touched;
-    for (i, l) in s.supplier_loss.iter_mut().enumerate() {
-        if *l != 0.0 {
-            sums.supplier_sum[i] += *l;
-            sums.supplier_sq[i] += *l * *l;
-            *l = 0.0;
-        }
-    }
     total
 }
 
@@ -1121,25 +1444,38 @@ fn push(s: &mut Scratch, f: u32, start: u64, down: u64, impaired: u64, cause: u3
 /// that a blip of a minute overlaps carries nearly all of it); a stop that
 /// failures made together at an alternative is shared equally among them.
 /// Returns the part owed to such joint failures.
-fn attribute(s: &mut Scratch, causes: &[(u32, u64)], cost: f64, sums: &mut Sums, f: usize) -> f64 {
+fn attribute(
+    prep: &Prepared<'_>,
+    s: &mut Scratch,
+    causes: &[(u32, u64)],
+    cost: f64,
+    f: usize,
+    detail: bool,
+) -> f64 {
     if cost <= 0.0 {
         return 0.0;
     }
+    let ns = prep.models.len();
     let total: u64 = causes.iter().map(|c| c.1).sum::<u64>().max(1);
     let mut joint = 0.0;
+    let owe = |s: &mut Scratch, w: usize, x: f64| {
+        s.supplier_loss[w] += x;
+        if detail {
+            s.contribution[f * ns + w] += x;
+        }
+    };
     for &(c, len) in causes {
         let part = cost * len as f64 / total as f64;
         if c & JOINT != 0 {
-            let who = &s.joints[(c & !JOINT) as usize];
-            let share = part / who.len() as f64;
-            for &w in who {
-                s.supplier_loss[w as usize] += share;
-                *sums.contribution[f].entry(w).or_insert(0.0) += share;
+            let k = (c & !JOINT) as usize;
+            let share = part / s.joints[k].len() as f64;
+            for j in 0..s.joints[k].len() {
+                let w = s.joints[k][j] as usize;
+                owe(s, w, share);
             }
             joint += part;
         } else {
-            s.supplier_loss[c as usize] += part;
-            *sums.contribution[f].entry(c).or_insert(0.0) += part;
+            owe(s, c as usize, part);
         }
     }
     joint
@@ -1220,6 +1556,8 @@ fn estimate(sum: f64, sq: f64, n: usize, years: f64, nonzero: &mut [f64]) -> Est
 
 fn summarize(prep: &Prepared<'_>, settings: &Settings, samples: u32, parts: Vec<Sums>) -> Risk {
     let n = samples as usize;
+    let detailed = settings.detail.min(samples);
+    let nd = detailed.max(1) as usize;
     let years = f64::from(settings.years.max(1));
     let nf = prep.functions.len();
     let ns = prep.models.len();
@@ -1246,16 +1584,16 @@ fn summarize(prep: &Prepared<'_>, settings: &Settings, samples: u32, parts: Vec<
             degraded[f] += part.degraded[f];
             breaches[f] += u64::from(part.breaches[f]);
             joint[f] += part.joint[f];
-            for (&k, &v) in &part.contribution[f] {
-                *contribution[f].entry(k).or_insert(0.0) += v;
-            }
+        }
+        for (f, k, v) in part.contribution {
+            *contribution[f as usize].entry(k).or_insert(0.0) += v;
         }
         for i in 0..ns {
             supplier_sum[i] += part.supplier_sum[i];
             supplier_sq[i] += part.supplier_sq[i];
         }
     }
-    let per_year = |x: f64| x / n as f64 / years;
+    let per_year = |x: f64| x / nd as f64 / years;
     let total_sum: f64 = totals.iter().sum();
     let total_sq: f64 = totals.iter().map(|t| t * t).sum();
     let mut nonzero: Vec<f64> = totals.iter().copied().filter(|&t| t > 0.0).collect();
@@ -1273,10 +1611,10 @@ fn summarize(prep: &Prepared<'_>, settings: &Settings, samples: u32, parts: Vec<
                 per_supplier_functions[s as usize].push((EntityId(prep.functions[f]), per_year(v)));
             }
             let breach = prep.tolerance[f].map(|_| {
-                let p = breaches[f] as f64 / n as f64;
+                let p = breaches[f] as f64 / nd as f64;
                 Probability {
                     p,
-                    standard_error: (p * (1.0 - p) / n as f64).sqrt(),
+                    standard_error: (p * (1.0 - p) / nd as f64).sqrt(),
                 }
             });
             let costed = prep.cost[f].0 > 0.0 || prep.cost[f].1 > 0.0 || !prep.cost[f].2.is_empty();
@@ -1286,7 +1624,7 @@ fn summarize(prep: &Prepared<'_>, settings: &Settings, samples: u32, parts: Vec<
                 loss: estimate(
                     function_sum[f],
                     function_sq[f],
-                    n,
+                    nd,
                     years,
                     &mut function_losses[f],
                 ),
@@ -1335,6 +1673,7 @@ fn summarize(prep: &Prepared<'_>, settings: &Settings, samples: u32, parts: Vec<
     suppliers.sort_by(|a, b| b.expected.total_cmp(&a.expected).then(a.id.cmp(&b.id)));
     Risk {
         samples,
+        detailed,
         years: settings.years.max(1),
         seed: settings.seed,
         total,
@@ -1518,6 +1857,11 @@ pub fn weigh_actions(
 ) -> Result<Vec<ActionValue>, Vec<ActionProblem>> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
+    // An action is judged by the total alone: no period needs breaking down.
+    let settings = &Settings {
+        detail: 0,
+        ..*settings
+    };
     for (index, action) in actions.iter().enumerate() {
         match apply(catalog, models, action) {
             Err(p) => problems.extend(p),
@@ -1781,6 +2125,26 @@ mod tests {
                         impaired: crate::Dur::from_seconds(ya.max(yb)),
                     }
                 });
+                let mut given = Propagator::new(&graph);
+                let (lo, hi, dlo, dhi) = if a < b {
+                    (a, b, da, db)
+                } else {
+                    (b, a, db, da)
+                };
+                let states: Vec<State> = meet
+                    .in_a
+                    .iter()
+                    .zip(&meet.in_b)
+                    .map(|(&i, &j)| {
+                        let (x, y) = prep.singles[lo as usize].nth_at(i, dlo);
+                        let (u, v) = prep.singles[hi as usize].nth_at(j, dhi);
+                        State {
+                            down: crate::Dur::from_seconds(x.max(u)),
+                            impaired: crate::Dur::from_seconds(y.max(v)),
+                        }
+                    })
+                    .collect();
+                given.run_region_given(&graph, &failures, &meet.region, &meet.boundary, &states);
                 for &f in &meet.functions {
                     let node = prep.functions[f as usize];
                     assert_eq!(
@@ -1788,6 +2152,7 @@ mod tests {
                         full.state(node),
                         "suppliers {a} and {b} for {da} and {db} s, function {f}"
                     );
+                    assert_eq!(given.state(node), full.state(node));
                     checked += 1;
                 }
             }

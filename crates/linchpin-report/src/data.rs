@@ -274,6 +274,7 @@ impl Report {
             years: 1,
             seed: 1,
             threads,
+            detail: REPORT_SAMPLES,
         };
         let actions = &config.risk.actions;
         let Ok(mut assessment) = assess(catalog, graph, None, &settings, self.today) else {

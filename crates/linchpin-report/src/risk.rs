@@ -162,10 +162,17 @@ pub fn human(
         format!("{} years", r.years)
     };
     let mut out = format!(
-        "Continuity risk: {} simulated periods of {period} (seed {}), amounts in {unit}\n\n",
+        "Continuity risk: {} simulated periods of {period} (seed {}), amounts in {unit}\n",
         money(f64::from(r.samples)),
         r.seed
     );
+    if r.detailed < r.samples {
+        out.push_str(&format!(
+            "  (the figures by function come from the first {} periods)\n",
+            money(f64::from(r.detailed))
+        ));
+    }
+    out.push('\n');
     out.push_str(&format!(
         "  {:<22}  {} ± {}\n",
         "Expected loss a year",
@@ -301,6 +308,7 @@ pub fn to_json(
     json!({
         "currency": currency,
         "samples": r.samples,
+        "functionSamples": r.detailed,
         "years": r.years,
         "seed": r.seed,
         "total": estimate_json(&r.total),

@@ -579,6 +579,11 @@ pub struct RiskArgs {
     /// Simulated periods: more give smaller standard errors.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(100..=10_000_000))]
     pub samples: u32,
+    /// Periods (the first ones) broken down by function: the per-function
+    /// figures come from them; the total, the suppliers' losses, the curve
+    /// and the actions from every period.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(100..=10_000_000))]
+    pub detail: u32,
     /// The seed: the same seed gives the same numbers.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

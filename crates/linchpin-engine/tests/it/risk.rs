@@ -66,6 +66,7 @@ fn a_single_supplier_matches_poisson_with_a_linear_cost_and_a_step() {
         years: 1,
         seed: 7,
         threads: 2,
+        detail: 20_000,
     };
     let risk = simulate(catalog, &graph, &models, &settings);
     // E[loss] = λ · (2 h · 1000 + 5000); an outage overlapping the one
@@ -138,6 +139,7 @@ fn two_suppliers_behind_an_any_of_stop_the_function_only_together() {
         years: 1,
         seed: 11,
         threads: 2,
+        detail: 20_000,
     };
     let risk = simulate(catalog, &graph, &models, &settings);
     // Each carrier is down a share p = 1 - e^(-λd) of the time; the
@@ -176,12 +178,46 @@ fn the_same_seed_gives_the_same_numbers_on_any_number_of_threads() {
                 years: 1,
                 seed,
                 threads,
+                detail: 3_000,
             },
         )
     };
     let a = run(5, 1);
     assert_eq!(a, run(5, 2));
     assert_ne!(a.total, run(6, 2).total);
+}
+
+/// The per-function figures of a long run come from its first periods:
+/// exactly what a run of only those periods gives; the total uses them all.
+#[test]
+fn the_function_breakdown_comes_from_the_first_periods() {
+    let (_dir, loaded) = landscape(&[("l.yaml", TWO_BEHIND_ANY_OF)]);
+    let catalog = &loaded.catalog;
+    let graph = ImpactGraph::new(catalog);
+    let (models, _) = failure_models(catalog, today());
+    let run = |samples, detail| {
+        simulate(
+            catalog,
+            &graph,
+            &models,
+            &Settings {
+                samples,
+                years: 1,
+                seed: 9,
+                threads: 2,
+                detail,
+            },
+        )
+    };
+    let long = run(4_000, 1_000);
+    let short = run(1_000, 1_000);
+    assert_eq!(long.detailed, 1_000);
+    assert_eq!(long.functions, short.functions);
+    assert_eq!(long.totals[..1_000], short.totals[..]);
+    assert_eq!(long.totals.len(), 4_000);
+    assert_ne!(long.total, short.total);
+    // Without a breakdown the total is the same.
+    assert_eq!(run(4_000, 0).total, long.total);
 }
 
 #[test]
@@ -216,6 +252,7 @@ max-outage = "1h"
         years: 1,
         seed: 3,
         threads: 2,
+        detail: 4_000,
     };
     let base = simulate(catalog, &graph, &models, &settings);
     let actions = &loaded.config.risk.actions;

@@ -32,6 +32,7 @@ pub fn run(args: &RiskArgs) -> anyhow::Result<ExitCode> {
         years: args.years,
         seed: args.seed,
         threads,
+        detail: args.detail.min(args.samples),
     };
     if args.actions && risk.actions.is_empty() {
         let text = "error: --actions weighs the `[[risk.action]]` entries of linchpin.toml, and there are none\nhint: docs/risk.md, \"Actions\", shows how to write one\n";

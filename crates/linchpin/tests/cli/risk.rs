@@ -218,3 +218,29 @@ fn bad_figures_are_reported_at_their_line_and_a_landscape_without_costs_is_told(
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a `cost`"));
 }
+
+#[test]
+fn a_long_run_breaks_down_its_first_periods_by_function_and_says_so() {
+    let dir = webshop();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["risk", &dir, "--today", "2026-11-28", "--samples", "2000"];
+        args.extend_from_slice(extra);
+        let out = linchpin(&args);
+        assert_eq!(out.status.code(), Some(0));
+        stdout(&out)
+    };
+    let json = run(&["--detail", "500", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["samples"], 2000);
+    assert_eq!(doc["functionSamples"], 500);
+    let human = run(&["--detail", "500"]);
+    assert!(
+        human.contains("(the figures by function come from the first 500 periods)"),
+        "{human}"
+    );
+    // By default every period of a run of 2,000 is broken down.
+    let all: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    assert_eq!(all["functionSamples"], 2000);
+    assert_eq!(all["total"], doc["total"]);
+    assert!(!run(&[]).contains("the figures by function come from"));
+}
