@@ -23,6 +23,7 @@ use crate::Dur;
 use linchpin_model::{
     Action, Catalog, DepTarget, Dependency, EntityId, Impact, Span, Spec, SupplierChange,
 };
+use std::sync::{Arc, Mutex};
 
 /// Seconds in a (Julian) year: the unit of every rate.
 pub const YEAR: u64 = 31_557_600;
@@ -358,8 +359,11 @@ const JOINT: u32 = 1 << 31;
 /// as a function of its duration.
 #[derive(Debug, Clone)]
 struct Single {
-    /// (function index, corners (duration, down, impaired)).
-    functions: Vec<(u32, Vec<[u64; 3]>)>,
+    /// Per function it affects, ascending: (function index, where its
+    /// corners (duration, down, impaired) start and end in
+    /// `function_corners`), kept apart from the other nodes' for locality.
+    functions: Vec<(u32, u32, u32)>,
+    function_corners: Vec<[u64; 3]>,
     /// Every node the failure affects, sorted, with where its corners
     /// start in `corners` (one more entry than nodes).
     nodes: Vec<u32>,
@@ -368,6 +372,20 @@ struct Single {
 }
 
 impl Single {
+    /// Every function it affects with its corners, ascending.
+    fn curves(&self) -> impl Iterator<Item = (u32, &[[u64; 3]])> + '_ {
+        self.functions
+            .iter()
+            .map(|&(f, a, b)| (f, &self.function_corners[a as usize..b as usize]))
+    }
+
+    /// The corners of function `f`, if the failure affects it.
+    fn curve(&self, f: u32) -> Option<&[[u64; 3]]> {
+        let k = self.functions.binary_search_by_key(&f, |x| x.0).ok()?;
+        let (_, a, b) = self.functions[k];
+        Some(&self.function_corners[a as usize..b as usize])
+    }
+
     /// What the failure, lasting `d`, does to the `i`-th of its nodes
     /// (`u32::MAX`: none).
     fn nth_at(&self, i: u32, d: u64) -> (u64, u64) {
@@ -441,6 +459,8 @@ struct Prepared<'a> {
     /// Per function, the bit set of the nodes it depends on (its cone): a
     /// joint propagation runs within the cones of the functions it is for.
     cones: Vec<Vec<u64>>,
+    /// Pairs of suppliers → where they interact, worked out when first met.
+    pairs: Mutex<rustc_hash::FxHashMap<(u32, u32), Arc<Interaction>>>,
 }
 
 /// An alternative (`anyOf`) on the way to some function.
@@ -565,15 +585,18 @@ impl Prepared<'_> {
     }
 }
 
+/// The failure of `node` for `d`, propagated over its reach (`order`, in
+/// evaluation order: the same whatever the duration); `out` gets the states
+/// of `nodes`.
 fn probe(
     graph: &ImpactGraph,
     p: &mut Propagator,
-    node: u32,
-    d: u64,
+    (node, d): (u32, u64),
+    order: &[u32],
     nodes: &[u32],
     out: &mut Vec<[u64; 2]>,
 ) {
-    p.run(graph, &[(node, Dur::from_seconds(d))]);
+    p.run_region_given(graph, &[(node, Dur::from_seconds(d))], order, &[], &[]);
     out.clear();
     for &n in nodes {
         let s = p.state(n);
@@ -605,9 +628,13 @@ fn single(
         .filter(|&n| p.state(n).is_affected())
         .collect();
     reached.sort_unstable();
+    // Nothing outside the reach is affected: a probe evaluates the reach
+    // alone, in the order of this run.
+    let order = p.reach().to_vec();
     if reached.is_empty() {
         return Single {
             functions: Vec::new(),
+            function_corners: Vec::new(),
             nodes: Vec::new(),
             starts: vec![0],
             corners: Vec::new(),
@@ -615,7 +642,7 @@ fn single(
     }
     // Probes: (duration, values per reached node).
     let mut grid: Vec<u64> = vec![0];
-    let steps = 48;
+    let steps = 12;
     let ratio = ((YEAR as f64) / 60.0).powf(1.0 / f64::from(steps - 1));
     let mut x: f64 = 60.0;
     for _ in 0..steps {
@@ -634,7 +661,7 @@ fn single(
         if g == 0 {
             probes.push((0, vec![[0, 0]; reached.len()]));
         } else {
-            probe(graph, p, node, g, &reached, &mut buf);
+            probe(graph, p, (node, g), &order, &reached, &mut buf);
             probes.push((g, buf.clone()));
         }
     }
@@ -660,7 +687,7 @@ fn single(
                 out.push(b);
             } else {
                 let m = a.0 + (b.0 - a.0) / 2;
-                probe(graph, p, node, m, &reached, &mut buf);
+                probe(graph, p, (node, m), &order, &reached, &mut buf);
                 stack.push(b);
                 stack.push((m, buf.clone()));
             }
@@ -670,6 +697,7 @@ fn single(
     let mut starts = Vec::with_capacity(reached.len() + 1);
     let mut corners: Vec<[u64; 3]> = Vec::new();
     let mut functions = Vec::new();
+    let mut function_corners = Vec::new();
     for (j, &n) in reached.iter().enumerate() {
         let first = corners.len();
         starts.push(first as u32);
@@ -689,12 +717,15 @@ fn single(
             corners.push(c);
         }
         if function_of[n as usize] != u32::MAX {
-            functions.push((function_of[n as usize], corners[first..].to_vec()));
+            let at = function_corners.len() as u32;
+            function_corners.extend_from_slice(&corners[first..]);
+            functions.push((function_of[n as usize], at, function_corners.len() as u32));
         }
     }
     starts.push(corners.len() as u32);
     Single {
         functions,
+        function_corners,
         nodes: reached,
         starts,
         corners,
@@ -776,6 +807,7 @@ fn prepare<'a>(
         reaches,
         groups,
         cones,
+        pairs: Mutex::default(),
     }
 }
 
@@ -911,8 +943,8 @@ impl LossCurve {
 
     fn new(single: &Single, cost: &[Pricing]) -> LossCurve {
         let mut xs: Vec<u64> = vec![0];
-        for (f, corners) in &single.functions {
-            let steps = &cost[*f as usize].2;
+        for (f, corners) in single.curves() {
+            let steps = &cost[f as usize].2;
             for w in corners.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 xs.push(a[0]);
@@ -930,9 +962,9 @@ impl LossCurve {
         xs.dedup();
         let total = |d: u64, with_steps: bool| {
             let mut sum = 0.0;
-            for (f, corners) in &single.functions {
+            for (f, corners) in single.curves() {
                 let (down, imp) = Single::at(corners, d);
-                let (per_down, per_degraded, steps) = &cost[*f as usize];
+                let (per_down, per_degraded, steps) = &cost[f as usize];
                 sum += per_down * down as f64 + per_degraded * (imp - down) as f64;
                 if with_steps {
                     sum += steps
@@ -968,7 +1000,7 @@ struct Scratch {
     supplier_loss: Vec<f64>,
     failures: Vec<(u32, Dur)>,
     /// Pairs of suppliers → where they interact ([`Prepared::interaction`]).
-    interactions: rustc_hash::FxHashMap<(u32, u32), Interaction>,
+    interactions: rustc_hash::FxHashMap<(u32, u32), Arc<Interaction>>,
     joint_functions: Vec<u32>,
     /// The nodes a joint propagation covers.
     region: Vec<u32>,
@@ -1150,12 +1182,12 @@ fn alone(prep: &Prepared<'_>, s: &mut Scratch, e: Event, detail: bool) -> f64 {
     s.supplier_loss[sup] += loss;
     if detail {
         let ns = prep.models.len();
-        for (f, corners) in &prep.singles[sup].functions {
+        for (f, corners) in prep.singles[sup].curves() {
             let (down, imp) = Single::at(corners, d);
             if imp == 0 {
                 continue;
             }
-            let fi = *f as usize;
+            let fi = f as usize;
             let (per_down, per_degraded, steps) = &prep.cost[fi];
             let mut cost = 0.0;
             if down > 0 {
@@ -1185,6 +1217,37 @@ fn alone(prep: &Prepared<'_>, s: &mut Scratch, e: Event, detail: bool) -> f64 {
     loss
 }
 
+/// Where the failures of a pair of suppliers (`key`, smaller first) meet:
+/// from the thread's own cache, else from the one all threads share (each
+/// pair is worked out once a simulation), else worked out.
+fn pair(
+    prep: &Prepared<'_>,
+    local: &mut rustc_hash::FxHashMap<(u32, u32), Arc<Interaction>>,
+    key: (u32, u32),
+) -> Arc<Interaction> {
+    if let Some(found) = local.get(&key) {
+        return Arc::clone(found);
+    }
+    let shared = prep
+        .pairs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .cloned();
+    let found = shared.unwrap_or_else(|| {
+        let made = Arc::new(prep.interaction(key.0, key.1));
+        Arc::clone(
+            prep.pairs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key)
+                .or_insert(made),
+        )
+    });
+    local.insert(key, Arc::clone(&found));
+    found
+}
+
 /// Failures that overlap in time, function by function.
 fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool) -> f64 {
     s.touched.clear();
@@ -1205,10 +1268,7 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
                 continue;
             }
             let key = (e.supplier.min(other), e.supplier.max(other));
-            let found = s
-                .interactions
-                .entry(key)
-                .or_insert_with(|| prep.interaction(key.0, key.1));
+            let found = pair(prep, &mut s.interactions, key);
             joint_functions.extend_from_slice(&found.functions);
             if active.len() > 1 {
                 region.extend_from_slice(&found.region);
@@ -1224,14 +1284,9 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
             let horizon = active.iter().map(|&a| events[a].end).fold(e.end, u64::max);
             joint_functions.retain(|&f| {
                 let covers = |o: &Event| {
-                    let single = &prep.singles[o.supplier as usize];
-                    single
-                        .functions
-                        .binary_search_by_key(&f, |x| x.0)
-                        .is_ok_and(|k| {
-                            let (down, _) = Single::at(&single.functions[k].1, o.end - o.start);
-                            o.start + down >= horizon
-                        })
+                    prep.singles[o.supplier as usize]
+                        .curve(f)
+                        .is_some_and(|c| o.start + Single::at(c, o.end - o.start).0 >= horizon)
                 };
                 !(covers(e) || active.iter().any(|&a| covers(&events[a])))
             });
@@ -1247,10 +1302,7 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
             for (j, &(x, _)) in under_way.iter().enumerate().skip(1) {
                 for &(y, _) in &under_way[j + 1..] {
                     let key = (x.min(y), x.max(y));
-                    let found = s
-                        .interactions
-                        .entry(key)
-                        .or_insert_with(|| prep.interaction(key.0, key.1));
+                    let found = pair(prep, &mut s.interactions, key);
                     region.extend_from_slice(&found.region);
                 }
             }
@@ -1299,6 +1351,9 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
                 s.propagator.run_region(graph, &s.failures, &region, |t| {
                     let (mut down, mut imp) = (0, 0);
                     for &(sup, d) in &under_way {
+                        if !prep.reaches(sup, t) {
+                            continue;
+                        }
                         let (x, y) = prep.singles[sup as usize].node_at(t, d);
                         down = down.max(x);
                         imp = imp.max(y);
@@ -1319,12 +1374,12 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
             }
         }
         let d = e.end - e.start;
-        for (f, corners) in &single.functions {
-            if joint_functions.binary_search(f).is_ok() {
+        for (f, corners) in single.curves() {
+            if joint_functions.binary_search(&f).is_ok() {
                 continue;
             }
             let (down, imp) = Single::at(corners, d);
-            push(s, *f, e.start, down, imp, e.supplier);
+            push(s, f, e.start, down, imp, e.supplier);
         }
         s.joint_functions = joint_functions;
         s.region = region;
@@ -2044,10 +2099,8 @@ mod tests {
                 );
                 let alone = |sup: u32, d: u64, f: u32| {
                     prep.singles[sup as usize]
-                        .functions
-                        .iter()
-                        .find(|(g, _)| *g == f)
-                        .map_or((0, 0), |(_, c)| Single::at(c, d))
+                        .curve(f)
+                        .map_or((0, 0), |c| Single::at(c, d))
                 };
                 for (f, &node) in prep.functions.iter().enumerate() {
                     let f = f as u32;
@@ -2192,8 +2245,8 @@ mod tests {
                         _ => rng.u64(1..=YEAR),
                     };
                     p.run(&graph, &[(id.0, crate::Dur::from_seconds(d))]);
-                    for (f, corners) in &s.functions {
-                        let st = p.state(functions[*f as usize]);
+                    for (f, corners) in s.curves() {
+                        let st = p.state(functions[f as usize]);
                         let want = (st.down.seconds().unwrap(), st.impaired.seconds().unwrap());
                         assert_eq!(Single::at(corners, d), want, "supplier {id:?}, d = {d}");
                         checked += 1;
