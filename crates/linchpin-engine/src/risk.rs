@@ -355,6 +355,10 @@ struct Piece {
 
 const JOINT: u32 = 1 << 31;
 
+/// In [`Interaction::in_a`] and `in_b`: a node the failure stops for as
+/// long as it lasts (no corners to look up).
+const IDENTITY: u32 = u32::MAX - 1;
+
 /// What a single failure of one supplier does to every function it reaches,
 /// as a function of its duration.
 #[derive(Debug, Clone)]
@@ -391,6 +395,9 @@ impl Single {
     fn nth_at(&self, i: u32, d: u64) -> (u64, u64) {
         if i == u32::MAX {
             return (0, 0);
+        }
+        if i == IDENTITY {
+            return (d.min(YEAR), d.min(YEAR));
         }
         let i = i as usize;
         Single::at(
@@ -481,7 +488,8 @@ struct Interaction {
     /// union of what each does alone.
     region: Vec<u32>,
     /// The nodes outside the region it depends on, with where each is in
-    /// the two suppliers' [`Single::nodes`] (`u32::MAX`: not affected).
+    /// the two suppliers' [`Single::nodes`] (`u32::MAX`: not affected,
+    /// [`IDENTITY`]: stopped for as long as the failure lasts).
     boundary: Vec<u32>,
     in_a: Vec<u32>,
     in_b: Vec<u32>,
@@ -568,10 +576,19 @@ impl Prepared<'_> {
             }
         }
         let place = |sup: u32, t: &u32| {
-            self.singles[sup as usize]
-                .nodes
-                .binary_search(t)
-                .map_or(u32::MAX, |i| i as u32)
+            let single = &self.singles[sup as usize];
+            match single.nodes.binary_search(t) {
+                Err(_) => u32::MAX,
+                Ok(i) => {
+                    let c =
+                        &single.corners[single.starts[i] as usize..single.starts[i + 1] as usize];
+                    if c == [[0, 0, 0], [YEAR, YEAR, YEAR]] {
+                        IDENTITY
+                    } else {
+                        i as u32
+                    }
+                }
+            }
         };
         let in_a = boundary.iter().map(|t| place(a, t)).collect();
         let in_b = boundary.iter().map(|t| place(b, t)).collect();
