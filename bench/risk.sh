@@ -23,6 +23,6 @@ hyperfine -N -w 1 -r "$runs" \
   "./target/release/linchpin risk bench/out/risk-1000 --samples 10000 --today $today" \
   "./target/release/linchpin risk bench/out/risk-10000 --samples 10000 --today $today" \
   './target/release/linchpin check bench/out/risk-10000 --no-findings'
-# The target's own row runs once: it takes minutes today (docs/risk.md, "Speed").
+# The target's own row runs once (docs/performance.md, "Risk").
 [ "${FULL:-1}" = 0 ] || /usr/bin/time -f "100,000 years on 10,000 entities: %e s wall, %U s user, peak %M KB" \
   ./target/release/linchpin risk bench/out/risk-10000 --samples 100000 --today "$today" >/dev/null
