@@ -369,7 +369,8 @@ struct Single {
     functions: Vec<(u32, u32, u32)>,
     function_corners: Vec<[u64; 3]>,
     /// Every node the failure affects, sorted, with where its corners
-    /// start in `corners` (one more entry than nodes).
+    /// start in `corners` (one more entry than nodes; no corners: the node
+    /// is stopped for as long as the failure lasts).
     nodes: Vec<u32>,
     starts: Vec<u32>,
     corners: Vec<[u64; 3]>,
@@ -399,20 +400,26 @@ impl Single {
         if i == IDENTITY {
             return (d.min(YEAR), d.min(YEAR));
         }
-        let i = i as usize;
-        Single::at(
-            &self.corners[self.starts[i] as usize..self.starts[i + 1] as usize],
-            d,
-        )
+        self.node_corners_at(i as usize, d)
+    }
+
+    /// The corners of the `i`-th node; none for a node stopped for as long
+    /// as the failure lasts.
+    fn node_corners(&self, i: usize) -> &[[u64; 3]] {
+        &self.corners[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    fn node_corners_at(&self, i: usize, d: u64) -> (u64, u64) {
+        match self.node_corners(i) {
+            [] => (d.min(YEAR), d.min(YEAR)),
+            corners => Single::at(corners, d),
+        }
     }
 
     /// What the failure, lasting `d`, does to `node` (down, impaired).
     fn node_at(&self, node: u32, d: u64) -> (u64, u64) {
         match self.nodes.binary_search(&node) {
-            Ok(i) => Single::at(
-                &self.corners[self.starts[i] as usize..self.starts[i + 1] as usize],
-                d,
-            ),
+            Ok(i) => self.node_corners_at(i, d),
             Err(_) => (0, 0),
         }
     }
@@ -579,15 +586,8 @@ impl Prepared<'_> {
             let single = &self.singles[sup as usize];
             match single.nodes.binary_search(t) {
                 Err(_) => u32::MAX,
-                Ok(i) => {
-                    let c =
-                        &single.corners[single.starts[i] as usize..single.starts[i + 1] as usize];
-                    if c == [[0, 0, 0], [YEAR, YEAR, YEAR]] {
-                        IDENTITY
-                    } else {
-                        i as u32
-                    }
-                }
+                Ok(i) if single.node_corners(i).is_empty() => IDENTITY,
+                Ok(i) => i as u32,
             }
         };
         let in_a = boundary.iter().map(|t| place(a, t)).collect();
@@ -737,6 +737,11 @@ fn single(
             let at = function_corners.len() as u32;
             function_corners.extend_from_slice(&corners[first..]);
             functions.push((function_of[n as usize], at, function_corners.len() as u32));
+        }
+        // Most nodes are stopped for as long as the failure lasts: they
+        // keep no corners (an empty run).
+        if corners[first..] == [[0, 0, 0], [YEAR, YEAR, YEAR]] {
+            corners.truncate(first);
         }
     }
     starts.push(corners.len() as u32);
