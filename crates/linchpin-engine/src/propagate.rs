@@ -72,17 +72,7 @@ impl Propagator {
         failures: &[(u32, Dur)],
         within: Option<&[u64]>,
     ) {
-        // Reset what the previous run touched.
-        for &n in &self.reach {
-            self.values[n as usize] = State::default();
-            self.failed[n as usize] = Dur::ZERO;
-        }
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.mark.iter_mut().for_each(|m| *m = 0);
-            self.generation = 1;
-        }
-        self.reach.clear();
+        self.reset();
 
         // The reach: everything that depends, transitively, on a failure.
         let mut queue = VecDeque::new();
@@ -169,7 +159,9 @@ impl Propagator {
         self.settle_region(graph, region);
     }
 
-    fn begin_region(&mut self, failures: &[(u32, Dur)], region: &[u32]) {
+    /// Resets what the previous run touched and starts a new generation of
+    /// marks.
+    fn reset(&mut self) {
         for &n in &self.reach {
             self.values[n as usize] = State::default();
             self.failed[n as usize] = Dur::ZERO;
@@ -180,6 +172,10 @@ impl Propagator {
             self.generation = 1;
         }
         self.reach.clear();
+    }
+
+    fn begin_region(&mut self, failures: &[(u32, Dur)], region: &[u32]) {
+        self.reset();
         for &n in region {
             self.mark[n as usize] = self.generation;
             self.reach.push(n);

@@ -2077,6 +2077,23 @@ mod tests {
             .catalog
     }
 
+    /// A failure model for every supplier (the tests only need their ids).
+    fn every_supplier(catalog: &Catalog) -> Vec<SupplierFailure> {
+        catalog
+            .iter()
+            .filter(|(_, e)| matches!(e.spec, Spec::Supplier(_)))
+            .map(|(id, _)| SupplierFailure {
+                id,
+                per_year: 1.0,
+                outage: None,
+                max_outage: None,
+                permanent_per_year: 0.0,
+                exit_lead: None,
+                basis: Basis::Given,
+            })
+            .collect()
+    }
+
     /// Where two suppliers meet at no alternative, what their failures do
     /// together is what each does alone, joined: the propagation of both
     /// equals the larger single value at every function (the simulation
@@ -2086,19 +2103,7 @@ mod tests {
         for seed in [3, 4] {
             let catalog = generated(1000, seed);
             let graph = ImpactGraph::new(&catalog);
-            let models: Vec<SupplierFailure> = catalog
-                .iter()
-                .filter(|(_, e)| matches!(e.spec, Spec::Supplier(_)))
-                .map(|(id, _)| SupplierFailure {
-                    id,
-                    per_year: 1.0,
-                    outage: None,
-                    max_outage: None,
-                    permanent_per_year: 0.0,
-                    exit_lead: None,
-                    basis: Basis::Given,
-                })
-                .collect();
+            let models = every_supplier(&catalog);
             let prep = prepare(&catalog, &graph, &models, 1);
             let mut p = Propagator::new(&graph);
             let mut rng = fastrand::Rng::with_seed(seed);
@@ -2153,19 +2158,7 @@ mod tests {
         for seed in [5, 6] {
             let catalog = generated(1000, seed);
             let graph = ImpactGraph::new(&catalog);
-            let models: Vec<SupplierFailure> = catalog
-                .iter()
-                .filter(|(_, e)| matches!(e.spec, Spec::Supplier(_)))
-                .map(|(id, _)| SupplierFailure {
-                    id,
-                    per_year: 1.0,
-                    outage: None,
-                    max_outage: None,
-                    permanent_per_year: 0.0,
-                    exit_lead: None,
-                    basis: Basis::Given,
-                })
-                .collect();
+            let models = every_supplier(&catalog);
             let prep = prepare(&catalog, &graph, &models, 1);
             let mut full = Propagator::new(&graph);
             let mut part = Propagator::new(&graph);
