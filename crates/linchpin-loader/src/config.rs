@@ -176,14 +176,6 @@ fn notify(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     use linchpin_model::config::{Digest, Smtp, SmtpSecurity, WEEKDAYS};
-    let invalid = |diagnostics: &mut Vec<Diagnostic>, range: std::ops::Range<usize>, m: String| {
-        invalid_value(diagnostics, at(range), m);
-    };
-    let unknown =
-        |diagnostics: &mut Vec<Diagnostic>,
-         range: std::ops::Range<usize>,
-         key: &str,
-         known: &[&str]| { unknown_key(diagnostics, at(range), key, known) };
     let weekday = |s: &str| {
         WEEKDAYS
             .iter()
@@ -229,7 +221,7 @@ fn notify(
                             Digest::Weekly(d)
                         }
                         None => {
-                            invalid(diagnostics, range, format!("`digest` is \"daily\", \"weekly\", \"weekly:DAY\" (\"weekly:monday\") or \"off\", not \"{s}\""));
+                            invalid_value(diagnostics, at, range, format!("`digest` is \"daily\", \"weekly\", \"weekly:DAY\" (\"weekly:monday\") or \"off\", not \"{s}\""));
                             continue;
                         }
                     },
@@ -237,16 +229,16 @@ fn notify(
             }
             ("hour", DeValue::Integer(i)) => match i.as_str().parse::<u8>() {
                 Ok(h) if h < 24 => n.hour = h,
-                _ => invalid(diagnostics, range, "`hour` is the hour of the day (UTC) from 0 to 23".into()),
+                _ => invalid_value(diagnostics, at, range, "`hour` is the hour of the day (UTC) from 0 to 23".into()),
             },
             ("quiet-days", v) => match strings(v).and_then(|days| days.iter().map(|d| weekday(d)).collect::<Option<Vec<u8>>>()) {
                 Some(days) => n.quiet_days = days,
-                None => invalid(diagnostics, range, "`quiet-days` lists days of the week: [\"saturday\", \"sunday\"], or [] for none".into()),
+                None => invalid_value(diagnostics, at, range, "`quiet-days` lists days of the week: [\"saturday\", \"sunday\"], or [] for none".into()),
             },
             ("immediate", DeValue::Boolean(b)) => n.immediate = *b,
             ("admins", v) => match strings(v) {
                 Some(list) if list.iter().all(|a| a.contains('@')) => n.admins = list,
-                _ => invalid(diagnostics, range, "`admins` lists e-mail addresses".into()),
+                _ => invalid_value(diagnostics, at, range, "`admins` lists e-mail addresses".into()),
             },
             ("teams", DeValue::Table(t)) => {
                 for (team, addrs) in t {
@@ -254,7 +246,7 @@ fn notify(
                         Some(list) if list.iter().all(|a| a.contains('@')) => {
                             n.teams.insert(team.get_ref().to_string(), list);
                         }
-                        _ => invalid(diagnostics, addrs.span(), format!("the addresses of team `{}` must be a list of e-mail addresses", team.get_ref())),
+                        _ => invalid_value(diagnostics, at, addrs.span(), format!("the addresses of team `{}` must be a list of e-mail addresses", team.get_ref())),
                     }
                 }
             }
@@ -272,7 +264,7 @@ fn notify(
                         ("host", DeValue::String(s)) => host = Some(s.to_string()),
                         ("port", DeValue::Integer(i)) => match i.as_str().parse::<u16>() {
                             Ok(p) if p > 0 => port = Some(p),
-                            _ => invalid(diagnostics, sv.span(), "`port` is a TCP port, 1 to 65535".into()),
+                            _ => invalid_value(diagnostics, at, sv.span(), "`port` is a TCP port, 1 to 65535".into()),
                         },
                         ("security", DeValue::String(s)) => {
                             security = match s.as_ref() {
@@ -280,7 +272,7 @@ fn notify(
                                 "tls" => SmtpSecurity::Tls,
                                 "none" => SmtpSecurity::None,
                                 other => {
-                                    invalid(diagnostics, sv.span(), format!("`security` is \"starttls\", \"tls\" or \"none\", not \"{other}\""));
+                                    invalid_value(diagnostics, at, sv.span(), format!("`security` is \"starttls\", \"tls\" or \"none\", not \"{other}\""));
                                     continue;
                                 }
                             }
@@ -292,8 +284,8 @@ fn notify(
                                 .with_help("put it in an environment variable of the server and name that variable: `password-env = \"LINCHPIN_SMTP_PASSWORD\"`"),
                         ),
                         ("from", DeValue::String(s)) => from = Some(s.to_string()),
-                        (k2, _) if SMTP.contains(&k2) => invalid(diagnostics, sv.span(), format!("`{k2}` has the wrong type")),
-                        (k2, _) => unknown(diagnostics, sk.span(), k2, SMTP),
+                        (k2, _) if SMTP.contains(&k2) => invalid_value(diagnostics, at, sv.span(), format!("`{k2}` has the wrong type")),
+                        (k2, _) => unknown_key(diagnostics, at, sk.span(), k2, SMTP),
                     }
                 }
                 match (host, from) {
@@ -311,7 +303,7 @@ fn notify(
                             from,
                         })
                     }
-                    _ => invalid(diagnostics, k.span(), "`[notify.smtp]` needs `host` and `from`".into()),
+                    _ => invalid_value(diagnostics, at, k.span(), "`[notify.smtp]` needs `host` and `from`".into()),
                 }
             }
             ("webhook", DeValue::Array(hooks)) => {
@@ -319,7 +311,7 @@ fn notify(
                 const HOOK: &[&str] = &["url", "url-env", "format", "secret-env", "events"];
                 for hook in hooks {
                     let DeValue::Table(t) = hook.get_ref() else {
-                        invalid(diagnostics, hook.span(), "each webhook is a table: `[[notify.webhook]]`".into());
+                        invalid_value(diagnostics, at, hook.span(), "each webhook is a table: `[[notify.webhook]]`".into());
                         continue;
                     };
                     let mut url = None;
@@ -333,7 +325,7 @@ fn notify(
                                 Ok(parsed) if matches!(parsed.scheme(), "https" | "http") && parsed.host().is_some() => {
                                     url = Some(WebhookUrl::Url(u.to_string()));
                                 }
-                                _ => invalid(diagnostics, hv.span(), format!("`url` must be an http(s) address, not `{u}`")),
+                                _ => invalid_value(diagnostics, at, hv.span(), format!("`url` must be an http(s) address, not `{u}`")),
                             },
                             ("url-env", DeValue::String(v)) => url = Some(WebhookUrl::Env(v.to_string())),
                             ("format", DeValue::String(f)) => {
@@ -341,7 +333,7 @@ fn notify(
                                     "json" => WebhookFormat::Json,
                                     "chat" | "slack" | "mattermost" | "teams" => WebhookFormat::Chat,
                                     other => {
-                                        invalid(diagnostics, hv.span(), format!("`format` is \"json\" (Linchpin's event) or \"chat\" (Slack, Mattermost, Teams), not \"{other}\""));
+                                        invalid_value(diagnostics, at, hv.span(), format!("`format` is \"json\" (Linchpin's event) or \"chat\" (Slack, Mattermost, Teams), not \"{other}\""));
                                         continue;
                                     }
                                 }
@@ -353,20 +345,20 @@ fn notify(
                             ),
                             ("events", v) => match strings(v) {
                                 Some(list) if list.iter().all(|e| ["digest", "overdue", "rejected"].contains(&e.as_str())) => events = list,
-                                _ => invalid(diagnostics, hv.span(), "`events` lists \"digest\", \"overdue\" and \"rejected\"".into()),
+                                _ => invalid_value(diagnostics, at, hv.span(), "`events` lists \"digest\", \"overdue\" and \"rejected\"".into()),
                             },
-                            (h, _) if HOOK.contains(&h) => invalid(diagnostics, hv.span(), format!("`{h}` has the wrong type")),
-                            (h, _) => unknown(diagnostics, hk.span(), h, HOOK),
+                            (h, _) if HOOK.contains(&h) => invalid_value(diagnostics, at, hv.span(), format!("`{h}` has the wrong type")),
+                            (h, _) => unknown_key(diagnostics, at, hk.span(), h, HOOK),
                         }
                     }
                     match url {
                         Some(url) => n.webhooks.push(Webhook { url, format, secret_env, events }),
-                        None => invalid(diagnostics, hook.span(), "a webhook needs `url` (or `url-env`, the variable that holds it)".into()),
+                        None => invalid_value(diagnostics, at, hook.span(), "a webhook needs `url` (or `url-env`, the variable that holds it)".into()),
                     }
                 }
             }
-            (k2, _) if KEYS.contains(&k2) => invalid(diagnostics, range, format!("`{k2}` has the wrong type")),
-            (k2, _) => unknown(diagnostics, k.span(), k2, KEYS),
+            (k2, _) if KEYS.contains(&k2) => invalid_value(diagnostics, at, range, format!("`{k2}` has the wrong type")),
+            (k2, _) => unknown_key(diagnostics, at, k.span(), k2, KEYS),
         }
     }
 }
@@ -379,14 +371,6 @@ fn risk(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     use linchpin_model::{Action, AddAlternative, Spanned, SupplierChange};
-    let invalid = |diagnostics: &mut Vec<Diagnostic>, range: std::ops::Range<usize>, m: String| {
-        invalid_value(diagnostics, at(range), m);
-    };
-    let unknown =
-        |diagnostics: &mut Vec<Diagnostic>,
-         range: std::ops::Range<usize>,
-         key: &str,
-         known: &[&str]| { unknown_key(diagnostics, at(range), key, known) };
     let number = |v: &DeValue<'_>| -> Option<f64> {
         match v {
             DeValue::Integer(i) => i.as_str().replace('_', "").parse().ok(),
@@ -411,7 +395,7 @@ fn risk(
                 if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
                     r.currency = Some(c.to_string());
                 } else {
-                    invalid(diagnostics, v.span(), format!("`{c}` is not an ISO 4217 currency code; use three upper-case letters, e.g. \"EUR\""));
+                    invalid_value(diagnostics, at, v.span(), format!("`{c}` is not an ISO 4217 currency code; use three upper-case letters, e.g. \"EUR\""));
                 }
             }
             ("action", DeValue::Array(actions)) => {
@@ -419,8 +403,9 @@ fn risk(
                     &["name", "title", "yearly-cost", "alternative", "supplier"];
                 for action in actions {
                     let DeValue::Table(t) = action.get_ref() else {
-                        invalid(
+                        invalid_value(
                             diagnostics,
+                            at,
                             action.span(),
                             "each action is a table: `[[risk.action]]`".into(),
                         );
@@ -438,8 +423,9 @@ fn risk(
                             ("title", DeValue::String(s)) => title = Some(s.to_string()),
                             ("yearly-cost", value) => match number(value) {
                                 Some(c) => yearly_cost = Some(c),
-                                None => invalid(
+                                None => invalid_value(
                                     diagnostics,
+                                    at,
                                     av.span(),
                                     "`yearly-cost` is an amount of zero or more".into(),
                                 ),
@@ -448,7 +434,7 @@ fn risk(
                                 const ALT: &[&str] = &["at", "on", "add", "switchover"];
                                 for item in items {
                                     let DeValue::Table(t) = item.get_ref() else {
-                                        invalid(diagnostics, item.span(), "each alternative is a table: `[[risk.action.alternative]]`".into());
+                                        invalid_value(diagnostics, at, item.span(), "each alternative is a table: `[[risk.action.alternative]]`".into());
                                         continue;
                                     };
                                     let mut at_ref = None;
@@ -472,8 +458,9 @@ fn risk(
                                                                 at(entry.span()),
                                                             ))
                                                         }
-                                                        _ => invalid(
+                                                        _ => invalid_value(
                                                             diagnostics,
+                                                            at,
                                                             entry.span(),
                                                             "`add` lists entity references".into(),
                                                         ),
@@ -483,24 +470,28 @@ fn risk(
                                             ("switchover", DeValue::String(s)) => {
                                                 match Duration::parse(s) {
                                                     Ok(d) => switchover = Some(d),
-                                                    Err(e) => invalid(
+                                                    Err(e) => invalid_value(
                                                         diagnostics,
+                                                        at,
                                                         xv.span(),
                                                         format!("`{s}` is not a duration: {e}"),
                                                     ),
                                                 }
                                             }
-                                            (x, _) if ALT.contains(&x) => invalid(
+                                            (x, _) if ALT.contains(&x) => invalid_value(
                                                 diagnostics,
+                                                at,
                                                 xv.span(),
                                                 format!("`{x}` has the wrong type"),
                                             ),
-                                            (x, _) => unknown(diagnostics, xk.span(), x, ALT),
+                                            (x, _) => {
+                                                unknown_key(diagnostics, at, xk.span(), x, ALT)
+                                            }
                                         }
                                     }
                                     match (at_ref, on) {
                                         (Some(at_ref), Some(on)) if !add.is_empty() => alternatives.push(AddAlternative { at: at_ref, on, add, switchover }),
-                                        _ => invalid(diagnostics, item.span(), "an alternative needs `at` (the entity that switches), `on` (what it depends on now) and `add` (the alternatives)".into()),
+                                        _ => invalid_value(diagnostics, at, item.span(), "an alternative needs `at` (the entity that switches), `on` (what it depends on now) and `add` (the alternatives)".into()),
                                     }
                                 }
                             }
@@ -514,7 +505,7 @@ fn risk(
                                 ];
                                 for item in items {
                                     let DeValue::Table(t) = item.get_ref() else {
-                                        invalid(diagnostics, item.span(), "each supplier change is a table: `[[risk.action.supplier]]`".into());
+                                        invalid_value(diagnostics, at, item.span(), "each supplier change is a table: `[[risk.action.supplier]]`".into());
                                         continue;
                                     };
                                     let mut supplier = None;
@@ -534,13 +525,13 @@ fn risk(
                                                         match Duration::parse(s) {
                                                             Ok(d) => Some(d),
                                                             Err(e) => {
-                                                                invalid(diagnostics, xv.span(), format!("`{s}` is not a duration: {e}"));
+                                                                invalid_value(diagnostics, at, xv.span(), format!("`{s}` is not a duration: {e}"));
                                                                 None
                                                             }
                                                         }
                                                     }
                                                     _ => {
-                                                        invalid(diagnostics, xv.span(), format!("`{xkey}` is a duration such as \"4h\""));
+                                                        invalid_value(diagnostics, at, xv.span(), format!("`{xkey}` is a duration such as \"4h\""));
                                                         None
                                                     }
                                                 }
@@ -551,14 +542,14 @@ fn risk(
                                             ("exit-lead-time", v) => change.exit_lead_time = duration(diagnostics, v),
                                             ("per-year", v) => match number(v) {
                                                 Some(n) => change.per_year = Some(n),
-                                                None => invalid(diagnostics, xv.span(), "`per-year` is a number of outages a year, zero or more".into()),
+                                                None => invalid_value(diagnostics, at, xv.span(), "`per-year` is a number of outages a year, zero or more".into()),
                                             },
                                             ("permanent-per-year", v) => match percentage(v) {
                                                 Some(p) => change.permanent_per_year = Some(p),
-                                                None => invalid(diagnostics, xv.span(), "`permanent-per-year` is a percentage below 100, e.g. \"0.1%\"".into()),
+                                                None => invalid_value(diagnostics, at, xv.span(), "`permanent-per-year` is a percentage below 100, e.g. \"0.1%\"".into()),
                                             },
-                                            (x, _) if SUP.contains(&x) => invalid(diagnostics, xv.span(), format!("`{x}` has the wrong type")),
-                                            (x, _) => unknown(diagnostics, xk.span(), x, SUP),
+                                            (x, _) if SUP.contains(&x) => invalid_value(diagnostics, at, xv.span(), format!("`{x}` has the wrong type")),
+                                            (x, _) => unknown_key(diagnostics, at, xk.span(), x, SUP),
                                         }
                                     }
                                     match supplier {
@@ -566,28 +557,32 @@ fn risk(
                                             change.supplier = s;
                                             suppliers.push(change);
                                         }
-                                        None => invalid(diagnostics, item.span(), "a supplier change needs `ref`, the supplier it changes".into()),
+                                        None => invalid_value(diagnostics, at, item.span(), "a supplier change needs `ref`, the supplier it changes".into()),
                                     }
                                 }
                             }
-                            (x, _) if ACTION.contains(&x) => {
-                                invalid(diagnostics, av.span(), format!("`{x}` has the wrong type"))
-                            }
-                            (x, _) => unknown(diagnostics, ak.span(), x, ACTION),
+                            (x, _) if ACTION.contains(&x) => invalid_value(
+                                diagnostics,
+                                at,
+                                av.span(),
+                                format!("`{x}` has the wrong type"),
+                            ),
+                            (x, _) => unknown_key(diagnostics, at, ak.span(), x, ACTION),
                         }
                     }
                     match (name, yearly_cost) {
                         (Some(name), Some(yearly_cost)) => {
                             if r.actions.iter().any(|a| a.name == name) {
-                                invalid(
+                                invalid_value(
                                     diagnostics,
+                                    at,
                                     action.span(),
                                     format!("two actions are named `{name}`"),
                                 );
                                 continue;
                             }
                             if alternatives.is_empty() && suppliers.is_empty() {
-                                invalid(diagnostics, action.span(), format!("action `{name}` changes nothing: give it `[[risk.action.alternative]]` or `[[risk.action.supplier]]`"));
+                                invalid_value(diagnostics, at, action.span(), format!("action `{name}` changes nothing: give it `[[risk.action.alternative]]` or `[[risk.action.supplier]]`"));
                                 continue;
                             }
                             r.actions.push(Action {
@@ -599,32 +594,47 @@ fn risk(
                                 span: at(action.span()),
                             });
                         }
-                        _ => invalid(
+                        _ => invalid_value(
                             diagnostics,
+                            at,
                             action.span(),
                             "an action needs `name` and `yearly-cost`".into(),
                         ),
                     }
                 }
             }
-            (k2, _) if KEYS.contains(&k2) => {
-                invalid(diagnostics, v.span(), format!("`{k2}` has the wrong type"))
-            }
-            (k2, _) => unknown(diagnostics, k.span(), k2, KEYS),
+            (k2, _) if KEYS.contains(&k2) => invalid_value(
+                diagnostics,
+                at,
+                v.span(),
+                format!("`{k2}` has the wrong type"),
+            ),
+            (k2, _) => unknown_key(diagnostics, at, k.span(), k2, KEYS),
         }
     }
 }
 
 /// A setting with a value it cannot have.
-fn invalid_value(diagnostics: &mut Vec<Diagnostic>, span: Span, message: String) {
-    diagnostics.push(Diagnostic::at("config-invalid", span, message));
+fn invalid_value(
+    diagnostics: &mut Vec<Diagnostic>,
+    at: &dyn Fn(std::ops::Range<usize>) -> Span,
+    range: std::ops::Range<usize>,
+    message: String,
+) {
+    diagnostics.push(Diagnostic::at("config-invalid", at(range), message));
 }
 
 /// A key that is not a setting of its section, with the nearest one.
-fn unknown_key(diagnostics: &mut Vec<Diagnostic>, span: Span, key: &str, known: &[&str]) {
+fn unknown_key(
+    diagnostics: &mut Vec<Diagnostic>,
+    at: &dyn Fn(std::ops::Range<usize>) -> Span,
+    range: std::ops::Range<usize>,
+    key: &str,
+    known: &[&str],
+) {
     let mut d = Diagnostic::at(
         "config-unknown-key",
-        span,
+        at(range),
         format!("`{key}` is not a setting of this section"),
     );
     if let Some(near) = did_you_mean(key, known.iter().copied()) {
