@@ -4,6 +4,7 @@
 
 use crate::batch::{joint_failures, single_failures};
 use crate::graph::ImpactGraph;
+use crate::rank::SupplierRank;
 use linchpin_model::{Catalog, Criticality, EntityId, Spec};
 use std::collections::BTreeMap;
 
@@ -61,29 +62,103 @@ pub struct Concentration {
 
 /// Computes concentration per supplier and per country.
 pub fn concentration(catalog: &Catalog, graph: &ImpactGraph, threads: usize) -> Concentration {
-    let counted: Vec<bool> = catalog
+    let counted = counted(catalog);
+    let suppliers = suppliers(catalog);
+    let mut full: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); suppliers.len()];
+    for (s, node, state) in single_failures(graph, &suppliers, &counted, threads) {
+        full[s as usize].push((EntityId(node), state.down.is_positive()));
+    }
+    with_full_reach(catalog, graph, &counted, &suppliers, full, threads)
+}
+
+/// [`concentration`], taking each supplier's reach from the ranking of
+/// the same landscape (which holds every function a supplier's single
+/// failure reaches) instead of propagating every failure again.
+pub fn concentration_from_ranking(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    ranking: &[SupplierRank],
+    threads: usize,
+) -> Concentration {
+    let counted = counted(catalog);
+    let suppliers = suppliers(catalog);
+    let mut index = vec![u32::MAX; catalog.len()];
+    for (i, &s) in suppliers.iter().enumerate() {
+        index[s as usize] = i as u32;
+    }
+    let mut full: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); suppliers.len()];
+    for r in ranking {
+        let Some(slot) = full.get_mut(index[r.id.index()] as usize) else {
+            continue;
+        };
+        slot.extend(
+            r.stops
+                .iter()
+                .chain(&r.degrades)
+                .filter(|x| counted[x.function.index()])
+                .map(|x| (x.function, x.down_cap.is_positive())),
+        );
+    }
+    with_full_reach(catalog, graph, &counted, &suppliers, full, threads)
+}
+
+/// The critical and important functions, by node.
+fn counted(catalog: &Catalog) -> Vec<bool> {
+    catalog
         .entities()
         .iter()
         .map(|e| matches!(&e.spec, Spec::BusinessFunction(f) if f.criticality <= Criticality::Important))
-        .collect();
+        .collect()
+}
+
+/// Every supplier, in catalog order.
+fn suppliers(catalog: &Catalog) -> Vec<u32> {
+    catalog
+        .iter()
+        .filter(|(_, e)| matches!(e.spec, Spec::Supplier(_)))
+        .map(|(id, _)| id.0)
+        .collect()
+}
+
+/// The analysis, given what each supplier's failure reaches among the
+/// counted functions (with whether it stops them).
+fn with_full_reach(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    counted: &[bool],
+    suppliers: &[u32],
+    full: Vec<Vec<(EntityId, bool)>>,
+    threads: usize,
+) -> Concentration {
     let total = counted.iter().filter(|&&c| c).count();
     let is_supplier = |id: EntityId| matches!(catalog.entity(id).spec, Spec::Supplier(_));
     let direct_graph = ImpactGraph::build(catalog, |id| !is_supplier(id));
-    let suppliers: Vec<u32> = catalog
-        .iter()
-        .filter(|(id, _)| is_supplier(*id))
-        .map(|(id, _)| id.0)
-        .collect();
-
-    let collect = |g: &ImpactGraph| {
-        let mut per: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); suppliers.len()];
-        for (s, node, state) in single_failures(g, &suppliers, &counted, threads) {
-            per[s as usize].push((EntityId(node), state.down.is_positive()));
+    // A failure that reaches no other supplier meets the same entities and
+    // edges in both graphs, so its direct reach is its full reach; only the
+    // others are propagated again. Which failures can reach a supplier:
+    // everything some supplier depends on, directly or not.
+    let mut under_supplier = vec![false; catalog.len()];
+    let mut stack: Vec<u32> = suppliers.to_vec();
+    while let Some(v) = stack.pop() {
+        for edge in graph.edges(v) {
+            for &t in graph.targets(edge) {
+                if !under_supplier[t as usize] {
+                    under_supplier[t as usize] = true;
+                    stack.push(t);
+                }
+            }
         }
-        per
-    };
-    let full = collect(graph);
-    let direct = collect(&direct_graph);
+    }
+    let (again, same): (Vec<usize>, Vec<usize>) =
+        (0..suppliers.len()).partition(|&i| under_supplier[suppliers[i] as usize]);
+    let mut direct: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); suppliers.len()];
+    for i in same {
+        direct[i].clone_from(&full[i]);
+    }
+    let sources: Vec<u32> = again.iter().map(|&i| suppliers[i]).collect();
+    for (k, node, state) in single_failures(&direct_graph, &sources, counted, threads) {
+        direct[again[k as usize]].push((EntityId(node), state.down.is_positive()));
+    }
     let share = |n: usize| {
         if total == 0 {
             0.0
@@ -141,7 +216,7 @@ pub fn concentration(catalog: &Catalog, graph: &ImpactGraph, threads: usize) -> 
 
     // Countries: every supplier headquartered there fails at once.
     let mut by_country: BTreeMap<String, Vec<EntityId>> = BTreeMap::new();
-    for &s in &suppliers {
+    for &s in suppliers {
         if let Some(c) = country_of(EntityId(s)) {
             by_country.entry(c).or_default().push(EntityId(s));
         }
@@ -154,7 +229,7 @@ pub fn concentration(catalog: &Catalog, graph: &ImpactGraph, threads: usize) -> 
         .collect();
     let per_country = |g: &ImpactGraph| {
         let mut per: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); lanes.len()];
-        for (k, node, state) in joint_failures(g, &lanes, &counted, threads) {
+        for (k, node, state) in joint_failures(g, &lanes, counted, threads) {
             per[k as usize].push((EntityId(node), state.down.is_positive()));
         }
         per

@@ -3,6 +3,7 @@
 //! tier.
 
 use crate::batch::single_failures;
+use crate::concentration::Concentration;
 use crate::graph::ImpactGraph;
 use crate::rank::SupplierRank;
 use crate::readiness::{EscrowState, StatementState};
@@ -44,6 +45,21 @@ pub fn findings(
     today: Date,
     threads: usize,
 ) -> Vec<Finding> {
+    findings_given(catalog, graph, ranking, None, config, today, threads)
+}
+
+/// [`findings`], taking what a fourth party reaches only through other
+/// suppliers from `concentration` (of the same landscape) where given,
+/// instead of propagating those failures again.
+pub fn findings_given(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    ranking: &[SupplierRank],
+    concentration: Option<&Concentration>,
+    config: &Config,
+    today: Date,
+    threads: usize,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut emit = |id: &'static str, entity: EntityId, message: String| {
         let Some(severity) = config.severity_of(id) else {
@@ -76,7 +92,7 @@ pub fn findings(
         }
     }
 
-    let hidden = hidden_reach(catalog, graph, ranking, threads);
+    let hidden = hidden_reach(catalog, graph, ranking, concentration, threads);
     for r in ranking {
         let id = r.id;
         let Spec::Supplier(s) = &catalog.entity(id).spec else {
@@ -312,6 +328,7 @@ fn hidden_reach(
     catalog: &Catalog,
     graph: &ImpactGraph,
     ranking: &[SupplierRank],
+    concentration: Option<&Concentration>,
     threads: usize,
 ) -> Vec<(EntityId, Vec<EntityId>)> {
     let is_supplier = |n: u32| matches!(catalog.entity(EntityId(n)).spec, Spec::Supplier(_));
@@ -322,6 +339,31 @@ fn hidden_reach(
         .collect();
     if fourth.is_empty() {
         return Vec::new();
+    }
+    // In the ranking's order (most critical first, then by distance), as
+    // the finding lists them.
+    let in_rank_order = |r: &SupplierRank, hidden: &dyn Fn(EntityId) -> bool| -> Vec<EntityId> {
+        r.stops
+            .iter()
+            .chain(&r.degrades)
+            .filter(|f| f.criticality <= Criticality::Important && hidden(f.function))
+            .map(|f| f.function)
+            .collect()
+    };
+    if let Some(c) = concentration {
+        return fourth
+            .iter()
+            .map(|&s| {
+                let r = ranking.iter().find(|r| r.id.0 == s).expect("ranked");
+                let hidden: &[EntityId] = c
+                    .suppliers
+                    .iter()
+                    .find(|x| x.id.0 == s)
+                    .map_or(&[], |x| &x.reach.hidden);
+                let list = in_rank_order(r, &|f| hidden.binary_search(&f).is_ok());
+                (EntityId(s), list)
+            })
+            .collect();
     }
     let counted: Vec<bool> = catalog
         .entities()
@@ -340,16 +382,7 @@ fn hidden_reach(
         .zip(direct)
         .map(|(&s, direct)| {
             let r = ranking.iter().find(|r| r.id.0 == s).expect("ranked");
-            let hidden = r
-                .stops
-                .iter()
-                .chain(&r.degrades)
-                .filter(|f| {
-                    f.criticality <= Criticality::Important && !direct.contains(&f.function)
-                })
-                .map(|f| f.function)
-                .collect();
-            (EntityId(s), hidden)
+            (EntityId(s), in_rank_order(r, &|f| !direct.contains(&f)))
         })
         .collect()
 }

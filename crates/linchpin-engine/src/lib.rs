@@ -31,10 +31,10 @@ pub mod readiness;
 pub mod risk;
 pub mod whatif;
 
-pub use concentration::{concentration, Concentration};
+pub use concentration::{concentration, concentration_from_ranking, Concentration};
 pub use cutsets::{cut_sets, FunctionCutSets};
 pub use dur::Dur;
-pub use findings::{findings, Finding};
+pub use findings::{findings, findings_given, Finding};
 pub use graph::{Edge, ImpactGraph};
 pub use propagate::{Propagator, State};
 pub use rank::{rank, rank_reusing, SupplierRank};

@@ -6,8 +6,8 @@ use linchpin_diagnostics::Severity;
 use linchpin_engine::readiness::StatementState;
 use linchpin_engine::whatif::{map_with_propagator, whatif_with};
 use linchpin_engine::{
-    concentration, findings, rank, Concentration, FailureSpec, Finding, ImpactGraph, SupplierRank,
-    WhatIf,
+    concentration_from_ranking, findings_given, rank, Concentration, FailureSpec, Finding,
+    ImpactGraph, SupplierRank, WhatIf,
 };
 use linchpin_model::{
     Catalog, Config, Date, Duration, EntityId, EntityRef, FailureMode, Kind, Spec,
@@ -175,8 +175,16 @@ impl Report {
         documents: bool,
     ) -> Report {
         let ranking = rank(catalog, graph, today, threads);
-        let findings = findings(catalog, graph, &ranking, config, today, threads);
-        let concentration = concentration(catalog, graph, threads);
+        let concentration = concentration_from_ranking(catalog, graph, &ranking, threads);
+        let findings = findings_given(
+            catalog,
+            graph,
+            &ranking,
+            Some(&concentration),
+            config,
+            today,
+            threads,
+        );
         // The landscape's scenarios, then the first linchpins stopping for
         // good (unless a scenario already says so); each run on all cores.
         let mut planned: Vec<(Option<EntityId>, String, FailureSpec)> = Vec::new();

@@ -7,4 +7,5 @@ mod cases;
 mod cutsets;
 mod incremental;
 mod laws;
+mod reuse;
 mod risk;
