@@ -148,7 +148,8 @@ impl Report {
         today: Date,
         threads: usize,
     ) -> Report {
-        Report::build_parts(catalog, graph, config, today, threads, true)
+        let ranking = rank(catalog, graph, today, threads);
+        Report::build_parts(catalog, graph, config, today, threads, ranking, true)
     }
 
     /// The analyses without the reach pictures and playbooks, which only a
@@ -163,7 +164,22 @@ impl Report {
         today: Date,
         threads: usize,
     ) -> Report {
-        Report::build_parts(catalog, graph, config, today, threads, false)
+        let ranking = rank(catalog, graph, today, threads);
+        Report::build_parts(catalog, graph, config, today, threads, ranking, false)
+    }
+
+    /// [`Report::build_for_pages`] with the ranking already made (the
+    /// server's reload takes it from the version before,
+    /// `linchpin_engine::incremental::rank_after_change`).
+    pub fn build_for_pages_ranked(
+        catalog: &Catalog,
+        graph: &ImpactGraph,
+        config: &Config,
+        today: Date,
+        threads: usize,
+        ranking: Vec<SupplierRank>,
+    ) -> Report {
+        Report::build_parts(catalog, graph, config, today, threads, ranking, false)
     }
 
     fn build_parts(
@@ -172,9 +188,9 @@ impl Report {
         config: &Config,
         today: Date,
         threads: usize,
+        ranking: Vec<SupplierRank>,
         documents: bool,
     ) -> Report {
-        let ranking = rank(catalog, graph, today, threads);
         let concentration = concentration_from_ranking(catalog, graph, &ranking, threads);
         let findings = findings_given(
             catalog,

@@ -88,9 +88,11 @@ pub async fn reload(state: &AppState) -> Result<bool, String> {
     let dir = state.settings.dir.clone();
     let today = state.today();
     let threads = state.settings.threads;
-    let built = tokio::task::spawn_blocking(move || build(&dir, today, threads))
-        .await
-        .map_err(|e| e.to_string())?;
+    let previous = state.current();
+    let built =
+        tokio::task::spawn_blocking(move || build(&dir, today, threads, previous.as_deref()))
+            .await
+            .map_err(|e| e.to_string())?;
     match built {
         Ok(s) => {
             let same = state

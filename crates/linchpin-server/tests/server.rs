@@ -1100,7 +1100,7 @@ fn a_statement_patch_follows_the_files_own_layout() {
     )
     .unwrap();
     let snapshot =
-        linchpin_server::domain::snapshot::build(land, Date::parse("2026-11-26").unwrap(), 1)
+        linchpin_server::domain::snapshot::build(land, Date::parse("2026-11-26").unwrap(), 1, None)
             .unwrap_or_else(|r| panic!("loads: {r:?}"));
     let review = linchpin_server::domain::patch::Review {
         received: "2026-11-20".into(),
@@ -1888,9 +1888,13 @@ fn any_review_value_patches_into_a_landscape_that_still_loads() {
     let tmp = tempfile::tempdir().unwrap();
     let land = tmp.path().join("landscape");
     copy_dir(&repo().join("examples/webshop"), &land);
-    let snapshot =
-        linchpin_server::domain::snapshot::build(&land, Date::parse("2026-11-26").unwrap(), 1)
-            .unwrap_or_else(|_| panic!("the example loads"));
+    let snapshot = linchpin_server::domain::snapshot::build(
+        &land,
+        Date::parse("2026-11-26").unwrap(),
+        1,
+        None,
+    )
+    .unwrap_or_else(|_| panic!("the example loads"));
     let baseline = linchpin_loader::load(&land, &Default::default())
         .unwrap()
         .diagnostics
@@ -2866,4 +2870,40 @@ async fn webhooks_are_signed_retried_and_posted_once() {
         doc["webhooks"]["reminder"]["post"]["requestBody"].is_object(),
         "{doc:#}"
     );
+}
+
+/// A reload builds on the version served before (only the suppliers a
+/// change can reach are propagated again) and serves exactly what a
+/// version built from nothing shows.
+#[test]
+fn a_version_built_on_the_one_before_is_the_version_built_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let land = tmp.path().join("webshop");
+    copy_dir(&repo().join("examples/webshop"), &land);
+    let today = Date::parse("2026-11-26").unwrap();
+    let build = linchpin_server::domain::snapshot::build;
+    let before = build(&land, today, 2, None).unwrap_or_else(|r| panic!("{r:?}"));
+    let file = land.join("catalog/components.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    for (from, to) in [
+        ("switchover: 30m", "switchover: 9h"),
+        ("switchover: 4h", "switchover: 1m"),
+        ("      impact: degraded\n", "      impact: down\n"),
+    ] {
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+        let alone = build(&land, today, 2, None).unwrap_or_else(|r| panic!("{r:?}"));
+        let after = build(&land, today, 2, Some(&before)).unwrap_or_else(|r| panic!("{r:?}"));
+        assert_ne!(alone.version, before.version);
+        assert_eq!(
+            format!("{:?}", alone.report),
+            format!("{:?}", after.report),
+            "{from} -> {to}"
+        );
+        assert_ne!(
+            format!("{:?}", before.report.ranking),
+            format!("{:?}", after.report.ranking),
+            "the change shows in the ranking: {from} -> {to}"
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //! the API show, built once per version and then shared read-only.
 
 use linchpin_diagnostics::{render_errors, Counts};
-use linchpin_engine::{Finding, ImpactGraph, SupplierRank};
+use linchpin_engine::incremental::rank_after_change;
+use linchpin_engine::{rank, Finding, ImpactGraph, SupplierRank};
 use linchpin_loader::{load, LoadOptions, Loaded};
 use linchpin_model::{Date, EntityId, Kind};
 use linchpin_report::Report;
@@ -67,8 +68,15 @@ impl Snapshot {
 }
 
 /// Loads and analyses the landscape; an error-free landscape becomes a
-/// snapshot, one with errors a [`Rejected`] with its diagnostics.
-pub fn build(dir: &Path, today: Date, threads: usize) -> Result<Snapshot, Rejected> {
+/// snapshot, one with errors a [`Rejected`] with its diagnostics. With
+/// the version served before, the ranking propagates again only the
+/// suppliers whose failure the change can reach (the result is the same).
+pub fn build(
+    dir: &Path,
+    today: Date,
+    threads: usize,
+    previous: Option<&Snapshot>,
+) -> Result<Snapshot, Rejected> {
     let loaded = load(dir, &LoadOptions::default()).map_err(|e| Rejected {
         version: None,
         errors: 1,
@@ -85,8 +93,21 @@ pub fn build(dir: &Path, today: Date, threads: usize) -> Result<Snapshot, Reject
         });
     }
     let graph = ImpactGraph::new(&loaded.catalog);
+    let catalog = &loaded.catalog;
+    let ranking = match previous {
+        Some(p) => rank_after_change(
+            &p.loaded.catalog,
+            &p.graph,
+            &p.report.ranking,
+            catalog,
+            &graph,
+            today,
+            threads,
+        ),
+        None => rank(catalog, &graph, today, threads),
+    };
     let mut report =
-        Report::build_for_pages(&loaded.catalog, &graph, &loaded.config, today, threads);
+        Report::build_for_pages_ranked(catalog, &graph, &loaded.config, today, threads, ranking);
     report.findings.extend(linchpin_dora::gaps::findings(
         &loaded.catalog,
         &loaded.config,
