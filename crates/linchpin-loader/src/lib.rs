@@ -22,7 +22,7 @@ pub use yaml::Limits;
 
 use linchpin_diagnostics::{sort_diagnostics, Diagnostic, FileId, SourceMap, Span};
 use linchpin_model::{Catalog, Entity, Spec};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 /// How to load.
@@ -101,10 +101,68 @@ pub fn landscape_files(path: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// What a load parsed, file by file, kept for the next load of the same
+/// landscape ([`load_reusing`]): a file whose text and place among the
+/// files are unchanged is not parsed and decoded again. The team server
+/// keeps one between reloads. It holds a copy of every file's text and
+/// entities.
+#[derive(Debug, Default)]
+pub struct FileCache {
+    files: FxHashMap<PathBuf, CachedFile>,
+}
+
+/// What the cache is to hold for one file after a load.
+enum Kept {
+    /// The entry it holds (the file was taken from it).
+    Same,
+    /// A new entry (the file was parsed).
+    New(CachedFile),
+}
+
+#[derive(Debug)]
+struct CachedFile {
+    file: FileId,
+    text: String,
+    entities: Vec<Entity>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl FileCache {
+    /// How many files it holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether it holds no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// [`load`], taking every file whose text is the same as at the last load
+/// with `cache` (and that comes at the same place among the files) from
+/// it instead of parsing it again; the cache then holds this load's files.
+/// The result is the same as [`load`]'s.
+pub fn load_reusing(
+    path: &Path,
+    options: &LoadOptions,
+    cache: &mut FileCache,
+) -> Result<Loaded, LoadError> {
+    load_with(path, options, Some(cache))
+}
+
 /// Loads the landscape at `path`: a folder (every `*.yaml`/`*.yml` below it,
 /// hidden and git-ignored paths skipped) or a single file. Location targets
 /// are followed in both cases, within the landscape root.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    load_with(path, options, None)
+}
+
+fn load_with(
+    path: &Path,
+    options: &LoadOptions,
+    mut cache: Option<&mut FileCache>,
+) -> Result<Loaded, LoadError> {
     let open_error = |source| LoadError::Open {
         path: path.to_owned(),
         source,
@@ -141,10 +199,14 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     }
 
     let mut per_file: Vec<Vec<Entity>> = Vec::new();
+    let mut kept: Vec<(PathBuf, Kept)> = Vec::new();
     while !queue.is_empty() {
         let batch = std::mem::take(&mut queue);
-        let outcomes = read_files(&batch, options);
-        for (outcome, (path, _)) in outcomes.into_iter().zip(&batch) {
+        let outcomes = read_files(&batch, options, cache.as_deref());
+        for ((outcome, fresh), (path, _)) in outcomes.into_iter().zip(&batch) {
+            if let Some(fresh) = fresh {
+                kept.push((path.clone(), fresh));
+            }
             sources.set_text(outcome.file, outcome.text);
             diagnostics.extend(outcome.diagnostics);
             for entity in &outcome.entities {
@@ -161,6 +223,19 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
                 }
             }
             per_file.push(outcome.entities);
+        }
+    }
+    if let Some(cache) = cache.as_mut() {
+        // Unchanged files move over; files gone from the landscape go.
+        let mut old = std::mem::take(&mut cache.files);
+        for (path, entry) in kept {
+            let entry = match entry {
+                Kept::Same => old.remove(&path),
+                Kept::New(entry) => Some(entry),
+            };
+            if let Some(entry) = entry {
+                cache.files.insert(path, entry);
+            }
         }
     }
     let mut entities: Vec<Entity> = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
@@ -354,17 +429,26 @@ struct FileOutcome {
 }
 
 /// Reads, parses and decodes files on all cores (or `options.threads`);
-/// results in input order.
-fn read_files(batch: &[(PathBuf, FileId)], options: &LoadOptions) -> Vec<FileOutcome> {
+/// results in input order, each with what the cache is to hold for it.
+fn read_files(
+    batch: &[(PathBuf, FileId)],
+    options: &LoadOptions,
+    cache: Option<&FileCache>,
+) -> Vec<(FileOutcome, Option<Kept>)> {
     parallel::map(batch, options.threads, |(p, id)| {
-        read_file_guarded(p, *id, options)
+        read_file_guarded(p, *id, options, cache)
     })
 }
 
 /// [`read_file`], turning a panic (a parser bug) into a diagnostic, so that
 /// one bad file never loses the others.
-fn read_file_guarded(path: &Path, file: FileId, options: &LoadOptions) -> FileOutcome {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_file(path, file, options))).unwrap_or_else(|_| FileOutcome {
+fn read_file_guarded(
+    path: &Path,
+    file: FileId,
+    options: &LoadOptions,
+    cache: Option<&FileCache>,
+) -> (FileOutcome, Option<Kept>) {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_file(path, file, options, cache))).unwrap_or_else(|_| (FileOutcome {
         file,
         text: String::new(),
         entities: Vec::new(),
@@ -373,11 +457,18 @@ fn read_file_guarded(path: &Path, file: FileId, options: &LoadOptions) -> FileOu
             file,
             "Linchpin failed to read this file (an internal error; please report it); the file was skipped",
         )],
-    })
+    }, None))
 }
 
 #[allow(clippy::disallowed_methods)] // the loader is the crate that reads files
-fn read_file(path: &Path, file: FileId, options: &LoadOptions) -> FileOutcome {
+/// Reads one file; parses and decodes it unless `cache` holds the same text
+/// at the same place. Returns, when there is a cache, what it is to hold.
+fn read_file(
+    path: &Path,
+    file: FileId,
+    options: &LoadOptions,
+    cache: Option<&FileCache>,
+) -> (FileOutcome, Option<Kept>) {
     let mut outcome = FileOutcome {
         file,
         text: String::new(),
@@ -403,19 +494,19 @@ fn read_file(path: &Path, file: FileId, options: &LoadOptions) -> FileOutcome {
                     "landscape files are small; move generated data out of the landscape folder",
                 ),
             );
-            return outcome;
+            return (outcome, None);
         }
         Ok(_) => {}
         Err(e) => {
             outcome.diagnostics.push(io_error(e));
-            return outcome;
+            return (outcome, None);
         }
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
             outcome.diagnostics.push(io_error(e));
-            return outcome;
+            return (outcome, None);
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -443,7 +534,7 @@ fn read_file(path: &Path, file: FileId, options: &LoadOptions) -> FileOutcome {
                     .with_help("re-save the file as UTF-8"),
                 );
             }
-            return outcome;
+            return (outcome, None);
         }
     };
     if text.as_bytes().contains(&0) {
@@ -452,22 +543,43 @@ fn read_file(path: &Path, file: FileId, options: &LoadOptions) -> FileOutcome {
             file,
             "the file holds binary data (NUL bytes), not YAML text; it was skipped",
         ));
-        return outcome;
+        return (outcome, None);
     }
     let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let documents = yaml::parse_documents(body, file, options.limits, &mut outcome.diagnostics);
-    for doc in &documents {
-        if let Some(entity) = decode::decode_entity(doc, &mut outcome.diagnostics) {
-            outcome.entities.push(entity);
+    let hit = cache
+        .and_then(|c| c.files.get(path))
+        .filter(|c| c.file == file && c.text == text);
+    let kept = match hit {
+        Some(hit) => {
+            outcome.entities = hit.entities.clone();
+            outcome.diagnostics = hit.diagnostics.clone();
+            Some(Kept::Same)
         }
-    }
-    drop(documents);
+        None => {
+            let documents =
+                yaml::parse_documents(body, file, options.limits, &mut outcome.diagnostics);
+            for doc in &documents {
+                if let Some(entity) = decode::decode_entity(doc, &mut outcome.diagnostics) {
+                    outcome.entities.push(entity);
+                }
+            }
+            drop(documents);
+            cache.map(|_| {
+                Kept::New(CachedFile {
+                    file,
+                    text: text.clone(),
+                    entities: outcome.entities.clone(),
+                    diagnostics: outcome.diagnostics.clone(),
+                })
+            })
+        }
+    };
     outcome.text = if body.len() == text.len() {
         text
     } else {
         body.to_owned()
     };
-    outcome
+    (outcome, kept)
 }
 
 /// 1-based line and column (in characters) just after `prefix`.

@@ -89,10 +89,20 @@ pub async fn reload(state: &AppState) -> Result<bool, String> {
     let today = state.today();
     let threads = state.settings.threads;
     let previous = state.current();
-    let built =
-        tokio::task::spawn_blocking(move || build(&dir, today, threads, previous.as_deref()))
-            .await
-            .map_err(|e| e.to_string())?;
+    let shared = state.clone();
+    let built = tokio::task::spawn_blocking(move || {
+        // A poisoned cache (a reload that panicked) is simply not used.
+        let mut files = shared.files.lock().ok();
+        build(
+            &dir,
+            today,
+            threads,
+            previous.as_deref(),
+            files.as_deref_mut(),
+        )
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     match built {
         Ok(s) => {
             let same = state

@@ -1099,9 +1099,14 @@ fn a_statement_patch_follows_the_files_own_layout() {
         "apiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n    name: four\nspec:\n    type: saas\n    continuity:\n        requested: 2026-10-01\n        statement:\n            received: 2025-01-01\n            validUntil: 2025-12-31\n\n    # the contract\n    contracts:\n        - reference: C-1\n---\napiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata:\n  name: plain\nspec:\n  type: saas\n# trailing comment\n---\napiVersion: linchpin.dev/v1alpha1\nkind: Supplier\nmetadata: {name: flow}\nspec: {type: saas}\n",
     )
     .unwrap();
-    let snapshot =
-        linchpin_server::domain::snapshot::build(land, Date::parse("2026-11-26").unwrap(), 1, None)
-            .unwrap_or_else(|r| panic!("loads: {r:?}"));
+    let snapshot = linchpin_server::domain::snapshot::build(
+        land,
+        Date::parse("2026-11-26").unwrap(),
+        1,
+        None,
+        None,
+    )
+    .unwrap_or_else(|r| panic!("loads: {r:?}"));
     let review = linchpin_server::domain::patch::Review {
         received: "2026-11-20".into(),
         valid_until: "2027-11-30".into(),
@@ -1892,6 +1897,7 @@ fn any_review_value_patches_into_a_landscape_that_still_loads() {
         &land,
         Date::parse("2026-11-26").unwrap(),
         1,
+        None,
         None,
     )
     .unwrap_or_else(|_| panic!("the example loads"));
@@ -2873,8 +2879,8 @@ async fn webhooks_are_signed_retried_and_posted_once() {
 }
 
 /// A reload builds on the version served before (only the suppliers a
-/// change can reach are propagated again) and serves exactly what a
-/// version built from nothing shows.
+/// change can reach are propagated again, only the changed file is parsed
+/// again) and serves exactly what a version built from nothing shows.
 #[test]
 fn a_version_built_on_the_one_before_is_the_version_built_alone() {
     let tmp = tempfile::tempdir().unwrap();
@@ -2882,7 +2888,18 @@ fn a_version_built_on_the_one_before_is_the_version_built_alone() {
     copy_dir(&repo().join("examples/webshop"), &land);
     let today = Date::parse("2026-11-26").unwrap();
     let build = linchpin_server::domain::snapshot::build;
-    let before = build(&land, today, 2, None).unwrap_or_else(|r| panic!("{r:?}"));
+    let mut files = linchpin_loader::FileCache::default();
+    let before = build(&land, today, 2, None, Some(&mut files)).unwrap_or_else(|r| panic!("{r:?}"));
+    let yaml = (0..before.loaded.sources.len())
+        .map(|i| {
+            before
+                .loaded
+                .sources
+                .get(linchpin_diagnostics::FileId(i as u32))
+        })
+        .filter(|f| f.path.ends_with(".yaml"))
+        .count();
+    assert_eq!(files.len(), yaml, "every YAML file is kept");
     let file = land.join("catalog/components.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
     for (from, to) in [
@@ -2892,12 +2909,19 @@ fn a_version_built_on_the_one_before_is_the_version_built_alone() {
     ] {
         assert!(text.contains(from), "{from}");
         std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
-        let alone = build(&land, today, 2, None).unwrap_or_else(|r| panic!("{r:?}"));
-        let after = build(&land, today, 2, Some(&before)).unwrap_or_else(|r| panic!("{r:?}"));
+        let alone = build(&land, today, 2, None, None).unwrap_or_else(|r| panic!("{r:?}"));
+        let after = build(&land, today, 2, Some(&before), Some(&mut files))
+            .unwrap_or_else(|r| panic!("{r:?}"));
         assert_ne!(alone.version, before.version);
+        assert_eq!(alone.version, after.version);
         assert_eq!(
             format!("{:?}", alone.report),
             format!("{:?}", after.report),
+            "{from} -> {to}"
+        );
+        assert_eq!(
+            format!("{:?} {:?}", alone.loaded.catalog, alone.loaded.diagnostics),
+            format!("{:?} {:?}", after.loaded.catalog, after.loaded.diagnostics),
             "{from} -> {to}"
         );
         assert_ne!(

@@ -4,6 +4,7 @@
 
 #![allow(clippy::disallowed_methods)] // tests build landscapes on disk
 
+mod cache;
 mod corpus;
 mod data;
 mod fs_cases;

@@ -4,7 +4,7 @@
 use linchpin_diagnostics::{render_errors, Counts};
 use linchpin_engine::incremental::rank_after_change;
 use linchpin_engine::{rank, Finding, ImpactGraph, SupplierRank};
-use linchpin_loader::{load, LoadOptions, Loaded};
+use linchpin_loader::{load, load_reusing, FileCache, LoadOptions, Loaded};
 use linchpin_model::{Date, EntityId, Kind};
 use linchpin_report::Report;
 use sha2::{Digest, Sha256};
@@ -70,14 +70,21 @@ impl Snapshot {
 /// Loads and analyses the landscape; an error-free landscape becomes a
 /// snapshot, one with errors a [`Rejected`] with its diagnostics. With
 /// the version served before, the ranking propagates again only the
-/// suppliers whose failure the change can reach (the result is the same).
+/// suppliers whose failure the change can reach, and with a file cache
+/// only changed files are parsed again (the result is the same).
 pub fn build(
     dir: &Path,
     today: Date,
     threads: usize,
     previous: Option<&Snapshot>,
+    files: Option<&mut FileCache>,
 ) -> Result<Snapshot, Rejected> {
-    let loaded = load(dir, &LoadOptions::default()).map_err(|e| Rejected {
+    let options = LoadOptions::default();
+    let loaded = match files {
+        Some(files) => load_reusing(dir, &options, files),
+        None => load(dir, &options),
+    }
+    .map_err(|e| Rejected {
         version: None,
         errors: 1,
         text: format!("error: cannot load the landscape: {e}\n"),

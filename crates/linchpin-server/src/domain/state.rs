@@ -76,6 +76,9 @@ pub struct Shared {
     pub database: RwLock<Option<String>>,
     /// The full HTML report of the served version, built on first request.
     pub report_html: RwLock<Option<(String, Arc<String>)>>,
+    /// The landscape's files as last parsed, so that a reload parses only
+    /// the files that changed.
+    pub files: std::sync::Mutex<linchpin_loader::FileCache>,
     /// Rendered results of the served version (a version never changes, so
     /// neither do they): supplier pages' analyses, what-if answers.
     pub cache: std::sync::Mutex<Cache>,
@@ -269,6 +272,7 @@ pub fn shared(settings: Settings, db: Db, access: Access) -> AppState {
         access,
         database: RwLock::new(None),
         report_html: RwLock::new(None),
+        files: std::sync::Mutex::new(linchpin_loader::FileCache::default()),
         cache: std::sync::Mutex::new(Cache::default()),
         counts: std::sync::Mutex::new(std::collections::HashMap::new()),
     })
