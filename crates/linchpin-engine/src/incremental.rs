@@ -2,9 +2,10 @@
 //! what the change can reach is propagated again (`linchpin diff`; the
 //! server's reload can use the same).
 
+use crate::concentration::{concentration_from_ranking, Concentration};
 use crate::graph::ImpactGraph;
 use crate::rank::{rank_reusing, KnownReach, SupplierRank};
-use linchpin_model::{Catalog, Date, DepTarget, EntityId};
+use linchpin_model::{Catalog, Criticality, Date, DepTarget, EntityId, Spec};
 
 /// The ranking of `head`, given `base`'s: each supplier whose single
 /// failure the change cannot reach takes its reach from `base` (by refs);
@@ -37,6 +38,47 @@ pub fn rank_after_change(
             .collect()
     };
     rank_reusing(head, head_graph, today, threads, &known)
+}
+
+/// The concentration of `head`, given `base`'s: the same when the change
+/// leaves the impact graph as it was (the same entities in the same order,
+/// the same edges, the same critical and important functions, the
+/// suppliers in the same countries), as when a continuity statement, an
+/// owner or a date changes; worked out from `head_ranking` otherwise.
+pub fn concentration_after_change(
+    base: &Catalog,
+    base_concentration: &Concentration,
+    head: &Catalog,
+    head_graph: &ImpactGraph,
+    head_ranking: &[SupplierRank],
+    threads: usize,
+) -> Concentration {
+    // The same refs in the same order: the same ids on both sides.
+    let same_graph = base.len() == head.len()
+        && base.iter().zip(head.iter()).all(|((b, x), (h, y))| {
+            let (bd, hd) = (base.dependencies(b), head.dependencies(h));
+            x.entity_ref == y.entity_ref
+                && counted(&x.spec) == counted(&y.spec)
+                && bd.len() == hd.len()
+                && bd
+                    .iter()
+                    .zip(hd)
+                    .all(|(p, q)| p.impact == q.impact && p.target == q.target)
+        });
+    if same_graph {
+        return base_concentration.clone();
+    }
+    concentration_from_ranking(head, head_graph, head_ranking, threads)
+}
+
+/// What of an entity the concentration reads besides its edges: whether it
+/// is a counted function, and a supplier's country.
+fn counted(spec: &Spec) -> (bool, Option<&str>) {
+    match spec {
+        Spec::BusinessFunction(f) => (f.criticality <= Criticality::Important, None),
+        Spec::Supplier(s) => (false, s.country.as_ref().map(|c| c.value.as_str())),
+        _ => (false, None),
+    }
 }
 
 /// Which entity of one side is which of the other, by ref: one look-up

@@ -149,7 +149,15 @@ impl Report {
         threads: usize,
     ) -> Report {
         let ranking = rank(catalog, graph, today, threads);
-        Report::build_parts(catalog, graph, config, today, threads, ranking, true)
+        Report::build_parts(
+            catalog,
+            graph,
+            config,
+            today,
+            threads,
+            (ranking, None),
+            true,
+        )
     }
 
     /// The analyses without the reach pictures and playbooks, which only a
@@ -165,21 +173,29 @@ impl Report {
         threads: usize,
     ) -> Report {
         let ranking = rank(catalog, graph, today, threads);
-        Report::build_parts(catalog, graph, config, today, threads, ranking, false)
+        Report::build_parts(
+            catalog,
+            graph,
+            config,
+            today,
+            threads,
+            (ranking, None),
+            false,
+        )
     }
 
-    /// [`Report::build_for_pages`] with the ranking already made (the
-    /// server's reload takes it from the version before,
-    /// `linchpin_engine::incremental::rank_after_change`).
+    /// [`Report::build_for_pages`] with the ranking, and the concentration
+    /// where given, already made (the server's reload takes them from the
+    /// version before: `linchpin_engine::incremental`).
     pub fn build_for_pages_ranked(
         catalog: &Catalog,
         graph: &ImpactGraph,
         config: &Config,
         today: Date,
         threads: usize,
-        ranking: Vec<SupplierRank>,
+        known: (Vec<SupplierRank>, Option<Concentration>),
     ) -> Report {
-        Report::build_parts(catalog, graph, config, today, threads, ranking, false)
+        Report::build_parts(catalog, graph, config, today, threads, known, false)
     }
 
     fn build_parts(
@@ -188,10 +204,11 @@ impl Report {
         config: &Config,
         today: Date,
         threads: usize,
-        ranking: Vec<SupplierRank>,
+        (ranking, concentration): (Vec<SupplierRank>, Option<Concentration>),
         documents: bool,
     ) -> Report {
-        let concentration = concentration_from_ranking(catalog, graph, &ranking, threads);
+        let concentration = concentration
+            .unwrap_or_else(|| concentration_from_ranking(catalog, graph, &ranking, threads));
         let findings = findings_given(
             catalog,
             graph,

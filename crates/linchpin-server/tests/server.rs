@@ -2889,7 +2889,8 @@ fn a_version_built_on_the_one_before_is_the_version_built_alone() {
     let today = Date::parse("2026-11-26").unwrap();
     let build = linchpin_server::domain::snapshot::build;
     let mut files = linchpin_loader::FileCache::default();
-    let before = build(&land, today, 2, None, Some(&mut files)).unwrap_or_else(|r| panic!("{r:?}"));
+    let mut before =
+        build(&land, today, 2, None, Some(&mut files)).unwrap_or_else(|r| panic!("{r:?}"));
     let yaml = (0..before.loaded.sources.len())
         .map(|i| {
             before
@@ -2900,13 +2901,47 @@ fn a_version_built_on_the_one_before_is_the_version_built_alone() {
         .filter(|f| f.path.ends_with(".yaml"))
         .count();
     assert_eq!(files.len(), yaml, "every YAML file is kept");
-    let file = land.join("catalog/components.yaml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    for (from, to) in [
-        ("switchover: 30m", "switchover: 9h"),
-        ("switchover: 4h", "switchover: 1m"),
-        ("      impact: degraded\n", "      impact: down\n"),
+    // Edges, a function's criticality, and what leaves the graph as it was.
+    for (path, from, to, ranking_changes) in [
+        (
+            "catalog/components.yaml",
+            "switchover: 30m",
+            "switchover: 9h",
+            true,
+        ),
+        (
+            "catalog/components.yaml",
+            "switchover: 4h",
+            "switchover: 1m",
+            true,
+        ),
+        (
+            "catalog/components.yaml",
+            "      impact: degraded\n",
+            "      impact: down\n",
+            true,
+        ),
+        (
+            "linchpin/functions.yaml",
+            "criticality: important",
+            "criticality: standard",
+            true,
+        ),
+        (
+            "linchpin/suppliers/cloud-and-hosting.yaml",
+            "validUntil: 2027-01-31",
+            "validUntil: 2026-01-31",
+            true,
+        ),
+        (
+            "linchpin/suppliers/cloud-and-hosting.yaml",
+            "title: Amazon Web Services EMEA SARL",
+            "title: AWS EMEA",
+            false,
+        ),
     ] {
+        let file = land.join(path);
+        let text = std::fs::read_to_string(&file).unwrap();
         assert!(text.contains(from), "{from}");
         std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
         let alone = build(&land, today, 2, None, None).unwrap_or_else(|r| panic!("{r:?}"));
@@ -2924,10 +2959,11 @@ fn a_version_built_on_the_one_before_is_the_version_built_alone() {
             format!("{:?} {:?}", after.loaded.catalog, after.loaded.diagnostics),
             "{from} -> {to}"
         );
-        assert_ne!(
-            format!("{:?}", before.report.ranking),
-            format!("{:?}", after.report.ranking),
-            "the change shows in the ranking: {from} -> {to}"
+        assert_eq!(
+            format!("{:?}", before.report.ranking) != format!("{:?}", after.report.ranking),
+            ranking_changes,
+            "whether the change shows in the ranking: {from} -> {to}"
         );
+        before = after;
     }
 }

@@ -2,7 +2,7 @@
 //! the API show, built once per version and then shared read-only.
 
 use linchpin_diagnostics::{render_errors, Counts};
-use linchpin_engine::incremental::rank_after_change;
+use linchpin_engine::incremental::{concentration_after_change, rank_after_change};
 use linchpin_engine::{rank, Finding, ImpactGraph, SupplierRank};
 use linchpin_loader::{load, load_reusing, FileCache, LoadOptions, Loaded};
 use linchpin_model::{Date, EntityId, Kind};
@@ -101,20 +101,31 @@ pub fn build(
     }
     let graph = ImpactGraph::new(&loaded.catalog);
     let catalog = &loaded.catalog;
-    let ranking = match previous {
-        Some(p) => rank_after_change(
-            &p.loaded.catalog,
-            &p.graph,
-            &p.report.ranking,
-            catalog,
-            &graph,
-            today,
-            threads,
-        ),
-        None => rank(catalog, &graph, today, threads),
+    let known = match previous {
+        Some(p) => {
+            let ranking = rank_after_change(
+                &p.loaded.catalog,
+                &p.graph,
+                &p.report.ranking,
+                catalog,
+                &graph,
+                today,
+                threads,
+            );
+            let concentration = concentration_after_change(
+                &p.loaded.catalog,
+                &p.report.concentration,
+                catalog,
+                &graph,
+                &ranking,
+                threads,
+            );
+            (ranking, Some(concentration))
+        }
+        None => (rank(catalog, &graph, today, threads), None),
     };
     let mut report =
-        Report::build_for_pages_ranked(catalog, &graph, &loaded.config, today, threads, ranking);
+        Report::build_for_pages_ranked(catalog, &graph, &loaded.config, today, threads, known);
     report.findings.extend(linchpin_dora::gaps::findings(
         &loaded.catalog,
         &loaded.config,
