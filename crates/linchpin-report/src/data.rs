@@ -172,16 +172,8 @@ impl Report {
         today: Date,
         threads: usize,
     ) -> Report {
-        let ranking = rank(catalog, graph, today, threads);
-        Report::build_parts(
-            catalog,
-            graph,
-            config,
-            today,
-            threads,
-            (ranking, None),
-            false,
-        )
+        let ranking = (rank(catalog, graph, today, threads), None);
+        Report::build_for_pages_ranked(catalog, graph, config, today, threads, ranking)
     }
 
     /// [`Report::build_for_pages`] with the ranking, and the concentration
