@@ -1,14 +1,15 @@
 //! Load + validate of synthetic landscapes (`linchpin-synth`), 1k to 100k
 //! entities, as `linchpin check` does it: walk, read, parse, decode,
 //! resolve; and the YAML readers alone on the same text (the fast reader
-//! and the full parser). Run with `cargo bench -p linchpin-loader`; set
+//! and the full parser); and a reload with one file changed, taking the
+//! others from the last load's file cache (as the team server does). Run with `cargo bench -p linchpin-loader`; set
 //! `LINCHPIN_BENCH_SIZES=1000,10000` to choose sizes.
 #![allow(clippy::disallowed_methods)] // the benchmark writes its landscapes
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use linchpin_diagnostics::FileId;
 use linchpin_loader::yaml::{parse_documents, parse_documents_full, Limits};
-use linchpin_loader::{load, LoadOptions};
+use linchpin_loader::{load, load_reusing, FileCache, LoadOptions};
 use linchpin_synth::{generate, Config};
 use std::time::Duration;
 
@@ -36,6 +37,27 @@ fn bench_load(c: &mut Criterion) {
             // exits without freeing it.
             b.iter_with_large_drop(|| {
                 let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+                assert_eq!(loaded.catalog.len(), size);
+                loaded
+            })
+        });
+        // One file changes between loads: the reload parses it alone.
+        let mut cache = FileCache::default();
+        load_reusing(dir.path(), &LoadOptions::default(), &mut cache).unwrap();
+        let first = std::fs::read_dir(dir.path().join("teams"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .min()
+            .unwrap();
+        let mut turn = 0u64;
+        group.bench_function(format!("{size} entities, reload, one file changed"), |b| {
+            b.iter_with_large_drop(|| {
+                turn += 1;
+                let mut text = std::fs::read_to_string(&first).unwrap();
+                text.push_str(&format!("# change {turn}\n"));
+                std::fs::write(&first, text).unwrap();
+                let loaded = load_reusing(dir.path(), &LoadOptions::default(), &mut cache).unwrap();
                 assert_eq!(loaded.catalog.len(), size);
                 loaded
             })
