@@ -62,7 +62,7 @@ pub struct Concentration {
 
 /// Computes concentration per supplier and per country.
 pub fn concentration(catalog: &Catalog, graph: &ImpactGraph, threads: usize) -> Concentration {
-    let counted = counted(catalog);
+    let counted = counted_functions(catalog);
     let suppliers = suppliers(catalog);
     let mut full: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); suppliers.len()];
     for (s, node, state) in single_failures(graph, &suppliers, &counted, threads) {
@@ -80,7 +80,7 @@ pub fn concentration_from_ranking(
     ranking: &[SupplierRank],
     threads: usize,
 ) -> Concentration {
-    let counted = counted(catalog);
+    let counted = counted_functions(catalog);
     let suppliers = suppliers(catalog);
     let mut index = vec![u32::MAX; catalog.len()];
     for (i, &s) in suppliers.iter().enumerate() {
@@ -103,12 +103,20 @@ pub fn concentration_from_ranking(
 }
 
 /// The critical and important functions, by node.
-fn counted(catalog: &Catalog) -> Vec<bool> {
+pub(crate) fn counted_functions(catalog: &Catalog) -> Vec<bool> {
     catalog
         .entities()
         .iter()
         .map(|e| matches!(&e.spec, Spec::BusinessFunction(f) if f.criticality <= Criticality::Important))
         .collect()
+}
+
+/// The graph without suppliers' own dependencies: what a failure reaches
+/// in it, it reaches without passing through another supplier.
+pub(crate) fn direct_graph(catalog: &Catalog) -> ImpactGraph {
+    ImpactGraph::build(catalog, |id| {
+        !matches!(catalog.entity(id).spec, Spec::Supplier(_))
+    })
 }
 
 /// Every supplier, in catalog order.
@@ -131,8 +139,7 @@ fn with_full_reach(
     threads: usize,
 ) -> Concentration {
     let total = counted.iter().filter(|&&c| c).count();
-    let is_supplier = |id: EntityId| matches!(catalog.entity(id).spec, Spec::Supplier(_));
-    let direct_graph = ImpactGraph::build(catalog, |id| !is_supplier(id));
+    let direct_graph = direct_graph(catalog);
     // A failure that reaches no other supplier meets the same entities and
     // edges in both graphs, so its direct reach is its full reach; only the
     // others are propagated again. Which failures can reach a supplier:

@@ -3,7 +3,7 @@
 //! tier.
 
 use crate::batch::single_failures;
-use crate::concentration::Concentration;
+use crate::concentration::{counted_functions, direct_graph, Concentration};
 use crate::graph::ImpactGraph;
 use crate::rank::SupplierRank;
 use crate::readiness::{EscrowState, StatementState};
@@ -332,10 +332,9 @@ fn hidden_reach(
     threads: usize,
 ) -> Vec<(EntityId, Vec<EntityId>)> {
     let is_supplier = |n: u32| matches!(catalog.entity(EntityId(n)).spec, Spec::Supplier(_));
-    let fourth: Vec<u32> = ranking
+    let fourth: Vec<&SupplierRank> = ranking
         .iter()
-        .map(|r| r.id.0)
-        .filter(|&s| graph.dependents(s).iter().any(|&d| is_supplier(d)))
+        .filter(|r| graph.dependents(r.id.0).iter().any(|&d| is_supplier(d)))
         .collect();
     if fourth.is_empty() {
         return Vec::new();
@@ -353,36 +352,28 @@ fn hidden_reach(
     if let Some(c) = concentration {
         return fourth
             .iter()
-            .map(|&s| {
-                let r = ranking.iter().find(|r| r.id.0 == s).expect("ranked");
+            .map(|r| {
                 let hidden: &[EntityId] = c
                     .suppliers
                     .iter()
-                    .find(|x| x.id.0 == s)
+                    .find(|x| x.id == r.id)
                     .map_or(&[], |x| &x.reach.hidden);
-                let list = in_rank_order(r, &|f| hidden.binary_search(&f).is_ok());
-                (EntityId(s), list)
+                (
+                    r.id,
+                    in_rank_order(r, &|f| hidden.binary_search(&f).is_ok()),
+                )
             })
             .collect();
     }
-    let counted: Vec<bool> = catalog
-        .entities()
-        .iter()
-        .map(|e| matches!(&e.spec, Spec::BusinessFunction(f) if f.criticality <= Criticality::Important))
-        .collect();
-    let direct_graph = ImpactGraph::build(catalog, |id| {
-        !matches!(catalog.entity(id).spec, Spec::Supplier(_))
-    });
+    let sources: Vec<u32> = fourth.iter().map(|r| r.id.0).collect();
     let mut direct: Vec<Vec<EntityId>> = vec![Vec::new(); fourth.len()];
-    for (s, node, _) in single_failures(&direct_graph, &fourth, &counted, threads) {
+    let counted = counted_functions(catalog);
+    for (s, node, _) in single_failures(&direct_graph(catalog), &sources, &counted, threads) {
         direct[s as usize].push(EntityId(node));
     }
     fourth
         .iter()
         .zip(direct)
-        .map(|(&s, direct)| {
-            let r = ranking.iter().find(|r| r.id.0 == s).expect("ranked");
-            (EntityId(s), in_rank_order(r, &|f| !direct.contains(&f)))
-        })
+        .map(|(r, direct)| (r.id, in_rank_order(r, &|f| !direct.contains(&f))))
         .collect()
 }

@@ -460,9 +460,9 @@ fn read_file_guarded(
     }, None))
 }
 
-#[allow(clippy::disallowed_methods)] // the loader is the crate that reads files
 /// Reads one file; parses and decodes it unless `cache` holds the same text
 /// at the same place. Returns, when there is a cache, what it is to hold.
+#[allow(clippy::disallowed_methods)] // the loader is the crate that reads files
 fn read_file(
     path: &Path,
     file: FileId,
