@@ -368,6 +368,9 @@ struct Single {
     /// `function_corners`), kept apart from the other nodes' for locality.
     functions: Vec<(u32, u32, u32)>,
     function_corners: Vec<[u64; 3]>,
+    /// Per entry of `functions`: the failure stops the function for exactly
+    /// as long as it lasts (its corners are those of the identity).
+    stops: Vec<bool>,
     /// Every node the failure affects, sorted, with where its corners
     /// start in `corners` (one more entry than nodes; no corners: the node
     /// is stopped for as long as the failure lasts).
@@ -652,6 +655,7 @@ fn single(
         return Single {
             functions: Vec::new(),
             function_corners: Vec::new(),
+            stops: Vec::new(),
             nodes: Vec::new(),
             starts: vec![0],
             corners: Vec::new(),
@@ -715,6 +719,7 @@ fn single(
     let mut corners: Vec<[u64; 3]> = Vec::new();
     let mut functions = Vec::new();
     let mut function_corners = Vec::new();
+    let mut stops = Vec::new();
     for (j, &n) in reached.iter().enumerate() {
         let first = corners.len();
         starts.push(first as u32);
@@ -737,6 +742,7 @@ fn single(
             let at = function_corners.len() as u32;
             function_corners.extend_from_slice(&corners[first..]);
             functions.push((function_of[n as usize], at, function_corners.len() as u32));
+            stops.push(corners[first..] == [[0, 0, 0], [YEAR, YEAR, YEAR]]);
         }
         // Most nodes are stopped for as long as the failure lasts: they
         // keep no corners (an empty run).
@@ -748,6 +754,7 @@ fn single(
     Single {
         functions,
         function_corners,
+        stops,
         nodes: reached,
         starts,
         corners,
@@ -1018,6 +1025,15 @@ struct Scratch {
     down: Vec<Vec<Piece>>,
     impaired: Vec<Vec<Piece>>,
     touched: Vec<u32>,
+    /// Per function: the bits of the failures of a cluster (its first 64)
+    /// that stop it for as long as they last.
+    stops: Vec<u64>,
+    /// Per function: what the other failures of a cluster do to it.
+    members: Vec<Vec<Member>>,
+    /// The joint propagations' results in a cluster: (down, impaired, cause).
+    joint_pieces: Vec<(u64, u64, u32)>,
+    causes: Vec<(u32, u64)>,
+    episodes: Vec<(u64, u64)>,
     joints: Vec<Vec<u32>>,
     supplier_loss: Vec<f64>,
     failures: Vec<(u32, Dur)>,
@@ -1026,8 +1042,12 @@ struct Scratch {
     joint_functions: Vec<u32>,
     /// The nodes a joint propagation covers.
     region: Vec<u32>,
-    /// The states of a region's boundary.
+    /// The nodes outside a region it reads, and their states.
+    boundary: Vec<u32>,
     states: Vec<State>,
+    /// The bit set of the nodes the functions of a joint propagation
+    /// depend on.
+    needed: Vec<u64>,
     /// The sample's figures per function (detailed samples only).
     year: Year,
     /// Loss per (function × suppliers + supplier) over the chunk's
@@ -1066,13 +1086,20 @@ impl Scratch {
             down: vec![Vec::new(); nf],
             impaired: vec![Vec::new(); nf],
             touched: Vec::new(),
+            stops: vec![0; nf],
+            members: vec![Vec::new(); nf],
+            joint_pieces: Vec::new(),
+            causes: Vec::new(),
+            episodes: Vec::new(),
             joints: Vec::new(),
             supplier_loss: vec![0.0; ns],
             failures: Vec::new(),
             interactions: Default::default(),
             joint_functions: Vec::new(),
             region: Vec::new(),
+            boundary: Vec::new(),
             states: Vec::new(),
+            needed: Vec::new(),
             year: Year {
                 loss: vec![0.0; nf],
                 down: vec![0; nf],
@@ -1274,6 +1301,7 @@ fn pair(
 fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool) -> f64 {
     s.touched.clear();
     s.joints.clear();
+    s.joint_pieces.clear();
     let mut active: Vec<usize> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         active.retain(|&a| events[a].end > e.start);
@@ -1333,6 +1361,18 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
                 region.sort_unstable_by_key(|&n| (graph.component(n), n));
                 region.dedup();
             }
+            // Only what the functions left depend on needs propagating (a
+            // cone holds every node below its nodes: what it keeps of a
+            // region is closed under dependencies, cycles whole).
+            let mut needed = std::mem::take(&mut s.needed);
+            needed.clear();
+            needed.resize(graph.len().div_ceil(64), 0);
+            for &f in &joint_functions {
+                for (w, c) in needed.iter_mut().zip(&prep.cones[f as usize]) {
+                    *w |= c;
+                }
+            }
+            let has = |n: u32| needed[n as usize / 64] & (1 << (n % 64)) != 0;
             s.failures.clear();
             for &(sup, d) in &under_way {
                 s.failures
@@ -1353,23 +1393,26 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
                 };
                 let pair = &s.interactions[&(a, b)];
                 let (sa, sb) = (&prep.singles[a as usize], &prep.singles[b as usize]);
+                region.extend(pair.region.iter().copied().filter(|&n| has(n)));
+                // A boundary node neither failure affects stays unaffected.
+                s.boundary.clear();
                 s.states.clear();
-                for (&ia, &ib) in pair.in_a.iter().zip(&pair.in_b) {
+                for ((&t, &ia), &ib) in pair.boundary.iter().zip(&pair.in_a).zip(&pair.in_b) {
+                    if ia == u32::MAX && ib == u32::MAX || !has(t) {
+                        continue;
+                    }
                     let (xa, ya) = sa.nth_at(ia, da);
                     let (xb, yb) = sb.nth_at(ib, db);
+                    s.boundary.push(t);
                     s.states.push(State {
                         down: Dur::from_seconds(xa.max(xb)),
                         impaired: Dur::from_seconds(ya.max(yb)),
                     });
                 }
-                s.propagator.run_region_given(
-                    graph,
-                    &s.failures,
-                    &pair.region,
-                    &pair.boundary,
-                    &s.states,
-                );
+                s.propagator
+                    .run_region_given(graph, &s.failures, &region, &s.boundary, &s.states);
             } else {
+                region.retain(|&n| has(n));
                 s.propagator.run_region(graph, &s.failures, &region, |t| {
                     let (mut down, mut imp) = (0, 0);
                     for &(sup, d) in &under_way {
@@ -1386,22 +1429,34 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
                     }
                 });
             }
+            s.needed = needed;
             let cause = JOINT | s.joints.len() as u32;
             s.joints.push(who);
             for &f in &joint_functions {
                 let st = s.propagator.state(prep.functions[f as usize]);
                 let down = st.down.seconds().unwrap_or(YEAR).min(YEAR);
                 let imp = st.impaired.seconds().unwrap_or(YEAR).min(YEAR);
-                push(s, f, e.start, down, imp, cause);
+                let k = s.joint_pieces.len() as u32;
+                s.joint_pieces.push((down, imp, cause));
+                member(s, f, Member::Joint(i as u32, k));
             }
         }
-        let d = e.end - e.start;
-        for (f, corners) in single.curves() {
-            if joint_functions.binary_search(&f).is_ok() {
+        // What this failure alone does to the other functions it affects:
+        // a bit for a function it stops for as long as it lasts (the first
+        // 64 failures of a cluster), a member otherwise.
+        for (k, &(f, _, _)) in single.functions.iter().enumerate() {
+            if !joint_functions.is_empty() && joint_functions.binary_search(&f).is_ok() {
                 continue;
             }
-            let (down, imp) = Single::at(corners, d);
-            push(s, f, e.start, down, imp, e.supplier);
+            if single.stops[k] && i < 64 {
+                let fi = f as usize;
+                if s.stops[fi] == 0 && s.members[fi].is_empty() {
+                    s.touched.push(f);
+                }
+                s.stops[fi] |= 1 << i;
+            } else {
+                member(s, f, Member::Curve(i as u32, k as u32));
+            }
         }
         s.joint_functions = joint_functions;
         s.region = region;
@@ -1410,110 +1465,260 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
     // Price each touched function's stops.
     let mut total = 0.0;
     s.touched.sort_unstable();
-    s.touched.dedup();
     let touched = std::mem::take(&mut s.touched);
-    let mut causes: Vec<(u32, u64)> = Vec::new();
+    let mut causes = std::mem::take(&mut s.causes);
+    let mut episodes = std::mem::take(&mut s.episodes);
     for &f in &touched {
         let fi = f as usize;
-        let (per_down, per_degraded, steps) = &prep.cost[fi];
-        let mut loss = 0.0;
-        let mut joint = 0.0;
-        let mut down_time = 0u64;
-        let mut breach = false;
-        let mut down = std::mem::take(&mut s.down[fi]);
-        let mut impaired = std::mem::take(&mut s.impaired[fi]);
-        // Pieces were pushed in the order of the events' starts.
-        debug_assert!(down.is_sorted_by_key(|p| p.start));
-        debug_assert!(impaired.is_sorted_by_key(|p| p.start));
-        // Down episodes.
-        let mut episodes: Vec<(u64, u64)> = Vec::new();
-        let mut i = 0;
-        while i < down.len() {
-            let start = down[i].start;
-            let mut end = down[i].end;
-            causes.clear();
-            while i < down.len() && down[i].start <= end {
-                end = end.max(down[i].end);
-                causes.push((down[i].cause, down[i].end - down[i].start));
-                i += 1;
-            }
-            let len = end - start;
-            episodes.push((start, end));
-            down_time += len;
-            if prep.tolerance[fi].is_some_and(|t| len > t) {
-                breach = true;
-            }
-            let mut cost = per_down * len as f64;
-            for &(after, amount) in steps {
-                if len >= after {
-                    cost += amount;
+        let stops = std::mem::replace(&mut s.stops[fi], 0);
+        let members = std::mem::take(&mut s.members[fi]);
+        let priced = if members.is_empty() {
+            // Stopped for as long as each failure lasts, by each: the
+            // episodes are the failures' own (the usual case).
+            let mut bits = stops;
+            let pieces = std::iter::from_fn(|| {
+                if bits == 0 {
+                    return None;
                 }
-            }
-            joint += attribute(prep, s, &causes, cost, fi, detail);
-            loss += cost;
-        }
-        // Degraded time: impaired episodes less the down time inside them.
-        let mut degraded_time = 0u64;
-        let mut i = 0;
-        let mut e = 0;
-        while i < impaired.len() {
-            let start = impaired[i].start;
-            let mut end = impaired[i].end;
-            causes.clear();
-            while i < impaired.len() && impaired[i].start <= end {
-                end = end.max(impaired[i].end);
-                causes.push((impaired[i].cause, impaired[i].end - impaired[i].start));
-                i += 1;
-            }
-            let mut inside = 0;
-            while e < episodes.len() && episodes[e].0 < end {
-                inside += episodes[e].1.min(end) - episodes[e].0.max(start);
-                e += 1;
-            }
-            let len = (end - start).saturating_sub(inside);
-            degraded_time += len;
-            if len > 0 && *per_degraded > 0.0 {
-                let cost = per_degraded * len as f64;
-                joint += attribute(prep, s, &causes, cost, fi, detail);
-                loss += cost;
-            }
-        }
-        down.clear();
-        impaired.clear();
-        s.down[fi] = down;
-        s.impaired[fi] = impaired;
+                let e = events[bits.trailing_zeros() as usize];
+                bits &= bits - 1;
+                Some(Piece {
+                    start: e.start,
+                    end: e.start + (e.end - e.start).min(YEAR),
+                    cause: e.supplier,
+                })
+            });
+            // Nothing is degraded that is not down: degraded time is the
+            // impaired episodes less the down time inside them.
+            price_down(prep, s, fi, pieces, detail, &mut causes, &mut episodes)
+        } else {
+            let mut down = std::mem::take(&mut s.down[fi]);
+            let mut impaired = std::mem::take(&mut s.impaired[fi]);
+            pieces_of(prep, s, events, stops, &members, &mut down, &mut impaired);
+            let mut priced = price_down(
+                prep,
+                s,
+                fi,
+                down.iter().copied(),
+                detail,
+                &mut causes,
+                &mut episodes,
+            );
+            priced.degraded_time = price_degraded(
+                prep,
+                s,
+                fi,
+                &impaired,
+                &episodes,
+                detail,
+                &mut causes,
+                &mut priced,
+            );
+            down.clear();
+            impaired.clear();
+            s.down[fi] = down;
+            s.impaired[fi] = impaired;
+            priced
+        };
+        let mut members = members;
+        members.clear();
+        s.members[fi] = members;
         if detail {
             let year = &mut s.year;
             year.touch(fi);
-            year.loss[fi] += loss;
-            year.down[fi] += down_time;
-            year.degraded[fi] += degraded_time;
-            year.joint[fi] += joint;
-            year.breach[fi] |= breach;
+            year.loss[fi] += priced.loss;
+            year.down[fi] += priced.down_time;
+            year.degraded[fi] += priced.degraded_time;
+            year.joint[fi] += priced.joint;
+            year.breach[fi] |= priced.breach;
         }
-        total += loss;
+        total += priced.loss;
     }
     s.touched = touched;
+    s.causes = causes;
+    s.episodes = episodes;
     total
 }
 
-fn push(s: &mut Scratch, f: u32, start: u64, down: u64, impaired: u64, cause: u32) {
-    if impaired == 0 {
-        return;
+/// What one failure of a cluster does to one function, beyond stopping it
+/// for as long as it lasts (the bits of [`Scratch::stops`]).
+#[derive(Debug, Clone, Copy)]
+enum Member {
+    /// The `i`-th failure alone, through the `k`-th of its supplier's
+    /// function curves.
+    Curve(u32, u32),
+    /// A joint propagation when the `i`-th failure began: the `k`-th of the
+    /// cluster's joint pieces.
+    Joint(u32, u32),
+}
+
+impl Member {
+    fn event(self) -> u32 {
+        match self {
+            Member::Curve(i, _) | Member::Joint(i, _) => i,
+        }
     }
-    s.touched.push(f);
-    if down > 0 {
-        s.down[f as usize].push(Piece {
+}
+
+fn member(s: &mut Scratch, f: u32, m: Member) {
+    let fi = f as usize;
+    if s.stops[fi] == 0 && s.members[fi].is_empty() {
+        s.touched.push(f);
+    }
+    s.members[fi].push(m);
+}
+
+/// One function's down and impaired pieces in a cluster, in the order of
+/// the failures' starts: the failures that stop it for as long as they
+/// last (`stops`) and the `members`.
+fn pieces_of(
+    prep: &Prepared<'_>,
+    s: &Scratch,
+    events: &[Event],
+    stops: u64,
+    members: &[Member],
+    down: &mut Vec<Piece>,
+    impaired: &mut Vec<Piece>,
+) {
+    let mut push = |start: u64, d: u64, imp: u64, cause: u32| {
+        if imp == 0 {
+            return;
+        }
+        if d > 0 {
+            down.push(Piece {
+                start,
+                end: start + d,
+                cause,
+            });
+        }
+        impaired.push(Piece {
             start,
-            end: start + down,
+            end: start + imp,
             cause,
         });
+    };
+    let mut bits = stops;
+    let mut stop = |upto: u32, push: &mut dyn FnMut(u64, u64, u64, u32)| {
+        while bits != 0 && bits.trailing_zeros() < upto {
+            let e = events[bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+            let d = (e.end - e.start).min(YEAR);
+            push(e.start, d, d, e.supplier);
+        }
+    };
+    for &m in members {
+        stop(m.event(), &mut push);
+        match m {
+            Member::Curve(i, k) => {
+                let e = events[i as usize];
+                let single = &prep.singles[e.supplier as usize];
+                let (_, a, b) = single.functions[k as usize];
+                let corners = &single.function_corners[a as usize..b as usize];
+                let (d, imp) = Single::at(corners, e.end - e.start);
+                push(e.start, d, imp, e.supplier);
+            }
+            Member::Joint(i, k) => {
+                let (d, imp, cause) = s.joint_pieces[k as usize];
+                push(events[i as usize].start, d, imp, cause);
+            }
+        }
     }
-    s.impaired[f as usize].push(Piece {
-        start,
-        end: start + impaired,
-        cause,
-    });
+    stop(u32::MAX, &mut push);
+}
+
+/// A function's figures from one cluster.
+#[derive(Debug, Default)]
+struct Priced {
+    loss: f64,
+    joint: f64,
+    down_time: u64,
+    degraded_time: u64,
+    breach: bool,
+}
+
+/// Prices a function's down episodes from its down pieces (in the order of
+/// their starts); `episodes` gets them.
+fn price_down(
+    prep: &Prepared<'_>,
+    s: &mut Scratch,
+    fi: usize,
+    pieces: impl Iterator<Item = Piece>,
+    detail: bool,
+    causes: &mut Vec<(u32, u64)>,
+    episodes: &mut Vec<(u64, u64)>,
+) -> Priced {
+    let (per_down, _, steps) = &prep.cost[fi];
+    let mut priced = Priced::default();
+    episodes.clear();
+    let mut pieces = pieces.peekable();
+    while let Some(first) = pieces.next() {
+        let start = first.start;
+        let mut end = first.end;
+        causes.clear();
+        causes.push((first.cause, first.end - first.start));
+        while let Some(p) = pieces.next_if(|p| p.start <= end) {
+            end = end.max(p.end);
+            causes.push((p.cause, p.end - p.start));
+        }
+        debug_assert!(pieces.peek().is_none_or(|p| p.start > start));
+        let len = end - start;
+        episodes.push((start, end));
+        priced.down_time += len;
+        if prep.tolerance[fi].is_some_and(|t| len > t) {
+            priced.breach = true;
+        }
+        let mut cost = per_down * len as f64;
+        for &(after, amount) in steps {
+            if len >= after {
+                cost += amount;
+            }
+        }
+        priced.joint += attribute(prep, s, causes, cost, fi, detail);
+        priced.loss += cost;
+    }
+    priced
+}
+
+/// Prices a function's degraded time: its impaired episodes less the down
+/// `episodes` inside them; returns the degraded time.
+#[allow(clippy::too_many_arguments)]
+fn price_degraded(
+    prep: &Prepared<'_>,
+    s: &mut Scratch,
+    fi: usize,
+    impaired: &[Piece],
+    episodes: &[(u64, u64)],
+    detail: bool,
+    causes: &mut Vec<(u32, u64)>,
+    priced: &mut Priced,
+) -> u64 {
+    let per_degraded = prep.cost[fi].1;
+    let mut degraded_time = 0u64;
+    let mut i = 0;
+    let mut e = 0;
+    while i < impaired.len() {
+        let start = impaired[i].start;
+        let mut end = impaired[i].end;
+        causes.clear();
+        while i < impaired.len() && impaired[i].start <= end {
+            end = end.max(impaired[i].end);
+            causes.push((impaired[i].cause, impaired[i].end - impaired[i].start));
+            i += 1;
+        }
+        let mut inside = 0;
+        while e < episodes.len() && episodes[e].0 < end {
+            inside += episodes[e].1.min(end) - episodes[e].0.max(start);
+            e += 1;
+        }
+        let len = (end - start).saturating_sub(inside);
+        degraded_time += len;
+        if len > 0 && per_degraded > 0.0 {
+            let cost = per_degraded * len as f64;
+            priced.joint += attribute(prep, s, causes, cost, fi, detail);
+            priced.loss += cost;
+        }
+    }
+    degraded_time
 }
 
 /// Shares the `cost` of one stop among the failures behind it, in
