@@ -371,10 +371,16 @@ struct Single {
     /// Per entry of `functions`: the failure stops the function for exactly
     /// as long as it lasts (its corners are those of the identity).
     stops: Vec<bool>,
-    /// Every node the failure affects, sorted, with where its corners
-    /// start in `corners` (one more entry than nodes; no corners: the node
-    /// is stopped for as long as the failure lasts).
-    nodes: Vec<u32>,
+    /// Function index → its entry in `functions` (`u32::MAX`: none), up to
+    /// the last function it affects.
+    slot: Vec<u32>,
+    /// Every node the failure affects (the bit set `node_bits`, with per
+    /// word the number of nodes before it: a node's place among them),
+    /// with where its corners start in `corners` (one more entry than
+    /// nodes; no corners: the node is stopped for as long as the failure
+    /// lasts).
+    node_bits: Vec<u64>,
+    node_rank: Vec<u32>,
     starts: Vec<u32>,
     corners: Vec<[u64; 3]>,
 }
@@ -389,8 +395,8 @@ impl Single {
 
     /// The corners of function `f`, if the failure affects it.
     fn curve(&self, f: u32) -> Option<&[[u64; 3]]> {
-        let k = self.functions.binary_search_by_key(&f, |x| x.0).ok()?;
-        let (_, a, b) = self.functions[k];
+        let k = *self.slot.get(f as usize)?;
+        let (_, a, b) = *self.functions.get(k as usize)?;
         Some(&self.function_corners[a as usize..b as usize])
     }
 
@@ -421,10 +427,21 @@ impl Single {
 
     /// What the failure, lasting `d`, does to `node` (down, impaired).
     fn node_at(&self, node: u32, d: u64) -> (u64, u64) {
-        match self.nodes.binary_search(&node) {
-            Ok(i) => self.node_corners_at(i, d),
-            Err(_) => (0, 0),
+        match self.place(node) {
+            Some(i) => self.node_corners_at(i, d),
+            None => (0, 0),
         }
+    }
+
+    /// Where `node` is among the nodes the failure affects: a bit and the
+    /// bits before it, not a search (joint propagations of three failures
+    /// look up every node at their edge).
+    fn place(&self, node: u32) -> Option<usize> {
+        let w = node as usize / 64;
+        let word = *self.node_bits.get(w)?;
+        let bit = 1u64 << (node % 64);
+        (word & bit != 0)
+            .then(|| self.node_rank[w] as usize + (word & (bit - 1)).count_ones() as usize)
     }
 
     fn at(corners: &[[u64; 3]], d: u64) -> (u64, u64) {
@@ -587,10 +604,10 @@ impl Prepared<'_> {
         }
         let place = |sup: u32, t: &u32| {
             let single = &self.singles[sup as usize];
-            match single.nodes.binary_search(t) {
-                Err(_) => u32::MAX,
-                Ok(i) if single.node_corners(i).is_empty() => IDENTITY,
-                Ok(i) => i as u32,
+            match single.place(*t) {
+                None => u32::MAX,
+                Some(i) if single.node_corners(i).is_empty() => IDENTITY,
+                Some(i) => i as u32,
             }
         };
         let in_a = boundary.iter().map(|t| place(a, t)).collect();
@@ -656,7 +673,9 @@ fn single(
             functions: Vec::new(),
             function_corners: Vec::new(),
             stops: Vec::new(),
-            nodes: Vec::new(),
+            slot: Vec::new(),
+            node_bits: Vec::new(),
+            node_rank: Vec::new(),
             starts: vec![0],
             corners: Vec::new(),
         };
@@ -751,11 +770,34 @@ fn single(
         }
     }
     starts.push(corners.len() as u32);
+    let mut node_bits = vec![0u64; reached.last().map_or(0, |&n| n as usize / 64 + 1)];
+    for &n in &reached {
+        node_bits[n as usize / 64] |= 1 << (n % 64);
+    }
+    let mut node_rank = Vec::with_capacity(node_bits.len());
+    let mut before = 0u32;
+    for w in &node_bits {
+        node_rank.push(before);
+        before += w.count_ones();
+    }
+    let mut slot = vec![
+        u32::MAX;
+        functions
+            .iter()
+            .map(|l| l.0 as usize + 1)
+            .max()
+            .unwrap_or(0)
+    ];
+    for (k, &(f, _, _)) in functions.iter().enumerate() {
+        slot[f as usize] = k as u32;
+    }
     Single {
         functions,
         function_corners,
         stops,
-        nodes: reached,
+        slot,
+        node_bits,
+        node_rank,
         starts,
         corners,
     }
@@ -1268,33 +1310,32 @@ fn alone(prep: &Prepared<'_>, s: &mut Scratch, e: Event, detail: bool) -> f64 {
 
 /// Where the failures of a pair of suppliers (`key`, smaller first) meet:
 /// from the thread's own cache, else from the one all threads share (each
-/// pair is worked out once a simulation), else worked out.
-fn pair(
+/// pair is worked out once a simulation), else worked out. The thread's
+/// cache lends it out: the shared counts of the `Arc`s are touched only
+/// when a pair is first met by the thread.
+fn pair<'m>(
     prep: &Prepared<'_>,
-    local: &mut rustc_hash::FxHashMap<(u32, u32), Arc<Interaction>>,
+    local: &'m mut rustc_hash::FxHashMap<(u32, u32), Arc<Interaction>>,
     key: (u32, u32),
-) -> Arc<Interaction> {
-    if let Some(found) = local.get(&key) {
-        return Arc::clone(found);
-    }
-    let shared = prep
-        .pairs
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-        .cloned();
-    let found = shared.unwrap_or_else(|| {
-        let made = Arc::new(prep.interaction(key.0, key.1));
-        Arc::clone(
-            prep.pairs
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .entry(key)
-                .or_insert(made),
-        )
-    });
-    local.insert(key, Arc::clone(&found));
-    found
+) -> &'m Interaction {
+    local.entry(key).or_insert_with(|| {
+        let shared = prep
+            .pairs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        shared.unwrap_or_else(|| {
+            let made = Arc::new(prep.interaction(key.0, key.1));
+            Arc::clone(
+                prep.pairs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .entry(key)
+                    .or_insert(made),
+            )
+        })
+    })
 }
 
 /// Failures that overlap in time, function by function.
