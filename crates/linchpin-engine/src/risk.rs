@@ -1092,8 +1092,8 @@ struct Scratch {
     needed: Vec<u64>,
     /// The sample's figures per function (detailed samples only).
     year: Year,
-    /// Loss per (function × suppliers + supplier) over the chunk's
-    /// detailed samples.
+    /// Loss per (supplier × functions + function) over the chunk's
+    /// detailed samples (a lone failure adds to one supplier's row).
     contribution: Vec<f64>,
 }
 
@@ -1195,11 +1195,14 @@ fn run_chunk(
         let total = one_sample(prep, s, &mut sums, detail);
         sums.totals.push(total);
     }
-    for (i, c) in s.contribution.iter_mut().enumerate() {
-        if *c != 0.0 {
-            sums.contribution
-                .push(((i / ns) as u32, (i % ns) as u32, *c));
-            *c = 0.0;
+    // Function by function, as the summary adds them up.
+    for f in 0..nf {
+        for sup in 0..ns {
+            let c = &mut s.contribution[sup * nf + f];
+            if *c != 0.0 {
+                sums.contribution.push((f as u32, sup as u32, *c));
+                *c = 0.0;
+            }
         }
     }
     sums
@@ -1272,9 +1275,14 @@ fn alone(prep: &Prepared<'_>, s: &mut Scratch, e: Event, detail: bool) -> f64 {
     let loss = prep.loss_curves[sup].at(d);
     s.supplier_loss[sup] += loss;
     if detail {
-        let ns = prep.models.len();
-        for (f, corners) in prep.singles[sup].curves() {
-            let (down, imp) = Single::at(corners, d);
+        let nf = prep.functions.len();
+        let single = &prep.singles[sup];
+        for (k, &(f, a, b)) in single.functions.iter().enumerate() {
+            let (down, imp) = if single.stops[k] {
+                (d.min(YEAR), d.min(YEAR))
+            } else {
+                Single::at(&single.function_corners[a as usize..b as usize], d)
+            };
             if imp == 0 {
                 continue;
             }
@@ -1301,7 +1309,7 @@ fn alone(prep: &Prepared<'_>, s: &mut Scratch, e: Event, detail: bool) -> f64 {
                 year.breach[fi] = true;
             }
             if cost > 0.0 {
-                s.contribution[fi * ns + sup] += cost;
+                s.contribution[sup * nf + fi] += cost;
             }
         }
     }
@@ -1778,13 +1786,13 @@ fn attribute(
     if cost <= 0.0 {
         return 0.0;
     }
-    let ns = prep.models.len();
+    let nf = prep.functions.len();
     let total: u64 = causes.iter().map(|c| c.1).sum::<u64>().max(1);
     let mut joint = 0.0;
     let owe = |s: &mut Scratch, w: usize, x: f64| {
         s.supplier_loss[w] += x;
         if detail {
-            s.contribution[f * ns + w] += x;
+            s.contribution[w * nf + f] += x;
         }
     };
     for &(c, len) in causes {
