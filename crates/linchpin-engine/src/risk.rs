@@ -1067,9 +1067,13 @@ struct Scratch {
     down: Vec<Vec<Piece>>,
     impaired: Vec<Vec<Piece>>,
     touched: Vec<u32>,
-    /// Per function: the bits of the failures of a cluster (its first 64)
+    /// Per function, as many words as a cluster needs: the bits of the failures of a cluster
     /// that stop it for as long as they last.
     stops: Vec<u64>,
+    /// Per function: touched by the cluster.
+    seen: Vec<bool>,
+    /// One function's `stops`, taken out.
+    bits: Vec<u64>,
     /// Per function: what the other failures of a cluster do to it.
     members: Vec<Vec<Member>>,
     /// The joint propagations' results in a cluster: (down, impaired, cause).
@@ -1129,6 +1133,8 @@ impl Scratch {
             impaired: vec![Vec::new(); nf],
             touched: Vec::new(),
             stops: vec![0; nf],
+            seen: vec![false; nf],
+            bits: Vec::new(),
             members: vec![Vec::new(); nf],
             joint_pieces: Vec::new(),
             causes: Vec::new(),
@@ -1351,6 +1357,12 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
     s.touched.clear();
     s.joints.clear();
     s.joint_pieces.clear();
+    // Per function, a bit per failure of the cluster.
+    let words = events.len().div_ceil(64);
+    let need = prep.functions.len() * words;
+    if s.stops.len() < need {
+        s.stops.resize(need, 0);
+    }
     let mut active: Vec<usize> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         active.retain(|&a| events[a].end > e.start);
@@ -1491,18 +1503,19 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
             }
         }
         // What this failure alone does to the other functions it affects:
-        // a bit for a function it stops for as long as it lasts (the first
-        // 64 failures of a cluster), a member otherwise.
+        // a bit for a function it stops for as long as it lasts, a member
+        // otherwise.
         for (k, &(f, _, _)) in single.functions.iter().enumerate() {
             if !joint_functions.is_empty() && joint_functions.binary_search(&f).is_ok() {
                 continue;
             }
-            if single.stops[k] && i < 64 {
+            if single.stops[k] {
                 let fi = f as usize;
-                if s.stops[fi] == 0 && s.members[fi].is_empty() {
+                if !s.seen[fi] {
+                    s.seen[fi] = true;
                     s.touched.push(f);
                 }
-                s.stops[fi] |= 1 << i;
+                s.stops[fi * words + i / 64] |= 1 << (i % 64);
             } else {
                 member(s, f, Member::Curve(i as u32, k as u32));
             }
@@ -1519,23 +1532,23 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
     let mut episodes = std::mem::take(&mut s.episodes);
     for &f in &touched {
         let fi = f as usize;
-        let stops = std::mem::replace(&mut s.stops[fi], 0);
+        s.seen[fi] = false;
+        let mut stops = std::mem::take(&mut s.bits);
+        stops.clear();
+        for w in &mut s.stops[fi * words..(fi + 1) * words] {
+            stops.push(std::mem::take(w));
+        }
         let members = std::mem::take(&mut s.members[fi]);
         let priced = if members.is_empty() {
             // Stopped for as long as each failure lasts, by each: the
             // episodes are the failures' own (the usual case).
-            let mut bits = stops;
-            let pieces = std::iter::from_fn(|| {
-                if bits == 0 {
-                    return None;
-                }
-                let e = events[bits.trailing_zeros() as usize];
-                bits &= bits - 1;
-                Some(Piece {
+            let pieces = Bits::new(&stops).map(|i| {
+                let e = events[i as usize];
+                Piece {
                     start: e.start,
                     end: e.start + (e.end - e.start).min(YEAR),
                     cause: e.supplier,
-                })
+                }
             });
             // Nothing is degraded that is not down: degraded time is the
             // impaired episodes less the down time inside them.
@@ -1543,7 +1556,7 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
         } else {
             let mut down = std::mem::take(&mut s.down[fi]);
             let mut impaired = std::mem::take(&mut s.impaired[fi]);
-            pieces_of(prep, s, events, stops, &members, &mut down, &mut impaired);
+            pieces_of(prep, s, events, &stops, &members, &mut down, &mut impaired);
             let mut priced = price_down(
                 prep,
                 s,
@@ -1572,6 +1585,7 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
         let mut members = members;
         members.clear();
         s.members[fi] = members;
+        s.bits = stops;
         if detail {
             let year = &mut s.year;
             year.touch(fi);
@@ -1611,10 +1625,42 @@ impl Member {
 
 fn member(s: &mut Scratch, f: u32, m: Member) {
     let fi = f as usize;
-    if s.stops[fi] == 0 && s.members[fi].is_empty() {
+    if !s.seen[fi] {
+        s.seen[fi] = true;
         s.touched.push(f);
     }
     s.members[fi].push(m);
+}
+
+/// The indices of the set bits of a bit set, ascending.
+struct Bits<'a> {
+    words: &'a [u64],
+    at: usize,
+    word: u64,
+}
+
+impl<'a> Bits<'a> {
+    fn new(words: &'a [u64]) -> Bits<'a> {
+        Bits {
+            words,
+            at: 0,
+            word: words.first().copied().unwrap_or(0),
+        }
+    }
+}
+
+impl Iterator for Bits<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        while self.word == 0 {
+            self.at += 1;
+            self.word = *self.words.get(self.at)?;
+        }
+        let bit = self.word.trailing_zeros();
+        self.word &= self.word - 1;
+        Some(self.at as u32 * 64 + bit)
+    }
 }
 
 /// One function's down and impaired pieces in a cluster, in the order of
@@ -1624,7 +1670,7 @@ fn pieces_of(
     prep: &Prepared<'_>,
     s: &Scratch,
     events: &[Event],
-    stops: u64,
+    stops: &[u64],
     members: &[Member],
     down: &mut Vec<Piece>,
     impaired: &mut Vec<Piece>,
@@ -1646,11 +1692,10 @@ fn pieces_of(
             cause,
         });
     };
-    let mut bits = stops;
+    let mut bits = Bits::new(stops).peekable();
     let mut stop = |upto: u32, push: &mut dyn FnMut(u64, u64, u64, u32)| {
-        while bits != 0 && bits.trailing_zeros() < upto {
-            let e = events[bits.trailing_zeros() as usize];
-            bits &= bits - 1;
+        while let Some(i) = bits.next_if(|&i| i < upto) {
+            let e = events[i as usize];
             let d = (e.end - e.start).min(YEAR);
             push(e.start, d, d, e.supplier);
         }
