@@ -393,11 +393,16 @@ impl Single {
             .map(|&(f, a, b)| (f, &self.function_corners[a as usize..b as usize]))
     }
 
-    /// The corners of function `f`, if the failure affects it.
-    fn curve(&self, f: u32) -> Option<&[[u64; 3]]> {
-        let k = *self.slot.get(f as usize)?;
-        let (_, a, b) = *self.functions.get(k as usize)?;
-        Some(&self.function_corners[a as usize..b as usize])
+    /// What the failure, lasting `d`, does to function `f` (down,
+    /// impaired), if it affects it: no search.
+    fn function_at(&self, f: u32, d: u64) -> Option<(u64, u64)> {
+        let k = *self.slot.get(f as usize)? as usize;
+        let &(_, a, b) = self.functions.get(k)?;
+        Some(if self.stops[k] {
+            (d.min(YEAR), d.min(YEAR))
+        } else {
+            Single::at(&self.function_corners[a as usize..b as usize], d)
+        })
     }
 
     /// What the failure, lasting `d`, does to the `i`-th of its nodes
@@ -1074,6 +1079,8 @@ struct Scratch {
     seen: Vec<bool>,
     /// One function's `stops`, taken out.
     bits: Vec<u64>,
+    /// The failures under way that last the longest.
+    latest: Vec<Event>,
     /// Per function: what the other failures of a cluster do to it.
     members: Vec<Vec<Member>>,
     /// The joint propagations' results in a cluster: (down, impaired, cause).
@@ -1135,6 +1142,7 @@ impl Scratch {
             stops: vec![0; nf],
             seen: vec![false; nf],
             bits: Vec::new(),
+            latest: Vec::new(),
             members: vec![Vec::new(); nf],
             joint_pieces: Vec::new(),
             causes: Vec::new(),
@@ -1392,15 +1400,25 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
             // the longest of them lasts from now: where one of them alone
             // already stops it (and impairs it) that long, the union of
             // what each does alone is what they do together.
+            // No failure stops anything longer than it lasts, so only the
+            // failures lasting until that horizon can.
             let horizon = active.iter().map(|&a| events[a].end).fold(e.end, u64::max);
+            let mut latest = std::mem::take(&mut s.latest);
+            latest.clear();
+            latest.extend(
+                std::iter::once(e)
+                    .chain(active.iter().map(|&a| &events[a]))
+                    .filter(|o| o.end >= horizon)
+                    .copied(),
+            );
             joint_functions.retain(|&f| {
-                let covers = |o: &Event| {
+                !latest.iter().any(|o| {
                     prep.singles[o.supplier as usize]
-                        .curve(f)
-                        .is_some_and(|c| o.start + Single::at(c, o.end - o.start).0 >= horizon)
-                };
-                !(covers(e) || active.iter().any(|&a| covers(&events[a])))
+                        .function_at(f, o.end - o.start)
+                        .is_some_and(|(down, _)| o.start + down >= horizon)
+                })
             });
+            s.latest = latest;
         }
         if !joint_functions.is_empty() {
             let mut under_way = vec![(e.supplier, e.end - e.start)];
@@ -2425,8 +2443,8 @@ mod tests {
                 );
                 let alone = |sup: u32, d: u64, f: u32| {
                     prep.singles[sup as usize]
-                        .curve(f)
-                        .map_or((0, 0), |c| Single::at(c, d))
+                        .function_at(f, d)
+                        .unwrap_or((0, 0))
                 };
                 for (f, &node) in prep.functions.iter().enumerate() {
                     let f = f as u32;
