@@ -141,8 +141,10 @@ impl Propagator {
     }
 
     /// [`Propagator::run_region`] with the states of the nodes outside the
-    /// region given: every node outside it that a region node depends on
-    /// (through an edge with an impact), once, with its state.
+    /// region given: nodes outside it that a region node depends on
+    /// (through an edge with an impact), once, with their states; a node
+    /// left out is read as unaffected (what every run leaves behind for the
+    /// nodes it did not reach).
     pub fn run_region_given(
         &mut self,
         graph: &ImpactGraph,

@@ -528,6 +528,17 @@ struct Interaction {
 }
 
 impl Prepared<'_> {
+    /// The bit set of the nodes `functions` depend on (their cones).
+    fn needed(&self, functions: &[u32], out: &mut Vec<u64>) {
+        out.clear();
+        out.resize(self.graph.len().div_ceil(64), 0);
+        for &f in functions {
+            for (w, c) in out.iter_mut().zip(&self.cones[f as usize]) {
+                *w |= c;
+            }
+        }
+    }
+
     fn reaches(&self, supplier: u32, node: u32) -> bool {
         self.reaches[supplier as usize][node as usize / 64] & (1 << (node % 64)) != 0
     }
@@ -1072,8 +1083,8 @@ struct Scratch {
     down: Vec<Vec<Piece>>,
     impaired: Vec<Vec<Piece>>,
     touched: Vec<u32>,
-    /// Per function, as many words as a cluster needs: the bits of the failures of a cluster
-    /// that stop it for as long as they last.
+    /// Per function, as many words as a cluster needs: a bit per failure
+    /// of the cluster that stops it for as long as it lasts.
     stops: Vec<u64>,
     /// Per function: touched by the cluster.
     seen: Vec<bool>,
@@ -1095,9 +1106,7 @@ struct Scratch {
     joint_functions: Vec<u32>,
     /// The nodes a joint propagation covers.
     region: Vec<u32>,
-    /// The nodes outside a region it reads, and their states.
-    boundary: Vec<u32>,
-    states: Vec<State>,
+    pair_run: PairRun,
     /// The bit set of the nodes the functions of a joint propagation
     /// depend on.
     needed: Vec<u64>,
@@ -1153,8 +1162,7 @@ impl Scratch {
             interactions: Default::default(),
             joint_functions: Vec::new(),
             region: Vec::new(),
-            boundary: Vec::new(),
-            states: Vec::new(),
+            pair_run: PairRun::default(),
             needed: Vec::new(),
             year: Year {
                 loss: vec![0.0; nf],
@@ -1360,6 +1368,60 @@ fn pair<'m>(
     })
 }
 
+/// The scratch of [`run_pair`]: the part of the region propagated, the
+/// nodes outside it that it reads, and their states.
+#[derive(Debug, Default)]
+struct PairRun {
+    region: Vec<u32>,
+    boundary: Vec<u32>,
+    states: Vec<State>,
+}
+
+/// Propagates the failures of two suppliers (`a` < `b`, lasting `da` and
+/// `db` from the same moment: `failures`) over the part of their region
+/// the functions of a joint propagation depend on (`needed`,
+/// [`Prepared::needed`]). The nodes outside it are read from each failure's
+/// curves; a node neither affects stays unaffected. A cone holds every node
+/// below its nodes, so what `needed` keeps of the region is closed under
+/// dependencies and keeps each cycle whole: those functions get the states
+/// the whole propagation gives them.
+fn run_pair(
+    prep: &Prepared<'_>,
+    p: &mut Propagator,
+    pair: &Interaction,
+    [(a, da), (b, db)]: [(u32, u64); 2],
+    failures: &[(u32, Dur)],
+    needed: &[u64],
+    run: &mut PairRun,
+) {
+    let has = |n: u32| needed[n as usize / 64] & (1 << (n % 64)) != 0;
+    let (sa, sb) = (&prep.singles[a as usize], &prep.singles[b as usize]);
+    run.region.clear();
+    run.region
+        .extend(pair.region.iter().copied().filter(|&n| has(n)));
+    run.boundary.clear();
+    run.states.clear();
+    for ((&t, &ia), &ib) in pair.boundary.iter().zip(&pair.in_a).zip(&pair.in_b) {
+        if ia == u32::MAX && ib == u32::MAX || !has(t) {
+            continue;
+        }
+        let (xa, ya) = sa.nth_at(ia, da);
+        let (xb, yb) = sb.nth_at(ib, db);
+        run.boundary.push(t);
+        run.states.push(State {
+            down: Dur::from_seconds(xa.max(xb)),
+            impaired: Dur::from_seconds(ya.max(yb)),
+        });
+    }
+    p.run_region_given(
+        prep.graph,
+        failures,
+        &run.region,
+        &run.boundary,
+        &run.states,
+    );
+}
+
 /// Failures that overlap in time, function by function.
 fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool) -> f64 {
     s.touched.clear();
@@ -1444,14 +1506,7 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
             // cone holds every node below its nodes: what it keeps of a
             // region is closed under dependencies, cycles whole).
             let mut needed = std::mem::take(&mut s.needed);
-            needed.clear();
-            needed.resize(graph.len().div_ceil(64), 0);
-            for &f in &joint_functions {
-                for (w, c) in needed.iter_mut().zip(&prep.cones[f as usize]) {
-                    *w |= c;
-                }
-            }
-            let has = |n: u32| needed[n as usize / 64] & (1 << (n % 64)) != 0;
+            prep.needed(&joint_functions, &mut needed);
             s.failures.clear();
             for &(sup, d) in &under_way {
                 s.failures
@@ -1470,28 +1525,17 @@ fn cluster(prep: &Prepared<'_>, s: &mut Scratch, events: &[Event], detail: bool)
                 } else {
                     ((y, dy), (x, dx))
                 };
-                let pair = &s.interactions[&(a, b)];
-                let (sa, sb) = (&prep.singles[a as usize], &prep.singles[b as usize]);
-                region.extend(pair.region.iter().copied().filter(|&n| has(n)));
-                // A boundary node neither failure affects stays unaffected.
-                s.boundary.clear();
-                s.states.clear();
-                for ((&t, &ia), &ib) in pair.boundary.iter().zip(&pair.in_a).zip(&pair.in_b) {
-                    if ia == u32::MAX && ib == u32::MAX || !has(t) {
-                        continue;
-                    }
-                    let (xa, ya) = sa.nth_at(ia, da);
-                    let (xb, yb) = sb.nth_at(ib, db);
-                    s.boundary.push(t);
-                    s.states.push(State {
-                        down: Dur::from_seconds(xa.max(xb)),
-                        impaired: Dur::from_seconds(ya.max(yb)),
-                    });
-                }
-                s.propagator
-                    .run_region_given(graph, &s.failures, &region, &s.boundary, &s.states);
+                run_pair(
+                    prep,
+                    &mut s.propagator,
+                    &s.interactions[&(a, b)],
+                    [(a, da), (b, db)],
+                    &s.failures,
+                    &needed,
+                    &mut s.pair_run,
+                );
             } else {
-                region.retain(|&n| has(n));
+                region.retain(|&n| needed[n as usize / 64] & (1 << (n % 64)) != 0);
                 s.propagator.run_region(graph, &s.failures, &region, |t| {
                     let (mut down, mut imp) = (0, 0);
                     for &(sup, d) in &under_way {
@@ -2371,7 +2415,7 @@ pub fn assess(
 
 #[cfg(test)]
 mod tests {
-    use super::{prepare, single, Basis, Single, SupplierFailure, YEAR};
+    use super::{prepare, run_pair, single, Basis, PairRun, Single, SupplierFailure, YEAR};
     use crate::propagate::State;
     use crate::{ImpactGraph, Propagator};
     use linchpin_model::{Catalog, Spec};
@@ -2479,8 +2523,14 @@ mod tests {
             let prep = prepare(&catalog, &graph, &models, 1);
             let mut full = Propagator::new(&graph);
             let mut part = Propagator::new(&graph);
+            // Reused from pair to pair: what one run leaves must not leak
+            // into the next (the nodes it leaves out are read as unaffected).
+            let mut cut = Propagator::new(&graph);
+            let mut run = PairRun::default();
+            let mut needed = Vec::new();
             let mut rng = fastrand::Rng::with_seed(seed);
             let mut checked = 0;
+            let mut cut_checked = 0;
             for _ in 0..3000 {
                 let a = rng.u32(..models.len() as u32);
                 let b = rng.u32(..models.len() as u32);
@@ -2540,8 +2590,36 @@ mod tests {
                     assert_eq!(given.state(node), full.state(node));
                     checked += 1;
                 }
+                // Only the part of the region some of the functions need.
+                let keep: Vec<u32> = meet
+                    .functions
+                    .iter()
+                    .copied()
+                    .filter(|_| rng.u8(..3) == 0)
+                    .collect();
+                prep.needed(&keep, &mut needed);
+                run_pair(
+                    &prep,
+                    &mut cut,
+                    &meet,
+                    [(lo, dlo), (hi, dhi)],
+                    &failures,
+                    &needed,
+                    &mut run,
+                );
+                assert!(run.region.len() <= meet.region.len());
+                for &f in &keep {
+                    let node = prep.functions[f as usize];
+                    assert_eq!(
+                        cut.state(node),
+                        full.state(node),
+                        "part: suppliers {a} and {b} for {da} and {db} s, function {f}"
+                    );
+                    cut_checked += 1;
+                }
             }
             assert!(checked > 100, "{checked}");
+            assert!(cut_checked > 30, "{cut_checked}");
         }
     }
 
