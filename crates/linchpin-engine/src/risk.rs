@@ -397,12 +397,18 @@ impl Single {
     /// impaired), if it affects it: no search.
     fn function_at(&self, f: u32, d: u64) -> Option<(u64, u64)> {
         let k = *self.slot.get(f as usize)? as usize;
-        let &(_, a, b) = self.functions.get(k)?;
-        Some(if self.stops[k] {
+        (k < self.functions.len()).then(|| self.nth_function_at(k, d))
+    }
+
+    /// What the failure, lasting `d`, does to the `k`-th function of
+    /// `functions`.
+    fn nth_function_at(&self, k: usize, d: u64) -> (u64, u64) {
+        if self.stops[k] {
             (d.min(YEAR), d.min(YEAR))
         } else {
+            let (_, a, b) = self.functions[k];
             Single::at(&self.function_corners[a as usize..b as usize], d)
-        })
+        }
     }
 
     /// What the failure, lasting `d`, does to the `i`-th of its nodes
@@ -1299,12 +1305,8 @@ fn alone(prep: &Prepared<'_>, s: &mut Scratch, e: Event, detail: bool) -> f64 {
     if detail {
         let nf = prep.functions.len();
         let single = &prep.singles[sup];
-        for (k, &(f, a, b)) in single.functions.iter().enumerate() {
-            let (down, imp) = if single.stops[k] {
-                (d.min(YEAR), d.min(YEAR))
-            } else {
-                Single::at(&single.function_corners[a as usize..b as usize], d)
-            };
+        for (k, &(f, _, _)) in single.functions.iter().enumerate() {
+            let (down, imp) = single.nth_function_at(k, d);
             if imp == 0 {
                 continue;
             }
@@ -1767,10 +1769,8 @@ fn pieces_of(
         match m {
             Member::Curve(i, k) => {
                 let e = events[i as usize];
-                let single = &prep.singles[e.supplier as usize];
-                let (_, a, b) = single.functions[k as usize];
-                let corners = &single.function_corners[a as usize..b as usize];
-                let (d, imp) = Single::at(corners, e.end - e.start);
+                let (d, imp) =
+                    prep.singles[e.supplier as usize].nth_function_at(k as usize, e.end - e.start);
                 push(e.start, d, imp, e.supplier);
             }
             Member::Joint(i, k) => {
