@@ -1,10 +1,10 @@
-//! Many single failures at once: 64 suppliers per pass over the graph, one
-//! bit each.
+//! Many single failures at once: [`LANES`] suppliers per pass over the
+//! graph, one bit each.
 //!
 //! For one failed entity with an unbounded failure, every entity's down
 //! (and impaired) time is 0, unbounded, or a finite time that only `anyOf`
-//! switchovers produce. The masks carry "more than 0" and "unbounded" for 64
-//! failures at once with plain bitwise operations; only the rare finite
+//! switchovers produce. The masks carry "more than 0" and "unbounded" for
+//! [`LANES`] failures at once with plain bitwise operations; only the rare finite
 //! values are computed one bit at a time, with exactly the equations of
 //! [`crate::Propagator`] (which the tests use as the oracle).
 
@@ -14,28 +14,94 @@ use crate::propagate::State;
 use crate::Dur;
 use linchpin_model::Impact;
 
-/// Per node and pass: which of the 64 failures make it down (`dz`), down
-/// without end (`dinf`), impaired (`iz`), impaired without end (`iinf`);
-/// exact values for the finite ones live in the arena.
+/// How many 64-bit words a pass's masks have.
+const WORDS: usize = 4;
+
+/// How many failures one pass over the graph carries. Wider passes share
+/// more of the graph between their failures (on 100k entities, 256 lanes
+/// evaluate 2.7–3.4 times fewer nodes than 64 in all), at the price of
+/// wider masks per node.
+pub const LANES: usize = 64 * WORDS;
+
+/// One bit per lane.
+type Mask = [u64; WORDS];
+
+const NONE: Mask = [0; WORDS];
+const ALL: Mask = [!0; WORDS];
+
+fn or(a: Mask, b: Mask) -> Mask {
+    std::array::from_fn(|i| a[i] | b[i])
+}
+
+fn and(a: Mask, b: Mask) -> Mask {
+    std::array::from_fn(|i| a[i] & b[i])
+}
+
+fn and_not(a: Mask, b: Mask) -> Mask {
+    std::array::from_fn(|i| a[i] & !b[i])
+}
+
+fn is_empty(a: &Mask) -> bool {
+    a.iter().all(|&w| w == 0)
+}
+
+fn has(a: &Mask, bit: u32) -> bool {
+    a[(bit / 64) as usize] & (1 << (bit % 64)) != 0
+}
+
+fn set(a: &mut Mask, bit: u32) {
+    a[(bit / 64) as usize] |= 1 << (bit % 64);
+}
+
+fn clear(a: &mut Mask, bit: u32) {
+    a[(bit / 64) as usize] &= !(1 << (bit % 64));
+}
+
+/// The first `n` lanes.
+fn first(n: usize) -> Mask {
+    std::array::from_fn(|i| match n.saturating_sub(i * 64) {
+        0 => 0,
+        k if k >= 64 => !0,
+        k => (1u64 << k) - 1,
+    })
+}
+
+/// The set bits, lowest first.
+fn bits(a: Mask) -> impl Iterator<Item = u32> {
+    a.into_iter().enumerate().flat_map(|(i, mut w)| {
+        std::iter::from_fn(move || {
+            (w != 0).then(|| {
+                let bit = w.trailing_zeros();
+                w &= w - 1;
+                i as u32 * 64 + bit
+            })
+        })
+    })
+}
+
+/// Per node and pass: which of the pass's failures make it down (`dz`),
+/// down without end (`dinf`), impaired (`iz`), impaired without end
+/// (`iinf`); exact values for the finite ones live in the arena, by bit.
 #[derive(Debug, Clone, Copy, Default)]
 struct Lanes {
-    dz: u64,
-    dinf: u64,
-    iz: u64,
-    iinf: u64,
+    dz: Mask,
+    dinf: Mask,
+    iz: Mask,
+    iinf: Mask,
     start: u32,
     len: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Finite {
-    bit: u8,
+    bit: u16,
     state: State,
 }
 
 /// Runs single unbounded failures of `sources` and returns, for every
 /// node marked in `is_target` that a failure affects, `(index into
-/// sources, node, state)`. Passes of 64 run on `threads` threads.
+/// sources, node, state)`, in no particular order. Passes of [`LANES`]
+/// run on `threads` threads.
 pub fn single_failures(
     graph: &ImpactGraph,
     sources: &[u32],
@@ -48,7 +114,7 @@ pub fn single_failures(
 /// Joint unbounded failures: every node of a group fails at once, one
 /// group per lane (a country's suppliers, say). Returns, for every node
 /// marked in `is_target` that a group's failure affects, `(index into
-/// groups, node, state)`.
+/// groups, node, state)`, in no particular order.
 pub fn joint_failures(
     graph: &ImpactGraph,
     groups: &[Vec<u32>],
@@ -58,8 +124,16 @@ pub fn joint_failures(
     failures(graph, groups, is_target, threads)
 }
 
-/// Every lane's failure over the whole graph, 64 lanes per pass, the
-/// passes spread over `threads` threads (each piece reuses its buffers).
+/// Every lane's failure over the whole graph, [`LANES`] lanes per pass,
+/// the passes spread over `threads` threads (each thread reuses its
+/// buffers).
+///
+/// Lanes whose failures start close together in the evaluation order
+/// share a pass: their cones overlap most (the first in that order reach
+/// furthest), so a pass evaluates fewer nodes in all (on 100k entities,
+/// 10–30 % fewer than in the order given). The heaviest passes so come
+/// first, and thread `t` takes passes `t`, `t + threads`, … so that each
+/// gets its share of them.
 fn failures<L: Lane>(
     graph: &ImpactGraph,
     lanes: &[L],
@@ -72,17 +146,39 @@ fn failures<L: Lane>(
         common: &[],
         is_target,
     };
-    let batches: Vec<(usize, &[L])> = lanes.chunks(64).enumerate().collect();
-    let threads = threads.clamp(1, batches.len().max(1));
-    if threads == 1 {
-        return job.run(&batches);
+    let mut place = vec![u32::MAX; graph.len()];
+    for (i, &v) in graph.order().iter().enumerate() {
+        place[v as usize] = i as u32;
     }
-    use rayon::prelude::*;
-    let per_thread = batches.len().div_ceil(threads);
-    batches
-        .par_chunks(per_thread)
-        .flat_map_iter(|part| job.run(part))
-        .collect()
+    let mut sorted: Vec<u32> = (0..lanes.len() as u32).collect();
+    sorted.sort_by_key(|&k| {
+        let first = lanes[k as usize]
+            .members()
+            .iter()
+            .map(|&v| place[v as usize])
+            .min();
+        (first, k)
+    });
+    let by_place: Vec<&L> = sorted.iter().map(|&k| &lanes[k as usize]).collect();
+    let batches: Vec<(usize, &[&L])> = by_place.chunks(LANES).enumerate().collect();
+    let threads = threads.clamp(1, batches.len().max(1));
+    let mut found = if threads == 1 {
+        job.run(&batches)
+    } else {
+        use rayon::prelude::*;
+        (0..threads)
+            .into_par_iter()
+            .flat_map_iter(|t| {
+                let mine: Vec<(usize, &[&L])> =
+                    batches.iter().skip(t).step_by(threads).copied().collect();
+                job.run(&mine)
+            })
+            .collect()
+    };
+    for f in &mut found {
+        f.0 = sorted[f.0 as usize];
+    }
+    found
 }
 
 /// What fails in one lane: a node, or a group of nodes together.
@@ -103,6 +199,12 @@ impl Lane for Vec<u32> {
     }
 }
 
+impl<L: Lane> Lane for &L {
+    fn members(&self) -> &[u32] {
+        (*self).members()
+    }
+}
+
 /// One set of passes: which nodes to evaluate (closed under dependencies,
 /// in evaluation order), what fails in every lane besides each lane's own
 /// source, and which nodes to report.
@@ -120,20 +222,23 @@ pub struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// Runs the given passes of up to 64 lanes each; returns `(pass * 64
-    /// + lane, node, state)` for every affected target.
+    /// Runs the given passes of up to [`LANES`] lanes each; returns
+    /// `(pass * LANES + lane, node, state)` for every affected target.
     pub fn run<L: Lane>(&self, batches: &[(usize, &[L])]) -> Vec<(u32, u32, State)> {
         let graph = self.graph;
         let mut found = Vec::new();
         let n = graph.len();
         let mut lanes = vec![Lanes::default(); n];
         let mut arena: Vec<Finite> = Vec::new();
-        let mut source_mask = vec![0u64; n];
+        let mut source_mask = vec![NONE; n];
         let mut cycles = Cycles {
             solver: CycleSolver::new(n),
             down: Vec::new(),
             impaired: Vec::new(),
             found: Vec::new(),
+            key: Vec::new(),
+            keys: Vec::new(),
+            solved: Vec::new(),
         };
         // Only what the pass's failures can reach is evaluated: the nodes
         // that depend on them, directly or not. Every other node keeps
@@ -143,11 +248,7 @@ impl Job<'_> {
         let mut active: Vec<u32> = Vec::new();
         let mut previous: Vec<u32> = Vec::new();
         for (k, &(batch_index, batch)) in batches.iter().enumerate() {
-            let used = if batch.len() >= 64 {
-                !0u64
-            } else {
-                (1u64 << batch.len()) - 1
-            };
+            let used = first(batch.len());
             for &v in &previous {
                 lanes[v as usize] = Lanes::default();
             }
@@ -172,7 +273,7 @@ impl Job<'_> {
             }
             for (bit, lane) in batch.iter().enumerate() {
                 for &s in lane.members() {
-                    source_mask[s as usize] |= 1 << bit;
+                    set(&mut source_mask[s as usize], bit as u32);
                 }
             }
             for nodes in graph.component_runs(&active) {
@@ -193,19 +294,16 @@ impl Job<'_> {
             }
             for &node in &active {
                 let l = &lanes[node as usize];
-                if l.iz & used == 0 || !self.is_target[node as usize] {
+                if !self.is_target[node as usize] {
                     continue;
                 }
-                let mut bits = l.iz & used;
-                while bits != 0 {
-                    let bit = bits.trailing_zeros();
-                    bits &= bits - 1;
+                for bit in bits(and(l.iz, used)) {
                     let state = value(l, &arena, bit);
-                    found.push(((batch_index * 64 + bit as usize) as u32, node, state));
+                    found.push(((batch_index * LANES + bit as usize) as u32, node, state));
                 }
             }
             for &s in batch.iter().flat_map(Lane::members).chain(self.common) {
-                source_mask[s as usize] = 0;
+                source_mask[s as usize] = NONE;
             }
             std::mem::swap(&mut previous, &mut active);
         }
@@ -219,7 +317,14 @@ struct Cycles {
     down: Vec<Dur>,
     impaired: Vec<Dur>,
     /// (node index in the cycle, bit, state) of every affected lane.
-    found: Vec<(u32, u8, State)>,
+    found: Vec<(u32, u16, State)>,
+    /// What the cycle sees of the failure at hand.
+    key: Vec<Dur>,
+    /// What it saw of each failure solved so far in this cycle, one after
+    /// the other (all of one length).
+    keys: Vec<Dur>,
+    /// Their solutions, one state per node of the cycle each.
+    solved: Vec<State>,
 }
 
 /// A cycle's lanes: each failure that reaches the cycle (from outside, or
@@ -230,58 +335,92 @@ fn settle_cycle(
     nodes: &[u32],
     lanes: &mut [Lanes],
     arena: &mut Vec<Finite>,
-    source_mask: &[u64],
+    source_mask: &[Mask],
     cycles: &mut Cycles,
 ) {
-    let mut reaching = 0u64;
+    let mut reaching = NONE;
     for &v in nodes {
-        reaching |= source_mask[v as usize];
+        reaching = or(reaching, source_mask[v as usize]);
         for edge in graph.edges(v) {
             if edge.impact != Impact::None {
                 for &t in graph.targets(edge) {
-                    reaching |= lanes[t as usize].iz;
+                    reaching = or(reaching, lanes[t as usize].iz);
                 }
             }
         }
     }
     cycles.found.clear();
-    let mut bits = reaching;
-    while bits != 0 {
-        let bit = bits.trailing_zeros();
-        bits &= bits - 1;
-        let m = 1u64 << bit;
+    cycles.keys.clear();
+    cycles.solved.clear();
+    let component = graph.component(nodes[0]);
+    let width = nodes.len();
+    for bit in bits(reaching) {
         let own = |i: usize| {
-            if source_mask[nodes[i] as usize] & m != 0 {
+            if has(&source_mask[nodes[i] as usize], bit) {
                 Dur::INF
             } else {
                 Dur::ZERO
             }
         };
-        let lanes_now: &[Lanes] = lanes;
-        cycles.solver.solve(
-            graph,
-            nodes,
-            Pass::Down,
-            own,
-            |t| value(&lanes_now[t as usize], arena, bit).down,
-            &mut cycles.down,
-        );
-        let down = &cycles.down;
-        cycles.solver.solve(
-            graph,
-            nodes,
-            Pass::Impaired,
-            |i| own(i).max(down[i]),
-            |t| value(&lanes_now[t as usize], arena, bit).impaired,
-            &mut cycles.impaired,
-        );
-        for i in 0..nodes.len() {
-            let state = State {
-                down: cycles.down[i],
-                impaired: cycles.impaired[i],
-            };
+        // What the cycle sees of this failure: which of its nodes fail and
+        // the values of its edges' targets outside it. Failures that look
+        // the same from the cycle have the same solution.
+        cycles.key.clear();
+        for (i, &v) in nodes.iter().enumerate() {
+            cycles.key.push(own(i));
+            for edge in graph.edges(v) {
+                if edge.impact == Impact::None {
+                    continue;
+                }
+                for &t in graph.targets(edge) {
+                    if graph.component(t) != component {
+                        let s = value(&lanes[t as usize], arena, bit);
+                        cycles.key.push(s.down);
+                        cycles.key.push(s.impaired);
+                    }
+                }
+            }
+        }
+        let stride = cycles.key.len();
+        let known = cycles
+            .keys
+            .chunks_exact(stride)
+            .position(|k| k == cycles.key.as_slice());
+        let at = match known {
+            Some(j) => j,
+            None => {
+                let lanes_now: &[Lanes] = lanes;
+                cycles.solver.solve(
+                    graph,
+                    nodes,
+                    Pass::Down,
+                    own,
+                    |t| value(&lanes_now[t as usize], arena, bit).down,
+                    &mut cycles.down,
+                );
+                let down = &cycles.down;
+                cycles.solver.solve(
+                    graph,
+                    nodes,
+                    Pass::Impaired,
+                    |i| own(i).max(down[i]),
+                    |t| value(&lanes_now[t as usize], arena, bit).impaired,
+                    &mut cycles.impaired,
+                );
+                cycles.keys.extend_from_slice(&cycles.key);
+                cycles.solved.extend((0..width).map(|i| State {
+                    down: cycles.down[i],
+                    impaired: cycles.impaired[i],
+                }));
+                cycles.solved.len() / width - 1
+            }
+        };
+        for (i, &state) in cycles.solved[at * width..(at + 1) * width]
+            .iter()
+            .enumerate()
+        {
             if state.is_affected() {
-                cycles.found.push((i as u32, bit as u8, state));
+                cycles.found.push((i as u32, bit as u16, state));
             }
         }
     }
@@ -294,16 +433,16 @@ fn settle_cycle(
         };
         while k < cycles.found.len() && cycles.found[k].0 == i as u32 {
             let (_, bit, state) = cycles.found[k];
-            let m = 1u64 << bit;
+            let b = u32::from(bit);
             if state.down.is_positive() {
-                l.dz |= m;
+                set(&mut l.dz, b);
             }
             if state.down.is_inf() {
-                l.dinf |= m;
+                set(&mut l.dinf, b);
             }
-            l.iz |= m;
+            set(&mut l.iz, b);
             if state.impaired.is_inf() {
-                l.iinf |= m;
+                set(&mut l.iinf, b);
             }
             if !state.down.is_inf() && state.down.is_positive() || !state.impaired.is_inf() {
                 arena.push(Finite { bit, state });
@@ -317,24 +456,25 @@ fn settle_cycle(
 
 /// The exact state of one bit at a node.
 fn value(l: &Lanes, arena: &[Finite], bit: u32) -> State {
-    let m = 1u64 << bit;
     let finite = || {
-        arena[l.start as usize..(l.start + l.len) as usize]
-            .iter()
-            .find(|f| f.bit as u32 == bit)
+        // A node's finite values are kept in the order of their bits.
+        let own = &arena[l.start as usize..(l.start + l.len) as usize];
+        let i = own.partition_point(|f| u32::from(f.bit) < bit);
+        own.get(i)
+            .filter(|f| u32::from(f.bit) == bit)
             .map(|f| f.state)
             .unwrap_or_default()
     };
-    let down = if l.dinf & m != 0 {
+    let down = if has(&l.dinf, bit) {
         Dur::INF
-    } else if l.dz & m != 0 {
+    } else if has(&l.dz, bit) {
         finite().down
     } else {
         Dur::ZERO
     };
-    let impaired = if l.iinf & m != 0 {
+    let impaired = if has(&l.iinf, bit) {
         Dur::INF
-    } else if l.iz & m != 0 {
+    } else if has(&l.iz, bit) {
         finite().impaired
     } else {
         Dur::ZERO
@@ -346,7 +486,7 @@ fn evaluate(
     graph: &ImpactGraph,
     lanes: &[Lanes],
     arena: &mut Vec<Finite>,
-    source_mask: &[u64],
+    source_mask: &[Mask],
     v: u32,
 ) -> Lanes {
     let base = source_mask[v as usize];
@@ -365,54 +505,50 @@ fn evaluate(
         let a = lanes[targets[0] as usize];
         let (mut dz, mut dinf, mut iz, mut iinf) = (a.dz, a.dinf, a.iz, a.iinf);
         if targets.len() > 1 {
-            let (mut all_dz, mut all_dinf, mut all_iz, mut all_iinf) = (!0u64, !0u64, !0u64, !0u64);
+            let (mut all_dz, mut all_dinf, mut all_iz, mut all_iinf) = (ALL, ALL, ALL, ALL);
             for &t in &targets[1..] {
-                let b = lanes[t as usize];
-                all_dz &= b.dz;
-                all_dinf &= b.dinf;
-                all_iz &= b.iz;
-                all_iinf &= b.iinf;
+                let b = &lanes[t as usize];
+                all_dz = and(all_dz, b.dz);
+                all_dinf = and(all_dinf, b.dinf);
+                all_iz = and(all_iz, b.iz);
+                all_iinf = and(all_iinf, b.iinf);
             }
-            dinf &= all_dinf;
-            iinf &= all_iinf;
+            dinf = and(dinf, all_dinf);
+            iinf = and(iinf, all_iinf);
             if !edge.switchover.is_positive() {
-                dz &= all_dz;
-                iz &= all_iz;
+                dz = and(dz, all_dz);
+                iz = and(iz, all_iz);
             }
         }
         if edge.impact == Impact::Degraded {
-            dz = 0;
-            dinf = 0;
+            dz = NONE;
+            dinf = NONE;
         }
-        out.dz |= dz;
-        out.dinf |= dinf;
-        out.iz |= iz;
-        out.iinf |= iinf;
+        out.dz = or(out.dz, dz);
+        out.dinf = or(out.dinf, dinf);
+        out.iz = or(out.iz, iz);
+        out.iinf = or(out.iinf, iinf);
     }
-    out.iz |= out.dz;
-    out.iinf |= out.dinf;
-    let finite_bits = (out.dz & !out.dinf) | (out.iz & !out.iinf);
-    if finite_bits == 0 {
+    out.iz = or(out.iz, out.dz);
+    out.iinf = or(out.iinf, out.dinf);
+    let finite_bits = or(and_not(out.dz, out.dinf), and_not(out.iz, out.iinf));
+    if is_empty(&finite_bits) {
         return out;
     }
     // Exact values for the finite bits, with the scalar equations.
     out.start = arena.len() as u32;
-    let mut bits = finite_bits;
-    while bits != 0 {
-        let bit = bits.trailing_zeros();
-        bits &= bits - 1;
-        let m = 1u64 << bit;
-        let mut down = if out.dinf & m != 0 {
+    for bit in bits(finite_bits) {
+        let mut down = if has(&out.dinf, bit) {
             Dur::INF
         } else {
             Dur::ZERO
         };
-        let mut impaired = if out.iinf & m != 0 {
+        let mut impaired = if has(&out.iinf, bit) {
             Dur::INF
         } else {
             Dur::ZERO
         };
-        if base & m != 0 {
+        if has(&base, bit) {
             down = Dur::INF;
             impaired = Dur::INF;
         }
@@ -436,25 +572,25 @@ fn evaluate(
         impaired = impaired.max(down);
         // Keep the masks exact.
         if down.is_inf() {
-            out.dinf |= m;
+            set(&mut out.dinf, bit);
         }
         if down.is_positive() {
-            out.dz |= m;
+            set(&mut out.dz, bit);
         } else {
-            out.dz &= !m;
+            clear(&mut out.dz, bit);
         }
         if impaired.is_inf() {
-            out.iinf |= m;
+            set(&mut out.iinf, bit);
         }
         if impaired.is_positive() {
-            out.iz |= m;
+            set(&mut out.iz, bit);
         } else {
-            out.iz &= !m;
+            clear(&mut out.iz, bit);
         }
         if (!down.is_inf() && down.is_positive()) || (!impaired.is_inf() && impaired.is_positive())
         {
             arena.push(Finite {
-                bit: bit as u8,
+                bit: bit as u16,
                 state: State { down, impaired },
             });
         }

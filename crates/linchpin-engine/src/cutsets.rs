@@ -6,7 +6,7 @@
 //! that an `anyOf` alternative absorbs after its switchover (down 30m, then
 //! running on the fallback) is not a stop here; losing the fallback too is.
 
-use crate::batch::Job;
+use crate::batch::{Job, LANES};
 use crate::graph::ImpactGraph;
 use linchpin_model::{Catalog, Criticality, EntityId, Spec};
 use std::collections::HashSet;
@@ -152,7 +152,7 @@ pub fn cut_sets_by_enumeration(
                     common: &common,
                     is_target: &is_target,
                 };
-                let batches: Vec<(usize, &[u32])> = rest.chunks(64).enumerate().collect();
+                let batches: Vec<(usize, &[u32])> = rest.chunks(LANES).enumerate().collect();
                 let mut stops = vec![false; rest.len()];
                 for (lane, _, state) in job.run(&batches) {
                     if state.down.is_inf() {
