@@ -228,9 +228,12 @@ impl Job<'_> {
         let graph = self.graph;
         let mut found = Vec::new();
         let n = graph.len();
-        let mut lanes = vec![Lanes::default(); n];
+        let mut reached = Reached {
+            slot: vec![NOWHERE; n],
+            lanes: Vec::new(),
+            own: Vec::new(),
+        };
         let mut arena: Vec<Finite> = Vec::new();
-        let mut source_mask = vec![NONE; n];
         let mut cycles = Cycles {
             solver: CycleSolver::new(n),
             down: Vec::new(),
@@ -240,18 +243,19 @@ impl Job<'_> {
             keys: Vec::new(),
             solved: Vec::new(),
         };
+        let mut scratch = Box::new(Scratch {
+            down: [Dur::ZERO; LANES],
+            impaired: [Dur::ZERO; LANES],
+        });
         // Only what the pass's failures can reach is evaluated: the nodes
-        // that depend on them, directly or not. Every other node keeps
-        // default lanes (unaffected), which is its exact value.
+        // that depend on them, directly or not. Every other node has no
+        // place in the pass and reads as unaffected, which is its exact
+        // value.
         let mut mark = vec![u32::MAX; n];
         let mut stack: Vec<u32> = Vec::new();
         let mut active: Vec<u32> = Vec::new();
-        let mut previous: Vec<u32> = Vec::new();
         for (k, &(batch_index, batch)) in batches.iter().enumerate() {
             let used = first(batch.len());
-            for &v in &previous {
-                lanes[v as usize] = Lanes::default();
-            }
             let stamp = k as u32;
             stack.extend(batch.iter().flat_map(Lane::members).chain(self.common));
             while let Some(v) = stack.pop() {
@@ -267,33 +271,26 @@ impl Job<'_> {
                     .copied()
                     .filter(|&v| mark[v as usize] == stamp),
             );
+            reached.start(&active);
             arena.clear();
             for &c in self.common {
-                source_mask[c as usize] = used;
+                *reached.own_mut(c) = used;
             }
             for (bit, lane) in batch.iter().enumerate() {
                 for &s in lane.members() {
-                    set(&mut source_mask[s as usize], bit as u32);
+                    set(reached.own_mut(s), bit as u32);
                 }
             }
             for nodes in graph.component_runs(&active) {
                 if graph.is_cycle(nodes) {
-                    settle_cycle(
-                        graph,
-                        nodes,
-                        &mut lanes,
-                        &mut arena,
-                        &source_mask,
-                        &mut cycles,
-                    );
+                    settle_cycle(graph, nodes, &mut reached, &mut arena, &mut cycles);
                 } else {
                     let v = nodes[0];
-                    let l = evaluate(graph, &lanes, &mut arena, &source_mask, v);
-                    lanes[v as usize] = l;
+                    let l = evaluate(graph, &reached, &mut arena, &mut scratch, v);
+                    reached.put(v, l);
                 }
             }
-            for &node in &active {
-                let l = &lanes[node as usize];
+            for (l, &node) in reached.lanes.iter().zip(&active) {
                 if !self.is_target[node as usize] {
                     continue;
                 }
@@ -302,12 +299,72 @@ impl Job<'_> {
                     found.push(((batch_index * LANES + bit as usize) as u32, node, state));
                 }
             }
-            for &s in batch.iter().flat_map(Lane::members).chain(self.common) {
-                source_mask[s as usize] = NONE;
-            }
-            std::mem::swap(&mut previous, &mut active);
+            reached.finish(&active);
         }
         found
+    }
+}
+
+const NOWHERE: u32 = u32::MAX;
+
+/// No failure of the pass reaches the node.
+const UNAFFECTED: Lanes = Lanes {
+    dz: NONE,
+    dinf: NONE,
+    iz: NONE,
+    iinf: NONE,
+    start: 0,
+    len: 0,
+};
+
+/// One pass's lanes, kept only for the nodes it evaluates, side by side
+/// in evaluation order: a node's targets are read from a few megabytes
+/// instead of lanes for the whole graph, and a target no failure reaches
+/// costs a look at its slot only.
+struct Reached {
+    /// Node → its place in the pass, or [`NOWHERE`].
+    slot: Vec<u32>,
+    lanes: Vec<Lanes>,
+    /// Which lanes fail the node itself.
+    own: Vec<Mask>,
+}
+
+impl Reached {
+    /// Places the pass's nodes (in evaluation order), unaffected so far.
+    fn start(&mut self, active: &[u32]) {
+        for (i, &v) in active.iter().enumerate() {
+            self.slot[v as usize] = i as u32;
+        }
+        self.lanes.clear();
+        self.lanes.resize(active.len(), UNAFFECTED);
+        self.own.clear();
+        self.own.resize(active.len(), NONE);
+    }
+
+    /// Forgets the pass's nodes.
+    fn finish(&mut self, active: &[u32]) {
+        for &v in active {
+            self.slot[v as usize] = NOWHERE;
+        }
+    }
+
+    fn get(&self, v: u32) -> &Lanes {
+        match self.slot[v as usize] {
+            NOWHERE => &UNAFFECTED,
+            i => &self.lanes[i as usize],
+        }
+    }
+
+    fn put(&mut self, v: u32, l: Lanes) {
+        self.lanes[self.slot[v as usize] as usize] = l;
+    }
+
+    fn own(&self, v: u32) -> Mask {
+        self.own[self.slot[v as usize] as usize]
+    }
+
+    fn own_mut(&mut self, v: u32) -> &mut Mask {
+        &mut self.own[self.slot[v as usize] as usize]
     }
 }
 
@@ -333,18 +390,17 @@ struct Cycles {
 fn settle_cycle(
     graph: &ImpactGraph,
     nodes: &[u32],
-    lanes: &mut [Lanes],
+    reached: &mut Reached,
     arena: &mut Vec<Finite>,
-    source_mask: &[Mask],
     cycles: &mut Cycles,
 ) {
     let mut reaching = NONE;
     for &v in nodes {
-        reaching = or(reaching, source_mask[v as usize]);
+        reaching = or(reaching, reached.own(v));
         for edge in graph.edges(v) {
             if edge.impact != Impact::None {
                 for &t in graph.targets(edge) {
-                    reaching = or(reaching, lanes[t as usize].iz);
+                    reaching = or(reaching, reached.get(t).iz);
                 }
             }
         }
@@ -356,7 +412,7 @@ fn settle_cycle(
     let width = nodes.len();
     for bit in bits(reaching) {
         let own = |i: usize| {
-            if has(&source_mask[nodes[i] as usize], bit) {
+            if has(&reached.own(nodes[i]), bit) {
                 Dur::INF
             } else {
                 Dur::ZERO
@@ -374,7 +430,7 @@ fn settle_cycle(
                 }
                 for &t in graph.targets(edge) {
                     if graph.component(t) != component {
-                        let s = value(&lanes[t as usize], arena, bit);
+                        let s = value(reached.get(t), arena, bit);
                         cycles.key.push(s.down);
                         cycles.key.push(s.impaired);
                     }
@@ -389,13 +445,13 @@ fn settle_cycle(
         let at = match known {
             Some(j) => j,
             None => {
-                let lanes_now: &[Lanes] = lanes;
+                let now: &Reached = reached;
                 cycles.solver.solve(
                     graph,
                     nodes,
                     Pass::Down,
                     own,
-                    |t| value(&lanes_now[t as usize], arena, bit).down,
+                    |t| value(now.get(t), arena, bit).down,
                     &mut cycles.down,
                 );
                 let down = &cycles.down;
@@ -404,7 +460,7 @@ fn settle_cycle(
                     nodes,
                     Pass::Impaired,
                     |i| own(i).max(down[i]),
-                    |t| value(&lanes_now[t as usize], arena, bit).impaired,
+                    |t| value(now.get(t), arena, bit).impaired,
                     &mut cycles.impaired,
                 );
                 cycles.keys.extend_from_slice(&cycles.key);
@@ -450,7 +506,7 @@ fn settle_cycle(
             k += 1;
         }
         l.len = arena.len() as u32 - l.start;
-        lanes[v as usize] = l;
+        reached.put(v, l);
     }
 }
 
@@ -482,14 +538,20 @@ fn value(l: &Lanes, arena: &[Finite], bit: u32) -> State {
     State { down, impaired }
 }
 
+/// Per-bit values of the node being evaluated.
+struct Scratch {
+    down: [Dur; LANES],
+    impaired: [Dur; LANES],
+}
+
 fn evaluate(
     graph: &ImpactGraph,
-    lanes: &[Lanes],
+    reached: &Reached,
     arena: &mut Vec<Finite>,
-    source_mask: &[Mask],
+    scratch: &mut Scratch,
     v: u32,
 ) -> Lanes {
-    let base = source_mask[v as usize];
+    let base = reached.own(v);
     let mut out = Lanes {
         dz: base,
         dinf: base,
@@ -502,12 +564,12 @@ fn evaluate(
             continue;
         }
         let targets = graph.targets(edge);
-        let a = lanes[targets[0] as usize];
+        let a = *reached.get(targets[0]);
         let (mut dz, mut dinf, mut iz, mut iinf) = (a.dz, a.dinf, a.iz, a.iinf);
         if targets.len() > 1 {
             let (mut all_dz, mut all_dinf, mut all_iz, mut all_iinf) = (ALL, ALL, ALL, ALL);
             for &t in &targets[1..] {
-                let b = &lanes[t as usize];
+                let b = reached.get(t);
                 all_dz = and(all_dz, b.dz);
                 all_dinf = and(all_dinf, b.dinf);
                 all_iz = and(all_iz, b.iz);
@@ -535,41 +597,62 @@ fn evaluate(
     if is_empty(&finite_bits) {
         return out;
     }
-    // Exact values for the finite bits, with the scalar equations.
-    out.start = arena.len() as u32;
+    // Exact values for the finite bits, with the scalar equations, edge by
+    // edge: an edge of one target passes on that target's finite values
+    // (its unbounded ones are in the masks already), an `anyOf` takes the
+    // earliest option bit by bit.
+    let (down, impaired) = (&mut scratch.down, &mut scratch.impaired);
     for bit in bits(finite_bits) {
-        let mut down = if has(&out.dinf, bit) {
+        down[bit as usize] = Dur::ZERO;
+        impaired[bit as usize] = if has(&out.iinf, bit) {
             Dur::INF
         } else {
             Dur::ZERO
         };
-        let mut impaired = if has(&out.iinf, bit) {
-            Dur::INF
-        } else {
-            Dur::ZERO
-        };
-        if has(&base, bit) {
-            down = Dur::INF;
-            impaired = Dur::INF;
+    }
+    for edge in graph.edges(v) {
+        if edge.impact == Impact::None {
+            continue;
         }
-        for edge in graph.edges(v) {
-            if edge.impact == Impact::None {
-                continue;
+        let counts_down = edge.impact == Impact::Down;
+        let targets = graph.targets(edge);
+        if let [t] = targets {
+            let l = reached.get(*t);
+            for f in &arena[l.start as usize..(l.start + l.len) as usize] {
+                let bit = u32::from(f.bit);
+                if has(&finite_bits, bit) {
+                    let k = bit as usize;
+                    if counts_down {
+                        down[k] = down[k].max(f.state.down);
+                    }
+                    impaired[k] = impaired[k].max(f.state.impaired);
+                }
             }
-            let targets = graph.targets(edge);
-            let first = value(&lanes[targets[0] as usize], arena, bit);
+            continue;
+        }
+        let mut touched = NONE;
+        for &t in targets {
+            touched = or(touched, reached.get(t).iz);
+        }
+        for bit in bits(and(touched, finite_bits)) {
+            let first = value(reached.get(targets[0]), arena, bit);
             let (mut d, mut imp) = (first.down, first.impaired);
             for &t in &targets[1..] {
-                let s = value(&lanes[t as usize], arena, bit);
+                let s = value(reached.get(t), arena, bit);
                 d = d.min(edge.switchover.plus(s.down));
                 imp = imp.min(edge.switchover.plus(s.impaired));
             }
-            if edge.impact == Impact::Down {
-                down = down.max(d);
+            let k = bit as usize;
+            if counts_down {
+                down[k] = down[k].max(d);
             }
-            impaired = impaired.max(imp);
+            impaired[k] = impaired[k].max(imp);
         }
-        impaired = impaired.max(down);
+    }
+    out.start = arena.len() as u32;
+    for bit in bits(finite_bits) {
+        let down = down[bit as usize];
+        let impaired = impaired[bit as usize].max(down);
         // Keep the masks exact.
         if down.is_inf() {
             set(&mut out.dinf, bit);

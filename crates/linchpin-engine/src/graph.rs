@@ -21,7 +21,10 @@ pub struct Edge {
 /// The graph the analyses run on. Node `i` is `EntityId(i)` of the catalog.
 #[derive(Debug, Clone)]
 pub struct ImpactGraph {
-    edge_start: Vec<u32>,
+    /// Each node's edges: `edges[start..end]`. After the components are
+    /// known, edges and their options are laid out in evaluation order, so
+    /// that a pass over the graph reads them front to back.
+    edge_span: Vec<(u32, u32)>,
     edges: Vec<Edge>,
     options: Vec<u32>,
     dependent_start: Vec<u32>,
@@ -49,7 +52,7 @@ impl ImpactGraph {
     /// suppliers, to tell direct reach from reach through fourth parties.
     pub fn build(catalog: &Catalog, keep: impl Fn(EntityId) -> bool) -> ImpactGraph {
         let n = catalog.len();
-        let mut edge_start = Vec::with_capacity(n + 1);
+        let mut edge_start: Vec<u32> = Vec::with_capacity(n + 1);
         let mut edges = Vec::new();
         let mut options = Vec::new();
         let mut indegree = vec![0u32; n + 1];
@@ -98,7 +101,7 @@ impl ImpactGraph {
             }
         }
         let mut graph = ImpactGraph {
-            edge_start,
+            edge_span: edge_start.windows(2).map(|w| (w[0], w[1])).collect(),
             edges,
             options,
             dependent_start,
@@ -109,12 +112,34 @@ impl ImpactGraph {
             cyclic: Vec::new(),
         };
         graph.components();
+        graph.lay_out_in_order();
         graph
+    }
+
+    /// Puts each node's edges and options where evaluation order reads
+    /// them: one after the other, in that order.
+    fn lay_out_in_order(&mut self) {
+        let mut edges = Vec::with_capacity(self.edges.len());
+        let mut options = Vec::with_capacity(self.options.len());
+        for &v in &self.order {
+            let (start, end) = self.edge_span[v as usize];
+            let begin = edges.len() as u32;
+            for e in &self.edges[start as usize..end as usize] {
+                let first = options.len() as u32;
+                options.extend_from_slice(
+                    &self.options[e.first as usize..(e.first + e.count) as usize],
+                );
+                edges.push(Edge { first, ..*e });
+            }
+            self.edge_span[v as usize] = (begin, edges.len() as u32);
+        }
+        self.edges = edges;
+        self.options = options;
     }
 
     /// The number of nodes.
     pub fn len(&self) -> usize {
-        self.edge_start.len() - 1
+        self.edge_span.len()
     }
 
     /// Whether the graph has no node.
@@ -124,8 +149,8 @@ impl ImpactGraph {
 
     /// The edges of a node.
     pub fn edges(&self, node: u32) -> &[Edge] {
-        &self.edges
-            [self.edge_start[node as usize] as usize..self.edge_start[node as usize + 1] as usize]
+        let (start, end) = self.edge_span[node as usize];
+        &self.edges[start as usize..end as usize]
     }
 
     /// The targets of an edge, the active one first.
@@ -237,14 +262,8 @@ impl ImpactGraph {
             stack.push(root);
             on_stack[root as usize] = true;
             while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
-                let first = self.edges[self.edge_start[v as usize] as usize
-                    ..self.edge_start[v as usize + 1] as usize]
-                    .first()
-                    .map_or(0, |e| e.first);
-                let last = self.edges[self.edge_start[v as usize] as usize
-                    ..self.edge_start[v as usize + 1] as usize]
-                    .last()
-                    .map_or(0, |e| e.first + e.count);
+                let first = self.edges(v).first().map_or(0, |e| e.first);
+                let last = self.edges(v).last().map_or(0, |e| e.first + e.count);
                 let p = first + *pos;
                 if p < last {
                     *pos += 1;
