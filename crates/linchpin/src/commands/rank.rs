@@ -7,7 +7,7 @@ use linchpin_engine::rank::{ModeImpact, Reach};
 use linchpin_engine::readiness::{EscrowState, ExitState, StatementState};
 use linchpin_engine::{rank, SupplierRank};
 use linchpin_model::{Catalog, Spec};
-use linchpin_report::contract::supplier_json;
+use linchpin_report::contract::SupplierDoc;
 use std::process::ExitCode;
 
 pub fn run(args: &RankArgs) -> anyhow::Result<ExitCode> {
@@ -51,25 +51,35 @@ fn write_rank_json(
     if ranking.is_empty() {
         return write_json(out, &RankDoc { catalog, ranking });
     }
-    out.write_all(b"{\n  \"suppliers\": [\n")?;
-    for (k, piece) in ranking.chunks(256).enumerate() {
-        let texts = linchpin_loader::parallel::map(piece, threads, |r| {
-            // Pretty JSON one level down: every line indented by four
-            // spaces (a JSON string holds no raw line break).
-            serde_json::to_string_pretty(&supplier_json(catalog, r))
-                .map(|text| format!("    {}", text.replace('\n', "\n    ")))
+    // Pieces of the list written on all cores, each as the document with
+    // only its suppliers (so indented as in the whole), the document's
+    // first and last lines cut off, and put together in order.
+    const HEAD: &[u8] = b"{\n  \"suppliers\": [\n";
+    const TAIL: &[u8] = b"\n  ]\n}";
+    out.write_all(HEAD)?;
+    let pieces: Vec<&[SupplierRank]> = ranking.chunks(64).collect();
+    for (k, round) in pieces.chunks(4 * threads.max(1)).enumerate() {
+        let texts = linchpin_loader::parallel::map(round, threads, |piece| {
+            serde_json::to_vec_pretty(&RankDoc {
+                catalog,
+                ranking: piece,
+            })
         });
         for (i, text) in texts.into_iter().enumerate() {
+            let text = text.map_err(std::io::Error::other)?;
+            let body = text
+                .strip_prefix(HEAD)
+                .and_then(|t| t.strip_suffix(TAIL))
+                .ok_or_else(|| std::io::Error::other("unexpected JSON layout"))?;
             if k > 0 || i > 0 {
                 out.write_all(b",\n")?;
             }
-            out.write_all(text.map_err(std::io::Error::other)?.as_bytes())?;
+            out.write_all(body)?;
         }
     }
     out.write_all(b"\n  ]\n}\n")
 }
 
-/// `{"suppliers": [...]}`, each supplier made when it is written.
 struct RankDoc<'a> {
     catalog: &'a Catalog,
     ranking: &'a [SupplierRank],
@@ -81,12 +91,10 @@ impl serde::Serialize for RankDoc<'_> {
         struct Suppliers<'a>(&'a RankDoc<'a>);
         impl serde::Serialize for Suppliers<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(
-                    self.0
-                        .ranking
-                        .iter()
-                        .map(|r| supplier_json(self.0.catalog, r)),
-                )
+                serializer.collect_seq(self.0.ranking.iter().map(|r| SupplierDoc {
+                    catalog: self.0.catalog,
+                    rank: r,
+                }))
             }
         }
         let mut map = serializer.serialize_map(Some(1))?;
