@@ -13,6 +13,21 @@ use linchpin_model::{
     Catalog, Config, Criticality, Date, EntityId, EscrowVerification, ExitStrategy, Spec,
 };
 
+/// Entities' names in backticks, separated by commas, written into one
+/// string (a supplier of a large landscape can stop hundreds of functions).
+fn names(catalog: &Catalog, ids: impl Iterator<Item = EntityId>) -> String {
+    let mut text = String::new();
+    for id in ids {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push('`');
+        text.push_str(&catalog.entity(id).entity_ref.name);
+        text.push('`');
+    }
+    text
+}
+
 /// The annotation that allows findings on one entity:
 /// `linchpin.dev/allow: missing-escrow, untested-exit-plan`.
 pub const ALLOW_ANNOTATION: &str = "linchpin.dev/allow";
@@ -234,35 +249,27 @@ pub fn findings_given(
                 }
             }
         }
-        let single: Vec<String> = r
-            .stops
-            .iter()
-            .filter(|f| f.criticality == Criticality::Critical && f.down_cap.is_inf())
-            .map(|f| format!("`{}`", catalog.entity(f.function).entity_ref.name))
-            .collect();
+        let single = names(
+            catalog,
+            r.stops
+                .iter()
+                .filter(|f| f.criticality == Criticality::Critical && f.down_cap.is_inf())
+                .map(|f| f.function),
+        );
         if !single.is_empty() {
             emit(
                 "single-point-of-failure",
                 id,
-                format!(
-                    "`{who}` alone stops {} for as long as it is down",
-                    single.join(", ")
-                ),
+                format!("`{who}` alone stops {single} for as long as it is down"),
             );
         }
         if let Some((_, functions)) = hidden.iter().find(|(s, _)| *s == id) {
             if !functions.is_empty() {
+                let functions = names(catalog, functions.iter().copied());
                 emit(
                     "hidden-concentration",
                     id,
-                    format!(
-                        "`{who}` reaches {} only through other suppliers",
-                        functions
-                            .iter()
-                            .map(|&f| format!("`{}`", catalog.entity(f).entity_ref.name))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    format!("`{who}` reaches {functions} only through other suppliers"),
                 );
             }
         }

@@ -249,32 +249,39 @@ impl ImpactGraph {
         let mut order = Vec::with_capacity(n);
         let mut next_index = 0u32;
         let mut components = 0u32;
-        // Call stack of (node, position in its flattened target list).
-        let mut calls: Vec<(u32, u32)> = Vec::new();
+        // Call stack of (node, next position in the options, end of its
+        // options): a node's options are one run of `options`.
+        let mut calls: Vec<(u32, u32, u32)> = Vec::new();
+        let span = |g: &ImpactGraph, v: u32| {
+            let edges = g.edges(v);
+            match (edges.first(), edges.last()) {
+                (Some(a), Some(b)) => (a.first, b.first + b.count),
+                _ => (0, 0),
+            }
+        };
         for root in 0..n as u32 {
             if index[root as usize] != UNSEEN {
                 continue;
             }
-            calls.push((root, 0));
+            let (from, to) = span(self, root);
+            calls.push((root, from, to));
             index[root as usize] = next_index;
             low[root as usize] = next_index;
             next_index += 1;
             stack.push(root);
             on_stack[root as usize] = true;
-            while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
-                let first = self.edges(v).first().map_or(0, |e| e.first);
-                let last = self.edges(v).last().map_or(0, |e| e.first + e.count);
-                let p = first + *pos;
-                if p < last {
-                    *pos += 1;
-                    let w = self.options[p as usize];
+            while let Some(&mut (v, ref mut p, last)) = calls.last_mut() {
+                if *p < last {
+                    let w = self.options[*p as usize];
+                    *p += 1;
                     if index[w as usize] == UNSEEN {
                         index[w as usize] = next_index;
                         low[w as usize] = next_index;
                         next_index += 1;
                         stack.push(w);
                         on_stack[w as usize] = true;
-                        calls.push((w, 0));
+                        let (from, to) = span(self, w);
+                        calls.push((w, from, to));
                     } else if on_stack[w as usize] {
                         low[v as usize] = low[v as usize].min(index[w as usize]);
                     }
@@ -284,7 +291,7 @@ impl ImpactGraph {
                     continue;
                 }
                 calls.pop();
-                if let Some(&(parent, _)) = calls.last() {
+                if let Some(&(parent, _, _)) = calls.last() {
                     low[parent as usize] = low[parent as usize].min(low[v as usize]);
                 }
                 if low[v as usize] == index[v as usize] {
