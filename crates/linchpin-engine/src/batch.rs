@@ -108,7 +108,41 @@ pub fn single_failures(
     is_target: &[bool],
     threads: usize,
 ) -> Vec<(u32, u32, State)> {
-    failures(graph, sources, is_target, threads)
+    failures(graph, sources, is_target, &[], threads)
+}
+
+/// What a graph without the dependencies of the nodes marked in `cut`
+/// would give for [`single_failures`] (a cut node fails only as a lane's
+/// own source), propagated on `graph` itself instead of a second graph.
+/// `None` when a cut node lies on a cycle: removing its dependencies would
+/// change the graph's cycles, and the caller builds that graph instead.
+pub fn single_failures_cut(
+    graph: &ImpactGraph,
+    sources: &[u32],
+    is_target: &[bool],
+    cut: &[bool],
+    threads: usize,
+) -> Option<Vec<(u32, u32, State)>> {
+    cut_is_acyclic(graph, cut).then(|| failures(graph, sources, is_target, cut, threads))
+}
+
+/// [`joint_failures`] on the graph without the dependencies of the nodes
+/// marked in `cut`, as [`single_failures_cut`].
+pub fn joint_failures_cut(
+    graph: &ImpactGraph,
+    groups: &[Vec<u32>],
+    is_target: &[bool],
+    cut: &[bool],
+    threads: usize,
+) -> Option<Vec<(u32, u32, State)>> {
+    cut_is_acyclic(graph, cut).then(|| failures(graph, groups, is_target, cut, threads))
+}
+
+/// Whether no node marked in `cut` lies on a cycle. Then no edge out of a
+/// cut node lies on one either, so without those edges the graph has the
+/// same cycles, and its evaluation order still holds.
+fn cut_is_acyclic(graph: &ImpactGraph, cut: &[bool]) -> bool {
+    (0..graph.len() as u32).all(|v| !cut[v as usize] || !graph.is_cyclic(v))
 }
 
 /// Joint unbounded failures: every node of a group fails at once, one
@@ -121,7 +155,7 @@ pub fn joint_failures(
     is_target: &[bool],
     threads: usize,
 ) -> Vec<(u32, u32, State)> {
-    failures(graph, groups, is_target, threads)
+    failures(graph, groups, is_target, &[], threads)
 }
 
 /// Every lane's failure over the whole graph, [`LANES`] lanes per pass,
@@ -138,6 +172,7 @@ fn failures<L: Lane>(
     graph: &ImpactGraph,
     lanes: &[L],
     is_target: &[bool],
+    cut: &[bool],
     threads: usize,
 ) -> Vec<(u32, u32, State)> {
     let job = Job {
@@ -145,6 +180,7 @@ fn failures<L: Lane>(
         nodes: graph.order(),
         common: &[],
         is_target,
+        cut,
     };
     let mut place = vec![u32::MAX; graph.len()];
     for (i, &v) in graph.order().iter().enumerate() {
@@ -219,6 +255,9 @@ pub struct Job<'a> {
     pub common: &'a [u32],
     /// Which nodes to report.
     pub is_target: &'a [bool],
+    /// Nodes whose own dependencies are ignored (empty: none); none of
+    /// them may lie on a cycle.
+    pub cut: &'a [bool],
 }
 
 impl Job<'_> {
@@ -261,7 +300,13 @@ impl Job<'_> {
             while let Some(v) = stack.pop() {
                 if mark[v as usize] != stamp {
                     mark[v as usize] = stamp;
-                    stack.extend_from_slice(graph.dependents(v));
+                    if self.cut.is_empty() {
+                        stack.extend_from_slice(graph.dependents(v));
+                    } else {
+                        // A cut node is reached only as a source.
+                        let cut = self.cut;
+                        stack.extend(graph.dependents(v).iter().filter(|&&w| !cut[w as usize]));
+                    }
                 }
             }
             active.clear();
@@ -286,7 +331,18 @@ impl Job<'_> {
                     settle_cycle(graph, nodes, &mut reached, &mut arena, &mut cycles);
                 } else {
                     let v = nodes[0];
-                    let l = evaluate(graph, &reached, &mut arena, &mut scratch, v);
+                    let l = if self.cut.get(v as usize) == Some(&true) {
+                        let own = reached.own(v);
+                        Lanes {
+                            dz: own,
+                            dinf: own,
+                            iz: own,
+                            iinf: own,
+                            ..UNAFFECTED
+                        }
+                    } else {
+                        evaluate(graph, &reached, &mut arena, &mut scratch, v)
+                    };
                     reached.put(v, l);
                 }
             }

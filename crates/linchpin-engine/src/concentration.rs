@@ -2,8 +2,9 @@
 //! business one supplier — or one country's suppliers — can stop or
 //! degrade, and how much of that is hidden behind other suppliers.
 
-use crate::batch::{joint_failures, single_failures};
+use crate::batch::{joint_failures, joint_failures_cut, single_failures, single_failures_cut};
 use crate::graph::ImpactGraph;
+use crate::propagate::State;
 use crate::rank::SupplierRank;
 use linchpin_model::{Catalog, Criticality, EntityId, Spec};
 use std::collections::BTreeMap;
@@ -113,10 +114,45 @@ pub(crate) fn counted_functions(catalog: &Catalog) -> Vec<bool> {
 
 /// The graph without suppliers' own dependencies: what a failure reaches
 /// in it, it reaches without passing through another supplier.
-pub(crate) fn direct_graph(catalog: &Catalog) -> ImpactGraph {
+fn direct_graph(catalog: &Catalog) -> ImpactGraph {
     ImpactGraph::build(catalog, |id| {
         !matches!(catalog.entity(id).spec, Spec::Supplier(_))
     })
+}
+
+fn is_supplier(catalog: &Catalog) -> Vec<bool> {
+    catalog
+        .entities()
+        .iter()
+        .map(|e| matches!(e.spec, Spec::Supplier(_)))
+        .collect()
+}
+
+/// [`single_failures`] on the graph without suppliers' own dependencies:
+/// on `graph` with those ignored, unless a supplier lies on a cycle (then
+/// that graph is built).
+pub(crate) fn direct_single_failures(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    sources: &[u32],
+    counted: &[bool],
+    threads: usize,
+) -> Vec<(u32, u32, State)> {
+    single_failures_cut(graph, sources, counted, &is_supplier(catalog), threads)
+        .unwrap_or_else(|| single_failures(&direct_graph(catalog), sources, counted, threads))
+}
+
+/// [`joint_failures`] on the graph without suppliers' own dependencies, as
+/// [`direct_single_failures`].
+fn direct_joint_failures(
+    catalog: &Catalog,
+    graph: &ImpactGraph,
+    groups: &[Vec<u32>],
+    counted: &[bool],
+    threads: usize,
+) -> Vec<(u32, u32, State)> {
+    joint_failures_cut(graph, groups, counted, &is_supplier(catalog), threads)
+        .unwrap_or_else(|| joint_failures(&direct_graph(catalog), groups, counted, threads))
 }
 
 /// Every supplier, in catalog order.
@@ -139,7 +175,6 @@ fn with_full_reach(
     threads: usize,
 ) -> Concentration {
     let total = counted.iter().filter(|&&c| c).count();
-    let direct_graph = direct_graph(catalog);
     // A failure that reaches no other supplier meets the same entities and
     // edges in both graphs, so its direct reach is its full reach; only the
     // others are propagated again. Which failures can reach a supplier:
@@ -163,7 +198,7 @@ fn with_full_reach(
         direct[i].clone_from(&full[i]);
     }
     let sources: Vec<u32> = again.iter().map(|&i| suppliers[i]).collect();
-    for (k, node, state) in single_failures(&direct_graph, &sources, counted, threads) {
+    for (k, node, state) in direct_single_failures(catalog, graph, &sources, counted, threads) {
         direct[again[k as usize]].push((EntityId(node), state.down.is_positive()));
     }
     let share = |n: usize| {
@@ -234,14 +269,17 @@ fn with_full_reach(
         .iter()
         .map(|members| members.iter().map(|m| m.0).collect())
         .collect();
-    let per_country = |g: &ImpactGraph| {
+    let per_country = |found: Vec<(u32, u32, State)>| {
         let mut per: Vec<Vec<(EntityId, bool)>> = vec![Vec::new(); lanes.len()];
-        for (k, node, state) in joint_failures(g, &lanes, counted, threads) {
+        for (k, node, state) in found {
             per[k as usize].push((EntityId(node), state.down.is_positive()));
         }
         per
     };
-    let (full_c, direct_c) = (per_country(graph), per_country(&direct_graph));
+    let full_c = per_country(joint_failures(graph, &lanes, counted, threads));
+    let direct_c = per_country(direct_joint_failures(
+        catalog, graph, &lanes, counted, threads,
+    ));
     let mut countries: Vec<CountryConcentration> = names
         .into_iter()
         .zip(groups)

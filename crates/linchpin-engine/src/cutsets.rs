@@ -151,6 +151,7 @@ pub fn cut_sets_by_enumeration(
                     nodes: &cone,
                     common: &common,
                     is_target: &is_target,
+                    cut: &[],
                 };
                 let batches: Vec<(usize, &[u32])> = rest.chunks(LANES).enumerate().collect();
                 let mut stops = vec![false; rest.len()];

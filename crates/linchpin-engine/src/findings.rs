@@ -2,8 +2,7 @@
 //! inadequate in the continuity evidence, judged against each supplier's
 //! tier.
 
-use crate::batch::single_failures;
-use crate::concentration::{counted_functions, direct_graph, Concentration};
+use crate::concentration::{counted_functions, direct_single_failures, Concentration};
 use crate::graph::ImpactGraph;
 use crate::rank::SupplierRank;
 use crate::readiness::{EscrowState, StatementState};
@@ -375,7 +374,7 @@ fn hidden_reach(
     let sources: Vec<u32> = fourth.iter().map(|r| r.id.0).collect();
     let mut direct: Vec<Vec<EntityId>> = vec![Vec::new(); fourth.len()];
     let counted = counted_functions(catalog);
-    for (s, node, _) in single_failures(&direct_graph(catalog), &sources, &counted, threads) {
+    for (s, node, _) in direct_single_failures(catalog, graph, &sources, &counted, threads) {
         direct[s as usize].push(EntityId(node));
     }
     fourth

@@ -2,7 +2,9 @@
 //! the bit-parallel single failures against the scalar propagation.
 #![allow(clippy::needless_range_loop)] // node numbers index several tables at once
 
-use linchpin_engine::batch::{joint_failures, single_failures};
+use linchpin_engine::batch::{
+    joint_failures, joint_failures_cut, single_failures, single_failures_cut,
+};
 use linchpin_engine::{Dur, ImpactGraph, Propagator, State};
 use linchpin_model::{
     Catalog, DepTarget, Dependency, Duration, EdgeOrigin, Entity, EntityRef, FileId, Impact, Kind,
@@ -148,6 +150,55 @@ fn oracle(g: &G, failures: &[(usize, Dur)]) -> Vec<State> {
             impaired: dur(i),
         })
         .collect()
+}
+
+/// Single and joint failures with the dependencies of some nodes ignored,
+/// on the graph itself, against the same failures on the graph built
+/// without those dependencies; or, when a cut node lies on a cycle, no
+/// answer.
+fn cut_matches_removed(g: &G, cut: &[bool], threads: usize) -> Result<(), TestCaseError> {
+    let order: Vec<usize> = (0..g.n).collect();
+    let graph = ImpactGraph::new(&catalog(g, &order));
+    let without = G {
+        n: g.n,
+        edges: (0..g.n)
+            .map(|i| {
+                if cut[i] {
+                    Vec::new()
+                } else {
+                    g.edges[i].clone()
+                }
+            })
+            .collect(),
+    };
+    let expected_graph = ImpactGraph::new(&catalog(&without, &order));
+    let sources: Vec<u32> = (0..g.n as u32).collect();
+    let groups: Vec<Vec<u32>> = (0..g.n as u32)
+        .map(|i| vec![i, (i * 7 + 3) % g.n as u32])
+        .collect();
+    let all = vec![true; g.n];
+    let sorted = |mut v: Vec<(u32, u32, State)>| {
+        v.sort_by_key(|&(k, n, _)| (k, n));
+        v
+    };
+    let on_cycle = (0..g.n as u32).any(|v| cut[v as usize] && graph.is_cyclic(v));
+    match single_failures_cut(&graph, &sources, &all, cut, threads) {
+        None => prop_assert!(on_cycle, "no answer, yet no cut node lies on a cycle"),
+        Some(found) => {
+            prop_assert!(!on_cycle, "an answer, yet a cut node lies on a cycle");
+            prop_assert_eq!(
+                sorted(found),
+                sorted(single_failures(&expected_graph, &sources, &all, threads))
+            );
+            let joint = joint_failures_cut(&graph, &groups, &all, cut, threads)
+                .expect("the same graph and cut");
+            prop_assert_eq!(
+                sorted(joint),
+                sorted(joint_failures(&expected_graph, &groups, &all, threads))
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Every node's single unbounded failure, bit-parallel on `threads`
@@ -383,6 +434,14 @@ proptest! {
         }
     }
 
+    /// The dependencies of some nodes ignored on the graph itself are the
+    /// graph built without them, on fallback-dense graphs.
+    #[test]
+    fn ignoring_dependencies_is_removing_them((g, _unit) in fallback_graph(), picks in proptest::collection::vec(any::<bool>(), 10)) {
+        let cut: Vec<bool> = (0..g.n).map(|i| picks[i % picks.len()]).collect();
+        cut_matches_removed(&g, &cut, 2)?;
+    }
+
     /// Single failures on all cores match the scalar propagation on the
     /// same fallback-dense graphs.
     #[test]
@@ -398,7 +457,9 @@ proptest! {
     /// threads (up to 700 failures, 256 per pass): each pass evaluates only
     /// what its failures reach and leaves nothing behind for the next.
     #[test]
-    fn several_passes_match_the_scalar_engine(g in large_graph(), threads in 1usize..4) {
+    fn several_passes_match_the_scalar_engine(g in large_graph(), threads in 1usize..4, every in 2usize..9) {
         batch_matches_scalar(&g, threads)?;
+        let cut: Vec<bool> = (0..g.n).map(|i| i % every == 0).collect();
+        cut_matches_removed(&g, &cut, threads)?;
     }
 }
