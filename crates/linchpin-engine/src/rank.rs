@@ -49,6 +49,22 @@ pub struct SupplierRank {
     pub readiness: Readiness,
 }
 
+impl SupplierRank {
+    /// The functions breached in either mode, once each, by id.
+    pub fn breached(&self) -> Vec<EntityId> {
+        let mut ids: Vec<EntityId> = self
+            .outage
+            .breaches
+            .iter()
+            .chain(&self.permanent.breaches)
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
 /// The weight of a function's criticality in the score.
 pub fn weight(c: Criticality) -> f64 {
     weight_of(c) as f64

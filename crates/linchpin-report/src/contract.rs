@@ -96,19 +96,12 @@ impl Serialize for SupplierDoc<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (catalog, r) = (self.catalog, self.rank);
         let reach = |v: &[Reach]| v.iter().map(|x| x.function).collect::<Vec<_>>();
-        // Functions breached in either mode, once each, in the order of
-        // their refs as text.
-        let mut breaches: Vec<EntityId> = r
-            .outage
-            .breaches
-            .iter()
-            .chain(&r.permanent.breaches)
-            .copied()
-            .collect();
+        // Functions breached in either mode, in the order of their refs as
+        // text.
+        let mut breaches = r.breached();
         breaches.sort_by(|&a, &b| {
             cmp_as_text(&catalog.entity(a).entity_ref, &catalog.entity(b).entity_ref)
         });
-        breaches.dedup();
         let mut map = serializer.serialize_map(Some(9))?;
         map.serialize_entry("breaches", &Refs(catalog, &breaches))?;
         map.serialize_entry("degrades", &Refs(catalog, &reach(&r.degrades)))?;

@@ -118,15 +118,7 @@ pub async fn overview(
             .filter(|r| r.tier == 1)
             .take(25)
             .map(|r| {
-                let mut breaches: Vec<EntityId> = r
-                    .outage
-                    .breaches
-                    .iter()
-                    .chain(&r.permanent.breaches)
-                    .copied()
-                    .collect();
-                breaches.sort();
-                breaches.dedup();
+                let breaches = r.breached();
                 LinchpinRow {
                     link: link(c, r.id),
                     stops: links(&mut r.stops.iter().map(|x| x.function)),
