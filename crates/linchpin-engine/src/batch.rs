@@ -112,30 +112,20 @@ pub fn single_failures(
 }
 
 /// What a graph without the dependencies of the nodes marked in `cut`
-/// would give for [`single_failures`] (a cut node fails only as a lane's
-/// own source), propagated on `graph` itself instead of a second graph.
-/// `None` when a cut node lies on a cycle: removing its dependencies would
-/// change the graph's cycles, and the caller builds that graph instead.
-pub fn single_failures_cut(
+/// would give for [`single_failures`] (lanes of one node) or
+/// [`joint_failures`] (lanes of a group): a cut node fails only as a
+/// lane's own source. Propagated on `graph` itself instead of a second
+/// graph; `None` when a cut node lies on a cycle, since removing its
+/// dependencies would change the graph's cycles (the caller builds that
+/// graph instead).
+pub fn failures_cut<L: Lane>(
     graph: &ImpactGraph,
-    sources: &[u32],
+    lanes: &[L],
     is_target: &[bool],
     cut: &[bool],
     threads: usize,
 ) -> Option<Vec<(u32, u32, State)>> {
-    cut_is_acyclic(graph, cut).then(|| failures(graph, sources, is_target, cut, threads))
-}
-
-/// [`joint_failures`] on the graph without the dependencies of the nodes
-/// marked in `cut`, as [`single_failures_cut`].
-pub fn joint_failures_cut(
-    graph: &ImpactGraph,
-    groups: &[Vec<u32>],
-    is_target: &[bool],
-    cut: &[bool],
-    threads: usize,
-) -> Option<Vec<(u32, u32, State)>> {
-    cut_is_acyclic(graph, cut).then(|| failures(graph, groups, is_target, cut, threads))
+    cut_is_acyclic(graph, cut).then(|| failures(graph, lanes, is_target, cut, threads))
 }
 
 /// Whether no node marked in `cut` lies on a cycle. Then no edge out of a
@@ -168,7 +158,7 @@ pub fn joint_failures(
 /// 10–30 % fewer than in the order given). The heaviest passes so come
 /// first, and thread `t` takes passes `t`, `t + threads`, … so that each
 /// gets its share of them.
-fn failures<L: Lane>(
+pub(crate) fn failures<L: Lane>(
     graph: &ImpactGraph,
     lanes: &[L],
     is_target: &[bool],

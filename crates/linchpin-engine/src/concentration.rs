@@ -2,7 +2,7 @@
 //! business one supplier — or one country's suppliers — can stop or
 //! degrade, and how much of that is hidden behind other suppliers.
 
-use crate::batch::{joint_failures, joint_failures_cut, single_failures, single_failures_cut};
+use crate::batch::{failures, failures_cut, joint_failures, single_failures, Lane};
 use crate::graph::ImpactGraph;
 use crate::propagate::State;
 use crate::rank::SupplierRank;
@@ -128,31 +128,18 @@ fn is_supplier(catalog: &Catalog) -> Vec<bool> {
         .collect()
 }
 
-/// [`single_failures`] on the graph without suppliers' own dependencies:
-/// on `graph` with those ignored, unless a supplier lies on a cycle (then
-/// that graph is built).
-pub(crate) fn direct_single_failures(
+/// Each lane's failure ([`single_failures`], [`joint_failures`]) on the
+/// graph without suppliers' own dependencies: on `graph` with those
+/// ignored, unless a supplier lies on a cycle (then that graph is built).
+pub(crate) fn direct_failures<L: Lane>(
     catalog: &Catalog,
     graph: &ImpactGraph,
-    sources: &[u32],
+    lanes: &[L],
     counted: &[bool],
     threads: usize,
 ) -> Vec<(u32, u32, State)> {
-    single_failures_cut(graph, sources, counted, &is_supplier(catalog), threads)
-        .unwrap_or_else(|| single_failures(&direct_graph(catalog), sources, counted, threads))
-}
-
-/// [`joint_failures`] on the graph without suppliers' own dependencies, as
-/// [`direct_single_failures`].
-fn direct_joint_failures(
-    catalog: &Catalog,
-    graph: &ImpactGraph,
-    groups: &[Vec<u32>],
-    counted: &[bool],
-    threads: usize,
-) -> Vec<(u32, u32, State)> {
-    joint_failures_cut(graph, groups, counted, &is_supplier(catalog), threads)
-        .unwrap_or_else(|| joint_failures(&direct_graph(catalog), groups, counted, threads))
+    failures_cut(graph, lanes, counted, &is_supplier(catalog), threads)
+        .unwrap_or_else(|| failures(&direct_graph(catalog), lanes, counted, &[], threads))
 }
 
 /// Every supplier, in catalog order.
@@ -198,7 +185,7 @@ fn with_full_reach(
         direct[i].clone_from(&full[i]);
     }
     let sources: Vec<u32> = again.iter().map(|&i| suppliers[i]).collect();
-    for (k, node, state) in direct_single_failures(catalog, graph, &sources, counted, threads) {
+    for (k, node, state) in direct_failures(catalog, graph, &sources, counted, threads) {
         direct[again[k as usize]].push((EntityId(node), state.down.is_positive()));
     }
     let share = |n: usize| {
@@ -277,9 +264,7 @@ fn with_full_reach(
         per
     };
     let full_c = per_country(joint_failures(graph, &lanes, counted, threads));
-    let direct_c = per_country(direct_joint_failures(
-        catalog, graph, &lanes, counted, threads,
-    ));
+    let direct_c = per_country(direct_failures(catalog, graph, &lanes, counted, threads));
     let mut countries: Vec<CountryConcentration> = names
         .into_iter()
         .zip(groups)

@@ -2,7 +2,7 @@
 //! inadequate in the continuity evidence, judged against each supplier's
 //! tier.
 
-use crate::concentration::{counted_functions, direct_single_failures, Concentration};
+use crate::concentration::{counted_functions, direct_failures, Concentration};
 use crate::graph::ImpactGraph;
 use crate::rank::SupplierRank;
 use crate::readiness::{EscrowState, StatementState};
@@ -374,7 +374,7 @@ fn hidden_reach(
     let sources: Vec<u32> = fourth.iter().map(|r| r.id.0).collect();
     let mut direct: Vec<Vec<EntityId>> = vec![Vec::new(); fourth.len()];
     let counted = counted_functions(catalog);
-    for (s, node, _) in direct_single_failures(catalog, graph, &sources, &counted, threads) {
+    for (s, node, _) in direct_failures(catalog, graph, &sources, &counted, threads) {
         direct[s as usize].push(EntityId(node));
     }
     fourth

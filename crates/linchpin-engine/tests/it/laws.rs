@@ -2,9 +2,7 @@
 //! the bit-parallel single failures against the scalar propagation.
 #![allow(clippy::needless_range_loop)] // node numbers index several tables at once
 
-use linchpin_engine::batch::{
-    joint_failures, joint_failures_cut, single_failures, single_failures_cut,
-};
+use linchpin_engine::batch::{failures_cut, joint_failures, single_failures};
 use linchpin_engine::{Dur, ImpactGraph, Propagator, State};
 use linchpin_model::{
     Catalog, DepTarget, Dependency, Duration, EdgeOrigin, Entity, EntityRef, FileId, Impact, Kind,
@@ -182,7 +180,7 @@ fn cut_matches_removed(g: &G, cut: &[bool], threads: usize) -> Result<(), TestCa
         v
     };
     let on_cycle = (0..g.n as u32).any(|v| cut[v as usize] && graph.is_cyclic(v));
-    match single_failures_cut(&graph, &sources, &all, cut, threads) {
+    match failures_cut(&graph, &sources, &all, cut, threads) {
         None => prop_assert!(on_cycle, "no answer, yet no cut node lies on a cycle"),
         Some(found) => {
             prop_assert!(!on_cycle, "an answer, yet a cut node lies on a cycle");
@@ -190,8 +188,8 @@ fn cut_matches_removed(g: &G, cut: &[bool], threads: usize) -> Result<(), TestCa
                 sorted(found),
                 sorted(single_failures(&expected_graph, &sources, &all, threads))
             );
-            let joint = joint_failures_cut(&graph, &groups, &all, cut, threads)
-                .expect("the same graph and cut");
+            let joint =
+                failures_cut(&graph, &groups, &all, cut, threads).expect("the same graph and cut");
             prop_assert_eq!(
                 sorted(joint),
                 sorted(joint_failures(&expected_graph, &groups, &all, threads))
