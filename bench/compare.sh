@@ -46,37 +46,23 @@ PY
 }
 
 # The server: start on DIR, change one file, time until the new version is
-# served (GET /api/v1/status). The file is put back afterwards.
+# served (GET /api/v1/status), the median of $runs changes
+# (bench/python/reload_time.py). The file is put back afterwards.
 reload_time() {
-  local dir=$1 file out
+  local dir=$1 out base=""
   out="$work/serve.out"
   "$bin" serve "$dir" --bind 127.0.0.1:0 --database "sqlite://$work/reload.db" >"$out" 2>"$work/serve.err" &
   server=$!
-  local base=""
   for _ in $(seq 1 600); do
     base=$(grep -o 'http://[0-9.:]*' "$out" 2>/dev/null | head -1 || true)
     [ -n "$base" ] && curl -sf "$base/api/v1/status" >/dev/null 2>&1 && break
     sleep 0.1
   done
-  local before after t0 t1
-  before=$(curl -s "$base/api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
-  file=$(find "$dir" -name '*.yaml' | sort | head -1)
-  cp "$file" "$work/saved.yaml"
-  t0=$(date +%s.%N)
-  printf '\n# changed by bench/compare.sh\n' >>"$file"
-  after=$before
-  for _ in $(seq 1 3000); do
-    after=$(curl -s "$base/api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
-    [ "$after" != "$before" ] && break
-    sleep 0.01
-  done
-  t1=$(date +%s.%N)
-  cp "$work/saved.yaml" "$file"
+  python3 bench/python/reload_time.py "$base" "$(find "$dir" -name '*.yaml' | sort | head -1)" "$runs" || echo none
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   server=
   rm -f "$work/reload.db"
-  if [ "$after" = "$before" ]; then echo "none"; else python3 -c "import sys; print('%.3f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$t0" "$t1"; fi
 }
 
 row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }

@@ -336,10 +336,15 @@ fn fallbacks(
 /// for degraded functions, affected at all). Each entity then follows its
 /// `next` step to a failure.
 struct Chains {
-    next: std::collections::HashMap<u32, u32>,
+    /// Per node, its next step towards a failure (itself for a failure),
+    /// `NONE` where no chain passes: dense, because a big supplier's
+    /// failure reaches most of the graph.
+    next: Vec<u32>,
 }
 
 impl Chains {
+    const NONE: u32 = u32::MAX;
+
     fn new(
         graph: &ImpactGraph,
         propagator: &Propagator,
@@ -354,11 +359,11 @@ impl Chains {
                 s.impaired.is_positive()
             }
         };
-        let mut next = std::collections::HashMap::with_capacity(propagator.reach().len());
+        let mut next = vec![Chains::NONE; graph.len()];
         let mut queue = VecDeque::new();
         for &(n, d) in failures {
-            if d.is_positive() && !next.contains_key(&n) {
-                next.insert(n, n);
+            if d.is_positive() && next[n as usize] == Chains::NONE {
+                next[n as usize] = n;
                 queue.push_back(n);
             }
         }
@@ -369,8 +374,8 @@ impl Chains {
                     Impact::Degraded => !down,
                     Impact::None => false,
                 };
-                if carries && counts(d) && !next.contains_key(&d) {
-                    next.insert(d, n);
+                if carries && next[d as usize] == Chains::NONE && counts(d) {
+                    next[d as usize] = n;
                     queue.push_back(d);
                 }
             }
@@ -381,8 +386,8 @@ impl Chains {
     fn path(&self, start: u32) -> Vec<EntityId> {
         let mut path = vec![EntityId(start)];
         let mut cur = start;
-        while let Some(&n) = self.next.get(&cur) {
-            if n == cur {
+        while let Some(&n) = self.next.get(cur as usize) {
+            if n == cur || n == Chains::NONE {
                 break;
             }
             path.push(EntityId(n));

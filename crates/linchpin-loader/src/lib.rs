@@ -24,6 +24,7 @@ use linchpin_diagnostics::{sort_diagnostics, Diagnostic, FileId, SourceMap, Span
 use linchpin_model::{Catalog, Entity, Spec};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// How to load.
 #[derive(Debug, Clone)]
@@ -85,7 +86,10 @@ pub fn landscape_files(path: &Path) -> Vec<PathBuf> {
     };
     let (root, mut files) = if canonical.is_dir() {
         let mut sources = SourceMap::new();
-        let files = walk::find_files(&canonical, &mut sources, &mut Vec::new());
+        let files = walk::find_files(&canonical, &mut sources, &mut Vec::new())
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
         (canonical, files)
     } else {
         let root = canonical
@@ -125,7 +129,17 @@ struct CachedFile {
     text: String,
     entities: Vec<Entity>,
     diagnostics: Vec<Diagnostic>,
+    /// The file's size and modification time when it was read, and whether
+    /// they can be trusted to tell a change: not when the time was within
+    /// [`RACY`] of the read (a file system with coarse times could see a
+    /// second change of the same size within the same tick — the "racy
+    /// clean" case git guards against the same way).
+    stamp: Option<(u64, SystemTime)>,
 }
+
+/// How close to its reading a file's time must not be for the time to be
+/// trusted (coarse file systems keep times to 2 s).
+const RACY: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl FileCache {
     /// How many files it holds.
@@ -188,10 +202,9 @@ fn load_with(
     let found = if meta.is_dir() {
         walk::find_files(&root, &mut sources, &mut diagnostics)
     } else {
-        start
+        start.into_iter().map(|f| (f.clone(), f)).collect()
     };
-    for file in found {
-        let real = file.canonicalize().unwrap_or_else(|_| file.clone());
+    for (file, real) in found {
         if seen.insert(real) {
             let id = sources.add(display_path(&root, &file), String::new());
             queue.push((file, id));
@@ -478,7 +491,32 @@ fn read_file(
     let io_error = |e: std::io::Error| {
         Diagnostic::in_file("io-error", file, format!("cannot read the file: {e}"))
     };
-    match std::fs::metadata(path) {
+    let read_at = SystemTime::now();
+    let meta = std::fs::metadata(path);
+    if let (Some(cache), Ok(m)) = (cache, &meta) {
+        // Size and time as when it was last read (and trusted): the same file.
+        let hit = cache.files.get(path).filter(|c| {
+            c.file == file
+                && c.stamp.is_some()
+                && c.stamp == m.modified().ok().map(|t| (m.len(), t))
+        });
+        if let Some(hit) = hit {
+            outcome.text = hit
+                .text
+                .strip_prefix('\u{feff}')
+                .unwrap_or(&hit.text)
+                .to_owned();
+            outcome.entities = hit.entities.clone();
+            outcome.diagnostics = hit.diagnostics.clone();
+            return (outcome, Some(Kept::Same));
+        }
+    }
+    let stamp = meta.as_ref().ok().and_then(|m| {
+        let t = m.modified().ok()?;
+        // Trusted only when older than the reading by more than RACY.
+        (read_at.duration_since(t).ok()? > RACY).then_some((m.len(), t))
+    });
+    match meta {
         Ok(m) if m.len() > options.max_file_size => {
             outcome.diagnostics.push(
                 Diagnostic::in_file(
@@ -550,10 +588,22 @@ fn read_file(
         .and_then(|c| c.files.get(path))
         .filter(|c| c.file == file && c.text == text);
     let kept = match hit {
-        Some(hit) => {
+        Some(hit) if hit.stamp == stamp => {
             outcome.entities = hit.entities.clone();
             outcome.diagnostics = hit.diagnostics.clone();
             Some(Kept::Same)
+        }
+        Some(hit) => {
+            // The same text, a new time: the entry is kept with the new one.
+            outcome.entities = hit.entities.clone();
+            outcome.diagnostics = hit.diagnostics.clone();
+            Some(Kept::New(CachedFile {
+                file,
+                text: text.clone(),
+                entities: outcome.entities.clone(),
+                diagnostics: outcome.diagnostics.clone(),
+                stamp,
+            }))
         }
         None => {
             let documents =
@@ -570,6 +620,7 @@ fn read_file(
                     text: text.clone(),
                     entities: outcome.entities.clone(),
                     diagnostics: outcome.diagnostics.clone(),
+                    stamp,
                 })
             })
         }

@@ -235,13 +235,12 @@ impl EntityRef {
         buf.clear();
         buf.push_str(self.kind.as_str());
         buf.push(':');
-        for c in self.namespace.chars() {
-            buf.push(c.to_ascii_lowercase());
-        }
+        let start = buf.len();
+        buf.push_str(&self.namespace);
         buf.push('/');
-        for c in self.name.chars() {
-            buf.push(c.to_ascii_lowercase());
-        }
+        buf.push_str(&self.name);
+        // ASCII letters only, as a char-by-char `to_ascii_lowercase`.
+        buf[start..].make_ascii_lowercase();
     }
 }
 

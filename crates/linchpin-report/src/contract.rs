@@ -135,8 +135,8 @@ fn cmp_as_text(a: &EntityRef, b: &EntityRef) -> std::cmp::Ordering {
     text(a).cmp(text(b))
 }
 
-/// A ref, written as text where it is serialized.
-struct RefText<'a>(&'a EntityRef);
+/// A ref, written as text where it is serialized (no `String` per ref).
+pub struct RefText<'a>(pub &'a EntityRef);
 
 impl Serialize for RefText<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

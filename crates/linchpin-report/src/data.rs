@@ -467,22 +467,29 @@ pub fn timeline(catalog: &Catalog, config: &Config, today: Date) -> Vec<Timeline
 }
 
 fn actions(catalog: &Catalog, ranking: &[SupplierRank], findings: &[Finding]) -> Vec<ActionGroup> {
+    // Looked up by index and by owner: a landscape has tens of thousands of
+    // findings, a thousand suppliers and as many teams.
+    let mut tier_of: Vec<Option<u8>> = vec![None; catalog.len()];
+    for r in ranking {
+        tier_of[r.id.index()] = Some(r.tier);
+    }
     let mut groups: Vec<ActionGroup> = Vec::new();
+    let mut group_of: std::collections::HashMap<Option<&EntityRef>, usize> =
+        std::collections::HashMap::new();
     for f in findings {
-        let entity = catalog.entity(f.entity);
-        let owner = entity.owner().map(|o| o.value.clone());
-        let tier = ranking.iter().find(|r| r.id == f.entity).map(|r| r.tier);
+        let owner = catalog.entity(f.entity).owner().map(|o| &o.value);
         let action = Action {
             finding: f.clone(),
-            tier,
+            tier: tier_of[f.entity.index()],
         };
-        match groups.iter_mut().find(|g| g.owner == owner) {
-            Some(g) => g.actions.push(action),
-            None => groups.push(ActionGroup {
-                owner,
-                actions: vec![action],
-            }),
-        }
+        let g = *group_of.entry(owner).or_insert_with(|| {
+            groups.push(ActionGroup {
+                owner: owner.cloned(),
+                actions: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[g].actions.push(action);
     }
     for g in &mut groups {
         g.actions.sort_by(|a, b| {
@@ -495,16 +502,13 @@ fn actions(catalog: &Catalog, ranking: &[SupplierRank], findings: &[Finding]) ->
         });
     }
     // Teams with the most urgent work first; nobody's work last.
-    groups.sort_by(|a, b| {
-        let key = |g: &ActionGroup| {
-            (
-                g.owner.is_none(),
-                g.actions.iter().map(|x| x.finding.severity).min(),
-                std::cmp::Reverse(g.actions.len()),
-                g.owner.as_ref().map(|o| o.to_string()),
-            )
-        };
-        key(a).cmp(&key(b))
+    groups.sort_by_cached_key(|g| {
+        (
+            g.owner.is_none(),
+            g.actions.iter().map(|x| x.finding.severity).min(),
+            std::cmp::Reverse(g.actions.len()),
+            g.owner.as_ref().map(|o| o.to_string()),
+        )
     });
     let _ = Kind::Group;
     groups

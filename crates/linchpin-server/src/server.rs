@@ -14,6 +14,7 @@ use crate::domain::state::Settings;
 use crate::http::router::app;
 use linchpin_diagnostics::Severity;
 use linchpin_model::Kind;
+use linchpin_report::contract::RefText;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -64,21 +65,51 @@ pub fn version_row(s: &Snapshot, now: i64) -> VersionRow {
             .flat_map(|sc| sc.result.functions.iter())
             .filter(|f| f.breach)
             .count() as i64,
-        results: Some(
-            serde_json::json!({
-                "suppliers": s.report.ranking.iter().map(|r| serde_json::json!({
-                    "ref": c.entity(r.id).entity_ref.to_string(),
-                    "tier": r.tier,
-                    "score": (r.score * 10.0).round() / 10.0,
-                })).collect::<Vec<_>>(),
-                "findings": s.report.findings.iter().map(|f| serde_json::json!({
-                    "id": f.id,
-                    "entity": c.entity(f.entity).entity_ref.to_string(),
-                })).collect::<Vec<_>>(),
-            })
-            .to_string(),
-        ),
+        results: serde_json::to_string(&Results {
+            findings: s
+                .report
+                .findings
+                .iter()
+                .map(|f| FindingKey {
+                    entity: RefText(&c.entity(f.entity).entity_ref),
+                    id: f.id,
+                })
+                .collect(),
+            suppliers: s
+                .report
+                .ranking
+                .iter()
+                .map(|r| SupplierKey {
+                    r#ref: RefText(&c.entity(r.id).entity_ref),
+                    score: (r.score * 10.0).round() / 10.0,
+                    tier: r.tier,
+                })
+                .collect(),
+        })
+        .ok(),
     }
+}
+
+/// A version's results as the history keeps them (`results` of
+/// [`VersionRow`]): each supplier's tier and score, each finding. Keys in
+/// alphabetical order, as the history has always stored them.
+#[derive(serde::Serialize)]
+struct Results<'a> {
+    findings: Vec<FindingKey<'a>>,
+    suppliers: Vec<SupplierKey<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct FindingKey<'a> {
+    entity: RefText<'a>,
+    id: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct SupplierKey<'a> {
+    r#ref: RefText<'a>,
+    score: f64,
+    tier: u8,
 }
 
 /// Loads the landscape now: a valid version is served and recorded; one

@@ -78,3 +78,54 @@ fn a_load_reusing_the_last_one_is_a_load_from_nothing() {
     let l = check(&mut cache, "a file with a warning");
     assert!(!l.diagnostics.is_empty());
 }
+
+/// Sets a file's text and modification time.
+fn write_at(path: &std::path::Path, text: &str, time: std::time::SystemTime) {
+    std::fs::write(path, text).unwrap();
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(time).unwrap();
+}
+
+fn names(l: &Loaded) -> Vec<String> {
+    l.catalog
+        .iter()
+        .map(|(_, e)| e.entity_ref.name.to_string())
+        .collect()
+}
+
+#[test]
+fn size_and_time_tell_a_change_unless_the_time_is_too_recent_to_trust() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.yaml");
+    let options = LoadOptions::default();
+    let mut cache = FileCache::default();
+    let now = std::time::SystemTime::now();
+    let hour_ago = now - std::time::Duration::from_secs(3600);
+    let load = |cache: &mut FileCache| names(&load_reusing(dir.path(), &options, cache).unwrap());
+
+    write_at(&path, &supplier("bee"), hour_ago);
+    assert_eq!(load(&mut cache), ["bee"]);
+    // Same size, another time: read again.
+    write_at(
+        &path,
+        &supplier("bea"),
+        hour_ago + std::time::Duration::from_secs(1),
+    );
+    assert_eq!(load(&mut cache), ["bea"]);
+    // Same size and the very same time as when it was read: taken as the
+    // same file without reading it (as git and make do).
+    write_at(
+        &path,
+        &supplier("bez"),
+        hour_ago + std::time::Duration::from_secs(1),
+    );
+    assert_eq!(load(&mut cache), ["bea"]);
+
+    // A time within seconds of the reading is not trusted: a file system
+    // that keeps coarse times could show the same time after a second
+    // change in the same tick. Such a file is read every time.
+    write_at(&path, &supplier("cee"), now);
+    assert_eq!(load(&mut cache), ["cee"]);
+    write_at(&path, &supplier("cea"), now);
+    assert_eq!(load(&mut cache), ["cea"]);
+}

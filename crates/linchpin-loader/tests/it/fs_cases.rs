@@ -65,6 +65,50 @@ fn a_file_linked_twice_is_loaded_once() {
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_folder_linked_twice_is_loaded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("teams")).unwrap();
+    fs::write(dir.path().join("teams/acme.yaml"), SUPPLIER).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("teams"), dir.path().join("alias")).unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.catalog.len(), 1);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_folder_outside_the_landscape_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("landscape");
+    fs::create_dir_all(root.join("inner")).unwrap();
+    fs::write(root.join("inner/ok.yaml"), SUPPLIER).unwrap();
+    fs::create_dir(dir.path().join("elsewhere")).unwrap();
+    fs::write(
+        dir.path().join("elsewhere/secret.yaml"),
+        "password: hunter2\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere"), root.join("inner/ext")).unwrap();
+    let loaded = load(&root, &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.catalog.len(), 1);
+    let d: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, loaded.sources.path(d.file.unwrap()).to_owned()))
+        .collect();
+    assert_eq!(
+        d,
+        [("symlink-outside-root", "inner/ext/secret.yaml".to_owned())]
+    );
+    assert!((0..loaded.sources.len()).all(|i| !loaded
+        .sources
+        .get(linchpin_diagnostics::FileId(i as u32))
+        .text
+        .contains("hunter2")));
+}
+
 #[test]
 fn a_missing_landscape_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
