@@ -92,14 +92,29 @@ impl Correspondence {
     /// Matches the two catalogs' entities by ref.
     pub fn new(base: &Catalog, head: &Catalog) -> Correspondence {
         let mut base_to_head = vec![u32::MAX; base.len()];
+        let mut key = String::new();
         let head_to_base = head
             .iter()
-            .map(|(h, e)| match base.lookup(&e.entity_ref) {
-                Some(b) => {
-                    base_to_head[b.index()] = h.0;
-                    b.0
+            .map(|(h, e)| {
+                // Mostly the same ref at the same place (refs are unique in
+                // a catalog); otherwise looked up.
+                let here = base
+                    .entities()
+                    .get(h.index())
+                    .is_some_and(|b| b.entity_ref == e.entity_ref);
+                let found = if here {
+                    Some(h)
+                } else {
+                    e.entity_ref.write_key(&mut key);
+                    base.lookup_key(&key)
+                };
+                match found {
+                    Some(b) => {
+                        base_to_head[b.index()] = h.0;
+                        b.0
+                    }
+                    None => u32::MAX,
                 }
-                None => u32::MAX,
             })
             .collect();
         Correspondence {

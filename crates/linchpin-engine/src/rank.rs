@@ -127,23 +127,38 @@ pub fn rank_reusing(
     // Suppliers whose reach is known, and the rest (index into `suppliers`).
     let mut todo: Vec<u32> = Vec::new();
     let mut todo_index: Vec<usize> = Vec::new();
-    for (i, &s) in suppliers.iter().enumerate() {
-        match known(EntityId(s)) {
-            Some(list) => {
-                reaches[i] = list
-                    .into_iter()
-                    .filter_map(|(function, down_cap, impaired_cap)| {
-                        let (criticality, _) =
-                            functions.get(function.index()).copied().flatten()?;
-                        Some(Reach {
-                            function,
-                            criticality,
-                            down_cap,
-                            impaired_cap,
-                        })
+    // What is known, looked up on all cores: after a change, most
+    // suppliers' reach is, and on a large landscape that is millions of
+    // supplier-function pairs.
+    let look = |&s: &u32| -> Option<Vec<Reach>> {
+        let list = known(EntityId(s))?;
+        Some(
+            list.into_iter()
+                .filter_map(|(function, down_cap, impaired_cap)| {
+                    let (criticality, _) = functions.get(function.index()).copied().flatten()?;
+                    Some(Reach {
+                        function,
+                        criticality,
+                        down_cap,
+                        impaired_cap,
                     })
-                    .collect();
-            }
+                })
+                .collect(),
+        )
+    };
+    let looked: Vec<Option<Vec<Reach>>> = if threads <= 1 {
+        suppliers.iter().map(look).collect()
+    } else {
+        use rayon::prelude::*;
+        suppliers
+            .par_iter()
+            .with_min_len(work_len_per(threads, suppliers.len()))
+            .map(look)
+            .collect()
+    };
+    for (i, (&s, found)) in suppliers.iter().zip(looked).enumerate() {
+        match found {
+            Some(list) => reaches[i] = list,
             None => {
                 todo.push(s);
                 todo_index.push(i);
