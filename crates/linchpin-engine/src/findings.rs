@@ -12,19 +12,50 @@ use linchpin_model::{
     Catalog, Config, Criticality, Date, EntityId, EscrowVerification, ExitStrategy, Spec,
 };
 
-/// Entities' names in backticks, separated by commas, written into one
-/// string (a supplier of a large landscape can stop hundreds of functions).
-fn names(catalog: &Catalog, ids: impl Iterator<Item = EntityId>) -> String {
-    let mut text = String::new();
-    for id in ids {
-        if !text.is_empty() {
-            text.push_str(", ");
-        }
-        text.push('`');
-        text.push_str(&catalog.entity(id).entity_ref.name);
-        text.push('`');
+/// The business functions' names side by side in one string, for writing
+/// long lists of them: a supplier of a large landscape stops hundreds of
+/// functions, and reading each name from its entity is a cache miss
+/// (measured: a fifth of the findings on 100k entities).
+struct FunctionNames {
+    /// Per entity, its name's range in `text` (empty for other kinds).
+    spans: Vec<(u32, u32)>,
+    text: String,
+}
+
+impl FunctionNames {
+    fn new(catalog: &Catalog) -> FunctionNames {
+        let mut text = String::new();
+        let spans = catalog
+            .entities()
+            .iter()
+            .map(|e| {
+                if !matches!(e.spec, Spec::BusinessFunction(_)) {
+                    return (0, 0);
+                }
+                let start = text.len() as u32;
+                text.push_str(&e.entity_ref.name);
+                (start, text.len() as u32)
+            })
+            .collect();
+        FunctionNames { spans, text }
     }
-    text
+
+    /// Functions' names in backticks, separated by commas, in one string.
+    fn list(&self, catalog: &Catalog, ids: impl Iterator<Item = EntityId>) -> String {
+        let mut out = String::new();
+        for id in ids {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push('`');
+            match self.spans[id.index()] {
+                (a, b) if a < b => out.push_str(&self.text[a as usize..b as usize]),
+                _ => out.push_str(&catalog.entity(id).entity_ref.name),
+            }
+            out.push('`');
+        }
+        out
+    }
 }
 
 /// The annotation that allows findings on one entity:
@@ -107,6 +138,7 @@ pub fn findings_given(
     }
 
     let hidden = hidden_reach(catalog, graph, ranking, concentration, threads);
+    let function_names = FunctionNames::new(catalog);
     for r in ranking {
         let id = r.id;
         let Spec::Supplier(s) = &catalog.entity(id).spec else {
@@ -248,7 +280,7 @@ pub fn findings_given(
                 }
             }
         }
-        let single = names(
+        let single = function_names.list(
             catalog,
             r.stops
                 .iter()
@@ -264,7 +296,7 @@ pub fn findings_given(
         }
         if let Some((_, functions)) = hidden.iter().find(|(s, _)| *s == id) {
             if !functions.is_empty() {
-                let functions = names(catalog, functions.iter().copied());
+                let functions = function_names.list(catalog, functions.iter().copied());
                 emit(
                     "hidden-concentration",
                     id,
