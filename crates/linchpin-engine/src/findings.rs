@@ -106,19 +106,20 @@ pub fn findings_given(
     threads: usize,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut emit = |id: &'static str, entity: EntityId, message: String| {
-        let Some(severity) = config.severity_of(id) else {
-            return;
-        };
+    let make = |id: &'static str, entity: EntityId, message: String| -> Option<Finding> {
+        let severity = config.severity_of(id)?;
         if allowed(catalog, entity, id) {
-            return;
+            return None;
         }
-        out.push(Finding {
+        Some(Finding {
             id,
             severity,
             entity,
             message,
-        });
+        })
+    };
+    let mut emit = |id: &'static str, entity: EntityId, message: String| {
+        out.extend(make(id, entity, message));
     };
     let name = |id: EntityId| catalog.entity(id).entity_ref.to_string();
     let older_than = |date: Date, limit: linchpin_model::Duration| {
@@ -139,10 +140,16 @@ pub fn findings_given(
 
     let hidden = hidden_reach(catalog, graph, ranking, concentration, threads);
     let function_names = FunctionNames::new(catalog);
-    for r in ranking {
+    // Each supplier's findings on its own, on all cores (thousands of
+    // suppliers, some with lists of hundreds of functions); in ranking order.
+    let of_supplier = |r: &SupplierRank| -> Vec<Finding> {
+        let mut found = Vec::new();
+        let mut emit = |id: &'static str, entity: EntityId, message: String| {
+            found.extend(make(id, entity, message));
+        };
         let id = r.id;
         let Spec::Supplier(s) = &catalog.entity(id).spec else {
-            continue;
+            return found;
         };
         let who = name(id);
         let important = r.tier <= 2;
@@ -304,7 +311,19 @@ pub fn findings_given(
                 );
             }
         }
-    }
+        found
+    };
+    let lists: Vec<Vec<Finding>> = if threads <= 1 {
+        ranking.iter().map(of_supplier).collect()
+    } else {
+        use rayon::prelude::*;
+        ranking
+            .par_iter()
+            .with_min_len(16)
+            .map(of_supplier)
+            .collect()
+    };
+    out.extend(lists.into_iter().flatten());
     // A guess speaks for the entity until a person confirms it: its other
     // findings are held back (and counted), since whether the supplier is
     // real, or the function's criticality right, decides them.
