@@ -107,20 +107,86 @@ pub fn landscape_files(path: &Path) -> Vec<PathBuf> {
 
 /// What a load parsed, file by file, kept for the next load of the same
 /// landscape ([`load_reusing`]): a file whose text and place among the
-/// files are unchanged is not parsed and decoded again. The team server
-/// keeps one between reloads. It holds a copy of every file's text and
-/// entities.
+/// files are unchanged is not parsed and decoded again, and one whose
+/// [`Stamp`] is unchanged is not even read. The team server keeps one
+/// between reloads. It holds a copy of every file's text and entities.
 #[derive(Debug, Default)]
 pub struct FileCache {
     files: FxHashMap<PathBuf, CachedFile>,
+    /// Files the last load took without reading them.
+    unread: usize,
 }
 
 /// What the cache is to hold for one file after a load.
 enum Kept {
     /// The entry it holds (the file was taken from it).
     Same,
+    /// The entry it holds, taken by its stamp without reading the file.
+    Unread,
     /// A new entry (the file was parsed).
     New(CachedFile),
+}
+
+/// What tells that a file did not change without reading it, as git's
+/// index does: its size, modification time and, on Unix, its inode and
+/// change time (which the kernel sets on every write and no tool can set
+/// back, so a copy that keeps the old modification time still shows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: SystemTime,
+    #[cfg(unix)]
+    changed: (i64, i64),
+    #[cfg(unix)]
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of `m`, when it can be trusted: not when a time is within
+    /// [`RACY`] of `read_at` (a file system with coarse times could show
+    /// the same times after a second change in the same tick — the "racy
+    /// clean" case git guards against the same way).
+    fn trusted(m: &std::fs::Metadata, read_at: SystemTime) -> Option<Stamp> {
+        let modified = m.modified().ok()?;
+        let old = |t: SystemTime| read_at.duration_since(t).is_ok_and(|age| age > RACY);
+        if !old(modified) {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let changed = (m.ctime(), m.ctime_nsec());
+            let changed_at = u64::try_from(changed.0)
+                .ok()
+                .map(|secs| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+            if !changed_at.is_some_and(old) {
+                return None;
+            }
+            Some(Stamp {
+                len: m.len(),
+                modified,
+                changed,
+                inode: m.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        Some(Stamp {
+            len: m.len(),
+            modified,
+        })
+    }
+
+    /// Whether `m` shows the file as it was when this stamp was taken.
+    fn matches(&self, m: &std::fs::Metadata) -> bool {
+        let same = m.len() == self.len && m.modified().ok() == Some(self.modified);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            same && (m.ctime(), m.ctime_nsec()) == self.changed && m.ino() == self.inode
+        }
+        #[cfg(not(unix))]
+        same
+    }
 }
 
 #[derive(Debug)]
@@ -129,12 +195,8 @@ struct CachedFile {
     text: String,
     entities: Vec<Entity>,
     diagnostics: Vec<Diagnostic>,
-    /// The file's size and modification time when it was read, and whether
-    /// they can be trusted to tell a change: not when the time was within
-    /// [`RACY`] of the read (a file system with coarse times could see a
-    /// second change of the same size within the same tick — the "racy
-    /// clean" case git guards against the same way).
-    stamp: Option<(u64, SystemTime)>,
+    /// The file's stamp when it was read, if it could be trusted.
+    stamp: Option<Stamp>,
 }
 
 /// How close to its reading a file's time must not be for the time to be
@@ -150,6 +212,12 @@ impl FileCache {
     /// Whether it holds no file.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// How many files the last load took from it without reading them
+    /// (their stamps unchanged).
+    pub fn unread(&self) -> usize {
+        self.unread
     }
 }
 
@@ -241,9 +309,14 @@ fn load_with(
     if let Some(cache) = cache.as_mut() {
         // Unchanged files move over; files gone from the landscape go.
         let mut old = std::mem::take(&mut cache.files);
+        cache.unread = 0;
         for (path, entry) in kept {
             let entry = match entry {
                 Kept::Same => old.remove(&path),
+                Kept::Unread => {
+                    cache.unread += 1;
+                    old.remove(&path)
+                }
                 Kept::New(entry) => Some(entry),
             };
             if let Some(entry) = entry {
@@ -494,12 +567,11 @@ fn read_file(
     let read_at = SystemTime::now();
     let meta = std::fs::metadata(path);
     if let (Some(cache), Ok(m)) = (cache, &meta) {
-        // Size and time as when it was last read (and trusted): the same file.
-        let hit = cache.files.get(path).filter(|c| {
-            c.file == file
-                && c.stamp.is_some()
-                && c.stamp == m.modified().ok().map(|t| (m.len(), t))
-        });
+        // Stamped as when it was last read (and trusted): the same file.
+        let hit = cache
+            .files
+            .get(path)
+            .filter(|c| c.file == file && c.stamp.is_some_and(|st| st.matches(m)));
         if let Some(hit) = hit {
             outcome.text = hit
                 .text
@@ -508,14 +580,10 @@ fn read_file(
                 .to_owned();
             outcome.entities = hit.entities.clone();
             outcome.diagnostics = hit.diagnostics.clone();
-            return (outcome, Some(Kept::Same));
+            return (outcome, Some(Kept::Unread));
         }
     }
-    let stamp = meta.as_ref().ok().and_then(|m| {
-        let t = m.modified().ok()?;
-        // Trusted only when older than the reading by more than RACY.
-        (read_at.duration_since(t).ok()? > RACY).then_some((m.len(), t))
-    });
+    let stamp = meta.as_ref().ok().and_then(|m| Stamp::trusted(m, read_at));
     match meta {
         Ok(m) if m.len() > options.max_file_size => {
             outcome.diagnostics.push(
