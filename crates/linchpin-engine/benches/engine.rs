@@ -25,11 +25,7 @@ fn bench_engine(c: &mut Criterion) {
     group.sample_size(10);
     for size in sizes() {
         let dir = tempfile::tempdir().unwrap();
-        for file in generate(&Config::new(size)) {
-            let path = dir.path().join(&file.path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, file.text).unwrap();
-        }
+        linchpin_synth::write_files(&generate(&Config::new(size)), dir.path()).unwrap();
         let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
         assert!(loaded.diagnostics.is_empty());
         let catalog = &loaded.catalog;

@@ -27,11 +27,7 @@ fn bench_load(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(10));
     for size in sizes() {
         let dir = tempfile::tempdir().expect("temp dir");
-        for file in generate(&Config::new(size)) {
-            let path = dir.path().join(&file.path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, file.text).unwrap();
-        }
+        linchpin_synth::write_files(&generate(&Config::new(size)), dir.path()).unwrap();
         group.bench_function(format!("{size} entities"), |b| {
             // Dropping the catalog is left out of the timing, as `linchpin check`
             // exits without freeing it.

@@ -41,11 +41,7 @@ fn bench_reload(c: &mut Criterion) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     for size in sizes() {
         let dir = tempfile::tempdir().expect("temp dir");
-        for file in generate(&Config::new(size)) {
-            let path = dir.path().join(&file.path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, file.text).unwrap();
-        }
+        linchpin_synth::write_files(&generate(&Config::new(size)), dir.path()).unwrap();
         let mut cache = linchpin_loader::FileCache::default();
         let mut last: Snapshot =
             build(dir.path(), today, threads, None, Some(&mut cache)).expect("a valid landscape");

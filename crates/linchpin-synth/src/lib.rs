@@ -485,6 +485,20 @@ fn push_deps(text: &mut String, deps: &[String], overlay: &[String]) {
     }
 }
 
+/// Writes `files` below `dir`, making folders as needed (for benches and
+/// tests; the binary reports each file it cannot write).
+#[allow(clippy::disallowed_methods)] // a generator writes files
+pub fn write_files(files: &[File], dir: &std::path::Path) -> std::io::Result<()> {
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &file.text)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

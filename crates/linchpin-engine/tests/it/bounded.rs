@@ -27,11 +27,7 @@ fn every_whatif_on_generated_landscapes_up_to_1000_entities_takes_at_most_50ms()
             seed,
             per_file: 100,
         };
-        for file in generate(&config) {
-            let path = dir.path().join(&file.path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, file.text).unwrap();
-        }
+        linchpin_synth::write_files(&generate(&config), dir.path()).unwrap();
         let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
         let catalog = &loaded.catalog;
         let graph = ImpactGraph::new(catalog);
