@@ -47,6 +47,22 @@ impl ImpactGraph {
         ImpactGraph::build(catalog, |_| true)
     }
 
+    /// Whether `a` and `b` give the same graph: as many entities, each with
+    /// the same impact edges (targets, impacts, switchovers) in the same
+    /// order — everything [`ImpactGraph::build`] reads. A change to what an
+    /// entity says about itself (a statement, an owner, an RTO, a title)
+    /// keeps the graph, and the team server then keeps it too.
+    pub fn same_input(a: &Catalog, b: &Catalog) -> bool {
+        a.len() == b.len()
+            && a.iter().all(|(id, _)| {
+                let (x, y) = (a.dependencies(id), b.dependencies(id));
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|(p, q)| p.impact == q.impact && p.target == q.target)
+            })
+    }
+
     /// Builds the graph keeping the edges of the entities `keep` accepts
     /// only (the others depend on nothing): e.g. without suppliers' own
     /// suppliers, to tell direct reach from reach through fourth parties.

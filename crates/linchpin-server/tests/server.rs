@@ -2959,6 +2959,12 @@ fn a_version_built_on_the_one_before_is_the_version_built_alone() {
             format!("{:?} {:?}", after.loaded.catalog, after.loaded.diagnostics),
             "{from} -> {to}"
         );
+        // The graph, kept or built again, is the graph built alone.
+        assert_eq!(
+            format!("{:?}", alone.graph),
+            format!("{:?}", after.graph),
+            "{from} -> {to}"
+        );
         assert_eq!(
             format!("{:?}", before.report.ranking) != format!("{:?}", after.report.ranking),
             ranking_changes,

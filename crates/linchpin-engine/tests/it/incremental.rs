@@ -130,6 +130,22 @@ fn the_ranking_after_a_change_is_the_ranking_of_the_changed_landscape() {
             Err(_) => continue, // a change the generator's text does not allow; the others cover the kinds
         };
         let hg = ImpactGraph::new(&head.catalog);
+        // The graph is kept exactly when nothing it is built from changed
+        // (a renamed entity keeps its place, and no edge named it).
+        let same = ImpactGraph::same_input(&base.catalog, &head.catalog);
+        assert_eq!(
+            same,
+            [
+                "nothing",
+                "a function becomes critical",
+                "an entity is renamed away"
+            ]
+            .contains(&what),
+            "{what}"
+        );
+        if same {
+            assert_eq!(format!("{bg:?}"), format!("{hg:?}"), "{what}");
+        }
         let full = rank(&head.catalog, &hg, today, 2);
         let incremental = rank_after_change(
             &base.catalog,

@@ -99,7 +99,12 @@ pub fn build(
             text,
         });
     }
-    let graph = ImpactGraph::new(&loaded.catalog);
+    // Kept when the change leaves every impact edge as it was (a
+    // statement received, an owner, an RTO): the same graph, not rebuilt.
+    let graph = match previous {
+        Some(p) if ImpactGraph::same_input(&p.loaded.catalog, &loaded.catalog) => p.graph.clone(),
+        _ => ImpactGraph::new(&loaded.catalog),
+    };
     let catalog = &loaded.catalog;
     let known = match previous {
         Some(p) => {
