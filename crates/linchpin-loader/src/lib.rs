@@ -119,10 +119,9 @@ pub struct FileCache {
 
 /// What the cache is to hold for one file after a load.
 enum Kept {
-    /// The entry it holds (the file was taken from it).
-    Same,
-    /// The entry it holds, taken by its stamp without reading the file.
-    Unread,
+    /// The entry it holds (the file was taken from it), with the file's
+    /// stamp now; `read` when the file was read to compare its text.
+    Same { read: bool, stamp: Option<Stamp> },
     /// A new entry (the file was parsed).
     New(CachedFile),
 }
@@ -312,10 +311,9 @@ fn load_with(
         cache.unread = 0;
         for (path, entry) in kept {
             let entry = match entry {
-                Kept::Same => old.remove(&path),
-                Kept::Unread => {
-                    cache.unread += 1;
-                    old.remove(&path)
+                Kept::Same { read, stamp } => {
+                    cache.unread += usize::from(!read);
+                    old.remove(&path).map(|entry| CachedFile { stamp, ..entry })
                 }
                 Kept::New(entry) => Some(entry),
             };
@@ -580,7 +578,8 @@ fn read_file(
                 .to_owned();
             outcome.entities = hit.entities.clone();
             outcome.diagnostics = hit.diagnostics.clone();
-            return (outcome, Some(Kept::Unread));
+            let stamp = hit.stamp;
+            return (outcome, Some(Kept::Same { read: false, stamp }));
         }
     }
     let stamp = meta.as_ref().ok().and_then(|m| Stamp::trusted(m, read_at));
@@ -656,22 +655,11 @@ fn read_file(
         .and_then(|c| c.files.get(path))
         .filter(|c| c.file == file && c.text == text);
     let kept = match hit {
-        Some(hit) if hit.stamp == stamp => {
-            outcome.entities = hit.entities.clone();
-            outcome.diagnostics = hit.diagnostics.clone();
-            Some(Kept::Same)
-        }
         Some(hit) => {
-            // The same text, a new time: the entry is kept with the new one.
+            // The same text: the entry stays, with the file's stamp now.
             outcome.entities = hit.entities.clone();
             outcome.diagnostics = hit.diagnostics.clone();
-            Some(Kept::New(CachedFile {
-                file,
-                text: text.clone(),
-                entities: outcome.entities.clone(),
-                diagnostics: outcome.diagnostics.clone(),
-                stamp,
-            }))
+            Some(Kept::Same { read: true, stamp })
         }
         None => {
             let documents =
